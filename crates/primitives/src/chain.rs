@@ -8,7 +8,7 @@
 use core::fmt;
 
 /// Why a chain id was refused.
-#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq, Eq)]
 #[error("chain id must be 1-32 characters of a-z, 0-9 and '-', got {0:?}")]
 pub struct ChainIdError(pub String);
 

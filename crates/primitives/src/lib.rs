@@ -13,6 +13,7 @@
 mod amount;
 mod chain;
 pub mod hex;
+pub mod merkle;
 mod ids;
 mod numbers;
 mod reason;

@@ -1,0 +1,68 @@
+//! What the API needs from a node: the [`Backend`] trait.
+//!
+//! The API crate knows nothing of consensus or state; the node implements this trait over its
+//! finalized state, mempool and block store. Handlers are thin: they validate and decode the
+//! request, call one method, and serialize the answer.
+
+use tokio::sync::broadcast;
+
+use crate::{
+    ApiError,
+    types::{AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, TxStatusView, TxSubmitted},
+};
+
+/// The node behind the API.
+///
+/// Every method may be called concurrently from many requests, so none may block the async
+/// runtime; slow work belongs in `spawn_blocking` or on the node's own tasks. Answers about
+/// chain state are about *finalized* state only, so two honest nodes at the same finalized
+/// height give the same answer.
+///
+/// An `Err` is sent to the client as is, so its status must be honest: 4xx when the request
+/// is at fault, 503 when the node cannot answer yet, 500 only for faults inside the node.
+pub trait Backend: Send + Sync + 'static {
+    /// The node's current view of the chain. Called once per `GET /v1/status`.
+    fn status(&self) -> impl Future<Output = Result<StatusView, ApiError>> + Send;
+
+    /// Offers a transaction to the mempool. `tx` is the binary encoded signed transaction,
+    /// non-empty and at most [`crate::MAX_BODY_BYTES`]; it has not been decoded or checked.
+    ///
+    /// `Ok` commits the node to having accepted the transaction into its mempool (and to
+    /// gossiping it), and its hash is then reported as `pending` by [`Backend::tx`] until it is
+    /// included or evicted. A transaction rejected by stateless or stateful checks returns an
+    /// error whose `code` is the outcome code of the rule it broke (400), 409 if it is already
+    /// known, or 503 if the mempool is full.
+    fn submit_tx(&self, tx: Vec<u8>) -> impl Future<Output = Result<TxSubmitted, ApiError>> + Send;
+
+    /// Where the transaction with this hash is. A hash the node has never seen is not an
+    /// error: it returns [`crate::TxStatus::Unknown`].
+    fn tx(&self, hash: [u8; 32]) -> impl Future<Output = Result<TxStatusView, ApiError>> + Send;
+
+    /// The account at this address against the latest finalized state root, with a proof a
+    /// light client can check. An address with no record is not an error: it returns a zero
+    /// balance, `value: None`, and an exclusion proof.
+    fn account(
+        &self,
+        address: [u8; 32],
+    ) -> impl Future<Output = Result<AccountView, ApiError>> + Send;
+
+    /// The finalized block `id`, or `None` if it is not finalized or not stored (the client
+    /// receives 404).
+    fn block(&self, id: BlockId) -> impl Future<Output = Result<Option<BlockView>, ApiError>> + Send;
+
+    /// A new receiver of chain events, called once per `GET /v1/events` connection.
+    ///
+    /// Events must be sent in chain order (a block's `block` event, then its `tx_outcome`
+    /// events by index) and only for finalized blocks. A receiver that falls behind the
+    /// channel's capacity is told how many events it missed; dropping the sender ends every
+    /// open stream.
+    fn subscribe(&self) -> broadcast::Receiver<ChainEvent>;
+
+    /// The node's metrics in the Prometheus text exposition format (version 0.0.4). Called
+    /// once per scrape of `GET /metrics`; must be cheap.
+    fn metrics(&self) -> String;
+
+    /// The whole reason-code registry, sorted by code, including the codes the API assigns
+    /// itself ([`crate::error::code`]). It is fixed for the lifetime of the process.
+    fn outcomes(&self) -> Vec<OutcomeView>;
+}

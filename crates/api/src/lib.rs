@@ -1,0 +1,98 @@
+//! HTTP JSON API served by every Terrane node, with its OpenAPI 3 document.
+//!
+//! ```text
+//!  HTTP request
+//!      │  cors: reads are open to any origin; body limit: MAX_BODY_BYTES
+//!      ▼
+//!  routes::table ── no route ──────────────► 404 / 405 ErrorBody
+//!      │  one file per endpoint group (chain, txs, accounts, outcomes, events, meta)
+//!      ▼
+//!  handler: decode path / body ── bad ─────► 400 / 413 / 415 ErrorBody
+//!      │
+//!      ▼
+//!  Backend (implemented by the node) ─ Err ─► ApiError status + ErrorBody
+//!      │
+//!      ▼
+//!  JSON view (types.rs), an SSE stream, or Prometheus text
+//! ```
+//!
+//! The route table is the single list of what is served: [`router`] is built from it, and
+//! [`endpoints`] lists it so tests can check it against [`openapi::document`], which is
+//! served at `GET /v1/openapi.json`. Adding an endpoint group is one new file in `routes/`
+//! plus its entries in `openapi.rs`.
+//!
+//! No client input can make a handler panic or answer 5xx; a 5xx only ever comes from the
+//! [`Backend`].
+
+pub mod backend;
+mod cors;
+pub mod error;
+pub mod hex;
+pub mod openapi;
+mod routes;
+pub mod types;
+
+use std::sync::Arc;
+
+use axum::{Router, http::Method};
+use tokio::{net::TcpListener, sync::watch};
+
+pub use crate::{
+    backend::Backend,
+    error::{ApiError, ErrorBody},
+    types::{
+        AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, StreamLagged,
+        SubmitTxRequest, TxInBlock, TxStatus, TxStatusView, TxSubmitted,
+    },
+};
+
+/// Largest request body accepted, in bytes. A larger `POST /v1/tx` is rejected with 413 and
+/// [`error::code::TX_TOO_LARGE`]; hex bodies therefore carry at most half as many tx bytes.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// One (method, path) the router serves. Paths use the OpenAPI template syntax
+/// (`/v1/tx/{hash}`), which is also axum's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Endpoint {
+    /// HTTP method; `HEAD` is also answered for every `GET`.
+    pub method: Method,
+    /// Path template.
+    pub path: &'static str,
+}
+
+/// Every endpoint [`router`] serves for backend type `B`, in table order.
+pub fn endpoints<B: Backend>() -> Vec<Endpoint> {
+    routes::table::<B>()
+        .iter()
+        .map(routes::Route::endpoint)
+        .collect()
+}
+
+/// The API as an axum router, ready to serve. Open event streams end only when the client
+/// disconnects or the backend drops its event sender; use [`serve`] to also end them on
+/// shutdown.
+pub fn router<B: Backend>(backend: Arc<B>) -> Router {
+    // The sender is dropped at once: a router without `serve` never signals closing, and the
+    // event stream treats a dropped sender as "never".
+    let (_, closing) = watch::channel(false);
+    routes::build(backend, closing)
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then stops accepting, ends open
+/// event streams, and returns once in-flight requests are answered.
+pub async fn serve<B: Backend>(
+    backend: Arc<B>,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let (closing_sender, closing) = watch::channel(false);
+    let app = routes::build(backend, closing);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            // An event stream never ends by itself, so without this graceful shutdown would
+            // wait for every subscriber to hang up.
+            closing_sender.send_replace(true);
+        })
+        .await
+}

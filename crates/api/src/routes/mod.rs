@@ -1,0 +1,156 @@
+//! The route table: every (method, path) the API serves, one endpoint group per file.
+//!
+//! The router is built only from [`table`], and [`crate::endpoints`] lists the same table, so
+//! what is served and what tests compare against the OpenAPI document cannot drift apart.
+//! A [`Route`] is made by [`Route::get`] or [`Route::post`], which set the method in the table
+//! and in the handler in one call.
+
+mod accounts;
+mod chain;
+mod events;
+mod meta;
+mod outcomes;
+mod txs;
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::{DefaultBodyLimit, FromRequestParts, Path},
+    handler::Handler,
+    http::{Method, request::Parts},
+    middleware,
+    routing::{self, MethodRouter},
+};
+use tokio::sync::watch;
+
+use crate::{ApiError, Backend, Endpoint, MAX_BODY_BYTES, cors, hex};
+
+/// What every handler can reach.
+pub(crate) struct AppState<B> {
+    /// The node.
+    pub(crate) backend: Arc<B>,
+    /// Becomes `true` when the server shuts down; open event streams end then.
+    pub(crate) closing: watch::Receiver<bool>,
+}
+
+// Derived `Clone` would demand `B: Clone`; only the `Arc` is cloned.
+impl<B> Clone for AppState<B> {
+    fn clone(&self) -> Self {
+        Self {
+            backend: Arc::clone(&self.backend),
+            closing: self.closing.clone(),
+        }
+    }
+}
+
+/// One row of the route table.
+pub(crate) struct Route<B> {
+    method: Method,
+    path: &'static str,
+    handler: MethodRouter<AppState<B>>,
+}
+
+impl<B: Backend> Route<B> {
+    /// A `GET` route (axum also answers `HEAD` with it).
+    pub(crate) fn get<H, T>(path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState<B>>,
+        T: 'static,
+    {
+        Self {
+            method: Method::GET,
+            path,
+            handler: routing::get(handler),
+        }
+    }
+
+    /// A `POST` route.
+    pub(crate) fn post<H, T>(path: &'static str, handler: H) -> Self
+    where
+        H: Handler<T, AppState<B>>,
+        T: 'static,
+    {
+        Self {
+            method: Method::POST,
+            path,
+            handler: routing::post(handler),
+        }
+    }
+
+    /// The (method, path) this row serves.
+    pub(crate) fn endpoint(&self) -> Endpoint {
+        Endpoint {
+            method: self.method.clone(),
+            path: self.path,
+        }
+    }
+}
+
+/// Every route, group by group.
+pub(crate) fn table<B: Backend>() -> Vec<Route<B>> {
+    [
+        chain::routes::<B>(),
+        txs::routes(),
+        accounts::routes(),
+        outcomes::routes(),
+        events::routes(),
+        meta::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The router over [`table`], with JSON 404/405 answers, the body limit and CORS.
+pub(crate) fn build<B: Backend>(backend: Arc<B>, closing: watch::Receiver<bool>) -> Router {
+    // Two methods on one path are merged by axum into one method router.
+    let router = table::<B>()
+        .into_iter()
+        .fold(Router::new(), |router, route| {
+            router.route(route.path, route.handler)
+        });
+    router
+        // Must follow every `route` call: it only reaches routes already added.
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(unknown_path)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(cors::allow_any_origin_for_reads))
+        .with_state(AppState { backend, closing })
+}
+
+async fn unknown_path() -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::NOT_FOUND,
+        crate::error::code::NONE,
+        "unknown_path",
+        "no endpoint at this path; the API is described at GET /v1/openapi.json",
+    )
+}
+
+async fn method_not_allowed(method: Method) -> ApiError {
+    ApiError::method_not_allowed(format!(
+        "this path does not accept {method}; see the Allow header"
+    ))
+}
+
+/// The single path parameter of a route, as text. A segment that is not valid UTF-8 after
+/// percent-decoding is a 400 `malformed` error rather than axum's plain-text rejection.
+pub(crate) struct Segment(pub(crate) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Segment {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|Path(segment)| Self(segment))
+            .map_err(|rejection| ApiError::malformed(rejection.body_text()))
+    }
+}
+
+/// Decodes a 32-byte hash or address given as 64 hex characters; `what` names it in the error.
+pub(crate) fn parse_hex32(segment: &str, what: &str) -> Result<[u8; 32], ApiError> {
+    hex::decode_array::<32>(segment)
+        .map_err(|err| ApiError::malformed(format!("{what} must be 64 hex characters: {err}")))
+}

@@ -1,0 +1,92 @@
+//! Chain parameters set at genesis (later changed by governance).
+
+use serde::{Deserialize, Serialize};
+use terrane_accounts::params::AccountsParams;
+use terrane_primitives::Amount;
+
+/// How much a block may hold. Consensus-critical: a block over a limit is invalid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlockLimits {
+    /// Most transactions in one block.
+    pub max_txs: u32,
+    /// Most bytes of transactions in one block (sum of encoded lengths).
+    pub max_tx_bytes: u32,
+}
+
+impl BlockLimits {
+    /// Hard ceiling on `max_txs` any genesis may set (bounds block decoding).
+    pub const CEILING_TXS: u32 = 20_000;
+    /// Hard ceiling on `max_tx_bytes` any genesis may set.
+    pub const CEILING_BYTES: u32 = 8 * 1024 * 1024;
+
+    /// Checks the limits are within the ceilings and can hold at least one transaction.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.max_txs == 0 || self.max_txs > Self::CEILING_TXS {
+            return Err(format!(
+                "block.max_txs must be 1..={}, got {}",
+                Self::CEILING_TXS,
+                self.max_txs
+            ));
+        }
+        let min_bytes = u32::try_from(crate::tx::MAX_TX_BYTES).expect("fits");
+        if self.max_tx_bytes < min_bytes || self.max_tx_bytes > Self::CEILING_BYTES {
+            return Err(format!(
+                "block.max_tx_bytes must be {}..={}, got {}",
+                min_bytes,
+                Self::CEILING_BYTES,
+                self.max_tx_bytes
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Default for BlockLimits {
+    fn default() -> Self {
+        Self {
+            max_txs: 10_000,
+            max_tx_bytes: 4 * 1024 * 1024,
+        }
+    }
+}
+
+/// All state-machine parameters.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainParams {
+    /// Fees.
+    #[serde(with = "accounts_params_json")]
+    pub accounts: AccountsParams,
+    /// Block limits.
+    pub block: BlockLimits,
+}
+
+impl Default for ChainParams {
+    fn default() -> Self {
+        Self {
+            accounts: AccountsParams::default(),
+            block: BlockLimits::default(),
+        }
+    }
+}
+
+mod accounts_params_json {
+    use super::*;
+    use crate::genesis::AccountsParamsJson;
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(p: &AccountsParams, s: S) -> Result<S::Ok, S::Error> {
+        AccountsParamsJson {
+            base_fee: p.base_fee.get(),
+            byte_fee: p.byte_fee.get(),
+        }
+        .serialize(s)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<AccountsParams, D::Error> {
+        let j = AccountsParamsJson::deserialize(d)?;
+        Ok(AccountsParams {
+            base_fee: Amount::new(j.base_fee),
+            byte_fee: Amount::new(j.byte_fee),
+        })
+    }
+}

@@ -1,0 +1,212 @@
+//! The transaction envelope: who signs, which nonce, what fee, and what it does.
+//!
+//! Wire format (`docs/spec/transactions.md`):
+//! ```text
+//! SignedTransaction = Transaction || signature[64]
+//! Transaction       = signer[32] || nonce u64be || fee u64be || payload_tag u8 || payload
+//! signed message    = varint(len(ns)) || ns || encode(Transaction),  ns = "terrane/<chain-id>/tx"
+//! transaction id    = SHA-256(encode(Transaction))
+//! ```
+//! The id covers the unsigned transaction, so re-encoding or re-signing cannot mint a second id
+//! for the same intent; replays are stopped by the nonce.
+
+use bytes::BufMut;
+use commonware_codec::{
+    Buf, DecodeExt, Encode, EncodeSize, Error, FixedSize, Read, ReadExt, Write,
+};
+use commonware_cryptography::{Signer as _, Verifier as _, ed25519};
+use terrane_accounts::msg::Transfer;
+use terrane_primitives::{Address, Amount, ChainId, Hash32, Namespace, Nonce, sha256};
+
+/// Largest encoded signed transaction accepted anywhere (API, mempool, block), in bytes.
+pub const MAX_TX_BYTES: usize = 128 * 1024;
+
+/// What a transaction does. The tag byte is stable: never renumber a variant.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Payload {
+    /// Tag 0: move tokens ([`terrane_accounts::msg::Transfer`]).
+    Transfer(Transfer),
+}
+
+impl Payload {
+    /// The stable tag written before the payload body.
+    pub const fn tag(&self) -> u8 {
+        match self {
+            Self::Transfer(_) => 0,
+        }
+    }
+
+    /// A short name for logs, the API and the explorer.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Self::Transfer(_) => "transfer",
+        }
+    }
+}
+
+impl Write for Payload {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.tag().write(buf);
+        match self {
+            Self::Transfer(t) => t.write(buf),
+        }
+    }
+}
+
+impl EncodeSize for Payload {
+    fn encode_size(&self) -> usize {
+        1 + match self {
+            Self::Transfer(t) => t.encode_size(),
+        }
+    }
+}
+
+impl Read for Payload {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        match u8::read(buf)? {
+            0 => Ok(Self::Transfer(Transfer::read(buf)?)),
+            other => Err(Error::InvalidEnum(other)),
+        }
+    }
+}
+
+/// An unsigned transaction.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Transaction {
+    /// The account that signs, pays the fee and whose nonce is consumed.
+    pub signer: Address,
+    /// Must equal the signer's next nonce when executed.
+    pub nonce: Nonce,
+    /// Burned when the transaction executes, whatever its payload's outcome.
+    pub fee: Amount,
+    /// What the transaction does.
+    pub payload: Payload,
+}
+
+impl Transaction {
+    /// The transaction id: SHA-256 of the unsigned encoding.
+    pub fn id(&self) -> Hash32 {
+        sha256(&[&self.encode()])
+    }
+
+    /// Signs for `chain`.
+    ///
+    /// # Panics
+    /// If `key` is not the signer's key: building a transaction for someone else is a bug.
+    pub fn sign(self, key: &ed25519::PrivateKey, chain: &ChainId) -> SignedTransaction {
+        let public = key.public_key();
+        assert_eq!(
+            public.as_ref(),
+            self.signer.as_bytes(),
+            "signing key does not match the transaction's signer"
+        );
+        let signature = key.sign(&chain.namespace(Namespace::Transaction), &self.encode());
+        SignedTransaction {
+            tx: self,
+            signature,
+        }
+    }
+}
+
+impl Write for Transaction {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.signer.write(buf);
+        self.nonce.write(buf);
+        self.fee.write(buf);
+        self.payload.write(buf);
+    }
+}
+
+impl EncodeSize for Transaction {
+    fn encode_size(&self) -> usize {
+        Address::SIZE + Nonce::SIZE + Amount::SIZE + self.payload.encode_size()
+    }
+}
+
+impl Read for Transaction {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            signer: Address::read(buf)?,
+            nonce: Nonce::read(buf)?,
+            fee: Amount::read(buf)?,
+            payload: Payload::read(buf)?,
+        })
+    }
+}
+
+/// A transaction with its ed25519 signature.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignedTransaction {
+    /// The signed content.
+    pub tx: Transaction,
+    /// Signature by `tx.signer` over the chain's transaction namespace.
+    pub signature: ed25519::Signature,
+}
+
+/// Why bytes are not a transaction.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecodeTxError {
+    /// Longer than [`MAX_TX_BYTES`].
+    #[error("transaction is {0} bytes, the limit is {MAX_TX_BYTES}")]
+    TooLarge(usize),
+    /// Not a canonical encoding (truncated, trailing bytes, unknown tag, over a field limit).
+    #[error("transaction does not decode: {0}")]
+    Malformed(String),
+}
+
+impl SignedTransaction {
+    /// Decodes a signed transaction, enforcing [`MAX_TX_BYTES`] before reading anything.
+    pub fn decode_bounded(bytes: &[u8]) -> Result<Self, DecodeTxError> {
+        if bytes.len() > MAX_TX_BYTES {
+            return Err(DecodeTxError::TooLarge(bytes.len()));
+        }
+        Self::decode(bytes::Bytes::copy_from_slice(bytes))
+            .map_err(|e| DecodeTxError::Malformed(e.to_string()))
+    }
+
+    /// The transaction id.
+    pub fn id(&self) -> Hash32 {
+        self.tx.id()
+    }
+
+    /// The signer's public key, or `None` if the 32 bytes are not a valid ed25519 point.
+    pub fn public_key(&self) -> Option<ed25519::PublicKey> {
+        ed25519::PublicKey::decode(bytes::Bytes::copy_from_slice(self.tx.signer.as_bytes())).ok()
+    }
+
+    /// Checks the signature for `namespace` (from [`ChainId::namespace`]).
+    pub fn verify(&self, namespace: &[u8]) -> bool {
+        self.public_key()
+            .is_some_and(|pk| pk.verify(namespace, &self.tx.encode(), &self.signature))
+    }
+}
+
+impl Write for SignedTransaction {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.tx.write(buf);
+        self.signature.write(buf);
+    }
+}
+
+impl EncodeSize for SignedTransaction {
+    fn encode_size(&self) -> usize {
+        self.tx.encode_size() + ed25519::Signature::SIZE
+    }
+}
+
+impl Read for SignedTransaction {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            tx: Transaction::read(buf)?,
+            signature: ed25519::Signature::read(buf)?,
+        })
+    }
+}
+
+/// The encoding of a signed transaction as it travels in blocks and over the API.
+pub fn encode_signed(tx: &SignedTransaction) -> bytes::Bytes {
+    tx.encode()
+}
