@@ -8,7 +8,10 @@ use tokio::sync::broadcast;
 
 use crate::{
     ApiError,
-    types::{AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, TxStatusView, TxSubmitted},
+    types::{
+        AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, TxStatusView,
+        TxSubmitted,
+    },
 };
 
 /// The node behind the API.
@@ -48,7 +51,10 @@ pub trait Backend: Send + Sync + 'static {
 
     /// The finalized block `id`, or `None` if it is not finalized or not stored (the client
     /// receives 404).
-    fn block(&self, id: BlockId) -> impl Future<Output = Result<Option<BlockView>, ApiError>> + Send;
+    fn block(
+        &self,
+        id: BlockId,
+    ) -> impl Future<Output = Result<Option<BlockView>, ApiError>> + Send;
 
     /// A new receiver of chain events, called once per `GET /v1/events` connection.
     ///

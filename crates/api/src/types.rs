@@ -252,8 +252,20 @@ mod tests {
     fn block_id_parses_latest_and_canonical_decimal_only() {
         assert_eq!("latest".parse(), Ok(BlockId::Latest));
         assert_eq!("0".parse(), Ok(BlockId::Height(0)));
-        assert_eq!("18446744073709551615".parse(), Ok(BlockId::Height(u64::MAX)));
-        for bad in ["", "+1", "-1", " 1", "1 ", "0x10", "Latest", "18446744073709551616"] {
+        assert_eq!(
+            "18446744073709551615".parse(),
+            Ok(BlockId::Height(u64::MAX))
+        );
+        for bad in [
+            "",
+            "+1",
+            "-1",
+            " 1",
+            "1 ",
+            "0x10",
+            "Latest",
+            "18446744073709551616",
+        ] {
             assert_eq!(bad.parse::<BlockId>(), Err(InvalidBlockId), "{bad:?}");
         }
     }

@@ -6,8 +6,7 @@
 use crate::KeystoreError;
 use argon2::{Algorithm, Argon2, Version};
 use chacha20poly1305::{
-    AeadInOut, ChaCha20Poly1305, Key, KeyInit, Nonce, Tag,
-    aead::inout::InOutBuf,
+    AeadInOut, ChaCha20Poly1305, Key, KeyInit, Nonce, Tag, aead::inout::InOutBuf,
 };
 use rand::{TryRng, rngs::SysRng};
 use zeroize::Zeroizing;
@@ -28,13 +27,14 @@ const AAD_DOMAIN: &[u8] = b"terrane-keystore/v1\0";
 
 /// Argon2id cost parameters.
 ///
-/// The defaults ([`KdfParams::RECOMMENDED`]) are m = 64 MiB, t = 3, p = 1. A key is unlocked
-/// rarely (once per CLI command or agent start), so a fraction of a second per attempt is
-/// affordable for the owner while it caps an attacker with a stolen file at a few guesses per
-/// second per core and forces 64 MiB of memory per guess in flight, which is what makes GPU and
-/// ASIC cracking expensive. 64 MiB still fits on the small boards the device agent runs on.
-/// p = 1 because this build fills lanes one after another, so more lanes would buy the owner
-/// nothing; RFC 9106 sets p to the number of cores the defender can actually use.
+/// The defaults ([`KdfParams::RECOMMENDED`]) are m = 64 MiB, t = 3, p = 1: RFC 9106's second
+/// recommended option (for memory-constrained machines) with a single lane. A key is unlocked
+/// rarely (once per CLI command or agent start), so the ~0.1 s this costs on a current x86 core
+/// is affordable for the owner, while an attacker with a stolen file gets about ten guesses per
+/// second per core and must hold 64 MiB per guess in flight, which is what makes GPU and ASIC
+/// cracking expensive. 64 MiB still fits on the small boards the device agent runs on. One lane
+/// because this build fills lanes one after another, so more would buy the owner nothing (RFC
+/// 9106 sets p to the number of cores the defender can actually use).
 ///
 /// Readers accept at most [`KdfParams::MAX_M_COST_KIB`], [`KdfParams::MAX_T_COST`] and
 /// [`KdfParams::MAX_P_COST`], so a hostile file cannot make `load` allocate or spin without
@@ -125,12 +125,8 @@ impl KdfParams {
         passphrase: &str,
         salt: &[u8; SALT_LEN],
     ) -> Result<Zeroizing<[u8; SECRET_LEN]>, argon2::Error> {
-        let params = argon2::Params::new(
-            self.m_cost_kib,
-            self.t_cost,
-            self.p_cost,
-            Some(SECRET_LEN),
-        )?;
+        let params =
+            argon2::Params::new(self.m_cost_kib, self.t_cost, self.p_cost, Some(SECRET_LEN))?;
         let argon = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
         let mut key = Zeroizing::new([0u8; SECRET_LEN]);
         argon.hash_password_into(passphrase.as_bytes(), salt, key.as_mut_slice())?;
@@ -205,5 +201,5 @@ pub(crate) fn open(
 pub(crate) fn fill_random(out: &mut [u8]) -> Result<(), KeystoreError> {
     SysRng
         .try_fill_bytes(out)
-        .map_err(|source| KeystoreError::Randomness { source })
+        .map_err(|e| KeystoreError::Randomness { source: e.into() })
 }

@@ -107,11 +107,13 @@ pub enum KeystoreError {
     )]
     Randomness {
         /// The error from the OS.
-        source: rand::rngs::SysError,
+        source: std::io::Error,
     },
 
     /// Reading or writing a file or directory failed.
-    #[error("could not access {path}: check that it exists and that this user may read and write it")]
+    #[error(
+        "could not access {path}: check that it exists and that this user may read and write it"
+    )]
     Io {
         /// The file or directory.
         path: PathBuf,

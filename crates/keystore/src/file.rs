@@ -9,7 +9,7 @@ use crate::{
     crypto::{CIPHERTEXT_LEN, NONCE_LEN, SALT_LEN, SECRET_LEN},
     name,
 };
-use commonware_codec::{DecodeExt, Encode};
+use commonware_codec::{Copying, DecodeExt, Encode};
 use commonware_cryptography::ed25519::PublicKey;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -138,8 +138,8 @@ impl KeyFile {
             path: path.to_owned(),
             detail,
         };
-        let probe: VersionProbe = serde_json::from_slice(bytes)
-            .map_err(|e| corrupt(format!("not a key file: {e}")))?;
+        let probe: VersionProbe =
+            serde_json::from_slice(bytes).map_err(|e| corrupt(format!("not a key file: {e}")))?;
         if probe.version != FORMAT_VERSION {
             return Err(KeystoreError::UnsupportedVersion {
                 path: path.to_owned(),
@@ -153,9 +153,8 @@ impl KeyFile {
         let mut public_key_bytes = [0u8; 32];
         decode_hex_into(&file.public_key, &mut public_key_bytes)
             .map_err(|e| corrupt(format!("bad \"public_key\": {e}")))?;
-        let public_key = PublicKey::decode(&public_key_bytes[..]).map_err(|e| {
-            corrupt(format!("\"public_key\" is not an ed25519 public key: {e}"))
-        })?;
+        let public_key = PublicKey::decode(Copying(&public_key_bytes[..]))
+            .map_err(|e| corrupt(format!("\"public_key\" is not an ed25519 public key: {e}")))?;
 
         let secret = match (&file.crypto, &file.insecure_plaintext) {
             (Some(crypto), None) => StoredSecret::Encrypted(parse_crypto(crypto).map_err(corrupt)?),
@@ -208,8 +207,7 @@ fn parse_crypto(crypto: &CryptoV1) -> Result<Sealed, String> {
         ciphertext: [0; CIPHERTEXT_LEN],
     };
     decode_hex_into(&params.salt, &mut sealed.salt).map_err(|e| format!("bad \"salt\": {e}"))?;
-    decode_hex_into(&crypto.nonce, &mut sealed.nonce)
-        .map_err(|e| format!("bad \"nonce\": {e}"))?;
+    decode_hex_into(&crypto.nonce, &mut sealed.nonce).map_err(|e| format!("bad \"nonce\": {e}"))?;
     decode_hex_into(&crypto.ciphertext, &mut sealed.ciphertext)
         .map_err(|e| format!("bad \"ciphertext\": {e}"))?;
     Ok(sealed)

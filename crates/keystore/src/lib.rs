@@ -43,7 +43,7 @@ pub use crypto::KdfParams;
 pub use error::KeystoreError;
 pub use name::MAX_NAME_LEN;
 
-use commonware_codec::{DecodeExt, Encode, Write};
+use commonware_codec::{Copying, DecodeExt, Encode, Write};
 use commonware_cryptography::{
     Signer,
     ed25519::{PrivateKey, PublicKey},
@@ -132,7 +132,7 @@ impl Keystore {
         crypto::fill_random(seed.as_mut_slice())?;
         // An ed25519 private key is its 32-byte seed, so this is `PrivateKey::random` with an
         // RNG whose failure is reported instead of panicking.
-        let key = PrivateKey::decode(&seed[..])
+        let key = PrivateKey::decode(Copying(&seed[..]))
             .expect("every 32-byte string is an ed25519 private key");
         self.store(name, &key, &protection)
     }
@@ -158,6 +158,9 @@ impl Keystore {
         let mut names = Vec::new();
         for entry in std::fs::read_dir(&self.dir).map_err(io_err)? {
             let entry = entry.map_err(io_err)?;
+            if entry.file_type().map_err(io_err)?.is_dir() {
+                continue;
+            }
             if let Some(name) = entry.file_name().to_str().and_then(name::from_file_name) {
                 names.push(name.to_owned());
             }
@@ -183,12 +186,13 @@ impl Keystore {
                 let passphrase = passphrase.ok_or_else(|| KeystoreError::PassphraseRequired {
                     name: name.to_owned(),
                 })?;
-                let key = sealed.kdf.derive_key(passphrase, &sealed.salt).map_err(|e| {
-                    KeystoreError::Corrupt {
+                let key = sealed
+                    .kdf
+                    .derive_key(passphrase, &sealed.salt)
+                    .map_err(|e| KeystoreError::Corrupt {
                         path: path.clone(),
                         detail: format!("its Argon2id parameters cannot be used: {e}"),
-                    }
-                })?;
+                    })?;
                 let aad = crypto::associated_data(&file.public_key.encode(), &file.name);
                 crypto::open(&key, &sealed.nonce, &aad, &sealed.ciphertext).ok_or_else(|| {
                     KeystoreError::WrongPassphrase {
@@ -198,7 +202,7 @@ impl Keystore {
                 })?
             }
         };
-        let key = PrivateKey::decode(&raw[..])
+        let key = PrivateKey::decode(Copying(&raw[..]))
             .expect("every 32-byte string is an ed25519 private key");
         if key.public_key() != file.public_key {
             return Err(KeystoreError::Corrupt {
@@ -322,6 +326,7 @@ impl Keystore {
     }
 
     fn key_info(&self, file: &KeyFile) -> KeyInfo {
+        // The chain's address scheme lives in primitives (today: the public key as-is).
         let mut address = [0u8; 32];
         address.copy_from_slice(&file.public_key.encode());
         KeyInfo {

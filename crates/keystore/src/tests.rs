@@ -100,12 +100,18 @@ fn duplicate_name_is_refused_without_overwriting() {
     let before = fs::read(store.path_of("dup")).unwrap();
 
     let err = store.create("dup", pass("two")).unwrap_err();
-    assert!(matches!(err, KeystoreError::AlreadyExists { .. }), "{err:?}");
+    assert!(
+        matches!(err, KeystoreError::AlreadyExists { .. }),
+        "{err:?}"
+    );
     let other = PrivateKey::from_seed_for_test();
     let err = store
         .import("dup", &other, Protection::InsecurePlaintext)
         .unwrap_err();
-    assert!(matches!(err, KeystoreError::AlreadyExists { .. }), "{err:?}");
+    assert!(
+        matches!(err, KeystoreError::AlreadyExists { .. }),
+        "{err:?}"
+    );
 
     assert_eq!(fs::read(store.path_of("dup")).unwrap(), before);
     assert_eq!(
@@ -124,7 +130,10 @@ fn store_refuses_to_replace_a_file_created_after_the_name_check() {
     let err = store
         .store("racy", &key, &Protection::InsecurePlaintext)
         .unwrap_err();
-    assert!(matches!(err, KeystoreError::AlreadyExists { .. }), "{err:?}");
+    assert!(
+        matches!(err, KeystoreError::AlreadyExists { .. }),
+        "{err:?}"
+    );
     assert_eq!(fs::read(&path).unwrap(), b"placed by another process");
     let leftovers: Vec<_> = fs::read_dir(path.parent().unwrap())
         .unwrap()
@@ -212,11 +221,18 @@ fn tampered_ciphertext_is_rejected() {
     let path = store.path_of("t");
     let mut json = read_json(&path);
     let ciphertext = json["crypto"]["ciphertext"].as_str().unwrap().to_owned();
-    let flipped = if ciphertext.starts_with('0') { "1" } else { "0" };
+    let flipped = if ciphertext.starts_with('0') {
+        "1"
+    } else {
+        "0"
+    };
     json["crypto"]["ciphertext"] = format!("{flipped}{}", &ciphertext[1..]).into();
     write_json(&path, &json);
     let err = store.load("t", Some("pw")).unwrap_err();
-    assert!(matches!(err, KeystoreError::WrongPassphrase { .. }), "{err:?}");
+    assert!(
+        matches!(err, KeystoreError::WrongPassphrase { .. }),
+        "{err:?}"
+    );
 
     json["crypto"]["ciphertext"] = ciphertext[2..].into();
     write_json(&path, &json);
@@ -235,7 +251,10 @@ fn ciphertext_moved_to_another_file_fails_to_decrypt() {
     write_json(&store.path_of("b"), &b);
     // Decryption itself must fail (associated data), before the public-key check could.
     let err = store.load("b", Some("same")).unwrap_err();
-    assert!(matches!(err, KeystoreError::WrongPassphrase { .. }), "{err:?}");
+    assert!(
+        matches!(err, KeystoreError::WrongPassphrase { .. }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -249,7 +268,10 @@ fn key_whose_private_key_does_not_match_its_public_key_is_corrupt() {
     write_json(&store.path_of("b"), &b);
     let err = store.load("b", None).unwrap_err();
     assert!(matches!(err, KeystoreError::Corrupt { .. }), "{err:?}");
-    assert!(err.to_string().contains("keystore file is corrupt"), "{err}");
+    assert!(
+        err.to_string().contains("keystore file is corrupt"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -268,7 +290,9 @@ fn renamed_key_file_is_reported_with_its_recorded_name() {
 fn list_is_sorted_and_shows_encryption() {
     let (_tmp, store) = keystore();
     store.create("zed", pass("pw")).unwrap();
-    store.create("alpha", Protection::InsecurePlaintext).unwrap();
+    store
+        .create("alpha", Protection::InsecurePlaintext)
+        .unwrap();
     store.create("mid", pass("pw")).unwrap();
     let dir = store.path_of("x").parent().unwrap().to_owned();
     fs::write(dir.join("notes.txt"), b"not a key").unwrap();
@@ -278,7 +302,11 @@ fn list_is_sorted_and_shows_encryption() {
         .list()
         .unwrap()
         .into_iter()
-        .map(|KeyInfo { name, encrypted, .. }| (name, encrypted))
+        .map(
+            |KeyInfo {
+                 name, encrypted, ..
+             }| (name, encrypted),
+        )
         .collect();
     assert_eq!(
         listed,
@@ -307,7 +335,9 @@ fn key_files_are_private_to_the_owner() {
     let dir = tmp.path().join("nested").join("keys");
     let store = Keystore::open(&dir).unwrap().with_kdf_params(fast_kdf());
     store.create("enc", pass("pw")).unwrap();
-    store.create("plain", Protection::InsecurePlaintext).unwrap();
+    store
+        .create("plain", Protection::InsecurePlaintext)
+        .unwrap();
     let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&dir), 0o700);
     assert_eq!(mode(&store.path_of("enc")), 0o600);
@@ -340,11 +370,14 @@ fn file_with_unknown_fields_or_algorithms_is_corrupt() {
     store.create("f", pass("pw")).unwrap();
     let path = store.path_of("f");
     let original = read_json(&path);
-    let edits: [(&str, fn(&mut serde_json::Value)); 5] = [
+    type Edit = fn(&mut serde_json::Value);
+    let edits: [(&str, Edit); 5] = [
         ("unknown field", |j| j["extra"] = 1.into()),
         ("other kdf", |j| j["crypto"]["kdf"] = "scrypt".into()),
         ("other cipher", |j| j["crypto"]["cipher"] = "aes".into()),
-        ("short salt", |j| j["crypto"]["kdf_params"]["salt"] = "00".into()),
+        ("short salt", |j| {
+            j["crypto"]["kdf_params"]["salt"] = "00".into()
+        }),
         ("huge m_cost", |j| {
             j["crypto"]["kdf_params"]["m_cost_kib"] = u32::MAX.into()
         }),
@@ -354,7 +387,10 @@ fn file_with_unknown_fields_or_algorithms_is_corrupt() {
         edit(&mut json);
         write_json(&path, &json);
         let err = store.load("f", Some("pw")).unwrap_err();
-        assert!(matches!(err, KeystoreError::Corrupt { .. }), "{what}: {err:?}");
+        assert!(
+            matches!(err, KeystoreError::Corrupt { .. }),
+            "{what}: {err:?}"
+        );
     }
 }
 
@@ -363,7 +399,13 @@ fn written_file_matches_the_version_1_layout() {
     let (_tmp, store) = keystore();
     let info = store.create("layout", pass("pw")).unwrap();
     let json = read_json(&store.path_of("layout"));
-    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
     assert_eq!(keys, ["crypto", "name", "public_key", "version"]);
     assert_eq!(json["version"], 1);
     assert_eq!(json["name"], "layout");
@@ -401,7 +443,35 @@ trait FromSeedForTest {
 
 impl FromSeedForTest for PrivateKey {
     fn from_seed_for_test() -> Self {
-        use commonware_codec::DecodeExt;
-        PrivateKey::decode(&[7u8; 32][..]).unwrap()
+        use commonware_codec::{Copying, DecodeExt};
+        PrivateKey::decode(Copying(&[7u8; 32][..])).unwrap()
+    }
+}
+
+/// Version-1 files written by this crate, checked in so a change to the format cannot go
+/// unnoticed. `docs/spec/keystore.md` uses the same files as its test vector.
+#[test]
+fn version_1_fixture_files_still_load() {
+    let (_tmp, store) = keystore();
+    let fixtures = [
+        ("fixture", include_str!("../fixtures/fixture.json"), true),
+        (
+            "fixture-insecure",
+            include_str!("../fixtures/fixture-insecure.json"),
+            false,
+        ),
+    ];
+    for (name, contents, encrypted) in fixtures {
+        fs::write(store.path_of(name), contents).unwrap();
+        let info = store.info(name).unwrap();
+        assert_eq!(info.encrypted, encrypted);
+        assert_eq!(
+            info.address_hex,
+            "ea4a6c63e29c520abef5507b132ec5f9954776aebebe7b92421eea691446d22c"
+        );
+        let key = store
+            .load(name, Some("terrane fixture passphrase"))
+            .unwrap();
+        assert!(same_key(&key, &PrivateKey::from_seed_for_test()), "{name}");
     }
 }

@@ -15,7 +15,7 @@ pub fn encode(bytes: &[u8]) -> String {
 /// character.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
     let text = text.strip_prefix("0x").unwrap_or(text);
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     let nibble = |c: u8| match c {

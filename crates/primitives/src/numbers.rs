@@ -119,7 +119,11 @@ impl BasisPoints {
     /// account for it).
     pub const fn apply_floor(self, value: u64) -> u64 {
         // u64 * 10_000 fits in u128; the quotient is <= value so it fits back in u64.
-        ((value as u128 * self.0 as u128) / 10_000) as u64
+        let scaled = (value as u128 * self.0 as u128) / 10_000;
+        match u64::try_from(scaled) {
+            Ok(v) => v,
+            Err(_) => unreachable!(),
+        }
     }
 }
 

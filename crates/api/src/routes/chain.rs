@@ -12,7 +12,9 @@ pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     ]
 }
 
-async fn status<B: Backend>(State(state): State<AppState<B>>) -> Result<Json<StatusView>, ApiError> {
+async fn status<B: Backend>(
+    State(state): State<AppState<B>>,
+) -> Result<Json<StatusView>, ApiError> {
     state.backend.status().await.map(Json)
 }
 
@@ -20,7 +22,9 @@ async fn block<B: Backend>(
     State(state): State<AppState<B>>,
     Segment(id): Segment,
 ) -> Result<Json<BlockView>, ApiError> {
-    let id: BlockId = id.parse().map_err(|err| ApiError::malformed(format!("{err}")))?;
+    let id: BlockId = id
+        .parse()
+        .map_err(|err| ApiError::malformed(format!("{err}")))?;
     state
         .backend
         .block(id)

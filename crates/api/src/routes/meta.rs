@@ -1,11 +1,6 @@
 //! About the node rather than the chain: Prometheus metrics and the OpenAPI document.
 
-use axum::{
-    Json,
-    extract::State,
-    http::header::CONTENT_TYPE,
-    response::IntoResponse,
-};
+use axum::{Json, extract::State, http::header::CONTENT_TYPE, response::IntoResponse};
 
 use super::{AppState, Route};
 use crate::{Backend, openapi};
@@ -21,7 +16,10 @@ pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
 }
 
 async fn metrics<B: Backend>(State(state): State<AppState<B>>) -> impl IntoResponse {
-    ([(CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE)], state.backend.metrics())
+    (
+        [(CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE)],
+        state.backend.metrics(),
+    )
 }
 
 async fn openapi_document() -> Json<&'static serde_json::Value> {

@@ -18,13 +18,13 @@ use axum::{
     Router,
     extract::{DefaultBodyLimit, FromRequestParts, Path},
     handler::Handler,
-    http::{Method, request::Parts},
+    http::{Method, StatusCode, request::Parts},
     middleware,
     routing::{self, MethodRouter},
 };
 use tokio::sync::watch;
 
-use crate::{ApiError, Backend, Endpoint, MAX_BODY_BYTES, cors, hex};
+use crate::{ApiError, Backend, Endpoint, MAX_BODY_BYTES, cors, error::code, hex};
 
 /// What every handler can reach.
 pub(crate) struct AppState<B> {
@@ -121,8 +121,8 @@ pub(crate) fn build<B: Backend>(backend: Arc<B>, closing: watch::Receiver<bool>)
 
 async fn unknown_path() -> ApiError {
     ApiError::new(
-        axum::http::StatusCode::NOT_FOUND,
-        crate::error::code::NONE,
+        StatusCode::NOT_FOUND,
+        code::NONE,
         "unknown_path",
         "no endpoint at this path; the API is described at GET /v1/openapi.json",
     )

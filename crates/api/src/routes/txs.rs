@@ -12,8 +12,7 @@ use axum::{
 
 use super::{AppState, Route, Segment, parse_hex32};
 use crate::{
-    ApiError, Backend, MAX_BODY_BYTES, SubmitTxRequest, TxStatusView, TxSubmitted, error::code,
-    hex,
+    ApiError, Backend, MAX_BODY_BYTES, SubmitTxRequest, TxStatusView, TxSubmitted, error::code, hex,
 };
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
@@ -36,7 +35,10 @@ async fn submit_tx<B: Backend>(
                 format!("request body exceeds {MAX_BODY_BYTES} bytes"),
             )
         } else {
-            ApiError::malformed(format!("could not read request body: {}", rejection.body_text()))
+            ApiError::malformed(format!(
+                "could not read request body: {}",
+                rejection.body_text()
+            ))
         }
     })?;
     let tx = decode_tx(&headers, &body)?;

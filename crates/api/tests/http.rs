@@ -1,0 +1,580 @@
+//! Endpoint behaviour over a real socket: decoding, status codes, error bodies, CORS, the
+//! event stream and shutdown.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{
+    BAD_SIGNATURE_CODE, FakeBackend, KNOWN_TX, LATEST_HEIGHT, SseReader, TestServer, block_event,
+    error_body, fake_hash, tx_outcome_event,
+};
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+use terrane_api::{
+    AccountView, ApiError, Backend, BlockView, ChainEvent, MAX_BODY_BYTES, OutcomeView, StatusView,
+    StreamLagged, TxStatus, TxStatusView, TxSubmitted, hex,
+};
+
+const OCTET_STREAM: &str = "application/octet-stream";
+const TEXT: &str = "text/plain";
+const JSON: &str = "application/json";
+
+async fn json_of<T: serde::de::DeserializeOwned>(response: reqwest::Response) -> T {
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn status_returns_the_backend_view() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server.get("/v1/status").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let status: StatusView = json_of(response).await;
+    assert_eq!(status.finalized_height, LATEST_HEIGHT);
+    assert_eq!(status.chain_id, "terrane-test");
+}
+
+#[tokio::test]
+async fn submit_tx_accepts_binary_hex_and_json_bodies_as_the_same_bytes() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let tx = vec![0x01, 0x02, 0xab, 0xcd];
+    let bodies = [
+        (OCTET_STREAM, tx.clone()),
+        (TEXT, b"0102abcd\n".to_vec()),
+        ("text/plain; charset=utf-8", b"0102ABCD".to_vec()),
+        (JSON, br#"{"tx":"0102abcd"}"#.to_vec()),
+    ];
+    for (content_type, body) in bodies {
+        let response = server.post("/v1/tx", content_type, body).await;
+        assert_eq!(response.status(), StatusCode::ACCEPTED, "{content_type}");
+        let submitted: TxSubmitted = json_of(response).await;
+        assert_eq!(submitted.hash, hex::encode(fake_hash(&tx)));
+    }
+    assert_eq!(*server.backend.submitted.lock().unwrap(), vec![tx; 4]);
+}
+
+#[tokio::test]
+async fn submit_tx_rejects_bad_hex_with_malformed_code() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let cases: [(&str, &[u8]); 6] = [
+        (TEXT, b"zz"),
+        (TEXT, b"abc"),
+        (TEXT, b"0x0102"),
+        (TEXT, &[0xc3, 0x28]),
+        (JSON, br#"{"tx":"nothex"}"#),
+        (JSON, b"not json"),
+    ];
+    for (content_type, body) in cases {
+        let response = server.post("/v1/tx", content_type, body.to_vec()).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{body:?}");
+        let error = error_body(response).await;
+        assert_eq!(error["code"], 7);
+        assert_eq!(error["reason"], "malformed");
+    }
+    assert!(server.backend.submitted.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn submit_tx_rejects_an_empty_transaction_in_every_encoding() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for (content_type, body) in [
+        (OCTET_STREAM, &b""[..]),
+        (TEXT, b"\n"),
+        (JSON, br#"{"tx":""}"#),
+    ] {
+        let response = server.post("/v1/tx", content_type, body.to_vec()).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{content_type}");
+        assert_eq!(error_body(response).await["code"], 7);
+    }
+}
+
+#[tokio::test]
+async fn submit_tx_without_an_accepted_content_type_is_415() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server
+        .post(
+            "/v1/tx",
+            "application/x-www-form-urlencoded",
+            b"tx=00".to_vec(),
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        error_body(response).await["reason"],
+        "unsupported_media_type"
+    );
+
+    let response = server
+        .client
+        .post(server.url("/v1/tx"))
+        .body("00")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+}
+
+#[tokio::test]
+async fn oversized_tx_is_rejected_with_413_and_code_9() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for content_type in [OCTET_STREAM, TEXT, JSON] {
+        let response = server
+            .post("/v1/tx", content_type, vec![b'a'; MAX_BODY_BYTES + 1])
+            .await;
+        assert_eq!(
+            response.status(),
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "{content_type}"
+        );
+        let error = error_body(response).await;
+        assert_eq!(error["code"], 9);
+        assert_eq!(error["reason"], "tx_too_large");
+    }
+}
+
+#[tokio::test]
+async fn tx_of_exactly_the_body_limit_is_accepted() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server
+        .post("/v1/tx", OCTET_STREAM, vec![0x42; MAX_BODY_BYTES])
+        .await;
+    assert_eq!(response.status(), StatusCode::ACCEPTED);
+}
+
+#[tokio::test]
+async fn backend_rejection_of_a_tx_is_passed_through_with_its_code() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server.post("/v1/tx", OCTET_STREAM, KNOWN_TX.to_vec()).await;
+    assert_eq!(response.status(), StatusCode::CONFLICT);
+    assert_eq!(error_body(response).await["reason"], "already_known");
+
+    let response = server.post("/v1/tx", OCTET_STREAM, vec![0xff, 0x00]).await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+    let error = error_body(response).await;
+    assert_eq!(error["code"], BAD_SIGNATURE_CODE);
+    assert_eq!(error["reason"], "bad_signature");
+}
+
+#[tokio::test]
+async fn tx_hash_with_wrong_length_is_rejected() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let bad = [
+        "ab".repeat(31) + "a",
+        "ab".repeat(32) + "a",
+        "zz".repeat(32),
+        "0x".to_owned() + &"ab".repeat(31),
+    ];
+    for hash in bad {
+        let response = server.get(&format!("/v1/tx/{hash}")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{hash}");
+        let error = error_body(response).await;
+        assert_eq!(error["code"], 7);
+        assert_eq!(error["reason"], "malformed");
+    }
+}
+
+#[tokio::test]
+async fn tx_status_reports_unknown_pending_and_included_with_200() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let cases = [
+        (0x00, TxStatus::Unknown, None),
+        (0x01, TxStatus::Pending, None),
+        (0x02, TxStatus::Included, Some(5)),
+    ];
+    for (first, expected, height) in cases {
+        let hash = hex::encode([first; 32]);
+        let response = server.get(&format!("/v1/tx/{hash}")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let view: TxStatusView = json_of(response).await;
+        assert_eq!(
+            (view.status, view.height, view.hash),
+            (expected, height, hash)
+        );
+    }
+}
+
+#[tokio::test]
+async fn account_endpoint_returns_proof_fields() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let funded = hex::encode([0x07; 32]);
+    let response = server.get(&format!("/v1/accounts/{funded}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = json_of(response).await;
+    for field in [
+        "address",
+        "balance",
+        "nonce",
+        "height",
+        "state_root",
+        "key",
+        "value",
+        "proof",
+    ] {
+        assert!(body.get(field).is_some(), "missing {field} in {body}");
+    }
+    let account: AccountView = serde_json::from_value(body).unwrap();
+    assert_eq!((account.address, account.balance), (funded, 1_000));
+    assert!(account.value.is_some());
+
+    // An absent account is still 200: a zero balance with an exclusion proof.
+    let absent = hex::encode([0x00; 32]);
+    let body: Value = json_of(server.get(&format!("/v1/accounts/{absent}")).await).await;
+    assert_eq!(body["value"], Value::Null);
+    assert!(
+        body["proof"]
+            .as_str()
+            .is_some_and(|proof| !proof.is_empty())
+    );
+}
+
+#[tokio::test]
+async fn account_address_that_is_not_64_hex_characters_is_rejected() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for address in ["", "00", &"g".repeat(64)] {
+        let response = server.get(&format!("/v1/accounts/{address}")).await;
+        let status = response.status();
+        let error = error_body(response).await;
+        // An empty segment matches no route at all.
+        if address.is_empty() {
+            assert_eq!(status, StatusCode::NOT_FOUND);
+        } else {
+            assert_eq!(
+                (status, error["code"].as_u64()),
+                (StatusCode::BAD_REQUEST, Some(7))
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn blocks_resolve_by_latest_and_height_and_a_missing_height_is_a_json_404() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let latest: BlockView = json_of(server.get("/v1/blocks/latest").await).await;
+    assert_eq!(latest.height, LATEST_HEIGHT);
+    let third: BlockView = json_of(server.get("/v1/blocks/3").await).await;
+    assert_eq!(third.height, 3);
+
+    let response = server
+        .get(&format!("/v1/blocks/{}", LATEST_HEIGHT + 1))
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_body(response).await["reason"], "not_found");
+}
+
+#[tokio::test]
+async fn block_id_that_is_neither_latest_nor_decimal_is_rejected() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for id in [
+        "Latest",
+        "-1",
+        "+1",
+        "0x10",
+        "1.5",
+        "18446744073709551616",
+        "%20",
+    ] {
+        let response = server.get(&format!("/v1/blocks/{id}")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{id}");
+        assert_eq!(error_body(response).await["code"], 7);
+    }
+}
+
+#[tokio::test]
+async fn backend_errors_pass_through_with_their_status() {
+    for (error, status) in [
+        (
+            ApiError::internal("disk on fire"),
+            StatusCode::INTERNAL_SERVER_ERROR,
+        ),
+        (
+            ApiError::unavailable("syncing"),
+            StatusCode::SERVICE_UNAVAILABLE,
+        ),
+    ] {
+        let backend = FakeBackend {
+            block_error: Some(error.clone()),
+            ..FakeBackend::new()
+        };
+        let server = TestServer::start(backend).await;
+        let response = server.get("/v1/blocks/1").await;
+        assert_eq!(response.status(), status);
+        let body = error_body(response).await;
+        assert_eq!(
+            body,
+            json!({"code": 0, "reason": error.reason, "message": error.message})
+        );
+    }
+}
+
+#[tokio::test]
+async fn outcome_registry_lists_every_code_and_looks_up_one() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let all: Vec<OutcomeView> = json_of(server.get("/v1/outcomes").await).await;
+    assert_eq!(all, server.backend.outcomes());
+
+    let one: OutcomeView = json_of(server.get("/v1/outcomes/9").await).await;
+    assert_eq!(one.name, "tx_too_large");
+
+    let response = server.get("/v1/outcomes/12345").await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    error_body(response).await;
+    for code in ["x", "65536", "-1", "+7"] {
+        let response = server.get(&format!("/v1/outcomes/{code}")).await;
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{code}");
+        error_body(response).await;
+    }
+}
+
+#[tokio::test]
+async fn metrics_are_served_as_prometheus_text() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server.get("/metrics").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let content_type = response.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        content_type.starts_with("text/plain; version=0.0.4"),
+        "{content_type}"
+    );
+    assert!(
+        response
+            .text()
+            .await
+            .unwrap()
+            .contains("terrane_finalized_height 10")
+    );
+}
+
+#[tokio::test]
+async fn unknown_path_returns_json_404() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for path in ["/", "/v1", "/v2/status", "/v1/status/extra", "/v1/blocks/"] {
+        let response = server.get(path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(error_body(response).await["reason"], "unknown_path");
+    }
+}
+
+#[tokio::test]
+async fn wrong_method_returns_json_405_with_allow_header() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server
+        .client
+        .delete(server.url("/v1/status"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let allow = response.headers()[header::ALLOW]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(allow.contains("GET"), "{allow}");
+    assert_eq!(error_body(response).await["reason"], "method_not_allowed");
+
+    let response = server.get("/v1/tx").await;
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    error_body(response).await;
+}
+
+#[tokio::test]
+async fn reads_allow_any_origin_and_writes_do_not() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for path in ["/v1/status", "/v1/blocks/999", "/nowhere"] {
+        let response = server.get(path).await;
+        assert_eq!(
+            response.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
+            "*",
+            "{path}"
+        );
+    }
+    let response = server.post("/v1/tx", OCTET_STREAM, vec![1]).await;
+    assert!(
+        response
+            .headers()
+            .get(header::ACCESS_CONTROL_ALLOW_ORIGIN)
+            .is_none()
+    );
+}
+
+#[tokio::test]
+async fn event_stream_delivers_block_events_in_order() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server.get("/v1/events").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    server.wait_for_subscribers(1).await;
+
+    let published: Vec<ChainEvent> = (1..=5)
+        .flat_map(|height| [block_event(height), tx_outcome_event(height, 0)])
+        .collect();
+    for event in &published {
+        server.backend.events.send(event.clone()).unwrap();
+    }
+    let mut reader = SseReader::new(response);
+    for expected in &published {
+        let message = reader.expect_next().await;
+        assert_eq!(message.event, expected.kind());
+        let received: ChainEvent = serde_json::from_str(&message.data).unwrap();
+        assert_eq!(&received, expected);
+    }
+}
+
+#[tokio::test]
+async fn lagged_subscriber_is_told_how_many_events_it_missed_and_continues() {
+    // Capacity 2 and 5 events published at subscription: the receiver misses the first 3.
+    let backend = FakeBackend {
+        prefill_on_subscribe: (1..=5).map(block_event).collect(),
+        ..FakeBackend::with_event_capacity(2)
+    };
+    let server = TestServer::start(backend).await;
+    let mut reader = SseReader::new(server.get("/v1/events").await);
+
+    let lagged = reader.expect_next().await;
+    assert_eq!(lagged.event, "lagged");
+    let lagged: StreamLagged = serde_json::from_str(&lagged.data).unwrap();
+    assert_eq!(lagged.skipped, 3);
+    for height in 4..=5 {
+        let message = reader.expect_next().await;
+        assert_eq!(
+            serde_json::from_str::<ChainEvent>(&message.data).unwrap(),
+            block_event(height)
+        );
+    }
+    server.backend.events.send(block_event(6)).unwrap();
+    let message = reader.expect_next().await;
+    assert_eq!(
+        serde_json::from_str::<ChainEvent>(&message.data).unwrap(),
+        block_event(6)
+    );
+}
+
+#[tokio::test]
+async fn serve_returns_after_shutdown_even_with_an_open_event_stream() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let mut reader = SseReader::new(server.get("/v1/events").await);
+    server.wait_for_subscribers(1).await;
+
+    server.shut_down().await.unwrap();
+    let end = tokio::time::timeout(Duration::from_secs(5), reader.next()).await;
+    assert_eq!(end.expect("stream still open after shutdown"), None);
+}
+
+/// Deterministic xorshift64* generator: the same inputs on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        usize::try_from(self.next() % u64::try_from(bound).unwrap()).unwrap()
+    }
+
+    fn byte(&mut self) -> u8 {
+        self.next().to_le_bytes()[0]
+    }
+
+    fn pick<'a>(&mut self, options: &[&'a str]) -> &'a str {
+        options[self.below(options.len())]
+    }
+
+    /// A path segment: sometimes valid (64 hex digits, a small number), otherwise a mix of
+    /// plausible characters and arbitrary percent-encoded bytes.
+    fn segment(&mut self) -> String {
+        const PLAUSIBLE: &[u8] = b"0123456789abcdefABCDEFlatestx-._~";
+        match self.below(4) {
+            0 => {
+                return (0..64)
+                    .map(|_| char::from(b"0123456789abcdef"[self.below(16)]))
+                    .collect();
+            }
+            1 => return self.below(20).to_string(),
+            _ => {}
+        }
+        (0..self.below(90))
+            .map(|_| {
+                if self.below(2) == 0 {
+                    char::from(PLAUSIBLE[self.below(PLAUSIBLE.len())]).to_string()
+                } else {
+                    format!("%{:02X}", self.byte())
+                }
+            })
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn random_bodies_and_path_segments_never_produce_5xx_or_non_json_errors() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let mut rng = Rng(0x7e44_a9e0_5eed_0001);
+    let mut seen = std::collections::BTreeSet::new();
+    for round in 0..200 {
+        let body: Vec<u8> = match rng.below(3) {
+            0 => (0..rng.below(2048)).map(|_| rng.byte()).collect(),
+            1 => {
+                const HEXISH: &[u8] = b"0123456789abcdefABCDEF \n\"{}:tx";
+                (0..rng.below(256))
+                    .map(|_| HEXISH[rng.below(HEXISH.len())])
+                    .collect()
+            }
+            _ => format!(r#"{{"tx":"{}"}}"#, rng.segment()).into_bytes(),
+        };
+        let random_type: String = (0..rng.below(30))
+            .map(|_| char::from(b' ' + rng.byte() % 95))
+            .collect();
+        let content_type = rng.pick(&[
+            OCTET_STREAM,
+            TEXT,
+            JSON,
+            "text/plain; charset=latin1",
+            random_type.as_str(),
+        ]);
+        let response = server
+            .client
+            .post(server.url("/v1/tx"))
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let what = format!("round {round}: POST /v1/tx {content_type:?}");
+        seen.insert(assert_acceptable(response, &what).await);
+
+        let path = match rng.below(6) {
+            0 => format!("/v1/tx/{}", rng.segment()),
+            1 => format!("/v1/accounts/{}", rng.segment()),
+            2 => format!("/v1/blocks/{}", rng.segment()),
+            3 => format!("/v1/outcomes/{}", rng.segment()),
+            4 => format!("/v1/{}", rng.segment()),
+            _ => format!("/{}/{}", rng.segment(), rng.segment()),
+        };
+        let response = server.get(&path).await;
+        seen.insert(assert_acceptable(response, &format!("round {round}: GET {path}")).await);
+    }
+    // The inputs must reach past the first check, or the test proves little.
+    for expected in [200, 202, 400, 404, 415] {
+        assert!(seen.contains(&expected), "no {expected} among {seen:?}");
+    }
+}
+
+/// No 5xx, and any error is the JSON error object. Returns the status.
+async fn assert_acceptable(response: reqwest::Response, what: &str) -> u16 {
+    let status = response.status();
+    assert!(!status.is_server_error(), "{what}: {status}");
+    if status.is_client_error() {
+        error_body(response).await;
+    }
+    status.as_u16()
+}

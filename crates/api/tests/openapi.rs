@@ -1,0 +1,332 @@
+//! The OpenAPI document against the running router: the same endpoints, the same status
+//! codes, and bodies that match the documented schemas.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{
+    FakeBackend, KNOWN_TX, SseReader, TestServer, block_event, check_schema, find_operation,
+    tx_outcome_event,
+};
+use reqwest::{Method, StatusCode, header};
+use serde_json::Value;
+use terrane_api::{MAX_BODY_BYTES, endpoints, hex, openapi};
+
+const HTTP_METHODS: [&str; 8] = [
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+/// Every (method, path template) the document describes.
+fn documented_operations(document: &Value) -> BTreeSet<(String, String)> {
+    document["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, item)| {
+            item.as_object()
+                .unwrap()
+                .keys()
+                .filter(|key| HTTP_METHODS.contains(&key.as_str()))
+                .map(move |method| (method.to_ascii_uppercase(), path.clone()))
+        })
+        .collect()
+}
+
+/// A concrete path for `template`, with each parameter replaced by its documented example.
+fn example_path(template: &str, operation: &Value) -> String {
+    let mut path = template.to_owned();
+    for parameter in operation["parameters"].as_array().into_iter().flatten() {
+        let example = &parameter["example"];
+        let text = example
+            .as_str()
+            .map_or_else(|| example.to_string(), str::to_owned);
+        path = path.replace(
+            &format!("{{{}}}", parameter["name"].as_str().unwrap()),
+            &text,
+        );
+    }
+    path
+}
+
+#[test]
+fn openapi_document_lists_every_routed_path() {
+    let routed: BTreeSet<(String, String)> = endpoints::<FakeBackend>()
+        .into_iter()
+        .map(|endpoint| (endpoint.method.to_string(), endpoint.path.to_owned()))
+        .collect();
+    let documented = documented_operations(openapi::document());
+    assert_eq!(
+        routed.len(),
+        endpoints::<FakeBackend>().len(),
+        "route table has duplicates"
+    );
+    let undocumented: Vec<_> = routed.difference(&documented).collect();
+    let unrouted: Vec<_> = documented.difference(&routed).collect();
+    assert!(
+        undocumented.is_empty(),
+        "routed but not documented: {undocumented:?}"
+    );
+    assert!(
+        unrouted.is_empty(),
+        "documented but not routed: {unrouted:?}"
+    );
+}
+
+#[test]
+fn every_path_parameter_is_documented_with_an_example() {
+    for (method, template) in documented_operations(openapi::document()) {
+        let operation = &openapi::document()["paths"][&template][method.to_ascii_lowercase()];
+        let in_template: BTreeSet<&str> = template
+            .split('/')
+            .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
+            .collect();
+        let documented: BTreeSet<&str> = operation["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .inspect(|parameter| {
+                assert_eq!(parameter["in"], "path", "{template}");
+                assert_eq!(parameter["required"], true, "{template}");
+                assert!(!parameter["example"].is_null(), "{template}: no example");
+            })
+            .map(|parameter| parameter["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(in_template, documented, "{method} {template}");
+        assert!(operation["operationId"].is_string(), "{method} {template}");
+    }
+}
+
+#[test]
+fn every_schema_reference_resolves() {
+    fn walk(document: &Value, value: &Value, found: &mut usize) {
+        match value {
+            Value::Object(map) => {
+                if let Some(reference) = map.get("$ref").and_then(Value::as_str) {
+                    let pointer = reference.strip_prefix('#').expect("local reference");
+                    assert!(document.pointer(pointer).is_some(), "dangling {reference}");
+                    *found += 1;
+                }
+                map.values().for_each(|child| walk(document, child, found));
+            }
+            Value::Array(items) => items.iter().for_each(|child| walk(document, child, found)),
+            _ => {}
+        }
+    }
+    let mut found = 0;
+    walk(openapi::document(), openapi::document(), &mut found);
+    assert!(found > 10, "only {found} references");
+}
+
+#[tokio::test]
+async fn served_openapi_document_is_the_built_document() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let served: Value = server.get("/v1/openapi.json").await.json().await.unwrap();
+    assert_eq!(&served, openapi::document());
+    assert_eq!(served["openapi"], "3.0.3");
+}
+
+#[tokio::test]
+async fn every_documented_operation_is_served_at_its_examples() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let document = openapi::document();
+    for (method, template) in documented_operations(document) {
+        let operation = &document["paths"][&template][method.to_ascii_lowercase()];
+        let path = example_path(&template, operation);
+        let method = Method::from_bytes(method.as_bytes()).unwrap();
+        let bodies: Vec<(String, Vec<u8>)> = match operation["requestBody"]["content"].as_object() {
+            None => vec![(String::new(), Vec::new())],
+            Some(content) => content
+                .iter()
+                .map(|(content_type, media)| {
+                    let body = match content_type.as_str() {
+                        // Binary has no JSON example; send the bytes the hex example encodes.
+                        "application/octet-stream" => {
+                            let example = content["text/plain"]["example"].as_str().unwrap();
+                            hex::decode(example).unwrap()
+                        }
+                        "application/json" => media["example"].to_string().into_bytes(),
+                        _ => media["example"].as_str().unwrap().as_bytes().to_vec(),
+                    };
+                    (content_type.clone(), body)
+                })
+                .collect(),
+        };
+        for (content_type, body) in bodies {
+            let mut request = server.client.request(method.clone(), server.url(&path));
+            if !content_type.is_empty() {
+                request = request
+                    .header(header::CONTENT_TYPE, &content_type)
+                    .body(body);
+            }
+            let response = request.send().await.unwrap();
+            let status = response.status();
+            assert!(
+                status.is_success(),
+                "{method} {path} {content_type}: {status}"
+            );
+            assert!(
+                !operation["responses"][status.as_str()].is_null(),
+                "{method} {path}: {status} not documented"
+            );
+        }
+    }
+}
+
+/// Sends a request, then checks the status is documented for the operation and the body
+/// matches the documented content type and schema.
+async fn assert_conforms(
+    server: &TestServer,
+    method: Method,
+    path: &str,
+    body: Option<(&str, Vec<u8>)>,
+) {
+    let document = openapi::document();
+    let (template, operation) = find_operation(document, method.as_str(), path)
+        .unwrap_or_else(|| panic!("{method} {path} is not a documented operation"));
+    let mut request = server.client.request(method.clone(), server.url(path));
+    if let Some((content_type, body)) = body {
+        request = request
+            .header(header::CONTENT_TYPE, content_type)
+            .body(body);
+    }
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let documented = &operation["responses"][status.as_str()];
+    assert!(
+        !documented.is_null(),
+        "{method} {template}: status {status} is not documented"
+    );
+    let content_type = response.headers()[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let media_type = content_type.split(';').next().unwrap().trim().to_owned();
+    let media = &documented["content"][&media_type];
+    assert!(
+        !media.is_null(),
+        "{method} {path} {status}: {media_type} not documented"
+    );
+    if media_type == "application/json" {
+        let body: Value = response.json().await.unwrap();
+        check_schema(
+            document,
+            &media["schema"],
+            &body,
+            &format!("{method} {path} {status}"),
+        )
+        .unwrap_or_else(|error| panic!("{error}\nbody: {body}"));
+    }
+}
+
+#[tokio::test]
+async fn response_bodies_match_documented_schemas() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let hash = |first: u8| hex::encode([first; 32]);
+    let gets = [
+        "/v1/status".to_owned(),
+        "/v1/blocks/latest".into(),
+        "/v1/blocks/3".into(),
+        "/v1/blocks/4".into(),
+        "/v1/blocks/11".into(),
+        "/v1/blocks/nope".into(),
+        format!("/v1/tx/{}", hash(0)),
+        format!("/v1/tx/{}", hash(1)),
+        format!("/v1/tx/{}", hash(2)),
+        "/v1/tx/abc".into(),
+        format!("/v1/accounts/{}", hash(0)),
+        format!("/v1/accounts/{}", hash(9)),
+        "/v1/accounts/xyz".into(),
+        "/v1/outcomes".into(),
+        "/v1/outcomes/7".into(),
+        "/v1/outcomes/4242".into(),
+        "/v1/outcomes/seven".into(),
+        "/metrics".into(),
+        "/v1/openapi.json".into(),
+        "/v1/events".into(),
+    ];
+    for path in &gets {
+        assert_conforms(&server, Method::GET, path, None).await;
+    }
+    let posts: [(&str, Vec<u8>); 8] = [
+        ("application/octet-stream", vec![1, 2, 3]),
+        ("text/plain", b"010203".to_vec()),
+        ("application/json", br#"{"tx":"010203"}"#.to_vec()),
+        ("text/plain", b"xyz".to_vec()),
+        ("application/octet-stream", KNOWN_TX.to_vec()),
+        ("application/octet-stream", vec![0xff]),
+        ("application/octet-stream", vec![0; MAX_BODY_BYTES + 1]),
+        ("image/png", vec![1]),
+    ];
+    for (content_type, body) in posts {
+        assert_conforms(&server, Method::POST, "/v1/tx", Some((content_type, body))).await;
+    }
+    // A wrong method is answered under each operation's `default` response.
+    let response = server
+        .client
+        .delete(server.url("/v1/status"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::METHOD_NOT_ALLOWED);
+    let body: Value = response.json().await.unwrap();
+    let default = &openapi::document()["paths"]["/v1/status"]["get"]["responses"]["default"];
+    check_schema(
+        openapi::document(),
+        &default["content"]["application/json"]["schema"],
+        &body,
+        "405",
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn backend_error_statuses_are_documented_and_match_the_error_schema() {
+    for error in [
+        terrane_api::ApiError::internal("fault"),
+        terrane_api::ApiError::unavailable("syncing"),
+    ] {
+        let backend = FakeBackend {
+            block_error: Some(error),
+            ..FakeBackend::new()
+        };
+        let server = TestServer::start(backend).await;
+        assert_conforms(&server, Method::GET, "/v1/blocks/1", None).await;
+    }
+}
+
+#[tokio::test]
+async fn event_stream_messages_match_documented_schemas() {
+    let backend = FakeBackend {
+        prefill_on_subscribe: (1..=3).map(block_event).collect(),
+        ..FakeBackend::with_event_capacity(2)
+    };
+    let server = TestServer::start(backend).await;
+    let mut reader = SseReader::new(server.get("/v1/events").await);
+    server.backend.events.send(tx_outcome_event(3, 0)).unwrap();
+
+    let document = openapi::document();
+    let schemas = &document["components"]["schemas"];
+    let mut seen = BTreeSet::new();
+    // One lagged message, the two buffered blocks, then the transaction outcome.
+    for _ in 0..4 {
+        let message = reader.expect_next().await;
+        let data: Value = serde_json::from_str(&message.data).unwrap();
+        let schema = if message.event == "lagged" {
+            &schemas["StreamLagged"]
+        } else {
+            assert_eq!(
+                data["type"], message.event,
+                "event name and type tag differ"
+            );
+            &schemas["ChainEvent"]
+        };
+        check_schema(document, schema, &data, &message.event)
+            .unwrap_or_else(|error| panic!("{error}\ndata: {data}"));
+        seen.insert(message.event);
+    }
+    assert_eq!(
+        seen,
+        BTreeSet::from(["block".into(), "lagged".into(), "tx_outcome".into()])
+    );
+}

@@ -1,0 +1,350 @@
+//! The block: a header the finality certificate signs, and the transactions it commits to.
+//!
+//! ```text
+//! Header = context (round, leader, parent view+digest) || parent digest || height u64be
+//!          || timestamp_ms u64be || chain (genesis hash) || seed: Option<48-byte VRF signature>
+//!          || tx_count u32be || txs_root || state_root || ops_root || ops_range
+//!          || outcomes_root
+//! Block  = Header || varint(n) || n × (varint(len) || tx bytes)
+//! digest = SHA-256(encode(Header))
+//! ```
+//! The digest covers only the header, so a light client checks a certificate against a
+//! ~300-byte header and proves anything else (a transaction, an outcome, a state value)
+//! against the roots inside it. `txs_root` is recomputed while decoding, so a block whose
+//! transactions do not match its header never decodes.
+
+use crate::types::{BlsSignature, Context, Digest, PublicKey};
+use bytes::BufMut;
+use commonware_codec::{
+    Buf, EncodeSize, Error, FixedSize, MaxEncodeSize, RangeCfg, Read, ReadExt, Write,
+};
+use commonware_consensus::{
+    Block as ConsensusBlock, BoundedBlock, CertifiableBlock, Heightable,
+    types::{Epoch, Height as ConsensusHeight, Round, View},
+};
+use commonware_cryptography::{Digestible, Hasher, Sha256, Signer as _, ed25519};
+use commonware_storage::mmr::Location;
+use commonware_utils::range::NonEmptyRange;
+use terrane_app::params::BlockLimits;
+use terrane_primitives::{Hash32, Height, TimestampMs, merkle};
+
+/// A block header.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Consensus context the block was proposed in.
+    pub context: Context,
+    /// Parent block digest (`Digest::EMPTY` for genesis).
+    pub parent: Digest,
+    /// Height (genesis 0).
+    pub height: Height,
+    /// Proposer's timestamp, strictly above the parent's.
+    pub timestamp: TimestampMs,
+    /// The chain's genesis hash: a block from another chain never verifies.
+    pub chain: Hash32,
+    /// The VRF seed signature of the parent's round (`None` when the parent is genesis).
+    pub seed: Option<BlsSignature>,
+    /// Number of transactions.
+    pub tx_count: u32,
+    /// Merkle root of the transactions' bytes.
+    pub txs_root: Hash32,
+    /// Canonical root of the QMDB `current` state after this block: what state proofs check.
+    pub state_root: Digest,
+    /// QMDB operations root after this block: what state sync checks.
+    pub ops_root: Digest,
+    /// QMDB operation range state sync must fetch.
+    pub ops_range: NonEmptyRange<Location>,
+    /// Merkle root of the per-transaction outcomes.
+    pub outcomes_root: Hash32,
+}
+
+impl Write for Header {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.context.write(buf);
+        self.parent.write(buf);
+        self.height.write(buf);
+        self.timestamp.write(buf);
+        self.chain.write(buf);
+        self.seed.write(buf);
+        self.tx_count.write(buf);
+        self.txs_root.write(buf);
+        self.state_root.write(buf);
+        self.ops_root.write(buf);
+        self.ops_range.write(buf);
+        self.outcomes_root.write(buf);
+    }
+}
+
+impl EncodeSize for Header {
+    fn encode_size(&self) -> usize {
+        self.context.encode_size()
+            + Digest::SIZE
+            + Height::SIZE
+            + TimestampMs::SIZE
+            + Hash32::SIZE
+            + self.seed.encode_size()
+            + u32::SIZE
+            + Hash32::SIZE
+            + 2 * Digest::SIZE
+            + self.ops_range.encode_size()
+            + Hash32::SIZE
+    }
+}
+
+impl Read for Header {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            context: Context::read(buf)?,
+            parent: Digest::read(buf)?,
+            height: Height::read(buf)?,
+            timestamp: TimestampMs::read(buf)?,
+            chain: Hash32::read(buf)?,
+            seed: Option::<BlsSignature>::read(buf)?,
+            tx_count: u32::read(buf)?,
+            txs_root: Hash32::read(buf)?,
+            state_root: Digest::read(buf)?,
+            ops_root: Digest::read(buf)?,
+            ops_range: NonEmptyRange::<Location>::read(buf)?,
+            outcomes_root: Hash32::read(buf)?,
+        })
+    }
+}
+
+impl MaxEncodeSize for Header {
+    const MAX_ENCODE_SIZE: usize = Context::MAX_ENCODE_SIZE
+        + Digest::SIZE
+        + Height::SIZE
+        + TimestampMs::SIZE
+        + Hash32::SIZE
+        + 1
+        + BlsSignature::SIZE
+        + u32::SIZE
+        + Hash32::SIZE
+        + 2 * Digest::SIZE
+        + NonEmptyRange::<Location>::MAX_ENCODE_SIZE
+        + Hash32::SIZE;
+}
+
+impl Header {
+    /// The block digest: SHA-256 of the encoded header.
+    pub fn digest(&self) -> Digest {
+        use commonware_codec::Encode;
+        Sha256::hash(&[&self.encode()])
+    }
+}
+
+/// The Merkle root of a transaction list: leaf `i` is the transaction's bytes.
+pub fn txs_root(txs: &[bytes::Bytes]) -> Hash32 {
+    let leaves: Vec<Hash32> = txs.iter().map(|t| merkle::leaf(t)).collect();
+    merkle::root(&leaves)
+}
+
+/// A block: header plus transactions, with its digest cached.
+#[derive(Clone, Debug)]
+pub struct Block {
+    header: Header,
+    txs: Vec<bytes::Bytes>,
+    digest: Digest,
+}
+
+impl PartialEq for Block {
+    fn eq(&self, other: &Self) -> bool {
+        self.digest == other.digest
+    }
+}
+impl Eq for Block {}
+
+impl Block {
+    /// Assembles a block; `header.tx_count` and `header.txs_root` are set from `txs`.
+    pub fn new(mut header: Header, txs: Vec<bytes::Bytes>) -> Self {
+        header.tx_count = u32::try_from(txs.len()).expect("tx count bounded by BlockLimits");
+        header.txs_root = txs_root(&txs);
+        let digest = header.digest();
+        Self {
+            header,
+            txs,
+            digest,
+        }
+    }
+
+    /// The genesis block: height 0, no parent, committing to the genesis hash and the empty
+    /// state.
+    pub fn genesis(
+        chain: Hash32,
+        genesis_time: TimestampMs,
+        ops_root: Digest,
+        ops_range: NonEmptyRange<Location>,
+    ) -> Self {
+        Self::new(
+            Header {
+                context: Context {
+                    round: Round::new(Epoch::zero(), View::zero()),
+                    // A fixed, well-known key: genesis has no proposer.
+                    leader: ed25519::PrivateKey::from_seed(0).public_key(),
+                    parent: (View::zero(), <Digest as commonware_cryptography::Digest>::EMPTY),
+                },
+                parent: <Digest as commonware_cryptography::Digest>::EMPTY,
+                height: Height::ZERO,
+                timestamp: genesis_time,
+                chain,
+                seed: None,
+                tx_count: 0,
+                txs_root: Hash32::default(),
+                state_root: <Digest as commonware_cryptography::Digest>::EMPTY,
+                ops_root,
+                ops_range,
+                outcomes_root: Hash32::default(),
+            },
+            Vec::new(),
+        )
+    }
+
+    /// The header.
+    pub fn header(&self) -> &Header {
+        &self.header
+    }
+
+    /// The transactions, as encoded bytes.
+    pub fn txs(&self) -> &[bytes::Bytes] {
+        &self.txs
+    }
+
+    /// The proposer.
+    pub fn proposer(&self) -> &PublicKey {
+        &self.header.context.leader
+    }
+
+    /// Sum of the transactions' lengths.
+    pub fn tx_bytes(&self) -> usize {
+        self.txs.iter().map(bytes::Bytes::len).sum()
+    }
+}
+
+impl Write for Block {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.header.write(buf);
+        self.txs.write(buf);
+    }
+}
+
+impl EncodeSize for Block {
+    fn encode_size(&self) -> usize {
+        self.header.encode_size() + self.txs.encode_size()
+    }
+}
+
+impl Read for Block {
+    /// The chain's block limits (consensus-critical; from genesis).
+    type Cfg = BlockLimits;
+
+    fn read_cfg(buf: &mut impl Buf, limits: &BlockLimits) -> Result<Self, Error> {
+        let header = Header::read(buf)?;
+        let max_txs = limits.max_txs as usize;
+        let max_tx = terrane_app::MAX_TX_BYTES;
+        let txs = Vec::<bytes::Bytes>::read_cfg(
+            buf,
+            &(RangeCfg::from(0..=max_txs), RangeCfg::from(0..=max_tx)),
+        )?;
+        let total: usize = txs.iter().map(bytes::Bytes::len).sum();
+        if total > limits.max_tx_bytes as usize {
+            return Err(Error::Invalid("Block", "transactions exceed max_tx_bytes"));
+        }
+        if header.tx_count as usize != txs.len() || header.txs_root != txs_root(&txs) {
+            return Err(Error::Invalid("Block", "transactions do not match the header"));
+        }
+        let digest = header.digest();
+        Ok(Self {
+            header,
+            txs,
+            digest,
+        })
+    }
+}
+
+impl Digestible for Block {
+    type Digest = Digest;
+    fn digest(&self) -> Digest {
+        self.digest
+    }
+}
+
+impl Heightable for Block {
+    fn height(&self) -> ConsensusHeight {
+        ConsensusHeight::new(self.header.height.get())
+    }
+}
+
+impl ConsensusBlock for Block {
+    fn parent(&self) -> Digest {
+        self.header.parent
+    }
+}
+
+impl CertifiableBlock for Block {
+    type Context = Context;
+    fn context(&self) -> Context {
+        self.header.context.clone()
+    }
+}
+
+impl BoundedBlock for Block {
+    fn max_encode_size(limits: &BlockLimits) -> usize {
+        // Header, the outer count varint, and per transaction a length varint plus bytes,
+        // capped by the byte limit.
+        Header::MAX_ENCODE_SIZE + 5 + (limits.max_txs as usize) * 5 + limits.max_tx_bytes as usize
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use commonware_codec::{Decode, Encode};
+    use commonware_utils::non_empty_range;
+
+    fn block(txs: Vec<bytes::Bytes>) -> Block {
+        let g = Block::genesis(
+            Hash32::new([1; 32]),
+            TimestampMs::new(5),
+            Sha256::hash(b"ops"),
+            non_empty_range!(Location::new(0), Location::new(1)),
+        );
+        let mut header = g.header().clone();
+        header.height = Height::new(1);
+        header.parent = g.digest();
+        Block::new(header, txs)
+    }
+
+    #[test]
+    fn block_round_trips_and_digest_covers_the_header() {
+        let b = block(vec![bytes::Bytes::from_static(b"tx1"), bytes::Bytes::from_static(b"tx2")]);
+        let decoded = Block::decode_cfg(b.encode(), &BlockLimits::default()).unwrap();
+        assert_eq!(decoded.digest(), b.digest());
+        assert_eq!(decoded.txs(), b.txs());
+    }
+
+    #[test]
+    fn block_whose_transactions_do_not_match_its_header_does_not_decode() {
+        let b = block(vec![bytes::Bytes::from_static(b"tx1")]);
+        let mut forged = b.clone();
+        forged.txs = vec![bytes::Bytes::from_static(b"evil")];
+        assert!(Block::decode_cfg(forged.encode(), &BlockLimits::default()).is_err());
+    }
+
+    #[test]
+    fn block_over_the_transaction_limit_does_not_decode() {
+        let txs = vec![bytes::Bytes::from_static(b"x"); 3];
+        let b = block(txs);
+        let limits = BlockLimits {
+            max_txs: 2,
+            ..BlockLimits::default()
+        };
+        assert!(Block::decode_cfg(b.encode(), &limits).is_err());
+    }
+
+    #[test]
+    fn block_with_trailing_bytes_does_not_decode() {
+        let mut bytes = block(vec![]).encode().to_vec();
+        bytes.push(0);
+        assert!(Block::decode_cfg(bytes::Bytes::from(bytes), &BlockLimits::default()).is_err());
+    }
+}
