@@ -51,7 +51,7 @@ impl Default for BlockLimits {
 }
 
 /// All state-machine parameters.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainParams {
     /// Fees.
     #[serde(with = "accounts_params_json")]
@@ -60,14 +60,6 @@ pub struct ChainParams {
     pub block: BlockLimits,
 }
 
-impl Default for ChainParams {
-    fn default() -> Self {
-        Self {
-            accounts: AccountsParams::default(),
-            block: BlockLimits::default(),
-        }
-    }
-}
 
 mod accounts_params_json {
     use super::*;

@@ -16,7 +16,7 @@ use terrane_accounts::{
     handler, invariants::check_supply, msg::Transfer, outcome::AccountsRejection,
     params::AccountsParams,
 };
-use terrane_primitives::{Address, Amount, ChainId, Hash32, Height, Nonce, TimestampMs};
+use terrane_primitives::{Address, Amount, ChainId, Height, Nonce, TimestampMs};
 use terrane_state::{BlockEnv, MemStore, Overlay};
 
 const CHAIN: &str = "test-chain";
@@ -46,7 +46,7 @@ fn env(height: u64) -> BlockEnv {
         chain_id: chain(),
         height: Height::new(height),
         timestamp: TimestampMs::new(height * 1000),
-        randomness: Hash32::new([height as u8; 32]),
+        randomness: terrane_primitives::sha256(&[&height.to_be_bytes()]),
     }
 }
 

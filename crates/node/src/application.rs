@@ -74,6 +74,9 @@ pub struct ForgedMint {
     pub amount: Amount,
 }
 
+/// Recent block outputs by digest, with insertion order for eviction.
+type OutputCache = (BTreeMap<Digest, Arc<BlockOutput>>, VecDeque<Digest>);
+
 /// The application Stateful drives. Cheap to clone.
 #[derive(Clone)]
 pub struct ChainApp<T: TxSource> {
@@ -88,7 +91,7 @@ struct Inner<T: TxSource> {
     genesis_block: Block,
     observer: Arc<dyn FinalizedObserver>,
     _txs: std::marker::PhantomData<fn() -> T>,
-    outputs: Mutex<(BTreeMap<Digest, Arc<BlockOutput>>, VecDeque<Digest>)>,
+    outputs: Mutex<OutputCache>,
     forged_mint: Option<ForgedMint>,
 }
 
@@ -442,8 +445,7 @@ impl<T: TxSource> ChainApp<T> {
             warn!("block timestamp does not advance");
             return false;
         }
-        if header.context.parent.0 != parent.context.round.view() && parent.height != Height::ZERO
-        {
+        if header.context.parent.0 != parent.context.round.view() && parent.height != Height::ZERO {
             warn!("block context names another parent view");
             return false;
         }

@@ -181,7 +181,10 @@ impl Block {
                     round: Round::new(Epoch::zero(), View::zero()),
                     // A fixed, well-known key: genesis has no proposer.
                     leader: ed25519::PrivateKey::from_seed(0).public_key(),
-                    parent: (View::zero(), <Digest as commonware_cryptography::Digest>::EMPTY),
+                    parent: (
+                        View::zero(),
+                        <Digest as commonware_cryptography::Digest>::EMPTY,
+                    ),
                 },
                 parent: <Digest as commonware_cryptography::Digest>::EMPTY,
                 height: Height::ZERO,
@@ -250,7 +253,10 @@ impl Read for Block {
             return Err(Error::Invalid("Block", "transactions exceed max_tx_bytes"));
         }
         if header.tx_count as usize != txs.len() || header.txs_root != txs_root(&txs) {
-            return Err(Error::Invalid("Block", "transactions do not match the header"));
+            return Err(Error::Invalid(
+                "Block",
+                "transactions do not match the header",
+            ));
         }
         let digest = header.digest();
         Ok(Self {
@@ -305,7 +311,7 @@ mod tests {
         let g = Block::genesis(
             Hash32::new([1; 32]),
             TimestampMs::new(5),
-            Sha256::hash(b"ops"),
+            Sha256::hash(&[b"ops"]),
             non_empty_range!(Location::new(0), Location::new(1)),
         );
         let mut header = g.header().clone();
@@ -316,7 +322,10 @@ mod tests {
 
     #[test]
     fn block_round_trips_and_digest_covers_the_header() {
-        let b = block(vec![bytes::Bytes::from_static(b"tx1"), bytes::Bytes::from_static(b"tx2")]);
+        let b = block(vec![
+            bytes::Bytes::from_static(b"tx1"),
+            bytes::Bytes::from_static(b"tx2"),
+        ]);
         let decoded = Block::decode_cfg(b.encode(), &BlockLimits::default()).unwrap();
         assert_eq!(decoded.digest(), b.digest());
         assert_eq!(decoded.txs(), b.txs());

@@ -208,6 +208,9 @@ pub fn max_message_bytes(participants: u32, limits: &BlockLimits) -> u32 {
 /// The marshal mailbox type.
 pub type Marshal = MarshalMailbox<Scheme, Standard<Block>>;
 
+/// The marshal adapter simplex drives.
+type Adapter<E> = Deferred<E, Scheme, stateful::Mailbox<E, ChainApp<Mempool>>, Block, FixedEpocher>;
+
 /// A validator whose services run and whose consensus engine is ready to start.
 pub struct Validator<E, S, R, B>
 where
@@ -234,15 +237,18 @@ where
     context: E,
     partition_prefix: String,
     blocker: B,
-    reporter: ObservingReporter<
-        Deferred<E, Scheme, stateful::Mailbox<E, ChainApp<Mempool>>, Block, FixedEpocher>,
-    >,
-    deferred: Deferred<E, Scheme, stateful::Mailbox<E, ChainApp<Mempool>>, Block, FixedEpocher>,
+    reporter: ObservingReporter<Adapter<E>>,
+    deferred: Adapter<E>,
     timing: Timing,
     page_cache: CacheRef,
 }
 
-fn archive_config<C>(prefix: &str, name: &str, page_cache: CacheRef, codec: C) -> prunable::Config<TwoCap, C> {
+fn archive_config<C>(
+    prefix: &str,
+    name: &str,
+    page_cache: CacheRef,
+    codec: C,
+) -> prunable::Config<TwoCap, C> {
     prunable::Config {
         translator: TwoCap,
         metadata_partition: format!("{prefix}-{name}-metadata"),
@@ -317,10 +323,10 @@ where
     );
     broadcast_engine.start(channels.broadcast);
 
-    let finalizations = prunable::Archive::init(
-        context.child("finalizations_by_height"),
-        archive_config(&partition_prefix, "finalizations", page_cache.clone(), scheme.certificate_codec_config()),
-    )
+    let finalizations = prunable::Archive::init(context.child("finalizations_by_height"), {
+        scheme.certificate_codec_config();
+        archive_config(&partition_prefix, "finalizations", page_cache.clone(), ())
+    })
     .await
     .expect("finalizations archive opens");
     let blocks = prunable::Archive::init(
@@ -346,32 +352,33 @@ where
     });
     probe.start(channels.probe);
 
-    let (marshal_actor, marshal_mailbox, floor) = MarshalActor::<_, Standard<Block>, _, _, _, _, _>::init(
-        context.child("marshal"),
-        finalizations,
-        blocks,
-        marshal::Config {
-            provider,
-            epocher: FixedEpocher::new(EPOCH_LENGTH),
-            start: plan.marshal_start(commonware_cryptography::Digested::precomputed(
-                genesis.clone(),
-                genesis_digest,
-            )),
-            partition_prefix: partition_prefix.clone(),
-            mailbox_size: NZUsize!(1024),
-            view_retention: ViewDelta::new(1024),
-            prunable_items_per_section: NZU64!(4096),
-            page_cache: page_cache.clone(),
-            replay_buffer: IO_BUFFER,
-            key_write_buffer: IO_BUFFER,
-            value_write_buffer: IO_BUFFER,
-            block_codec_config: limits,
-            max_repair: NZUsize!(64),
-            max_pending_acks: NZUsize!(1),
-            strategy: Sequential,
-        },
-    )
-    .await;
+    let (marshal_actor, marshal_mailbox, floor) =
+        MarshalActor::<_, Standard<Block>, _, _, _, _, _>::init(
+            context.child("marshal"),
+            finalizations,
+            blocks,
+            marshal::Config {
+                provider,
+                epocher: FixedEpocher::new(EPOCH_LENGTH),
+                start: plan.marshal_start(commonware_cryptography::Digested::precomputed(
+                    genesis.clone(),
+                    genesis_digest,
+                )),
+                partition_prefix: partition_prefix.clone(),
+                mailbox_size: NZUsize!(1024),
+                view_retention: ViewDelta::new(1024),
+                prunable_items_per_section: NZU64!(4096),
+                page_cache: page_cache.clone(),
+                replay_buffer: IO_BUFFER,
+                key_write_buffer: IO_BUFFER,
+                value_write_buffer: IO_BUFFER,
+                block_codec_config: limits,
+                max_repair: NZUsize!(64),
+                max_pending_acks: NZUsize!(1),
+                strategy: Sequential,
+            },
+        )
+        .await;
 
     // The state-sync channel stays registered (validators agree on channel ids) but idle; see
     // `db::NoStateSync`.
@@ -419,7 +426,12 @@ where
 
     let databases: Databases<E> = stateful_mailbox.subscribe_databases().await;
     let (tx_sender, tx_receiver) = channels.txs;
-    mempool.start_gossip(context.child("tx_gossip"), databases, tx_sender, tx_receiver);
+    mempool.start_gossip(
+        context.child("tx_gossip"),
+        databases,
+        tx_sender,
+        tx_receiver,
+    );
 
     let _ = CommitmentFallback::Wait;
     Validator {

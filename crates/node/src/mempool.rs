@@ -15,11 +15,7 @@ use commonware_p2p::{Receiver, Recipients, Sender};
 use commonware_runtime::Spawner;
 use std::sync::{Arc, Mutex, OnceLock};
 use terrane_accounts::{handler as accounts, params::AccountsParams};
-use terrane_app::{
-    Outcome, SignedTransaction,
-    outcome::EnvelopeRejection,
-    tx::DecodeTxError,
-};
+use terrane_app::{Outcome, SignedTransaction, outcome::EnvelopeRejection, tx::DecodeTxError};
 use terrane_mempool::{Config, Pending, Pool};
 use terrane_primitives::{Address, Hash32, Nonce};
 use terrane_state::Overlay;
@@ -28,13 +24,16 @@ use tracing::debug;
 /// The outcome of a submission: the transaction id, or why it was refused.
 pub type Submitted = Result<Hash32, Outcome>;
 
+/// Sends a locally admitted transaction to the other validators.
+type GossipFn = Box<dyn Fn(Bytes) + Send + Sync>;
+
 /// A validator's mempool, shared by the API, the gossip task and the proposer.
 #[derive(Clone)]
 pub struct Mempool {
     pool: Arc<Mutex<Pool>>,
     namespace: Arc<[u8]>,
     params: AccountsParams,
-    gossip: Arc<OnceLock<Box<dyn Fn(Bytes) + Send + Sync>>>,
+    gossip: Arc<OnceLock<GossipFn>>,
 }
 
 impl std::fmt::Debug for Mempool {

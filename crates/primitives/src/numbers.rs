@@ -117,13 +117,10 @@ impl BasisPoints {
 
     /// `value * self / 10_000`, rounded down (the remainder stays with the caller, who must
     /// account for it).
-    pub const fn apply_floor(self, value: u64) -> u64 {
+    pub fn apply_floor(self, value: u64) -> u64 {
         // u64 * 10_000 fits in u128; the quotient is <= value so it fits back in u64.
-        let scaled = (value as u128 * self.0 as u128) / 10_000;
-        match u64::try_from(scaled) {
-            Ok(v) => v,
-            Err(_) => unreachable!(),
-        }
+        let scaled = u128::from(value) * u128::from(self.0) / 10_000;
+        u64::try_from(scaled).expect("quotient is at most value")
     }
 }
 
