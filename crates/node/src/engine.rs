@@ -35,10 +35,7 @@ use commonware_consensus::{
     },
     types::{Epoch, FixedEpocher, ViewDelta},
 };
-use commonware_cryptography::{
-    Digestible, Sha256,
-    certificate::{ConstantProvider, Verifier as _},
-};
+use commonware_cryptography::{Digestible, Sha256, certificate::ConstantProvider};
 use commonware_glue::stateful::{
     self, Config as StatefulConfig, Stateful, SyncPlan,
     db::SyncEngineConfig,
@@ -323,10 +320,11 @@ where
     );
     broadcast_engine.start(channels.broadcast);
 
-    let finalizations = prunable::Archive::init(context.child("finalizations_by_height"), {
-        scheme.certificate_codec_config();
-        archive_config(&partition_prefix, "finalizations", page_cache.clone(), ())
-    })
+    // Threshold certificates are fixed-size: their codec needs no participant bound.
+    let finalizations = prunable::Archive::init(
+        context.child("finalizations_by_height"),
+        archive_config(&partition_prefix, "finalizations", page_cache.clone(), ()),
+    )
     .await
     .expect("finalizations archive opens");
     let blocks = prunable::Archive::init(
