@@ -165,8 +165,16 @@ impl Executor {
                 }
                 Ok(tx) => {
                     let sig_ok = signatures_ok[index as usize];
-                    self.execute_tx(state, env, &tx, raw.len(), index, sig_ok, &mut output.events)
-                        .await?
+                    self.execute_tx(
+                        state,
+                        env,
+                        &tx,
+                        raw.len(),
+                        index,
+                        sig_ok,
+                        &mut output.events,
+                    )
+                    .await?
                 }
             };
             output.txs.push(result);
@@ -239,7 +247,11 @@ impl Executor {
         match payload_result {
             Ok(kinds) => {
                 state.commit_tx();
-                events.extend(kinds.into_iter().map(|kind| AppEvent { tx: Some(id), kind }));
+                events.extend(
+                    kinds
+                        .into_iter()
+                        .map(|kind| AppEvent { tx: Some(id), kind }),
+                );
             }
             Err(outcome) => {
                 state.rollback_tx();

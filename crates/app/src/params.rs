@@ -60,7 +60,6 @@ pub struct ChainParams {
     pub block: BlockLimits,
 }
 
-
 mod accounts_params_json {
     use super::*;
     use crate::genesis::AccountsParamsJson;

@@ -73,9 +73,13 @@ impl Chain {
         let (_, writes) = overlay.into_parts();
         self.store.apply(writes);
         let holders = NAMES.iter().map(|n| address_of(&named_key(n)));
-        block_on(check_supply(&Overlay::new(&self.store), holders, Amount::ZERO))
-            .unwrap()
-            .unwrap();
+        block_on(check_supply(
+            &Overlay::new(&self.store),
+            holders,
+            Amount::ZERO,
+        ))
+        .unwrap()
+        .unwrap();
         out.txs.iter().map(|t| t.outcome).collect()
     }
 
@@ -160,7 +164,10 @@ fn rejected_payload_still_burns_fee_and_consumes_nonce() {
     let mut c = Chain::new();
     let tx = send("carol", 0, "bob", 3_600);
     let fee = tx.tx.fee.get();
-    assert!(fee + 3_600 > 6_000, "test needs the amount to exceed balance after fee");
+    assert!(
+        fee + 3_600 > 6_000,
+        "test needs the amount to exceed balance after fee"
+    );
     assert_eq!(
         c.block(vec![tx.encode().to_vec()]),
         vec![AccountsRejection::InsufficientFunds.into()]
@@ -193,7 +200,10 @@ fn decoder_rejects_truncated_trailing_and_oversized_input() {
     let good = send("alice", 0, "bob", 10).encode().to_vec();
     assert!(SignedTransaction::decode_bounded(&good).is_ok());
     for cut in [0, 1, 31, 40, good.len() - 1] {
-        assert!(SignedTransaction::decode_bounded(&good[..cut]).is_err(), "cut {cut}");
+        assert!(
+            SignedTransaction::decode_bounded(&good[..cut]).is_err(),
+            "cut {cut}"
+        );
     }
     let mut trailing = good.clone();
     trailing.push(0);
@@ -309,7 +319,11 @@ impl Model {
             Intent::NonceTooLow { from } => {
                 let n = self.nonce[&from];
                 if n == 0 {
-                    return self.apply(&Intent::Valid { from, to: 0, amount: 1 });
+                    return self.apply(&Intent::Valid {
+                        from,
+                        to: 0,
+                        amount: 1,
+                    });
                 }
                 // A fresh transaction (different amount) on a used nonce.
                 let tx = mk(from, n - 1, 0, 999_999_999);
@@ -324,7 +338,10 @@ impl Model {
                 let mut unsigned = mk(from, self.nonce[&from], 0, 1).tx;
                 unsigned.fee = Amount::new(unsigned.fee.get() - 1);
                 let tx = unsigned.sign(&key, &chain());
-                (tx.encode().to_vec(), AccountsRejection::FeeBelowMinimum.into())
+                (
+                    tx.encode().to_vec(),
+                    AccountsRejection::FeeBelowMinimum.into(),
+                )
             }
             Intent::Replay => match self.executed.first() {
                 Some(bytes) => (bytes.clone(), EnvelopeRejection::DuplicateTx.into()),
@@ -371,7 +388,6 @@ impl Model {
         (bytes, outcome)
     }
 }
-
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]

@@ -215,7 +215,10 @@ impl Pool {
         self.by_fee
             .insert((fee, Reverse(pending.seq), signer, nonce));
         self.by_id.insert(id, (signer, nonce));
-        self.by_account.entry(signer).or_default().insert(nonce, pending);
+        self.by_account
+            .entry(signer)
+            .or_default()
+            .insert(nonce, pending);
         Ok(match replaced {
             Some(old) => Admitted::Replaced(old.id),
             None => Admitted::Added,
@@ -229,7 +232,8 @@ impl Pool {
             self.by_account.remove(signer);
         }
         self.by_id.remove(&p.id);
-        self.by_fee.remove(&(p.fee, Reverse(p.seq), p.signer, p.nonce));
+        self.by_fee
+            .remove(&(p.fee, Reverse(p.seq), p.signer, p.nonce));
         self.bytes -= p.raw.len();
         Some(p)
     }

@@ -1,8 +1,8 @@
 use super::*;
-use terrane_app::tx::encode_signed as encode;
 use proptest::prelude::*;
-use terrane_app::testkit::{address_of, named_key, transfer};
 use terrane_accounts::params::AccountsParams;
+use terrane_app::testkit::{address_of, named_key, transfer};
+use terrane_app::tx::encode_signed as encode;
 use terrane_primitives::ChainId;
 
 fn chain() -> ChainId {

@@ -205,6 +205,9 @@ pub fn max_message_bytes(participants: u32, limits: &BlockLimits) -> u32 {
 /// The marshal mailbox type.
 pub type Marshal = MarshalMailbox<Scheme, Standard<Block>>;
 
+/// Stateful's mailbox: the consensus application and marshal's reporter.
+pub type StatefulMailbox<E> = stateful::Mailbox<E, ChainApp<Mempool>>;
+
 /// The marshal adapter simplex drives.
 type Adapter<E> = Deferred<E, Scheme, stateful::Mailbox<E, ChainApp<Mempool>>, Block, FixedEpocher>;
 
@@ -231,7 +234,10 @@ where
     pub resolver: Channel<S, R>,
     /// This validator's signing scheme.
     pub scheme: Scheme,
-    context: E,
+    /// The validator's root context. Every service above was spawned from a child of it, so
+    /// the task that consumes it (the consensus engine) supervises them all: when it stops or
+    /// is aborted, the whole validator stops, and a restart finds its storage closed.
+    pub context: E,
     partition_prefix: String,
     blocker: B,
     reporter: ObservingReporter<Adapter<E>>,
@@ -262,14 +268,20 @@ fn archive_config<C>(
 }
 
 /// Builds and starts a validator's services (everything but consensus).
-pub async fn build<E, S, R, M, B>(
+///
+/// `wrap_reporter` wraps the reporter marshal delivers finalized blocks to (Stateful's mailbox);
+/// production passes it through, simulations add a monitor.
+pub async fn build<E, S, R, M, B, W, MR>(
     context: E,
     cfg: EngineConfig,
     channels: Channels<S, R>,
     peers: M,
     blocker: B,
+    wrap_reporter: W,
 ) -> Validator<E, S, R, B>
 where
+    W: FnOnce(StatefulMailbox<E>) -> MR,
+    MR: commonware_consensus::Reporter<Activity = marshal::Update<Block>>,
     E: Spawner + Clock + Storage + Metrics + Rng + CryptoRng + commonware_storage::Context,
     S: Sender<PublicKey = PublicKey> + Sync,
     R: Receiver<PublicKey = PublicKey>,
@@ -418,7 +430,7 @@ where
         marshal_mailbox.clone(),
         FixedEpocher::new(EPOCH_LENGTH),
     );
-    marshal_actor.start(stateful_mailbox.clone(), buffer, resolver);
+    marshal_actor.start(wrap_reporter(stateful_mailbox.clone()), buffer, resolver);
     probe_mailbox.attach(marshal_mailbox.clone());
     stateful_actor.start();
 
@@ -462,7 +474,7 @@ where
     /// Starts honest simplex consensus. Returns the engine's handle.
     pub fn start(self) -> Handle<()> {
         let engine = simplex::Engine::new(
-            self.context.child("simplex"),
+            self.context,
             simplex::Config {
                 scheme: self.scheme,
                 elector: RoundRobin::<Sha256>::default(),

@@ -7,4 +7,5 @@ pub mod db;
 pub mod engine;
 pub mod mempool;
 pub mod seeds;
+pub mod setup;
 pub mod types;

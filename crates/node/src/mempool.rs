@@ -145,3 +145,14 @@ impl TxSource for Mempool {
         self.pool.lock().expect("pool lock").snapshot()
     }
 }
+
+impl crate::application::FinalizedObserver for Mempool {
+    fn finalized(
+        &self,
+        _block: &crate::block::Block,
+        output: &terrane_app::BlockOutput,
+        nonces: &[(Address, Nonce)],
+    ) {
+        self.on_finalized(output.txs.iter().map(|t| &t.id), nonces);
+    }
+}

@@ -1,8 +1,8 @@
 //! Token amounts in integer base units.
 
-use commonware_codec::{Error, FixedSize, Read, ReadExt, Write};
 use bytes::BufMut;
 use commonware_codec::Buf;
+use commonware_codec::{Error, FixedSize, Read, ReadExt, Write};
 use core::fmt;
 
 /// Ticker shown by wallets and the explorer.
@@ -82,7 +82,11 @@ impl Amount {
         if frac.len() > TOKEN_DECIMALS as usize || whole.is_empty() && frac.is_empty() {
             return None;
         }
-        let whole: u64 = if whole.is_empty() { 0 } else { whole.parse().ok()? };
+        let whole: u64 = if whole.is_empty() {
+            0
+        } else {
+            whole.parse().ok()?
+        };
         let mut frac_units: u64 = 0;
         for (i, c) in frac.chars().enumerate() {
             let digit = u64::from(c.to_digit(10)?);
@@ -98,12 +102,7 @@ impl fmt::Display for Amount {
     /// Formats as tokens with six decimals and the symbol, e.g. `12.500000 TRN`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let scale = 10u64.pow(TOKEN_DECIMALS);
-        write!(
-            f,
-            "{}.{:06} {TOKEN_SYMBOL}",
-            self.0 / scale,
-            self.0 % scale
-        )
+        write!(f, "{}.{:06} {TOKEN_SYMBOL}", self.0 / scale, self.0 % scale)
     }
 }
 
@@ -132,7 +131,10 @@ mod tests {
     fn parses_tokens_and_base_units() {
         assert_eq!(Amount::parse_tokens("1"), Some(Amount::new(1_000_000)));
         assert_eq!(Amount::parse_tokens("0.5"), Some(Amount::new(500_000)));
-        assert_eq!(Amount::parse_tokens("2.000001"), Some(Amount::new(2_000_001)));
+        assert_eq!(
+            Amount::parse_tokens("2.000001"),
+            Some(Amount::new(2_000_001))
+        );
         assert_eq!(Amount::parse_tokens("42u"), Some(Amount::new(42)));
         assert_eq!(Amount::parse_tokens("1.0000001"), None);
         assert_eq!(Amount::parse_tokens("x"), None);

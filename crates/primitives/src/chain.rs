@@ -100,7 +100,13 @@ mod tests {
         let a = ChainId::new("a").unwrap();
         let b = ChainId::new("b").unwrap();
         assert_eq!(a.namespace(Namespace::Transaction), b"terrane/a/tx");
-        assert_ne!(a.namespace(Namespace::Transaction), b.namespace(Namespace::Transaction));
-        assert_ne!(a.namespace(Namespace::Transaction), a.namespace(Namespace::DeviceReport));
+        assert_ne!(
+            a.namespace(Namespace::Transaction),
+            b.namespace(Namespace::Transaction)
+        );
+        assert_ne!(
+            a.namespace(Namespace::Transaction),
+            a.namespace(Namespace::DeviceReport)
+        );
     }
 }

@@ -127,7 +127,10 @@ mod tests {
     fn address_rejects_short_hex_and_trailing_bytes() {
         assert_eq!(
             "abcd".parse::<Address>(),
-            Err(IdParseError::Length { expected: 32, got: 2 })
+            Err(IdParseError::Length {
+                expected: 32,
+                got: 2
+            })
         );
         let mut long = Address::new([1u8; 32]).encode().to_vec();
         long.push(0);

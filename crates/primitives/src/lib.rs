@@ -13,13 +13,13 @@
 mod amount;
 mod chain;
 pub mod hex;
-pub mod merkle;
 mod ids;
+pub mod merkle;
 mod numbers;
 mod reason;
 
 pub use amount::{Amount, TOKEN_DECIMALS, TOKEN_SYMBOL};
 pub use chain::{ChainId, ChainIdError, Namespace};
 pub use ids::{Address, Hash32, IdParseError, sha256};
-pub use reason::ReasonInfo;
 pub use numbers::{BasisPoints, Epoch, Height, Nonce, TimestampMs};
+pub use reason::ReasonInfo;

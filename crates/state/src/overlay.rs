@@ -100,7 +100,10 @@ impl<S: StateRead> Overlay<S> {
     /// # Panics
     /// If a transaction scope is still open.
     pub fn into_parts(self) -> (S, Writes) {
-        assert!(self.tx.is_none(), "transaction scope left open at end of block");
+        assert!(
+            self.tx.is_none(),
+            "transaction scope left open at end of block"
+        );
         (self.base, self.block.into_iter().collect())
     }
 }

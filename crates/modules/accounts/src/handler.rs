@@ -28,7 +28,10 @@ pub async fn account<S: StateRead>(
 
 /// The supply ledger.
 pub async fn supply<S: StateRead>(state: &Overlay<S>) -> Result<Supply, StateError> {
-    Ok(state.get::<SupplyLedger>(&SINGLETON).await?.unwrap_or_default())
+    Ok(state
+        .get::<SupplyLedger>(&SINGLETON)
+        .await?
+        .unwrap_or_default())
 }
 
 /// The fee parameters.
@@ -190,7 +193,10 @@ pub async fn credit_from_pool<S: StateRead>(
     })
 }
 
-async fn record_burn<S: StateRead>(state: &mut Overlay<S>, amount: Amount) -> Result<(), StateError> {
+async fn record_burn<S: StateRead>(
+    state: &mut Overlay<S>,
+    amount: Amount,
+) -> Result<(), StateError> {
     let mut ledger = supply(state).await?;
     ledger.burned = ledger
         .burned

@@ -40,8 +40,14 @@ fn transfer_moves_exact_amount() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(handler::account(&s, &addr(1)).await.unwrap().balance, Amount::new(60));
-        assert_eq!(handler::account(&s, &addr(2)).await.unwrap().balance, Amount::new(40));
+        assert_eq!(
+            handler::account(&s, &addr(1)).await.unwrap().balance,
+            Amount::new(60)
+        );
+        assert_eq!(
+            handler::account(&s, &addr(2)).await.unwrap().balance,
+            Amount::new(40)
+        );
     });
 }
 
@@ -50,7 +56,9 @@ fn rejects_transfer_above_balance_and_writes_nothing() {
     block_on(async {
         let mut s = funded(&[(1, 100)]);
         let before = s.pending_writes();
-        let r = handler::transfer(&mut s, &addr(1), &transfer(2, 101)).await.unwrap();
+        let r = handler::transfer(&mut s, &addr(1), &transfer(2, 101))
+            .await
+            .unwrap();
         assert_eq!(r, Err(AccountsRejection::InsufficientFunds));
         assert_eq!(s.pending_writes(), before);
     });
@@ -60,7 +68,9 @@ fn rejects_transfer_above_balance_and_writes_nothing() {
 fn rejects_zero_amount_transfer() {
     block_on(async {
         let mut s = funded(&[(1, 100)]);
-        let r = handler::transfer(&mut s, &addr(1), &transfer(2, 0)).await.unwrap();
+        let r = handler::transfer(&mut s, &addr(1), &transfer(2, 0))
+            .await
+            .unwrap();
         assert_eq!(r, Err(AccountsRejection::ZeroAmount));
     });
 }
@@ -73,7 +83,10 @@ fn self_transfer_keeps_balance() {
             .await
             .unwrap()
             .unwrap();
-        assert_eq!(handler::account(&s, &addr(1)).await.unwrap().balance, Amount::new(100));
+        assert_eq!(
+            handler::account(&s, &addr(1)).await.unwrap().balance,
+            Amount::new(100)
+        );
     });
 }
 
@@ -98,8 +111,13 @@ fn rejects_reused_nonce_as_replay() {
     block_on(async {
         let mut s = funded(&[(1, 1_000_000)]);
         let fee = Amount::new(10_000);
-        handler::charge(&mut s, &addr(1), Nonce::new(0), fee, 10).await.unwrap().unwrap();
-        let r = handler::charge(&mut s, &addr(1), Nonce::new(0), fee, 10).await.unwrap();
+        handler::charge(&mut s, &addr(1), Nonce::new(0), fee, 10)
+            .await
+            .unwrap()
+            .unwrap();
+        let r = handler::charge(&mut s, &addr(1), Nonce::new(0), fee, 10)
+            .await
+            .unwrap();
         assert_eq!(r, Err(AccountsRejection::NonceTooLow));
     });
 }
@@ -120,9 +138,15 @@ fn rejects_fee_below_minimum_for_length() {
     block_on(async {
         let mut s = funded(&[(1, 1_000_000)]);
         let min = AccountsParams::default().min_fee(500);
-        let r = handler::charge(&mut s, &addr(1), Nonce::new(0), Amount::new(min.get() - 1), 500)
-            .await
-            .unwrap();
+        let r = handler::charge(
+            &mut s,
+            &addr(1),
+            Nonce::new(0),
+            Amount::new(min.get() - 1),
+            500,
+        )
+        .await
+        .unwrap();
         assert_eq!(r, Err(AccountsRejection::FeeBelowMinimum));
     });
 }
@@ -141,20 +165,30 @@ fn rejects_fee_the_balance_cannot_cover() {
 #[test]
 fn genesis_rejects_duplicate_address() {
     let r = genesis::validate(&[(addr(1), Amount::new(1)), (addr(1), Amount::new(2))]);
-    assert_eq!(r.unwrap_err(), genesis::GenesisError::DuplicateAddress(addr(1)));
+    assert_eq!(
+        r.unwrap_err(),
+        genesis::GenesisError::DuplicateAddress(addr(1))
+    );
 }
 
 #[test]
 fn mint_and_burn_keep_supply_invariant() {
     block_on(async {
         let mut s = funded(&[(1, 1_000)]);
-        handler::mint(&mut s, &addr(2), Amount::new(500)).await.unwrap();
-        handler::burn(&mut s, &addr(1), Amount::new(300)).await.unwrap().unwrap();
+        handler::mint(&mut s, &addr(2), Amount::new(500))
+            .await
+            .unwrap();
+        handler::burn(&mut s, &addr(1), Amount::new(300))
+            .await
+            .unwrap()
+            .unwrap();
         check_supply(&s, [addr(1), addr(2)], Amount::ZERO)
             .await
             .unwrap()
             .unwrap();
-        let r = handler::burn(&mut s, &addr(1), Amount::new(701)).await.unwrap();
+        let r = handler::burn(&mut s, &addr(1), Amount::new(701))
+            .await
+            .unwrap();
         assert_eq!(r, Err(AccountsRejection::InsufficientFunds));
     });
 }
