@@ -305,6 +305,8 @@ fn schemas() -> Value {
                 "epoch": uint_schema(u64::MAX, "Epoch of the block."),
                 "view": uint_schema(u64::MAX, "Consensus view of the proposal."),
                 "proposer": hex_schema("Proposer's public key."),
+                "header": hex_schema("The encoded block header; the block digest is its SHA-256 \
+                    and the finalization certificate signs that digest (docs/spec/blocks.md)."),
                 "state_root": hex_schema("State root after the block."),
                 "seed": nullable(hex_schema("Threshold randomness seed of the view.")),
                 "tx_count": uint_schema(u64::from(u32::MAX), "Number of transactions."),

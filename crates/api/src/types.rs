@@ -123,6 +123,8 @@ pub struct BlockView {
     pub view: u64,
     /// Hex public key of the proposer.
     pub proposer: String,
+    /// Hex encoding of the block header: its SHA-256 is `digest`, which `finalization` signs.
+    pub header: String,
     /// Hex state root after executing the block.
     pub state_root: String,
     /// Hex threshold randomness seed for the block's view, if known.

@@ -43,9 +43,7 @@ pub fn transfer(
     tx.sign(from, chain)
 }
 
-/// The minimum fee for `tx` once signed (its length does not depend on the fee's value).
+/// The minimum fee for `tx` once signed.
 pub fn min_fee_for(tx: &Transaction, params: &AccountsParams) -> Amount {
-    use commonware_codec::EncodeSize;
-    let signed_len = tx.encode_size() + 64;
-    params.min_fee(signed_len)
+    tx.min_fee(params)
 }

@@ -90,6 +90,12 @@ impl Transaction {
         sha256(&[&self.encode()])
     }
 
+    /// The minimum fee this transaction must pay under `params`, for its signed length (which
+    /// does not depend on the fee's value: amounts are fixed-width).
+    pub fn min_fee(&self, params: &terrane_accounts::params::AccountsParams) -> Amount {
+        params.min_fee(self.encode_size() + ed25519::Signature::SIZE)
+    }
+
     /// Signs for `chain`.
     ///
     /// # Panics

@@ -314,7 +314,8 @@ where
         let merkleized = write_all(batches, writes).merkleize().await.ok()?;
         set_roots(&mut header, &merkleized);
         header.outcomes_root = output.outcomes_root();
-        let block = Block::new(header, txs);
+        let codes = output.txs.iter().map(|t| t.outcome.0).collect();
+        let block = Block::new(header, txs, codes);
         debug!(height = height.get(), txs = block.txs().len(), "proposed");
         self.remember(block.digest(), Arc::new(output));
         Some(Proposed { block, merkleized })
@@ -362,8 +363,9 @@ where
             };
             (output, overlay.into_parts().1)
         };
-        if output.outcomes_root() != header.outcomes_root {
-            warn!(height = header.height.get(), "outcomes root mismatch");
+        let codes: Vec<u16> = output.txs.iter().map(|t| t.outcome.0).collect();
+        if output.outcomes_root() != header.outcomes_root || codes != block.outcomes() {
+            warn!(height = header.height.get(), "outcomes mismatch");
             return None;
         }
         let merkleized = write_all(batches, writes).merkleize().await.ok()?;

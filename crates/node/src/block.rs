@@ -5,13 +5,16 @@
 //!          || timestamp_ms u64be || chain (genesis hash) || seed: Option<48-byte VRF signature>
 //!          || tx_count u32be || txs_root || state_root || ops_root || ops_range
 //!          || outcomes_root
-//! Block  = Header || varint(n) || n × (varint(len) || tx bytes)
+//! Block  = Header || varint(n) || n × (varint(len) || tx bytes) || varint(n) || n × code u16be
 //! digest = SHA-256(encode(Header))
 //! ```
 //! The digest covers only the header, so a light client checks a certificate against a
 //! ~300-byte header and proves anything else (a transaction, an outcome, a state value)
 //! against the roots inside it. `txs_root` is recomputed while decoding, so a block whose
-//! transactions do not match its header never decodes.
+//! transactions do not match its header never decodes. The body also carries each
+//! transaction's outcome code (what `outcomes_root` commits to, with the transaction ids), so
+//! any node can show a finalized block's outcomes without re-executing it; validators recompute
+//! them and reject a block whose codes differ.
 
 use crate::types::{BlsSignature, Context, Digest, PublicKey};
 use bytes::BufMut;
@@ -144,6 +147,7 @@ pub fn txs_root(txs: &[bytes::Bytes]) -> Hash32 {
 pub struct Block {
     header: Header,
     txs: Vec<bytes::Bytes>,
+    outcomes: Vec<u16>,
     digest: Digest,
 }
 
@@ -156,13 +160,18 @@ impl Eq for Block {}
 
 impl Block {
     /// Assembles a block; `header.tx_count` and `header.txs_root` are set from `txs`.
-    pub fn new(mut header: Header, txs: Vec<bytes::Bytes>) -> Self {
+    ///
+    /// # Panics
+    /// If `outcomes` does not have one code per transaction.
+    pub fn new(mut header: Header, txs: Vec<bytes::Bytes>, outcomes: Vec<u16>) -> Self {
+        assert_eq!(txs.len(), outcomes.len(), "one outcome per transaction");
         header.tx_count = u32::try_from(txs.len()).expect("tx count bounded by BlockLimits");
         header.txs_root = txs_root(&txs);
         let digest = header.digest();
         Self {
             header,
             txs,
+            outcomes,
             digest,
         }
     }
@@ -199,7 +208,13 @@ impl Block {
                 outcomes_root: Hash32::default(),
             },
             Vec::new(),
+            Vec::new(),
         )
+    }
+
+    /// Each transaction's outcome code, in block order.
+    pub fn outcomes(&self) -> &[u16] {
+        &self.outcomes
     }
 
     /// The header.
@@ -227,12 +242,13 @@ impl Write for Block {
     fn write(&self, buf: &mut impl BufMut) {
         self.header.write(buf);
         self.txs.write(buf);
+        self.outcomes.write(buf);
     }
 }
 
 impl EncodeSize for Block {
     fn encode_size(&self) -> usize {
-        self.header.encode_size() + self.txs.encode_size()
+        self.header.encode_size() + self.txs.encode_size() + self.outcomes.encode_size()
     }
 }
 
@@ -258,10 +274,12 @@ impl Read for Block {
                 "transactions do not match the header",
             ));
         }
+        let outcomes = Vec::<u16>::read_cfg(buf, &(RangeCfg::from(txs.len()..=txs.len()), ()))?;
         let digest = header.digest();
         Ok(Self {
             header,
             txs,
+            outcomes,
             digest,
         })
     }
@@ -295,9 +313,9 @@ impl CertifiableBlock for Block {
 
 impl BoundedBlock for Block {
     fn max_encode_size(limits: &BlockLimits) -> usize {
-        // Header, the outer count varint, and per transaction a length varint plus bytes,
-        // capped by the byte limit.
-        Header::MAX_ENCODE_SIZE + 5 + (limits.max_txs as usize) * 5 + limits.max_tx_bytes as usize
+        // Header, two count varints, and per transaction a length varint, a 2-byte outcome and
+        // its bytes (capped in total by the byte limit).
+        Header::MAX_ENCODE_SIZE + 10 + (limits.max_txs as usize) * 7 + limits.max_tx_bytes as usize
     }
 }
 
@@ -317,7 +335,8 @@ mod tests {
         let mut header = g.header().clone();
         header.height = Height::new(1);
         header.parent = g.digest();
-        Block::new(header, txs)
+        let outcomes = vec![0; txs.len()];
+        Block::new(header, txs, outcomes)
     }
 
     #[test]
@@ -348,6 +367,14 @@ mod tests {
             ..BlockLimits::default()
         };
         assert!(Block::decode_cfg(b.encode(), &limits).is_err());
+    }
+
+    #[test]
+    fn block_whose_outcome_count_differs_from_its_transactions_does_not_decode() {
+        let b = block(vec![bytes::Bytes::from_static(b"tx1")]);
+        let mut forged = b.clone();
+        forged.outcomes = vec![0, 0];
+        assert!(Block::decode_cfg(forged.encode(), &BlockLimits::default()).is_err());
     }
 
     #[test]

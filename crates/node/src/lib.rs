@@ -1,11 +1,16 @@
 //! A Terrane validator: commonware consensus, p2p, QMDB state and the node's services.
 //!
 //! This is the only crate that touches consensus types.
+pub mod api;
 pub mod application;
 pub mod block;
+pub mod config;
 pub mod db;
 pub mod engine;
+pub mod indexer;
+pub mod light;
 pub mod mempool;
 pub mod seeds;
+pub mod service;
 pub mod setup;
 pub mod types;

@@ -9,7 +9,10 @@ use crate::types::{BlsSignature, Digest, Scheme};
 use commonware_actor::Feedback;
 use commonware_consensus::{
     Reporter, Viewable,
-    simplex::{scheme::bls12381_threshold::vrf::Seedable, types::Activity},
+    simplex::{
+        scheme::bls12381_threshold::vrf::Seedable,
+        types::{Activity, Attributable},
+    },
     types::View,
 };
 use std::{
@@ -28,6 +31,10 @@ const SEEDS_KEPT: usize = 4096;
 pub struct Observations {
     seeds: Arc<Mutex<BTreeMap<View, BlsSignature>>>,
     faults: Arc<AtomicU64>,
+    /// The latest view each participant (by index) was seen voting in.
+    votes: Arc<Mutex<BTreeMap<u32, View>>>,
+    /// The latest view any certificate was seen for.
+    latest_view: Arc<AtomicU64>,
 }
 
 impl Observations {
@@ -52,6 +59,29 @@ impl Observations {
     /// Number of conflicting-vote evidences reported by consensus (equivocation).
     pub fn faults(&self) -> u64 {
         self.faults.load(Ordering::Relaxed)
+    }
+
+    fn record_vote(&self, signer: u32, view: View) {
+        let mut votes = self.votes.lock().expect("votes lock");
+        let entry = votes.entry(signer).or_insert(view);
+        if *entry < view {
+            *entry = view;
+        }
+    }
+
+    /// Participants (indices) seen voting within the last `window` views, and the latest view.
+    pub fn active_voters(&self, window: u64) -> (Vec<u32>, View) {
+        let latest = View::new(self.latest_view.load(Ordering::Relaxed));
+        let floor = latest.get().saturating_sub(window);
+        let voters = self
+            .votes
+            .lock()
+            .expect("votes lock")
+            .iter()
+            .filter(|(_, v)| v.get() >= floor)
+            .map(|(i, _)| *i)
+            .collect();
+        (voters, latest)
     }
 }
 
@@ -82,9 +112,24 @@ where
         match &activity {
             Activity::Notarization(n) | Activity::Certification(n) => {
                 self.observations.record_seed(n.view(), n.seed().signature);
+                self.observations
+                    .latest_view
+                    .fetch_max(n.view().get(), Ordering::Relaxed);
             }
             Activity::Finalization(f) => {
                 self.observations.record_seed(f.view(), f.seed().signature);
+                self.observations
+                    .latest_view
+                    .fetch_max(f.view().get(), Ordering::Relaxed);
+            }
+            Activity::Notarize(v) => {
+                self.observations.record_vote(v.signer().get(), v.view());
+            }
+            Activity::Finalize(v) => {
+                self.observations.record_vote(v.signer().get(), v.view());
+            }
+            Activity::Nullify(v) => {
+                self.observations.record_vote(v.signer().get(), v.view());
             }
             Activity::ConflictingNotarize(_)
             | Activity::ConflictingFinalize(_)

@@ -85,6 +85,7 @@ pub fn block_view(height: u64) -> BlockView {
         epoch: height / 100,
         view: height + 2,
         proposer: hex::encode([0xbb; 32]),
+        header: hex::encode([0xab; 64]),
         state_root: hex::encode([0xcc; 32]),
         seed: height.is_multiple_of(2).then(|| hex::encode([0xdd; 48])),
         tx_count: 2,

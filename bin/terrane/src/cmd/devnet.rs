@@ -1,0 +1,117 @@
+//! `terrane devnet`: validators as separate processes on loopback, with live progress.
+
+use crate::cli::DevnetArgs;
+use anyhow::Context;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use terrane_client::Client;
+use terrane_devnet::{
+    layout::{self, Layout, Spec},
+    supervisor::{Event, Supervisor},
+};
+
+pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
+    let layout = Layout::new(&args.dir);
+    if args.fresh && args.dir.exists() {
+        std::fs::remove_dir_all(&args.dir)
+            .with_context(|| format!("removing {}", args.dir.display()))?;
+    }
+    let resumed = layout.exists();
+    if !resumed {
+        let now_ms = u64::try_from(SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis())?;
+        let mut spec = Spec::default_devnet(now_ms);
+        spec.validators = args.validators;
+        spec.api_port = args.api_port;
+        spec.p2p_port = args.p2p_port;
+        layout::create(&layout, &spec)?;
+    }
+    let n = layout.validators()?;
+    let exe = std::env::current_exe().context("locating the terrane binary")?;
+    let mut supervisor = Supervisor::start(exe, layout.clone())?;
+
+    println!(
+        "{} devnet {} with {n} validators (state in {})",
+        if resumed { "resumed" } else { "started" },
+        terrane_node::config::load_genesis(&layout.genesis())?.chain_id,
+        args.dir.display()
+    );
+    for i in 0..n {
+        let node = layout.load_node(i)?;
+        println!(
+            "  validator {i}: API http://{}  p2p {}  log {}",
+            node.api_listen,
+            node.p2p_listen,
+            layout.log(i).display()
+        );
+    }
+    let accounts = layout.load_accounts()?;
+    println!("  funded accounts (keys in {}):", layout.keys().display());
+    for (name, address) in &accounts.accounts {
+        println!("    {name:<8} {address}");
+    }
+    println!(
+        "  try: terrane query status    terrane tx transfer --from alice --to @bob --amount 5 --wait"
+    );
+    println!("Ctrl-C stops the devnet; running it again resumes the chain.");
+
+    let api = layout::api_url(&layout, 0)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let client = Client::new(&api);
+        let started = Instant::now();
+        let mut last: Option<(Instant, u64, u64)> = None;
+        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {
+                    println!("stopping validators...");
+                    break;
+                }
+                _ = tick.tick() => {}
+            }
+            for event in supervisor.poll() {
+                match event {
+                    Event::Exited { index, status } => {
+                        println!("validator {index} exited ({status:?}); restarting it (see its log)");
+                    }
+                    Event::Restarted { index } => println!("validator {index} restarted"),
+                }
+            }
+            if let Ok(status) = client.status().await {
+                let txs = client.metrics().await.ok().map_or(0, |m| counter(&m, "terrane_txs_ok"));
+                let now = Instant::now();
+                let rate = last.map_or(0.0, |(t, _, tx0)| {
+                    let secs = now.duration_since(t).as_secs_f64();
+                    if secs > 0.0 { txs.saturating_sub(tx0) as f64 / secs } else { 0.0 }
+                });
+                let blocks = last.map_or(0, |(_, h0, _)| status.finalized_height.saturating_sub(h0));
+                println!(
+                    "height {:>6}  +{blocks:<3} blocks  {rate:>8.1} tx/s  mempool {:<5}  peers {}/{}",
+                    status.finalized_height,
+                    status.mempool_size,
+                    status.peers,
+                    status.validators.saturating_sub(1),
+                );
+                last = Some((now, status.finalized_height, txs));
+            }
+            if args.duration_secs.is_some_and(|d| started.elapsed() >= Duration::from_secs(d)) {
+                break;
+            }
+        }
+    });
+    supervisor.stop(Duration::from_secs(15));
+    println!("devnet stopped; state kept in {}", args.dir.display());
+    Ok(())
+}
+
+/// The value of a Prometheus counter or gauge (first sample whose name starts with `name`).
+pub fn counter(metrics: &str, name: &str) -> u64 {
+    metrics
+        .lines()
+        .filter(|l| !l.starts_with('#') && l.starts_with(name))
+        // Counters are integers; Prometheus may still print them as `12` or `12.0`.
+        .filter_map(|l| l.split_whitespace().last()?.split('.').next()?.parse::<u64>().ok())
+        .next()
+        .unwrap_or(0)
+}

@@ -1,0 +1,553 @@
+//! Block execution throughput on the node's on-disk state database, on one core.
+//!
+//! ```text
+//! untimed: genesis block (GENESIS_ACCOUNTS funded accounts) ─▶ one warm-up block
+//! timed, per block:  db.new_batch() ─▶ Executor::execute on an Overlay reading through it
+//!                    ─▶ writes into the batch in key order ─▶ merkleize ─▶ apply_batch ─▶ commit
+//! untimed: every outcome ok, every balance and nonce as predicted, supply conserved
+//! ```
+//! The database is the node's [`StateDb`] with the node's layout ([`db::config`]), page cache and
+//! floor policy, on commonware's tokio runtime with one worker thread. The node reaches the same
+//! calls through glue's `Stateful` and syncs in the background; here every block commits
+//! durably before the next one starts, so the figure includes one fsync'd commit per block.
+
+use crate::{
+    BenchError, baseline,
+    stats::rate,
+    verify::{batch_rate, single_rate},
+    workload::{self, SignedItem},
+};
+use commonware_cryptography::Sha256;
+use commonware_parallel::Sequential;
+use commonware_runtime::{Runner as _, Spawner, Supervisor as _, buffer::paged::CacheRef, tokio};
+use commonware_storage::{
+    mmr,
+    qmdb::{
+        any::{ordered::Update, value::VariableEncoding},
+        current::batch::UnmerkleizedBatch,
+        floor::Proportional,
+    },
+};
+use commonware_utils::{NZU16, NZUsize};
+use std::{
+    fmt,
+    time::{Duration, Instant},
+};
+use terrane_accounts::{handler as accounts, invariants::check_supply, params::AccountsParams};
+use terrane_app::{Executor, Genesis, SignedTransaction, testkit::address_of, tx::encode_signed};
+use terrane_node::{
+    db::{self, CHUNK_BYTES, StateDb, StateValue, qmdb_key},
+    types::Digest,
+};
+use terrane_primitives::{Address, Amount, Hash32, Height, Nonce, TimestampMs, sha256};
+use terrane_state::{BlockEnv, Overlay, StateError, StateKey, StateRead};
+
+/// Funded accounts in the benchmark genesis; transfers rotate through all of them.
+pub const GENESIS_ACCOUNTS: usize = 10_000;
+
+/// Balance of every genesis account, in base units: enough for thousands of transfers each.
+const GENESIS_BALANCE: u64 = 1_000_000_000_000;
+
+/// Base units each benchmark transfer moves.
+const TRANSFER_AMOUNT: u64 = 1;
+
+/// Most transactions whose verification is timed for the same-run ratios (at least one block).
+const VERIFY_SAMPLE: usize = 10_000;
+
+/// Signed-transfer throughput through execution and QMDB, and where the time went.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExecutionFigures {
+    /// Transactions timed (all executed `ok`; the warm-up block is not counted).
+    pub txs: usize,
+    /// Blocks timed.
+    pub blocks: usize,
+    /// Transactions per block (the last block may hold fewer).
+    pub block_txs: usize,
+    /// Funded accounts in state; senders rotate through them.
+    pub accounts: usize,
+    /// Encoded size of each signed transfer, in bytes.
+    pub tx_bytes: usize,
+    /// State keys written by the timed blocks (accounts, receipts, supply ledger, chain head).
+    pub state_writes: usize,
+    /// Transactions per second through decode, signature batch check, execution, QMDB
+    /// merkleize, apply and a durable commit per block.
+    pub tx_per_sec: f64,
+    /// Microseconds per transaction, all steps included.
+    pub per_tx_micros: f64,
+    /// Time in `Executor::execute` (decode, signatures, handlers, state reads), seconds.
+    pub execute_secs: f64,
+    /// Time writing the block's writes into the QMDB batch and merkleizing it, seconds.
+    pub merkleize_secs: f64,
+    /// Time in `apply_batch` and the durable `commit`, seconds.
+    pub apply_commit_secs: f64,
+    /// Single verifications per second (decoded keys) of these transactions, this run.
+    pub single_verify_per_sec: f64,
+    /// `verify_batch` signatures per second in batches of `block_txs`, this run.
+    pub batch_verify_per_sec: f64,
+    /// `tx_per_sec / single_verify_per_sec`.
+    pub ratio_to_single_verify: f64,
+    /// `tx_per_sec / batch_verify_per_sec`: the share of a core left to everything but
+    /// signatures is `1 - ratio`.
+    pub ratio_to_batch_verify: f64,
+}
+
+/// Measures `txs` signed transfers executed in blocks of `block_txs` on a fresh on-disk
+/// [`StateDb`] in a temporary directory (see the module docs for the exact path).
+///
+/// Signing, genesis and one warm-up block of `block_txs` transfers are not timed. After the
+/// run, every outcome must be `ok`, every account's balance and nonce must match the
+/// workload's prediction and supply must be conserved; otherwise this returns an error rather
+/// than figures.
+pub fn execution(txs: usize, block_txs: usize) -> Result<ExecutionFigures, BenchError> {
+    run(&Plan {
+        accounts: GENESIS_ACCOUNTS,
+        txs,
+        block_txs,
+        amount: TRANSFER_AMOUNT,
+    })
+}
+
+/// A workload: who is funded, how many transfers of what size, in what blocks.
+pub(crate) struct Plan {
+    pub(crate) accounts: usize,
+    pub(crate) txs: usize,
+    pub(crate) block_txs: usize,
+    pub(crate) amount: u64,
+}
+
+/// The pre-signed workload and the state it must leave behind.
+struct Prepared {
+    executor: Executor,
+    /// Encoded signed transfers: the warm-up block first, then the timed ones.
+    raw: Vec<Vec<u8>>,
+    /// The timed transactions, decoded, for the same-run verification figures.
+    timed: Vec<SignedTransaction>,
+    /// Every funded account with its predicted final balance and nonce.
+    expected: Vec<(Address, Amount, Nonce)>,
+    tx_bytes: usize,
+}
+
+pub(crate) fn run(plan: &Plan) -> Result<ExecutionFigures, BenchError> {
+    if plan.txs == 0 {
+        return Err(BenchError::InvalidArgument("txs must be at least 1".into()));
+    }
+    let max_block = terrane_app::params::BlockLimits::CEILING_TXS as usize;
+    if plan.block_txs == 0 || plan.block_txs > max_block {
+        return Err(BenchError::InvalidArgument(format!(
+            "block_txs must be 1..={max_block}, got {}",
+            plan.block_txs
+        )));
+    }
+    if plan.accounts < 2 {
+        return Err(BenchError::InvalidArgument(
+            "at least two accounts are needed to transfer between".into(),
+        ));
+    }
+    let prepared = prepare(plan);
+
+    // Same-run verification rates over the same transactions, for the ratios.
+    let sample = prepared.timed.len().min(VERIFY_SAMPLE.max(plan.block_txs));
+    let items: Vec<SignedItem> = prepared.timed[..sample]
+        .iter()
+        .map(SignedItem::new)
+        .collect();
+    let namespace = prepared.executor.tx_namespace().to_vec();
+    let single_verify_per_sec = single_rate(&namespace, &items);
+    let batch_verify_per_sec = batch_rate(&namespace, &items, plan.block_txs);
+    drop(items);
+
+    let dir = tempfile::Builder::new()
+        .prefix("terrane-bench-execution")
+        .tempdir()
+        .map_err(|e| BenchError::Setup(format!("creating a temporary directory: {e}")))?;
+    let config = tokio::Config::new()
+        .with_worker_threads(1)
+        .with_storage_directory(dir.path());
+    let timings = tokio::Runner::new(config).start(|context| async move {
+        let context = context.child("bench");
+        let db = StateDb::init(
+            context.child("state"),
+            db::config("bench", CacheRef::new(NZU16!(4096), NZUsize!(8192))),
+            None,
+        )
+        .await
+        .map_err(storage)?;
+        execute_blocks(db, &prepared, plan.block_txs).await
+    })?;
+
+    let total = timings.execute + timings.merkleize + timings.apply_commit;
+    let tx_per_sec = rate(plan.txs, total);
+    Ok(ExecutionFigures {
+        txs: plan.txs,
+        blocks: timings.blocks,
+        block_txs: plan.block_txs,
+        accounts: plan.accounts,
+        tx_bytes: timings.tx_bytes,
+        state_writes: timings.state_writes,
+        tx_per_sec,
+        per_tx_micros: total.as_secs_f64() * 1e6 / plan.txs as f64,
+        execute_secs: timings.execute.as_secs_f64(),
+        merkleize_secs: timings.merkleize.as_secs_f64(),
+        apply_commit_secs: timings.apply_commit.as_secs_f64(),
+        single_verify_per_sec,
+        batch_verify_per_sec,
+        ratio_to_single_verify: tx_per_sec / single_verify_per_sec,
+        ratio_to_batch_verify: tx_per_sec / batch_verify_per_sec,
+    })
+}
+
+/// Signs the workload and predicts its final state (none of it timed).
+///
+/// Transaction `k` (warm-up block first) is sent by account `k mod accounts` with nonce
+/// `k div accounts` to the next account, so a block of up to `accounts` transfers has distinct
+/// senders and every sender's nonces are consecutive.
+fn prepare(plan: &Plan) -> Prepared {
+    let keys: Vec<_> = (0..plan.accounts).map(workload::account_key).collect();
+    let addresses: Vec<Address> = keys.iter().map(address_of).collect();
+    let funded: Vec<(Address, Amount)> = addresses
+        .iter()
+        .map(|a| (*a, Amount::new(GENESIS_BALANCE)))
+        .collect();
+    let genesis = Genesis::for_tests(workload::CHAIN, &funded);
+    let params: AccountsParams = genesis.params.accounts;
+    let executor = Executor::new(genesis);
+    let chain = executor.chain_id().clone();
+
+    let mut balances: Vec<u64> = vec![GENESIS_BALANCE; plan.accounts];
+    let mut nonces: Vec<u64> = vec![0; plan.accounts];
+    let total = plan.block_txs + plan.txs;
+    let mut raw = Vec::with_capacity(total);
+    let mut timed = Vec::with_capacity(plan.txs);
+    let mut tx_bytes = 0;
+    for k in 0..total {
+        let from = k % plan.accounts;
+        let to = (from + 1) % plan.accounts;
+        let tx = workload::transfer(
+            &chain,
+            &params,
+            &keys[from],
+            Nonce::new(nonces[from]),
+            addresses[to],
+            Amount::new(plan.amount),
+        );
+        let encoded = encode_signed(&tx).to_vec();
+        tx_bytes = encoded.len();
+        // Predictions saturate: a plan that overdraws fails in execution, which is the point.
+        balances[from] = balances[from]
+            .saturating_sub(tx.tx.fee.get())
+            .saturating_sub(plan.amount);
+        balances[to] = balances[to].saturating_add(plan.amount);
+        nonces[from] += 1;
+        raw.push(encoded);
+        if k >= plan.block_txs {
+            timed.push(tx);
+        }
+    }
+    let expected = addresses
+        .iter()
+        .zip(balances.iter().zip(&nonces))
+        .map(|(a, (b, n))| (*a, Amount::new(*b), Nonce::new(*n)))
+        .collect();
+    Prepared {
+        executor,
+        raw,
+        timed,
+        expected,
+        tx_bytes,
+    }
+}
+
+/// Time spent per step over the timed blocks.
+struct Timings {
+    blocks: usize,
+    state_writes: usize,
+    tx_bytes: usize,
+    execute: Duration,
+    merkleize: Duration,
+    apply_commit: Duration,
+}
+
+/// A speculative batch straight from the database (no glue wrapper).
+type PendingBatch = UnmerkleizedBatch<
+    mmr::Family,
+    Sha256,
+    Update<Digest, VariableEncoding<StateValue>>,
+    CHUNK_BYTES,
+    Sequential,
+>;
+
+/// Reads state through an unmerkleized batch, as the node's `BatchReader` does.
+struct BatchRead<'a, E: Spawner + commonware_storage::Context> {
+    batch: &'a PendingBatch,
+    db: &'a StateDb<E>,
+}
+
+impl<E: Spawner + commonware_storage::Context> StateRead for BatchRead<'_, E> {
+    async fn get_raw(&self, key: &StateKey) -> Result<Option<Vec<u8>>, StateError> {
+        self.batch
+            .get(&qmdb_key(key), self.db)
+            .await
+            .map(|v| v.map(|v| v.0))
+            .map_err(|e| StateError(e.to_string()))
+    }
+}
+
+/// Reads the applied state.
+struct DbRead<'a, E: Spawner + commonware_storage::Context>(&'a StateDb<E>);
+
+impl<E: Spawner + commonware_storage::Context> StateRead for DbRead<'_, E> {
+    async fn get_raw(&self, key: &StateKey) -> Result<Option<Vec<u8>>, StateError> {
+        self.0
+            .get(&qmdb_key(key))
+            .await
+            .map(|v| v.map(|v| v.0))
+            .map_err(|e| StateError(e.to_string()))
+    }
+}
+
+fn storage(e: impl fmt::Display) -> BenchError {
+    BenchError::Storage(e.to_string())
+}
+
+fn env(executor: &Executor, height: u64) -> BlockEnv {
+    BlockEnv {
+        chain_id: executor.chain_id().clone(),
+        height: Height::new(height),
+        timestamp: TimestampMs::new(height * 1_000),
+        randomness: sha256(&[b"terrane/bench/randomness", &height.to_be_bytes()]),
+    }
+}
+
+/// What one block did, with the time of each step.
+struct BlockRun<E: Spawner + commonware_storage::Context> {
+    db: StateDb<E>,
+    writes: usize,
+    execute: Duration,
+    merkleize: Duration,
+    apply_commit: Duration,
+}
+
+/// Runs one block the node's way and checks every outcome is `ok` (after the clock stops).
+async fn block<E: Spawner + commonware_storage::Context>(
+    db: StateDb<E>,
+    executor: &Executor,
+    height: u64,
+    txs: &[Vec<u8>],
+) -> Result<BlockRun<E>, BenchError> {
+    let env = env(executor, height);
+    let start = Instant::now();
+    let batch = db.new_batch();
+    let (output, writes) = {
+        let mut overlay = Overlay::new(BatchRead {
+            batch: &batch,
+            db: &db,
+        });
+        let output = executor
+            .execute(&mut overlay, &env, txs)
+            .await
+            .map_err(storage)?;
+        (output, overlay.into_parts().1)
+    };
+    let executed = Instant::now();
+    let write_count = writes.len();
+    let mut batch = batch;
+    for (key, value) in writes {
+        batch = batch.write(qmdb_key(&key), value.map(StateValue));
+    }
+    let merkleized = batch
+        .merkleize(&db, None, &mut Proportional)
+        .await
+        .map_err(storage)?;
+    let merkleized_at = Instant::now();
+    let db = db.apply_batch(merkleized).await.map_err(storage)?;
+    let db = db.commit().await.map_err(storage)?;
+    let committed = Instant::now();
+
+    if let Some(bad) = output.txs.iter().find(|t| !t.outcome.is_ok()) {
+        return Err(BenchError::TxFailed {
+            height,
+            index: bad.index,
+            code: bad.outcome.0,
+            name: bad.outcome.info().name,
+        });
+    }
+    if output.txs.len() != txs.len() {
+        return Err(BenchError::StateMismatch(format!(
+            "block {height} reported {} outcomes for {} transactions",
+            output.txs.len(),
+            txs.len()
+        )));
+    }
+    Ok(BlockRun {
+        db,
+        writes: write_count,
+        execute: executed - start,
+        merkleize: merkleized_at - executed,
+        apply_commit: committed - merkleized_at,
+    })
+}
+
+/// Genesis and warm-up blocks untimed, then the timed blocks, then the final-state audit.
+async fn execute_blocks<E: Spawner + commonware_storage::Context>(
+    db: StateDb<E>,
+    prepared: &Prepared,
+    block_txs: usize,
+) -> Result<Timings, BenchError> {
+    let executor = &prepared.executor;
+    let (warmup, timed) = prepared.raw.split_at(block_txs);
+    let mut db = block(db, executor, 1, &[]).await?.db;
+    db = block(db, executor, 2, warmup).await?.db;
+
+    let mut timings = Timings {
+        blocks: 0,
+        state_writes: 0,
+        tx_bytes: prepared.tx_bytes,
+        execute: Duration::ZERO,
+        merkleize: Duration::ZERO,
+        apply_commit: Duration::ZERO,
+    };
+    for (i, txs) in timed.chunks(block_txs).enumerate() {
+        let run = block(db, executor, 3 + i as u64, txs).await?;
+        db = run.db;
+        timings.blocks += 1;
+        timings.state_writes += run.writes;
+        timings.execute += run.execute;
+        timings.merkleize += run.merkleize;
+        timings.apply_commit += run.apply_commit;
+    }
+
+    audit(&db, prepared).await?;
+    db.destroy().await.map_err(storage)?;
+    Ok(timings)
+}
+
+/// Checks the applied state against the workload's prediction and supply conservation.
+async fn audit<E: Spawner + commonware_storage::Context>(
+    db: &StateDb<E>,
+    prepared: &Prepared,
+) -> Result<(), BenchError> {
+    let state = Overlay::new(DbRead(db));
+    for (address, balance, nonce) in &prepared.expected {
+        let account = accounts::account(&state, address).await.map_err(storage)?;
+        if account.balance != *balance || account.nonce != *nonce {
+            return Err(BenchError::StateMismatch(format!(
+                "account {address}: balance {} nonce {}, expected balance {balance} nonce {nonce}",
+                account.balance, account.nonce
+            )));
+        }
+    }
+    let holders = prepared.expected.iter().map(|(a, _, _)| *a);
+    check_supply(&state, holders, Amount::ZERO)
+        .await
+        .map_err(storage)?
+        .map_err(|violation| BenchError::StateMismatch(violation.to_string()))?;
+    for tx in &prepared.timed {
+        let id: Hash32 = tx.id();
+        let receipt = terrane_app::query::receipt(&state, &id)
+            .await
+            .map_err(storage)?;
+        if receipt.is_none_or(|r| r.code != 0) {
+            return Err(BenchError::StateMismatch(format!(
+                "timed transaction {id} has no ok receipt"
+            )));
+        }
+    }
+    Ok(())
+}
+
+impl fmt::Display for ExecutionFigures {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let total = self.execute_secs + self.merkleize_secs + self.apply_commit_secs;
+        let share = |secs: f64| 100.0 * secs / total;
+        writeln!(
+            f,
+            "execution: signed transfers, decode + signature batch + execute + QMDB merkleize + \
+             apply + commit per block, 1 core"
+        )?;
+        writeln!(
+            f,
+            "  {} txs ({} bytes each) in {} blocks of {}, {} funded accounts, {} state writes",
+            self.txs, self.tx_bytes, self.blocks, self.block_txs, self.accounts, self.state_writes
+        )?;
+        writeln!(
+            f,
+            "  throughput        {:>10.0} tx/s   {:>8.1} µs/tx   LIMITS.md bound {:.0}/s ({:.2}x)",
+            self.tx_per_sec,
+            self.per_tx_micros,
+            baseline::EXECUTION_BOUND_PER_SEC,
+            self.tx_per_sec / baseline::EXECUTION_BOUND_PER_SEC
+        )?;
+        writeln!(
+            f,
+            "  time split        execute {:.1}% ({:.3} s) | merkleize {:.1}% ({:.3} s) | \
+             apply+commit {:.1}% ({:.3} s)",
+            share(self.execute_secs),
+            self.execute_secs,
+            share(self.merkleize_secs),
+            self.merkleize_secs,
+            share(self.apply_commit_secs),
+            self.apply_commit_secs
+        )?;
+        writeln!(
+            f,
+            "  same-run verify   single {:.0}/s (ratio {:.2}) | batch of {} {:.0}/s (ratio {:.2})",
+            self.single_verify_per_sec,
+            self.ratio_to_single_verify,
+            self.block_txs,
+            self.batch_verify_per_sec,
+            self.ratio_to_batch_verify
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_to_measure_transfers_that_overdraw() {
+        let err = run(&Plan {
+            accounts: 4,
+            txs: 4,
+            block_txs: 4,
+            amount: GENESIS_BALANCE,
+        })
+        .unwrap_err();
+        assert!(
+            matches!(err, BenchError::TxFailed { code: 101, .. }),
+            "expected insufficient_funds, got {err}"
+        );
+    }
+
+    #[test]
+    fn rejects_empty_workloads_and_oversized_blocks() {
+        assert!(matches!(
+            execution(0, 10),
+            Err(BenchError::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            execution(10, 0),
+            Err(BenchError::InvalidArgument(_))
+        ));
+        assert!(matches!(
+            execution(10, 20_001),
+            Err(BenchError::InvalidArgument(_))
+        ));
+    }
+
+    #[test]
+    fn small_workload_with_few_accounts_reuses_senders_across_blocks() {
+        // 3 accounts, 10 transfers in blocks of 2: every sender signs several nonces and is also
+        // a recipient; the audit checks the predicted balances and nonces.
+        let figures = run(&Plan {
+            accounts: 3,
+            txs: 10,
+            block_txs: 2,
+            amount: 5,
+        })
+        .unwrap();
+        assert_eq!(figures.txs, 10);
+        assert_eq!(figures.blocks, 5);
+        assert!(figures.tx_per_sec > 0.0);
+    }
+}
