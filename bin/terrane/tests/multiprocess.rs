@@ -2,6 +2,7 @@
 //! killed with SIGKILL under load and restarted. Nothing finalized may be lost: the restarted
 //! validator serves the same blocks (hence state roots) as the others at every height, catches
 //! up, and every account balance agrees and is proven against certified state.
+#![allow(clippy::disallowed_methods)] // A process-level test: its deadlines are wall-clock time.
 
 use commonware_cryptography::{Signer as _, ed25519};
 use std::{
