@@ -20,6 +20,9 @@ use terrane_primitives::{Address, Amount, ChainId, Nonce};
 
 const BIN: &str = env!("CARGO_BIN_EXE_terrane");
 
+/// The validator that gets killed.
+const VICTIM: u32 = 2;
+
 /// A run of `n` free consecutive ports (checked by binding them).
 fn free_ports(n: u16) -> u16 {
     for _ in 0..200 {
@@ -154,16 +157,16 @@ async fn killed_validator_restarts_with_every_finalized_block_and_balance_intact
     let mut senders = load_senders(&layout.keys(), &["alice", "bob", "carol", "dave"]);
     let sink = Address::new([0x5a; 32]);
     let mut submitted = 0u64;
-    let mut rounds = 0u64;
+    let mut rounds = 0usize;
     let mut killed_at = None;
     let mut restarted = false;
-    let victim = 2usize;
+    let victim = VICTIM as usize;
     let started = Instant::now();
     // Under load: ~40 transfers/s spread over the live validators' APIs for ~25 s; kill the
     // victim with SIGKILL at 6 s and restart it at 14 s.
     while started.elapsed() < Duration::from_secs(25) {
         for (k, s) in senders.iter_mut().enumerate() {
-            let target = (k + rounds as usize) % 4;
+            let target = (k + rounds) % 4;
             if killed_at.is_some() && !restarted && target == victim {
                 continue;
             }
@@ -185,7 +188,7 @@ async fn killed_validator_restarts_with_every_finalized_block_and_balance_intact
             eprintln!("killed validator {victim} at height ~{before}");
         }
         if killed_at.is_some() && !restarted && started.elapsed() > Duration::from_secs(14) {
-            nodes[victim] = start_node(&layout, victim as u32);
+            nodes[victim] = start_node(&layout, VICTIM);
             restarted = true;
             eprintln!("restarted validator {victim}");
         }
