@@ -26,7 +26,7 @@ pub struct ReasonInfo {
 
 /// Declares a module's rejection enum with stable codes, names and descriptions.
 ///
-/// ```
+/// ```text
 /// terrane_primitives::reason_codes! {
 ///     /// Why a thing was refused.
 ///     pub enum Refusal {
@@ -95,4 +95,27 @@ macro_rules! reason_codes {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    crate::reason_codes! {
+        /// Why a thing was refused.
+        pub enum Refusal {
+            /// Too big.
+            TooBig = 900 => ("too_big", "the thing is larger than allowed"),
+            /// Too small.
+            TooSmall = 901 => ("too_small", "the thing is smaller than allowed"),
+        }
+    }
+
+    #[test]
+    fn reason_codes_round_trip_through_their_numbers_and_names() {
+        assert_eq!(Refusal::TooBig.code(), 900);
+        assert_eq!(Refusal::from_code(901), Some(Refusal::TooSmall));
+        assert_eq!(Refusal::from_code(902), None);
+        assert_eq!(Refusal::TooSmall.name(), "too_small");
+        assert_eq!(Refusal::infos().count(), 2);
+        assert_eq!(Refusal::TooBig.to_string(), "too_big (900)");
+    }
 }
