@@ -102,6 +102,11 @@ id32!(
     /// itself (not a hash of it) lets a verifier check a signature without a lookup.
     Address
 );
+id32!(
+    /// A device: its 32-byte ed25519 public key, as-is. The device signs its registration and
+    /// its reports (or authorizes a session key to) with the matching private key.
+    DeviceId
+);
 
 /// SHA-256 over the concatenation of `parts`.
 pub fn sha256(parts: &[&[u8]]) -> Hash32 {
