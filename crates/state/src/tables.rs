@@ -20,30 +20,44 @@ pub const MAKERS: u8 = 0x11;
 pub const SESSION_KEYS: u8 = 0x12;
 /// `devices`: device count and other registry totals.
 pub const DEVICE_REGISTRY: u8 = 0x13;
-/// `devices`: device ids per H3 cell (count and slots).
-pub const CELL_DEVICES: u8 = 0x14;
-/// `pow`: report ids already counted (replay protection).
+/// `devices`: parameters (one record).
+pub const DEVICE_PARAMS: u8 = 0x14;
+/// `pow`: report ids already counted, by epoch (replay protection).
 pub const SEEN_REPORTS: u8 = 0x20;
-/// `pow`: per-device proof status (reputation, last outcomes).
+/// `pow`: per-device proof status (reputation, counters).
 pub const DEVICE_WORK: u8 = 0x21;
-/// `pow`: per-epoch work ledger entries.
+/// `pow`: per-epoch, per-device work (units, density cell).
 pub const EPOCH_WORK: u8 = 0x22;
-/// `pow`: per-device recent outcomes.
+/// `pow`: per-device recent report outcomes (a ring).
 pub const DEVICE_OUTCOMES: u8 = 0x23;
-/// `pow`: per-epoch, per-cell work tallies.
+/// `pow`: per-epoch, per-density-cell count of working devices.
 pub const CELL_WORK: u8 = 0x24;
+/// `pow`: per-epoch randomness and bounds.
+pub const EPOCH_INFO: u8 = 0x25;
+/// `pow`: per-epoch list of working devices (index -> device).
+pub const EPOCH_WORKERS: u8 = 0x26;
+/// `pow`: parameters (one record).
+pub const POW_PARAMS: u8 = 0x27;
 /// `rewards`: per-epoch summaries.
 pub const EPOCHS: u8 = 0x30;
 /// `rewards`: per-device reward ledger (cumulative, claimed).
 pub const DEVICE_REWARDS: u8 = 0x31;
-/// `rewards`: per-epoch, per-device reward entries.
+/// `rewards`: per-epoch, per-device reward lines (breakdown).
 pub const EPOCH_REWARDS: u8 = 0x32;
-/// `rewards`: emission and pool state.
+/// `rewards`: emission parameters and the unclaimed pool.
 pub const EMISSION: u8 = 0x33;
-/// `coverage`: beacons by (epoch, beaconer).
+/// `coverage`: beacons by report id.
 pub const BEACONS: u8 = 0x40;
-/// `coverage`: witnesses per beacon.
+/// `coverage`: witnesses by (beacon, index).
 pub const WITNESSES: u8 = 0x41;
+/// `coverage`: per-epoch list of beacons (index -> beacon id).
+pub const EPOCH_BEACONS: u8 = 0x42;
+/// `coverage`: parameters (one record).
+pub const COVERAGE_PARAMS: u8 = 0x43;
+/// `coverage`: per-epoch count of beaconers with a slot.
+pub const EPOCH_BEACON_COUNT: u8 = 0x44;
+/// `coverage`: (epoch, beaconer, witness) pairs already witnessed.
+pub const WITNESS_SEEN: u8 = 0x45;
 
 /// Every allocated id, for the uniqueness test and `docs/spec/state.md`.
 pub const ALL: &[(u8, &str)] = &[
@@ -56,18 +70,25 @@ pub const ALL: &[(u8, &str)] = &[
     (MAKERS, "makers"),
     (SESSION_KEYS, "session_keys"),
     (DEVICE_REGISTRY, "device_registry"),
-    (CELL_DEVICES, "cell_devices"),
+    (DEVICE_PARAMS, "device_params"),
     (SEEN_REPORTS, "seen_reports"),
     (DEVICE_WORK, "device_work"),
     (EPOCH_WORK, "epoch_work"),
     (DEVICE_OUTCOMES, "device_outcomes"),
     (CELL_WORK, "cell_work"),
+    (EPOCH_INFO, "epoch_info"),
+    (EPOCH_WORKERS, "epoch_workers"),
+    (POW_PARAMS, "pow_params"),
     (EPOCHS, "epochs"),
     (DEVICE_REWARDS, "device_rewards"),
     (EPOCH_REWARDS, "epoch_rewards"),
     (EMISSION, "emission"),
     (BEACONS, "beacons"),
     (WITNESSES, "witnesses"),
+    (EPOCH_BEACONS, "epoch_beacons"),
+    (COVERAGE_PARAMS, "coverage_params"),
+    (EPOCH_BEACON_COUNT, "epoch_beacon_count"),
+    (WITNESS_SEEN, "witness_seen"),
 ];
 
 #[cfg(test)]

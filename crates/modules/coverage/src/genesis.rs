@@ -1,0 +1,12 @@
+//! Coverage parameters at genesis.
+
+use crate::{
+    params::CoverageParams,
+    state_key::{PARAMS_KEY, Params},
+};
+use terrane_state::{Overlay, StateRead};
+
+/// Writes the parameters.
+pub fn apply<S: StateRead>(state: &mut Overlay<S>, params: &CoverageParams) {
+    state.put::<Params>(&PARAMS_KEY, params);
+}

@@ -1,0 +1,321 @@
+//! Loading what the verifier needs, storing what it accepts, and closing an epoch.
+
+use crate::{
+    KIND_BEACON, KIND_WITNESS,
+    outcome::CoverageRejection,
+    params::CoverageParams,
+    state_key::{EpochBeaconCount, EpochBeacons, PARAMS_KEY, Params, Slots, WitnessSeen, Witnesses},
+    types::{Beacon, BeaconRecord, BeaconSlot, Witness, WitnessRecord},
+    verify::{self, Judgement},
+};
+use commonware_codec::DecodeExt;
+use terrane_devices::{
+    handler as devices,
+    types::{DeviceStatus, ResourceClass},
+};
+use terrane_pow::{
+    handler::{self as pow, Prechecked},
+    outcome::PowRejection,
+    params::PowParams,
+    schedule,
+    types::{OutcomeRecord, Verdict},
+};
+use terrane_primitives::{DeviceId, Epoch, Hash32};
+use terrane_state::{BlockEnv, Overlay, StateError, StateRead};
+
+/// The coverage parameters.
+///
+/// # Panics
+/// If genesis did not write them.
+pub async fn params<S: StateRead>(state: &Overlay<S>) -> Result<CoverageParams, StateError> {
+    Ok(state
+        .get::<Params>(&PARAMS_KEY)
+        .await?
+        .expect("coverage params are written at genesis"))
+}
+
+fn verdict(j: Judgement) -> Verdict {
+    if j.accountable {
+        Verdict::Invalid(j.code.code())
+    } else {
+        Verdict::Refused(j.code.code())
+    }
+}
+
+/// Judges a coverage report that passed the framework checks, storing what it accepts.
+pub async fn verify_report<S: StateRead>(
+    state: &mut Overlay<S>,
+    env: &BlockEnv,
+    pow_params: &PowParams,
+    report: &Prechecked,
+) -> Result<Verdict, StateError> {
+    let p = params(state).await?;
+    let payload = bytes::Bytes::copy_from_slice(&report.report.payload);
+    match report.report.kind {
+        KIND_BEACON => match Beacon::decode(payload) {
+            Ok(b) => verify_beacon(state, env, pow_params, &p, report, &b).await,
+            Err(_) => Ok(Verdict::Invalid(PowRejection::MalformedReport.code())),
+        },
+        KIND_WITNESS => match Witness::decode(payload) {
+            Ok(w) => verify_witness(state, env, pow_params, &p, report, &w).await,
+            Err(_) => Ok(Verdict::Invalid(PowRejection::MalformedReport.code())),
+        },
+        _ => Ok(Verdict::Invalid(CoverageRejection::UnknownKind.code())),
+    }
+}
+
+/// Whether `height` is inside `device`'s window of the current epoch (plus grace), and
+/// whether it is past it.
+async fn window_state<S: StateRead>(
+    state: &Overlay<S>,
+    env: &BlockEnv,
+    pow_params: &PowParams,
+    device: &DeviceId,
+) -> Result<(bool, bool), StateError> {
+    let info = pow::epoch_info(state, env.epoch)
+        .await?
+        .expect("the current epoch is open");
+    let window = schedule::window_of(&info.randomness, device, pow_params.windows_per_epoch);
+    let inside = schedule::in_window(
+        env.height,
+        info.start_height,
+        pow_params.epoch_length_blocks,
+        pow_params.windows_per_epoch,
+        window,
+        pow_params.window_grace_blocks,
+    );
+    let (_, end) = schedule::window_bounds(
+        info.start_height,
+        pow_params.epoch_length_blocks,
+        pow_params.windows_per_epoch,
+        window,
+    );
+    let past = env.height.get() >= end.get().saturating_add(pow_params.window_grace_blocks);
+    Ok((inside, past))
+}
+
+async fn slot<S: StateRead>(
+    state: &mut Overlay<S>,
+    epoch: Epoch,
+    beaconer: &DeviceId,
+) -> Result<BeaconSlot, StateError> {
+    if let Some(s) = state.get::<Slots>(&(epoch, *beaconer)).await? {
+        return Ok(s);
+    }
+    // First time this beaconer appears in the epoch: list it for the close.
+    let n = state.get::<EpochBeaconCount>(&epoch).await?.unwrap_or(0);
+    state.put::<EpochBeacons>(&(epoch, n), beaconer);
+    state.put::<EpochBeaconCount>(&epoch, &(n + 1));
+    Ok(BeaconSlot::default())
+}
+
+async fn verify_beacon<S: StateRead>(
+    state: &mut Overlay<S>,
+    env: &BlockEnv,
+    pow_params: &PowParams,
+    p: &CoverageParams,
+    report: &Prechecked,
+    beacon: &Beacon,
+) -> Result<Verdict, StateError> {
+    let beaconer = &report.device;
+    let (inside, _) = window_state(state, env, pow_params, &beaconer.id).await?;
+    let existing = state.get::<Slots>(&(env.epoch, beaconer.id)).await?;
+    let revealed = existing.is_some_and(|s| s.beacon.is_some());
+    if let Err(j) = verify::check_beacon(beaconer, beacon, p, env.timestamp.get(), inside, revealed) {
+        return Ok(verdict(j));
+    }
+    let mut s = slot(state, env.epoch, &beaconer.id).await?;
+    s.beacon = Some(BeaconRecord {
+        commitment: verify::reveal_commitment(&beaconer.id, beacon),
+        report_id: report.report_id,
+        frequency_khz: beacon.frequency_khz,
+        timestamp_ms: beacon.timestamp_ms,
+        revealed_at: env.height,
+    });
+    state.put::<Slots>(&(env.epoch, beaconer.id), &s);
+    Ok(Verdict::Pending)
+}
+
+async fn verify_witness<S: StateRead>(
+    state: &mut Overlay<S>,
+    env: &BlockEnv,
+    pow_params: &PowParams,
+    p: &CoverageParams,
+    report: &Prechecked,
+    body: &Witness,
+) -> Result<Verdict, StateError> {
+    let witness = &report.device;
+    let refuse = |code: CoverageRejection| Ok(Verdict::Refused(code.code()));
+    let Some(beaconer) = devices::device(state, &body.beaconer).await? else {
+        return refuse(CoverageRejection::UnknownBeaconer);
+    };
+    if beaconer.status != DeviceStatus::Active || beaconer.class() != ResourceClass::Coverage {
+        return refuse(CoverageRejection::UnknownBeaconer);
+    }
+    let existing = state
+        .get::<Slots>(&(env.epoch, beaconer.id))
+        .await?
+        .unwrap_or_default();
+    if existing.beacon.is_some() {
+        return refuse(CoverageRejection::WitnessAfterReveal);
+    }
+    let (_, past) = window_state(state, env, pow_params, &beaconer.id).await?;
+    if past {
+        return refuse(CoverageRejection::WitnessLate);
+    }
+    let seen_key = (env.epoch, beaconer.id, witness.id);
+    if state.get::<WitnessSeen>(&seen_key).await?.is_some() {
+        return Ok(Verdict::Invalid(CoverageRejection::DuplicateWitness.code()));
+    }
+    if existing.witnesses >= p.max_witnesses_stored {
+        return refuse(CoverageRejection::TooManyWitnesses);
+    }
+    let distance = match verify::check_witness(witness, &beaconer, body, p) {
+        Ok(d) => d,
+        Err(j) => return Ok(verdict(j)),
+    };
+    let mut s = slot(state, env.epoch, &beaconer.id).await?;
+    state.put::<Witnesses>(
+        &(env.epoch, beaconer.id, s.witnesses),
+        &WitnessRecord {
+            witness: witness.id,
+            report_id: report.report_id,
+            body: *body,
+            distance_m: distance,
+            height: env.height,
+        },
+    );
+    s.witnesses += 1;
+    state.put::<Slots>(&(env.epoch, beaconer.id), &s);
+    state.put::<WitnessSeen>(&seen_key, &1);
+    Ok(Verdict::Pending)
+}
+
+/// What closing an epoch decided, for events and tests.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CloseSummary {
+    /// Beacons revealed.
+    pub beacons: u32,
+    /// Witnesses stored.
+    pub witnesses: u32,
+    /// Witnesses selected and paid.
+    pub selected: u32,
+    /// Witnesses that matched no revealed beacon.
+    pub unmatched: u32,
+}
+
+/// Closes `epoch`: matches witnesses to revealed beacons, selects, and credits units through
+/// the framework. `randomness` is the closing block's randomness (unknown to every reporter).
+pub async fn close_epoch<S: StateRead>(
+    state: &mut Overlay<S>,
+    env: &BlockEnv,
+    pow_params: &PowParams,
+    epoch: Epoch,
+    randomness: &Hash32,
+) -> Result<CloseSummary, StateError> {
+    let p = params(state).await?;
+    let mut summary = CloseSummary::default();
+    let count = state.get::<EpochBeaconCount>(&epoch).await?.unwrap_or(0);
+    for i in 0..count {
+        let beaconer_id = state
+            .get::<EpochBeacons>(&(epoch, i))
+            .await?
+            .expect("beacon list is contiguous");
+        let s = state
+            .get::<Slots>(&(epoch, beaconer_id))
+            .await?
+            .expect("every listed beaconer has a slot");
+        summary.witnesses += s.witnesses;
+        let mut candidates: Vec<(Hash32, WitnessRecord)> = Vec::new();
+        for w in 0..s.witnesses {
+            let rec = state
+                .get::<Witnesses>(&(epoch, beaconer_id, w))
+                .await?
+                .expect("witness slots are contiguous");
+            match verify::check_against_beacon(&beaconer_id, &rec.body, s.beacon.as_ref(), &p) {
+                Ok(()) => candidates.push((
+                    verify::selection_draw(randomness, &beaconer_id, &rec.witness),
+                    rec,
+                )),
+                Err(code) => {
+                    if code == CoverageRejection::UnmatchedWitness {
+                        summary.unmatched += 1;
+                    }
+                    late(state, env, pow_params, epoch, &rec.witness, rec.report_id, KIND_WITNESS, code.code(), 0)
+                        .await?;
+                }
+            }
+        }
+        candidates.sort_by(|a, b| a.0.cmp(&b.0));
+        let k = (p.max_witnesses_selected as usize).min(candidates.len());
+        for (_, rec) in &candidates[k..] {
+            late(
+                state,
+                env,
+                pow_params,
+                epoch,
+                &rec.witness,
+                rec.report_id,
+                KIND_WITNESS,
+                CoverageRejection::WitnessNotSelected.code(),
+                0,
+            )
+            .await?;
+        }
+        let selected = u32::try_from(k).expect("at most max_witnesses_stored");
+        summary.selected += selected;
+        let per_witness = verify::witness_units(selected, &p);
+        for (_, rec) in &candidates[..k] {
+            late(state, env, pow_params, epoch, &rec.witness, rec.report_id, KIND_WITNESS, 0, per_witness)
+                .await?;
+        }
+        if let Some(beacon) = &s.beacon {
+            summary.beacons += 1;
+            late(
+                state,
+                env,
+                pow_params,
+                epoch,
+                &beaconer_id,
+                beacon.report_id,
+                KIND_BEACON,
+                0,
+                verify::beacon_units(selected, &p),
+            )
+            .await?;
+        }
+    }
+    Ok(summary)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn late<S: StateRead>(
+    state: &mut Overlay<S>,
+    env: &BlockEnv,
+    pow_params: &PowParams,
+    epoch: Epoch,
+    device: &DeviceId,
+    report_id: Hash32,
+    kind: u8,
+    code: u16,
+    units: u64,
+) -> Result<(), StateError> {
+    let Some(d) = devices::device(state, device).await? else {
+        return Ok(());
+    };
+    pow::record_late(
+        state,
+        env,
+        pow_params,
+        &d,
+        OutcomeRecord {
+            report_id,
+            height: env.height,
+            epoch,
+            kind,
+            code,
+            units,
+        },
+    )
+    .await
+}

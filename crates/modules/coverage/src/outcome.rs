@@ -1,0 +1,53 @@
+//! Why the coverage class rejects a report (codes 400-499).
+
+terrane_primitives::reason_codes! {
+    /// A rejection by the coverage verifier.
+    pub enum CoverageRejection {
+        /// The beacon was revealed outside the beaconer's scheduled window (plus grace).
+        BeaconOutsideWindow = 401 => ("beacon_outside_window", "the beacon was revealed outside the beaconer's scheduled window for this epoch (plus grace)"),
+        /// The beacon's frequency is outside the beaconer's band.
+        BeaconFrequencyOutOfBand = 402 => ("beacon_frequency_out_of_band", "the beacon frequency is outside the beaconer's registered band"),
+        /// The beacon's timestamp is too far from the block's.
+        BeaconTimestampSkew = 403 => ("beacon_timestamp_skew", "the beacon timestamp differs from the block time by more than the allowed skew"),
+        /// The beaconer already revealed a beacon this epoch.
+        DuplicateBeacon = 404 => ("duplicate_beacon", "the beaconer already revealed a beacon in this epoch"),
+        /// A device has no valid asserted location.
+        NoAssertedLocation = 405 => ("no_asserted_location", "the beaconer or witness has no valid asserted location"),
+        /// A device witnessed its own beacon.
+        SelfWitness = 406 => ("self_witness", "a device cannot witness its own beacon"),
+        /// The witness belongs to the beaconer's owner.
+        SameOwnerWitness = 407 => ("same_owner_witness", "a witness owned by the beaconer's owner does not count"),
+        /// The two asserted cells are closer than the minimum distance.
+        WitnessTooClose = 408 => ("witness_too_close", "the witness's asserted location is closer to the beaconer's than the minimum distance"),
+        /// The two asserted cells are farther apart than the maximum distance.
+        WitnessTooFar = 409 => ("witness_too_far", "the witness's asserted location is farther from the beaconer's than the maximum distance"),
+        /// The reported signal is stronger than free-space loss allows at that distance.
+        SignalTooStrong = 410 => ("signal_too_strong", "the reported signal is stronger than free-space path loss allows for the distance, frequency, transmit power and both antenna gains"),
+        /// The reported signal is below the noise floor.
+        SignalBelowNoise = 411 => ("signal_below_noise", "the reported signal is below the receiver noise floor"),
+        /// The reported SNR is outside the plausible range.
+        SnrImplausible = 412 => ("snr_implausible", "the reported signal-to-noise ratio is outside the plausible range"),
+        /// The witness frequency is outside the beaconer's band.
+        WitnessFrequencyOutOfBand = 413 => ("witness_frequency_out_of_band", "the reported frequency is outside the beaconer's band"),
+        /// The beacon was already revealed when the witness arrived.
+        WitnessAfterReveal = 414 => ("witness_after_reveal", "the beacon's nonce was already public when this witness arrived"),
+        /// The beaconer is not an active coverage device.
+        UnknownBeaconer = 415 => ("unknown_beaconer", "the beaconer is not an active coverage device"),
+        /// This device already witnessed this beaconer this epoch.
+        DuplicateWitness = 416 => ("duplicate_witness", "this device already witnessed this beaconer in this epoch"),
+        /// No revealed beacon matches the witness's commitment.
+        UnmatchedWitness = 417 => ("unmatched_witness", "no beacon revealed in the epoch matches the witness's commitment"),
+        /// The witness heard another frequency than the beacon used.
+        WitnessFrequencyMismatch = 418 => ("witness_frequency_mismatch", "the reported frequency differs from the beacon's by more than the tolerance"),
+        /// The witness time is outside the beacon's time window.
+        WitnessTimingInvalid = 419 => ("witness_timing_invalid", "the witness time is before the beacon or later than the allowed delay"),
+        /// The witness was valid but not among those selected.
+        WitnessNotSelected = 420 => ("witness_not_selected", "valid, but more witnesses heard this beacon than are rewarded and this one was not drawn"),
+        /// The beaconer already has the maximum number of stored witnesses.
+        TooManyWitnesses = 421 => ("too_many_witnesses", "the beaconer already has the maximum number of witnesses stored for this epoch"),
+        /// The witness arrived after the beaconer's window and grace.
+        WitnessLate = 422 => ("witness_late", "the witness arrived after the beaconer's window and grace period"),
+        /// The payload kind is not a coverage report kind.
+        UnknownKind = 423 => ("unknown_coverage_kind", "the report kind is neither a beacon (0) nor a witness (1)"),
+    }
+}

@@ -1,0 +1,128 @@
+//! Coverage parameters, set at genesis.
+
+use bytes::BufMut;
+use commonware_codec::{Buf, Error, FixedSize, Read, ReadExt, Write};
+use serde::{Deserialize, Serialize};
+
+/// Distances, radio tolerances, timing, selection and units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CoverageParams {
+    /// Closest a witness may be to the beaconer (asserted cells), m.
+    pub min_witness_distance_m: u32,
+    /// Farthest a witness may be from the beaconer, m.
+    pub max_witness_distance_m: u32,
+    /// How much stronger than the free-space maximum a reported signal may be, hundredths of dB.
+    pub rssi_tolerance_centi_db: i32,
+    /// Weakest plausible signal, hundredths of dBm.
+    pub noise_floor_centi_dbm: i32,
+    /// Plausible SNR range, tenths of dB.
+    pub snr_min_db_x10: i16,
+    /// Plausible SNR range, tenths of dB.
+    pub snr_max_db_x10: i16,
+    /// Most a witness may differ in frequency from the beacon, kHz.
+    pub frequency_tolerance_khz: u32,
+    /// Longest delay from beacon to witness timestamp, ms.
+    pub max_witness_delay_ms: u64,
+    /// Most a beacon timestamp may differ from its block's, ms.
+    pub max_beacon_skew_ms: u64,
+    /// Witnesses rewarded per beacon (the rest are not selected).
+    pub max_witnesses_selected: u32,
+    /// Witnesses stored per beaconer per epoch (bounds state).
+    pub max_witnesses_stored: u32,
+    /// Units a beaconer earns at saturation.
+    pub beacon_units: u64,
+    /// Selected witnesses at which a beaconer's units saturate.
+    pub beacon_saturation: u32,
+    /// Units one witness earns while the beacon has at most `witness_saturation` witnesses.
+    pub witness_units: u64,
+    /// Witness count beyond which each witness's units shrink.
+    pub witness_saturation: u32,
+}
+
+impl Default for CoverageParams {
+    fn default() -> Self {
+        Self {
+            min_witness_distance_m: 300,
+            max_witness_distance_m: 100_000,
+            rssi_tolerance_centi_db: 300,
+            noise_floor_centi_dbm: -14_000,
+            snr_min_db_x10: -300,
+            snr_max_db_x10: 300,
+            frequency_tolerance_khz: 50,
+            max_witnesses_selected: 14,
+            max_witnesses_stored: 64,
+            max_witness_delay_ms: 30_000,
+            max_beacon_skew_ms: 300_000,
+            beacon_units: 100,
+            beacon_saturation: 4,
+            witness_units: 50,
+            witness_saturation: 4,
+        }
+    }
+}
+
+impl CoverageParams {
+    /// Checks the parameters are usable.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.min_witness_distance_m >= self.max_witness_distance_m {
+            return Err("coverage: min_witness_distance_m must be below max".into());
+        }
+        if self.snr_min_db_x10 >= self.snr_max_db_x10 {
+            return Err("coverage: snr_min_db_x10 must be below snr_max_db_x10".into());
+        }
+        if self.max_witnesses_selected == 0 || self.max_witnesses_stored < self.max_witnesses_selected {
+            return Err("coverage: need 0 < max_witnesses_selected <= max_witnesses_stored".into());
+        }
+        if self.beacon_saturation == 0 || self.witness_saturation == 0 {
+            return Err("coverage: saturations must be positive".into());
+        }
+        Ok(())
+    }
+}
+
+impl Write for CoverageParams {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.min_witness_distance_m.write(buf);
+        self.max_witness_distance_m.write(buf);
+        self.rssi_tolerance_centi_db.write(buf);
+        self.noise_floor_centi_dbm.write(buf);
+        self.snr_min_db_x10.write(buf);
+        self.snr_max_db_x10.write(buf);
+        self.frequency_tolerance_khz.write(buf);
+        self.max_witness_delay_ms.write(buf);
+        self.max_beacon_skew_ms.write(buf);
+        self.max_witnesses_selected.write(buf);
+        self.max_witnesses_stored.write(buf);
+        self.beacon_units.write(buf);
+        self.beacon_saturation.write(buf);
+        self.witness_units.write(buf);
+        self.witness_saturation.write(buf);
+    }
+}
+
+impl Read for CoverageParams {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            min_witness_distance_m: u32::read(buf)?,
+            max_witness_distance_m: u32::read(buf)?,
+            rssi_tolerance_centi_db: i32::read(buf)?,
+            noise_floor_centi_dbm: i32::read(buf)?,
+            snr_min_db_x10: i16::read(buf)?,
+            snr_max_db_x10: i16::read(buf)?,
+            frequency_tolerance_khz: u32::read(buf)?,
+            max_witness_delay_ms: u64::read(buf)?,
+            max_beacon_skew_ms: u64::read(buf)?,
+            max_witnesses_selected: u32::read(buf)?,
+            max_witnesses_stored: u32::read(buf)?,
+            beacon_units: u64::read(buf)?,
+            beacon_saturation: u32::read(buf)?,
+            witness_units: u64::read(buf)?,
+            witness_saturation: u32::read(buf)?,
+        })
+    }
+}
+
+impl FixedSize for CoverageParams {
+    const SIZE: usize = 4 + 4 + 4 + 4 + 2 + 2 + 4 + 8 + 8 + 4 + 4 + 8 + 4 + 8 + 4;
+}

@@ -1,0 +1,71 @@
+//! Every key the coverage class stores.
+
+use crate::{
+    params::CoverageParams,
+    types::{BeaconSlot, WitnessRecord},
+};
+use terrane_primitives::{DeviceId, Epoch};
+use terrane_state::{Table, tables};
+
+/// `(epoch, beaconer) -> BeaconSlot`.
+pub struct Slots;
+impl Table for Slots {
+    const ID: u8 = tables::BEACONS;
+    const NAME: &'static str = "beacon_slots";
+    type Key = (Epoch, DeviceId);
+    type Value = BeaconSlot;
+    fn value_cfg() {}
+}
+
+/// `(epoch, beaconer, index) -> WitnessRecord`.
+pub struct Witnesses;
+impl Table for Witnesses {
+    const ID: u8 = tables::WITNESSES;
+    const NAME: &'static str = "witnesses";
+    type Key = (Epoch, DeviceId, u32);
+    type Value = WitnessRecord;
+    fn value_cfg() {}
+}
+
+/// `(epoch, index) -> beaconer`: beaconers with a slot, in first-seen order.
+pub struct EpochBeacons;
+impl Table for EpochBeacons {
+    const ID: u8 = tables::EPOCH_BEACONS;
+    const NAME: &'static str = "epoch_beacons";
+    type Key = (Epoch, u32);
+    type Value = DeviceId;
+    fn value_cfg() {}
+}
+
+/// `epoch -> number of beaconers listed`.
+pub struct EpochBeaconCount;
+impl Table for EpochBeaconCount {
+    const ID: u8 = tables::EPOCH_BEACON_COUNT;
+    const NAME: &'static str = "epoch_beacon_count";
+    type Key = Epoch;
+    type Value = u32;
+    fn value_cfg() {}
+}
+
+/// `(epoch, beaconer, witness) -> 1`.
+pub struct WitnessSeen;
+impl Table for WitnessSeen {
+    const ID: u8 = tables::WITNESS_SEEN;
+    const NAME: &'static str = "witness_seen";
+    type Key = (Epoch, DeviceId, DeviceId);
+    type Value = u8;
+    fn value_cfg() {}
+}
+
+/// The key of the params record.
+pub const PARAMS_KEY: u8 = 0;
+
+/// `PARAMS_KEY -> CoverageParams`, written at genesis.
+pub struct Params;
+impl Table for Params {
+    const ID: u8 = tables::COVERAGE_PARAMS;
+    const NAME: &'static str = "coverage_params";
+    type Key = u8;
+    type Value = CoverageParams;
+    fn value_cfg() {}
+}

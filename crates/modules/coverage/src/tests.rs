@@ -1,0 +1,520 @@
+//! One named test per coverage rule (both sides), the commit-reveal flow, and epoch close.
+
+use crate::{
+    KIND_BEACON, KIND_WITNESS, genesis, handler,
+    outcome::CoverageRejection,
+    params::CoverageParams,
+    types::{Beacon, BeaconRecord, Witness, commitment},
+    verify::{self, Judgement},
+};
+use commonware_codec::Encode;
+use futures::executor::block_on;
+use terrane_accounts::{genesis as accounts_genesis, params::AccountsParams};
+use terrane_devices::{
+    genesis as devices_genesis,
+    handler as devices,
+    msg::Domains,
+    params::DevicesParams,
+    testkit::{self, address_of, coverage, id_of, key},
+    types::{Band, Device, DeviceStatus},
+};
+use terrane_geo::{H3Cell, offchain::{cell_at, offset}};
+use terrane_pow::{
+    genesis as pow_genesis,
+    handler::{self as pow, Precheck},
+    msg::{sign, signature_valid},
+    params::PowParams,
+    schedule,
+    types::{Report, Verdict},
+};
+use terrane_primitives::{Address, Amount, ChainId, DeviceId, Epoch, Hash32, Height, Namespace, TimestampMs};
+use terrane_state::{BlockEnv, MemStore, Overlay};
+
+const FREQ: u32 = 868_100;
+const BERLIN: (f64, f64) = (52.52, 13.405);
+
+fn at_km_north(km: f64) -> H3Cell {
+    let (lat, lng) = offset(BERLIN.0, BERLIN.1, km * 1000.0, 0.0);
+    cell_at(lat, lng, 12)
+}
+
+fn device(name: &str, owner: &str, cell: H3Cell) -> Device {
+    Device {
+        id: id_of(&key(name)),
+        owner: address_of(&key(owner)),
+        capabilities: coverage(30, 270, Band::Eu868),
+        maker: address_of(&key("maker")),
+        location: cell,
+        status: DeviceStatus::Active,
+        registered_at: Height::new(1),
+        registered_epoch: Epoch::ZERO,
+        relocations: 0,
+        coverage_eligible_from: Epoch::ZERO,
+    }
+}
+
+fn witness_body(beaconer: &Device, rssi_dbm_x10: i16) -> Witness {
+    Witness {
+        beaconer: beaconer.id,
+        commitment: commitment(&beaconer.id, &[7; 16]),
+        rssi_dbm_x10,
+        snr_db_x10: 50,
+        frequency_khz: FREQ,
+        timestamp_ms: 1_000_500,
+    }
+}
+
+fn p() -> CoverageParams {
+    CoverageParams::default()
+}
+
+fn code(r: Result<u32, Judgement>) -> Option<(CoverageRejection, bool)> {
+    r.err().map(|j| (j.code, j.accountable))
+}
+
+// ---- pure witness rules --------------------------------------------------------------------
+
+#[test]
+fn accepts_a_plausible_witness_two_km_away() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let w = device("witness", "bob", at_km_north(2.0));
+    let d = verify::check_witness(&w, &b, &witness_body(&b, -900), &p()).unwrap();
+    // Grid distance is within ~25% of the true 2 km (see terrane-geo's error bound).
+    assert!((1_500..=2_500).contains(&d), "distance {d}");
+}
+
+#[test]
+fn rejects_self_witness() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    assert_eq!(
+        code(verify::check_witness(&b, &b, &witness_body(&b, -900), &p())),
+        Some((CoverageRejection::SelfWitness, true))
+    );
+}
+
+#[test]
+fn rejects_witness_owned_by_the_beaconers_owner() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let ring = device("ring-member", "alice", at_km_north(2.0));
+    assert_eq!(
+        code(verify::check_witness(&ring, &b, &witness_body(&b, -900), &p())),
+        Some((CoverageRejection::SameOwnerWitness, true))
+    );
+}
+
+#[test]
+fn rejects_witness_closer_than_minimum_distance_without_blame() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let w = device("witness", "bob", at_km_north(0.1));
+    assert_eq!(
+        code(verify::check_witness(&w, &b, &witness_body(&b, -600), &p())),
+        Some((CoverageRejection::WitnessTooClose, false))
+    );
+}
+
+#[test]
+fn rejects_witness_farther_than_max_distance_without_blame() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let w = device("witness", "bob", at_km_north(150.0));
+    assert_eq!(
+        code(verify::check_witness(&w, &b, &witness_body(&b, -1300), &p())),
+        Some((CoverageRejection::WitnessTooFar, false))
+    );
+}
+
+#[test]
+fn rejects_signal_stronger_than_free_space_loss_allows() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let w = device("witness", "bob", at_km_north(2.0));
+    // At 2 km and 868 MHz, 27 dBm with 3 dBi antennas arrives at about -64 dBm at best.
+    assert!(verify::check_witness(&w, &b, &witness_body(&b, -650), &p()).is_ok());
+    assert_eq!(
+        code(verify::check_witness(&w, &b, &witness_body(&b, -500), &p())),
+        Some((CoverageRejection::SignalTooStrong, false))
+    );
+}
+
+#[test]
+fn rejects_signal_below_the_noise_floor() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let w = device("witness", "bob", at_km_north(2.0));
+    assert_eq!(
+        code(verify::check_witness(&w, &b, &witness_body(&b, -1500), &p())),
+        Some((CoverageRejection::SignalBelowNoise, true))
+    );
+}
+
+#[test]
+fn rejects_implausible_snr() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let w = device("witness", "bob", at_km_north(2.0));
+    let mut body = witness_body(&b, -900);
+    body.snr_db_x10 = 500;
+    assert_eq!(
+        code(verify::check_witness(&w, &b, &body, &p())),
+        Some((CoverageRejection::SnrImplausible, true))
+    );
+}
+
+#[test]
+fn rejects_witness_frequency_outside_the_beaconers_band() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let w = device("witness", "bob", at_km_north(2.0));
+    let mut body = witness_body(&b, -900);
+    body.frequency_khz = 915_000;
+    assert_eq!(
+        code(verify::check_witness(&w, &b, &body, &p())),
+        Some((CoverageRejection::WitnessFrequencyOutOfBand, true))
+    );
+}
+
+#[test]
+fn rejects_witness_of_a_device_that_is_not_a_coverage_hotspot() {
+    let mut b = device("beaconer", "alice", at_km_north(0.0));
+    b.capabilities = terrane_devices::types::Capabilities::Storage { capacity_gib: 1 };
+    let w = device("witness", "bob", at_km_north(2.0));
+    assert_eq!(
+        code(verify::check_witness(&w, &b, &witness_body(&b, -900), &p())),
+        Some((CoverageRejection::UnknownBeaconer, false))
+    );
+}
+
+#[test]
+fn rejects_witness_when_an_asserted_location_is_missing() {
+    let b = device("beaconer", "alice", H3Cell::from_raw(0));
+    let w = device("witness", "bob", at_km_north(2.0));
+    assert_eq!(
+        code(verify::check_witness(&w, &b, &witness_body(&b, -900), &p())),
+        Some((CoverageRejection::NoAssertedLocation, false))
+    );
+}
+
+// ---- pure beacon rules ---------------------------------------------------------------------
+
+fn beacon() -> Beacon {
+    Beacon {
+        nonce: [7; 16],
+        frequency_khz: FREQ,
+        timestamp_ms: 1_000_000,
+    }
+}
+
+#[test]
+fn accepts_a_beacon_in_band_on_time_in_its_window() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    assert!(verify::check_beacon(&b, &beacon(), &p(), 1_000_000, true, false).is_ok());
+}
+
+#[test]
+fn rejects_beacon_outside_the_scheduled_window() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let r = verify::check_beacon(&b, &beacon(), &p(), 1_000_000, false, false);
+    assert_eq!(r.err().map(|j| j.code), Some(CoverageRejection::BeaconOutsideWindow));
+}
+
+#[test]
+fn rejects_beacon_frequency_out_of_band() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let mut bc = beacon();
+    bc.frequency_khz = 2_400_000;
+    let r = verify::check_beacon(&b, &bc, &p(), 1_000_000, true, false);
+    assert_eq!(r.err().map(|j| j.code), Some(CoverageRejection::BeaconFrequencyOutOfBand));
+}
+
+#[test]
+fn rejects_stale_or_future_beacon_timestamp() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let skew = p().max_beacon_skew_ms;
+    for block in [1_000_000 + skew + 1, 1_000_000 - skew - 1] {
+        let r = verify::check_beacon(&b, &beacon(), &p(), block, true, false);
+        assert_eq!(r.err().map(|j| j.code), Some(CoverageRejection::BeaconTimestampSkew));
+    }
+    assert!(verify::check_beacon(&b, &beacon(), &p(), 1_000_000 + skew, true, false).is_ok());
+}
+
+#[test]
+fn rejects_a_second_beacon_in_the_same_epoch() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let r = verify::check_beacon(&b, &beacon(), &p(), 1_000_000, true, true);
+    assert_eq!(r.err().map(|j| j.code), Some(CoverageRejection::DuplicateBeacon));
+}
+
+// ---- rules applied at epoch close ----------------------------------------------------------
+
+fn revealed(b: &Device) -> BeaconRecord {
+    BeaconRecord {
+        commitment: commitment(&b.id, &[7; 16]),
+        report_id: Hash32::default(),
+        frequency_khz: FREQ,
+        timestamp_ms: 1_000_000,
+        revealed_at: Height::new(10),
+    }
+}
+
+#[test]
+fn witness_matching_the_revealed_beacon_counts() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    assert!(verify::check_against_beacon(&b.id, &witness_body(&b, -900), Some(&revealed(&b)), &p()).is_ok());
+}
+
+#[test]
+fn witness_with_a_commitment_no_beacon_opens_is_unmatched() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let mut body = witness_body(&b, -900);
+    body.commitment = commitment(&b.id, &[8; 16]);
+    assert_eq!(
+        verify::check_against_beacon(&b.id, &body, Some(&revealed(&b)), &p()),
+        Err(CoverageRejection::UnmatchedWitness)
+    );
+    assert_eq!(
+        verify::check_against_beacon(&b.id, &witness_body(&b, -900), None, &p()),
+        Err(CoverageRejection::UnmatchedWitness)
+    );
+}
+
+#[test]
+fn witness_on_another_frequency_than_the_beacon_does_not_count() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let mut body = witness_body(&b, -900);
+    body.frequency_khz = FREQ + p().frequency_tolerance_khz + 1;
+    assert_eq!(
+        verify::check_against_beacon(&b.id, &body, Some(&revealed(&b)), &p()),
+        Err(CoverageRejection::WitnessFrequencyMismatch)
+    );
+}
+
+#[test]
+fn witness_before_the_beacon_or_too_late_does_not_count() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    for ts in [999_999, 1_000_000 + p().max_witness_delay_ms + 1] {
+        let mut body = witness_body(&b, -900);
+        body.timestamp_ms = ts;
+        assert_eq!(
+            verify::check_against_beacon(&b.id, &body, Some(&revealed(&b)), &p()),
+            Err(CoverageRejection::WitnessTimingInvalid)
+        );
+    }
+}
+
+#[test]
+fn beaconer_units_saturate_and_witness_units_shrink_with_more_witnesses() {
+    let p = p();
+    assert_eq!(verify::beacon_units(0, &p), 0);
+    assert!(verify::beacon_units(2, &p) < verify::beacon_units(4, &p));
+    assert_eq!(verify::beacon_units(4, &p), verify::beacon_units(14, &p));
+    assert_eq!(verify::witness_units(1, &p), verify::witness_units(4, &p));
+    assert!(verify::witness_units(8, &p) < verify::witness_units(4, &p));
+    for n in 1..=14 {
+        assert!(u64::from(n) * verify::witness_units(n, &p) <= p.witness_units * u64::from(p.witness_saturation));
+    }
+}
+
+#[test]
+fn witness_selection_ignores_arrival_order_and_depends_on_the_closing_randomness() {
+    let b = id_of(&key("beaconer"));
+    let ws: Vec<DeviceId> = (0..20).map(|i| id_of(&key(&format!("w{i}")))).collect();
+    let order = |r: u8, ws: &[DeviceId]| {
+        let mut v: Vec<(Hash32, DeviceId)> = ws
+            .iter()
+            .map(|w| (verify::selection_draw(&Hash32::new([r; 32]), &b, w), *w))
+            .collect();
+        v.sort();
+        v.into_iter().take(14).map(|(_, w)| w).collect::<Vec<_>>()
+    };
+    let mut reversed = ws.clone();
+    reversed.reverse();
+    assert_eq!(order(1, &ws), order(1, &reversed));
+    assert_ne!(order(1, &ws), order(2, &ws));
+}
+
+// ---- the handler: commit-reveal and close --------------------------------------------------
+
+struct World {
+    o: Overlay<MemStore>,
+    ns: Vec<u8>,
+}
+
+fn chain() -> ChainId {
+    ChainId::new("coverage-test").unwrap()
+}
+
+fn env(height: u64) -> BlockEnv {
+    BlockEnv {
+        chain_id: chain(),
+        height: Height::new(height),
+        epoch: Epoch::ZERO,
+        timestamp: TimestampMs::new(1_000_000),
+        randomness: Hash32::new([9; 32]),
+    }
+}
+
+fn pow_params() -> PowParams {
+    PowParams {
+        windows_per_epoch: 1,
+        ..PowParams::default()
+    }
+}
+
+/// A beaconer owned by alice at the origin and witnesses owned by others `km` north.
+fn world(witnesses: &[(&str, &str, f64)]) -> World {
+    let mut o = Overlay::new(MemStore::new());
+    let owners: Vec<(Address, Amount)> = ["alice", "bob", "carol", "dave", "erin"]
+        .iter()
+        .map(|n| (address_of(&key(n)), Amount::from_tokens(1_000).unwrap()))
+        .collect();
+    accounts_genesis::apply(&mut o, &owners, &AccountsParams::default());
+    devices_genesis::apply(&mut o, &[address_of(&key("maker"))], &DevicesParams::default());
+    pow_genesis::apply(&mut o, &pow_params());
+    genesis::apply(&mut o, &CoverageParams::default());
+    pow::open_epoch(&mut o, Epoch::ZERO, Hash32::new([1; 32]), Height::new(1));
+    let domains = Domains::of(&chain());
+    let mut regs = vec![("beaconer", "alice", 0.0)];
+    regs.extend_from_slice(witnesses);
+    for (name, owner, km) in regs {
+        let owner = address_of(&key(owner));
+        let msg = testkit::registration(&domains, &owner, &key(name), coverage(30, 270, Band::Eu868), at_km_north(km), &key("maker"));
+        block_on(devices::register(&mut o, &env(1), &domains, &owner, &msg)).unwrap().unwrap();
+    }
+    World {
+        o,
+        ns: chain().namespace(Namespace::DeviceReport),
+    }
+}
+
+impl World {
+    fn submit(&mut self, name: &str, kind: u8, payload: Vec<u8>, height: u64) -> Verdict {
+        let report = Report {
+            device: id_of(&key(name)),
+            epoch: Epoch::ZERO,
+            class: terrane_devices::types::ResourceClass::Coverage,
+            kind,
+            payload,
+        };
+        let signed = sign(&self.ns, report, &key(name));
+        let ok = signature_valid(&self.ns, &signed);
+        let e = env(height);
+        match block_on(pow::precheck(&self.o, &e, &signed, ok)).unwrap() {
+            Precheck::Accepted(pre) => {
+                let v = block_on(handler::verify_report(&mut self.o, &e, &pow_params(), &pre)).unwrap();
+                block_on(pow::record(&mut self.o, &e, &pow_params(), &pre.device, &pre.report, pre.report_id, v)).unwrap();
+                v
+            }
+            Precheck::Rejected { code, .. } => Verdict::Invalid(code.code()),
+        }
+    }
+
+    fn witness(&mut self, name: &str, rssi: i16, height: u64) -> Verdict {
+        let b = id_of(&key("beaconer"));
+        let body = Witness {
+            beaconer: b,
+            commitment: commitment(&b, &[7; 16]),
+            rssi_dbm_x10: rssi,
+            snr_db_x10: 50,
+            frequency_khz: FREQ,
+            timestamp_ms: 1_000_500,
+        };
+        self.submit(name, KIND_WITNESS, body.encode().to_vec(), height)
+    }
+
+    fn reveal(&mut self, height: u64) -> Verdict {
+        self.submit("beaconer", KIND_BEACON, beacon().encode().to_vec(), height)
+    }
+
+    fn close(&mut self) -> handler::CloseSummary {
+        let e = env(pow_params().epoch_length_blocks + 1);
+        block_on(handler::close_epoch(&mut self.o, &e, &pow_params(), Epoch::ZERO, &Hash32::new([5; 32]))).unwrap()
+    }
+
+    fn units(&self, name: &str) -> u64 {
+        block_on(pow::workers(&self.o, Epoch::ZERO))
+            .unwrap()
+            .into_iter()
+            .find(|(d, _)| *d == id_of(&key(name)))
+            .map_or(0, |(_, w)| w.units)
+    }
+}
+
+#[test]
+fn witnesses_before_the_reveal_earn_units_for_themselves_and_the_beaconer() {
+    let mut w = world(&[("w1", "bob", 2.0), ("w2", "carol", 3.0)]);
+    assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
+    assert_eq!(w.witness("w2", -950, 6), Verdict::Pending);
+    assert_eq!(w.reveal(7), Verdict::Pending);
+    let s = w.close();
+    assert_eq!((s.beacons, s.witnesses, s.selected, s.unmatched), (1, 2, 2, 0));
+    let p = CoverageParams::default();
+    assert_eq!(w.units("beaconer"), verify::beacon_units(2, &p));
+    assert_eq!(w.units("w1"), verify::witness_units(2, &p));
+    block_on(crate::invariants::check_slot(&w.o, &p, Epoch::ZERO, &id_of(&key("beaconer"))))
+        .unwrap()
+        .unwrap();
+}
+
+#[test]
+fn witness_after_the_reveal_is_refused() {
+    let mut w = world(&[("w1", "bob", 2.0)]);
+    w.reveal(5);
+    assert_eq!(w.witness("w1", -900, 6), Verdict::Refused(CoverageRejection::WitnessAfterReveal.code()));
+}
+
+#[test]
+fn a_device_witnesses_a_beaconer_once_per_epoch() {
+    let mut w = world(&[("w1", "bob", 2.0)]);
+    assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
+    assert_eq!(w.witness("w1", -901, 6), Verdict::Invalid(CoverageRejection::DuplicateWitness.code()));
+}
+
+#[test]
+fn a_witness_with_no_revealed_beacon_earns_nothing() {
+    let mut w = world(&[("w1", "bob", 2.0)]);
+    w.witness("w1", -900, 5);
+    let s = w.close();
+    assert_eq!(s.unmatched, 1);
+    assert_eq!(w.units("w1"), 0);
+    assert_eq!(w.units("beaconer"), 0);
+}
+
+#[test]
+fn witness_arriving_after_the_window_and_grace_is_late() {
+    let mut w = world(&[("w1", "bob", 2.0)]);
+    let p = pow_params();
+    let (_, end) = schedule::window_bounds(Height::new(1), p.epoch_length_blocks, 1, 0);
+    let late = end.get() + p.window_grace_blocks;
+    assert_eq!(w.witness("w1", -900, late), Verdict::Refused(CoverageRejection::WitnessLate.code()));
+}
+
+#[test]
+fn only_the_drawn_witnesses_are_paid_when_too_many_heard_the_beacon() {
+    let names: Vec<String> = (0..16).map(|i| format!("w{i}")).collect();
+    let owners = ["bob", "carol", "dave", "erin"];
+    let regs: Vec<(&str, &str, f64)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| (n.as_str(), owners[i % 4], 1.0 + i as f64 * 0.5))
+        .collect();
+    let mut w = world(&regs);
+    for (i, n) in names.iter().enumerate() {
+        // Weaker with distance, within physics.
+        let rssi = -900 - i16::try_from(i).unwrap() * 10;
+        assert_eq!(w.witness(n, rssi, 5 + i as u64), Verdict::Pending);
+    }
+    w.reveal(40);
+    let s = w.close();
+    let p = CoverageParams::default();
+    assert_eq!(s.selected, p.max_witnesses_selected);
+    let paid = names.iter().filter(|n| w.units(n) > 0).count();
+    assert_eq!(paid as u32, p.max_witnesses_selected);
+}
+
+#[test]
+fn malformed_coverage_payload_is_an_invalid_report() {
+    let mut w = world(&[]);
+    assert_eq!(
+        w.submit("beaconer", KIND_BEACON, vec![1, 2, 3], 5),
+        Verdict::Invalid(terrane_pow::outcome::PowRejection::MalformedReport.code())
+    );
+    assert_eq!(
+        w.submit("beaconer", 9, vec![], 6),
+        Verdict::Invalid(CoverageRejection::UnknownKind.code())
+    );
+}

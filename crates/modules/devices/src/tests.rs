@@ -1,0 +1,309 @@
+//! One named test per registry rule, both sides.
+
+use crate::{
+    genesis,
+    handler,
+    msg::{AssertLocation, DeactivateDevice, Domains, RevokeSessionKey, TransferDevice},
+    outcome::DevicesRejection,
+    params::DevicesParams,
+    testkit::{self, address_of, coverage, id_of, key},
+    types::{Band, Capabilities, DeviceStatus},
+};
+use futures::executor::block_on;
+use terrane_accounts::{genesis as accounts_genesis, handler as accounts, params::AccountsParams};
+use terrane_geo::{H3Cell, offchain::cell_at};
+use terrane_primitives::{Address, Amount, ChainId, Epoch, Hash32, Height, TimestampMs};
+use terrane_state::{BlockEnv, MemStore, Overlay};
+
+fn chain() -> ChainId {
+    ChainId::new("devices-test").unwrap()
+}
+
+fn domains() -> Domains {
+    Domains::of(&chain())
+}
+
+fn env(height: u64, epoch: u64) -> BlockEnv {
+    BlockEnv {
+        chain_id: chain(),
+        height: Height::new(height),
+        epoch: Epoch::new(epoch),
+        timestamp: TimestampMs::new(height * 500),
+        randomness: Hash32::default(),
+    }
+}
+
+fn owner() -> Address {
+    address_of(&key("owner"))
+}
+
+fn berlin() -> H3Cell {
+    cell_at(52.52, 13.405, 12)
+}
+
+fn paris() -> H3Cell {
+    cell_at(48.8566, 2.3522, 12)
+}
+
+fn caps() -> Capabilities {
+    coverage(30, 200, Band::Eu868)
+}
+
+/// A chain with a funded owner, a poor owner and one approved maker.
+fn setup() -> Overlay<MemStore> {
+    let mut o = Overlay::new(MemStore::new());
+    accounts_genesis::apply(
+        &mut o,
+        &[
+            (owner(), Amount::from_tokens(1_000).unwrap()),
+            (address_of(&key("poor")), Amount::new(5)),
+        ],
+        &AccountsParams::default(),
+    );
+    genesis::apply(&mut o, &[address_of(&key("maker"))], &DevicesParams::default());
+    let (_, writes) = o.into_parts();
+    let mut store = MemStore::new();
+    store.apply(writes);
+    Overlay::new(store)
+}
+
+fn register(o: &mut Overlay<MemStore>, name: &str) -> Result<(), DevicesRejection> {
+    let msg = testkit::registration(&domains(), &owner(), &key(name), caps(), berlin(), &key("maker"));
+    block_on(handler::register(o, &env(1, 0), &domains(), &owner(), &msg))
+        .unwrap()
+        .map(|_| ())
+}
+
+#[test]
+fn registers_device_with_all_three_signatures_and_burns_the_onboarding_fee() {
+    let mut o = setup();
+    let before = block_on(accounts::account(&o, &owner())).unwrap().balance;
+    register(&mut o, "dev").unwrap();
+    let d = block_on(handler::device(&o, &id_of(&key("dev")))).unwrap().unwrap();
+    assert_eq!(d.owner, owner());
+    assert_eq!(d.location, berlin());
+    assert_eq!(d.status, DeviceStatus::Active);
+    let after = block_on(accounts::account(&o, &owner())).unwrap().balance;
+    assert_eq!(before.get() - after.get(), DevicesParams::default().onboarding_fee);
+    assert_eq!(block_on(crate::query::totals(&o)).unwrap().active, 1);
+}
+
+#[test]
+fn rejects_registering_the_same_device_twice() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    assert_eq!(register(&mut o, "dev"), Err(DevicesRejection::DeviceExists));
+}
+
+#[test]
+fn rejects_maker_that_is_not_approved() {
+    let mut o = setup();
+    let msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), berlin(), &key("rogue"));
+    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+    assert_eq!(r.err(), Some(DevicesRejection::MakerNotApproved));
+}
+
+#[test]
+fn rejects_maker_attestation_of_other_capabilities() {
+    let mut o = setup();
+    let mut msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), berlin(), &key("maker"));
+    // A gain inflator: the maker attested 3 dBi, the registration claims 9 dBi.
+    msg.capabilities = coverage(90, 200, Band::Eu868);
+    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+    assert_eq!(r.err(), Some(DevicesRejection::BadMakerSignature));
+}
+
+#[test]
+fn rejects_device_consent_for_another_owner() {
+    let mut o = setup();
+    let msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), berlin(), &key("maker"));
+    let thief = address_of(&key("poor"));
+    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &thief, &msg)).unwrap();
+    assert_eq!(r.err(), Some(DevicesRejection::BadDeviceSignature));
+}
+
+#[test]
+fn rejects_location_that_is_not_a_resolution_12_cell() {
+    let mut o = setup();
+    for bad in [cell_at(52.52, 13.405, 11), H3Cell::from_raw(42)] {
+        let msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), bad, &key("maker"));
+        let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+        assert_eq!(r.err(), Some(DevicesRejection::InvalidLocation));
+    }
+}
+
+#[test]
+fn rejects_antenna_gain_above_the_chain_limit() {
+    let mut o = setup();
+    let inflated = coverage(DevicesParams::default().max_antenna_gain_dbi_x10 + 1, 200, Band::Eu868);
+    let msg = testkit::registration(&domains(), &owner(), &key("dev"), inflated, berlin(), &key("maker"));
+    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+    assert_eq!(r.err(), Some(DevicesRejection::CapabilitiesOutOfRange));
+}
+
+#[test]
+fn rejects_registration_the_owner_cannot_pay_for_and_writes_nothing() {
+    let mut o = setup();
+    let poor = address_of(&key("poor"));
+    let msg = testkit::registration(&domains(), &poor, &key("dev"), caps(), berlin(), &key("maker"));
+    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &poor, &msg)).unwrap();
+    assert_eq!(r.err(), Some(DevicesRejection::FeeUnpayable));
+    assert!(block_on(handler::device(&o, &id_of(&key("dev")))).unwrap().is_none());
+}
+
+#[test]
+fn rejects_device_key_that_is_not_an_ed25519_point() {
+    let mut o = setup();
+    let mut msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), berlin(), &key("maker"));
+    // Not the encoding of a curve point (y = 2 is not on the curve).
+    let mut raw = [0u8; 32];
+    raw[0] = 2;
+    msg.device = terrane_primitives::DeviceId::new(raw);
+    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+    assert_eq!(r.err(), Some(DevicesRejection::InvalidDeviceKey));
+}
+
+#[test]
+fn only_the_owner_transfers_a_device_and_not_to_itself() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let id = id_of(&key("dev"));
+    let new = address_of(&key("buyer"));
+    let stranger = address_of(&key("stranger"));
+    let msg = TransferDevice { device: id, new_owner: new };
+    assert_eq!(
+        block_on(handler::transfer(&mut o, &stranger, &msg)).unwrap().err(),
+        Some(DevicesRejection::NotOwner)
+    );
+    let same = TransferDevice { device: id, new_owner: owner() };
+    assert_eq!(
+        block_on(handler::transfer(&mut o, &owner(), &same)).unwrap().err(),
+        Some(DevicesRejection::SameOwner)
+    );
+    block_on(handler::transfer(&mut o, &owner(), &msg)).unwrap().unwrap();
+    assert_eq!(block_on(handler::device(&o, &id)).unwrap().unwrap().owner, new);
+}
+
+#[test]
+fn relocation_burns_the_fee_and_pauses_coverage_rewards_for_the_cooldown() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let id = id_of(&key("dev"));
+    let before = block_on(accounts::account(&o, &owner())).unwrap().balance;
+    let msg = AssertLocation { device: id, location: paris() };
+    block_on(handler::assert_location(&mut o, &env(10, 3), &owner(), &msg)).unwrap().unwrap();
+    let d = block_on(handler::device(&o, &id)).unwrap().unwrap();
+    assert_eq!(d.location, paris());
+    assert_eq!(d.relocations, 1);
+    let cooldown = DevicesParams::default().relocation_cooldown_epochs;
+    assert_eq!(d.coverage_eligible_from, Epoch::new(3 + cooldown + 1));
+    let after = block_on(accounts::account(&o, &owner())).unwrap().balance;
+    assert_eq!(before.get() - after.get(), DevicesParams::default().location_fee);
+}
+
+#[test]
+fn rejects_relocation_to_the_same_cell_or_by_a_stranger_or_of_an_inactive_device() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let id = id_of(&key("dev"));
+    let same = AssertLocation { device: id, location: berlin() };
+    assert_eq!(
+        block_on(handler::assert_location(&mut o, &env(2, 0), &owner(), &same)).unwrap().err(),
+        Some(DevicesRejection::SameLocation)
+    );
+    let stranger = address_of(&key("stranger"));
+    let moved = AssertLocation { device: id, location: paris() };
+    assert_eq!(
+        block_on(handler::assert_location(&mut o, &env(2, 0), &stranger, &moved)).unwrap().err(),
+        Some(DevicesRejection::NotOwner)
+    );
+    block_on(handler::deactivate(&mut o, &owner(), &DeactivateDevice { device: id })).unwrap().unwrap();
+    assert_eq!(
+        block_on(handler::assert_location(&mut o, &env(2, 0), &owner(), &moved)).unwrap().err(),
+        Some(DevicesRejection::DeviceInactive)
+    );
+}
+
+#[test]
+fn deactivation_is_once_and_lowers_the_active_count() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let msg = DeactivateDevice { device: id_of(&key("dev")) };
+    block_on(handler::deactivate(&mut o, &owner(), &msg)).unwrap().unwrap();
+    assert_eq!(block_on(crate::query::totals(&o)).unwrap().active, 0);
+    assert_eq!(
+        block_on(handler::deactivate(&mut o, &owner(), &msg)).unwrap().err(),
+        Some(DevicesRejection::DeviceInactive)
+    );
+}
+
+#[test]
+fn session_key_speaks_for_its_device_until_it_expires_or_is_revoked() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let id = id_of(&key("dev"));
+    let sk = key("session");
+    let msg = testkit::session(&domains(), &key("dev"), &sk, Height::new(50));
+    block_on(handler::authorize_session(&mut o, &env(10, 0), &domains(), &owner(), &msg))
+        .unwrap()
+        .unwrap();
+    assert_eq!(block_on(handler::signer_device(&o, &env(50, 0), &id_of(&sk))).unwrap(), Some(id));
+    assert_eq!(block_on(handler::signer_device(&o, &env(51, 0), &id_of(&sk))).unwrap(), None);
+    let revoke = RevokeSessionKey { device: id, session_key: id_of(&sk) };
+    block_on(handler::revoke_session(&mut o, &owner(), &revoke)).unwrap().unwrap();
+    assert_eq!(block_on(handler::signer_device(&o, &env(20, 0), &id_of(&sk))).unwrap(), None);
+    assert_eq!(
+        block_on(handler::revoke_session(&mut o, &owner(), &revoke)).unwrap().err(),
+        Some(DevicesRejection::UnknownSessionKey)
+    );
+}
+
+#[test]
+fn rejects_session_key_not_signed_by_the_device_or_living_too_long() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let sk = key("session");
+    let forged = testkit::session(&domains(), &key("not-the-device"), &sk, Height::new(50));
+    let mut forged = forged;
+    forged.device = id_of(&key("dev"));
+    assert_eq!(
+        block_on(handler::authorize_session(&mut o, &env(10, 0), &domains(), &owner(), &forged))
+            .unwrap()
+            .err(),
+        Some(DevicesRejection::BadDeviceSignature)
+    );
+    let far = Height::new(10 + DevicesParams::default().max_session_blocks + 1);
+    let long = testkit::session(&domains(), &key("dev"), &sk, far);
+    assert_eq!(
+        block_on(handler::authorize_session(&mut o, &env(10, 0), &domains(), &owner(), &long))
+            .unwrap()
+            .err(),
+        Some(DevicesRejection::SessionExpiryInvalid)
+    );
+    let past = testkit::session(&domains(), &key("dev"), &sk, Height::new(9));
+    assert_eq!(
+        block_on(handler::authorize_session(&mut o, &env(10, 0), &domains(), &owner(), &past))
+            .unwrap()
+            .err(),
+        Some(DevicesRejection::SessionExpiryInvalid)
+    );
+}
+
+#[test]
+fn stored_records_satisfy_the_registry_invariants() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let d = block_on(handler::device(&o, &id_of(&key("dev")))).unwrap().unwrap();
+    crate::invariants::check_record(&d).unwrap();
+}
+
+#[test]
+fn device_record_round_trips_through_its_encoding() {
+    use commonware_codec::{DecodeExt, Encode};
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let d = block_on(handler::device(&o, &id_of(&key("dev")))).unwrap().unwrap();
+    let back = crate::types::Device::decode(d.encode()).unwrap();
+    assert_eq!(back, d);
+    let _ = Capabilities::Energy { rated_capacity_w: 5000, storage_wh: 10_000 };
+}
