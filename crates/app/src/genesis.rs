@@ -8,6 +8,7 @@ use crate::params::{BlockLimits, ChainParams};
 use serde::{Deserialize, Serialize};
 use terrane_accounts::{genesis as accounts_genesis, params::AccountsParams};
 use terrane_primitives::{Address, Amount, ChainId, Hash32, TimestampMs, sha256};
+use commonware_codec::DecodeExt;
 use terrane_state::{Overlay, StateRead};
 
 /// One funded account.
@@ -54,8 +55,18 @@ pub struct Genesis {
     pub params: ChainParams,
     /// Funded accounts.
     pub allocations: Vec<Allocation>,
+    /// Hex keys of the device makers whose attestations are accepted.
+    #[serde(default)]
+    pub makers: Vec<String>,
+    /// Hex address that receives reward dust (rounding and class-split remainders).
+    #[serde(default = "default_treasury")]
+    pub treasury: String,
     /// Validator set and threshold polynomial.
     pub consensus: ConsensusGenesis,
+}
+
+fn default_treasury() -> String {
+    "00".repeat(32)
 }
 
 /// Why a genesis file was refused.
@@ -99,7 +110,9 @@ impl Genesis {
         ChainId::new(&self.chain_id)?;
         accounts_genesis::validate(&self.allocation_list()?)
             .map_err(|e| GenesisError::Allocations(e.to_string()))?;
-        self.params.block.validate().map_err(GenesisError::Params)?;
+        self.params.validate().map_err(GenesisError::Params)?;
+        self.maker_list()?;
+        self.treasury()?;
         if self.consensus.validators.is_empty() {
             return Err(GenesisError::NoValidators);
         }
@@ -133,6 +146,28 @@ impl Genesis {
             .collect()
     }
 
+    /// Approved maker keys as addresses.
+    pub fn maker_list(&self) -> Result<Vec<Address>, GenesisError> {
+        self.makers
+            .iter()
+            .map(|m| {
+                let a = m
+                    .parse::<Address>()
+                    .map_err(|_| GenesisError::BadAddress(m.clone()))?;
+                commonware_cryptography::ed25519::PublicKey::decode(bytes::Bytes::copy_from_slice(a.as_bytes()))
+                    .map_err(|_| GenesisError::BadAddress(m.clone()))?;
+                Ok(a)
+            })
+            .collect()
+    }
+
+    /// The treasury address.
+    pub fn treasury(&self) -> Result<Address, GenesisError> {
+        self.treasury
+            .parse::<Address>()
+            .map_err(|_| GenesisError::BadAddress(self.treasury.clone()))
+    }
+
     /// SHA-256 over the canonical JSON of the file (serde_json with struct field order and no
     /// whitespace), prefixed with a domain tag. Two nodes agree on this iff they parsed the
     /// same genesis content.
@@ -148,6 +183,18 @@ impl Genesis {
     pub fn apply<S: StateRead>(&self, state: &mut Overlay<S>) {
         let allocations = self.allocation_list().expect("validated genesis");
         accounts_genesis::apply(state, &allocations, &self.params.accounts);
+        terrane_devices::genesis::apply(
+            state,
+            &self.maker_list().expect("validated genesis"),
+            &self.params.devices,
+        );
+        terrane_pow::genesis::apply(state, &self.params.pow);
+        terrane_coverage::genesis::apply(state, &self.params.coverage);
+        terrane_rewards::genesis::apply(
+            state,
+            &self.params.rewards,
+            &self.treasury().expect("validated genesis"),
+        );
     }
 
     /// A single-validator genesis for tests: `allocations` funded, default params.
@@ -164,6 +211,8 @@ impl Genesis {
                     label: None,
                 })
                 .collect(),
+            makers: Vec::new(),
+            treasury: default_treasury(),
             consensus: ConsensusGenesis {
                 validators: vec![Validator {
                     public_key: "00".repeat(32),

@@ -2,6 +2,10 @@
 //! in the chain.
 
 use terrane_accounts::outcome::AccountsRejection;
+use terrane_coverage::outcome::CoverageRejection;
+use terrane_devices::outcome::DevicesRejection;
+use terrane_pow::outcome::PowRejection;
+use terrane_rewards::outcome::RewardsRejection;
 use terrane_primitives::ReasonInfo;
 
 terrane_primitives::reason_codes! {
@@ -61,17 +65,33 @@ impl From<EnvelopeRejection> for Outcome {
     }
 }
 
-impl From<AccountsRejection> for Outcome {
-    fn from(r: AccountsRejection) -> Self {
-        Self(r.code())
-    }
+macro_rules! outcome_from {
+    ($($t:ty),*) => {$(
+        impl From<$t> for Outcome {
+            fn from(r: $t) -> Self {
+                Self(r.code())
+            }
+        }
+    )*};
 }
+
+outcome_from!(
+    AccountsRejection,
+    DevicesRejection,
+    PowRejection,
+    CoverageRejection,
+    RewardsRejection
+);
 
 /// Every reason code in the chain, in code order, starting with `0 ok`.
 pub fn registry() -> Vec<ReasonInfo> {
     let mut all = vec![OK];
     all.extend(EnvelopeRejection::infos());
     all.extend(AccountsRejection::infos());
+    all.extend(DevicesRejection::infos());
+    all.extend(PowRejection::infos());
+    all.extend(CoverageRejection::infos());
+    all.extend(RewardsRejection::infos());
     all.sort_by_key(|i| i.code);
     all
 }

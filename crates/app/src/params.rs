@@ -2,6 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 use terrane_accounts::params::AccountsParams;
+use terrane_coverage::params::CoverageParams;
+use terrane_devices::params::DevicesParams;
+use terrane_pow::params::PowParams;
+use terrane_rewards::EmissionParams;
 use terrane_primitives::Amount;
 
 /// How much a block may hold. Consensus-critical: a block over a limit is invalid.
@@ -58,6 +62,29 @@ pub struct ChainParams {
     pub accounts: AccountsParams,
     /// Block limits.
     pub block: BlockLimits,
+    /// Device registry fees and limits.
+    #[serde(default)]
+    pub devices: DevicesParams,
+    /// Epochs, duty windows, reputation, bundle limits.
+    #[serde(default)]
+    pub pow: PowParams,
+    /// Coverage verification rules and units.
+    #[serde(default)]
+    pub coverage: CoverageParams,
+    /// Emission schedule, class weights, caps, density scaling.
+    #[serde(default)]
+    pub rewards: EmissionParams,
+}
+
+impl ChainParams {
+    /// Checks every module's parameters.
+    pub fn validate(&self) -> Result<(), String> {
+        self.block.validate()?;
+        self.pow.validate()?;
+        self.coverage.validate()?;
+        self.rewards.validate()?;
+        Ok(())
+    }
 }
 
 mod accounts_params_json {

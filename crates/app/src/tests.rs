@@ -30,6 +30,10 @@ fn params() -> AccountsParams {
     AccountsParams::default()
 }
 
+fn treasury() -> Address {
+    genesis().treasury().unwrap()
+}
+
 fn genesis() -> Genesis {
     Genesis::for_tests(
         CHAIN,
@@ -42,12 +46,11 @@ fn genesis() -> Genesis {
 }
 
 fn env(height: u64) -> BlockEnv {
-    BlockEnv {
-        chain_id: chain(),
-        height: Height::new(height),
-        timestamp: TimestampMs::new(height * 1000),
-        randomness: terrane_primitives::sha256(&[&height.to_be_bytes()]),
-    }
+    Executor::new(genesis()).block_env(
+        Height::new(height),
+        TimestampMs::new(height * 1000),
+        terrane_primitives::sha256(&[&height.to_be_bytes()]),
+    )
 }
 
 /// Executes blocks on a MemStore, asserting the supply invariant after each.
@@ -72,14 +75,15 @@ impl Chain {
         let out = block_on(self.exec.execute(&mut overlay, &env(self.height), &txs)).unwrap();
         let (_, writes) = overlay.into_parts();
         self.store.apply(writes);
-        let holders = NAMES.iter().map(|n| address_of(&named_key(n)));
-        block_on(check_supply(
-            &Overlay::new(&self.store),
-            holders,
-            Amount::ZERO,
-        ))
-        .unwrap()
-        .unwrap();
+        let holders = NAMES
+            .iter()
+            .map(|n| address_of(&named_key(n)))
+            .chain([treasury()]);
+        let state = Overlay::new(&self.store);
+        let held = block_on(terrane_rewards::invariants::held(&state)).unwrap();
+        block_on(check_supply(&state, holders, held))
+            .unwrap()
+            .unwrap();
         out.txs.iter().map(|t| t.outcome).collect()
     }
 

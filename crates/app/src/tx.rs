@@ -16,6 +16,9 @@ use commonware_codec::{
 };
 use commonware_cryptography::{Signer as _, Verifier as _, ed25519};
 use terrane_accounts::msg::Transfer;
+use terrane_devices::msg as devices;
+use terrane_pow::msg::SubmitReports;
+use terrane_rewards::msg::ClaimRewards;
 use terrane_primitives::{Address, Amount, ChainId, Hash32, Namespace, Nonce, sha256};
 
 /// Largest encoded signed transaction accepted anywhere (API, mempool, block), in bytes.
@@ -26,6 +29,22 @@ pub const MAX_TX_BYTES: usize = 128 * 1024;
 pub enum Payload {
     /// Tag 0: move tokens ([`terrane_accounts::msg::Transfer`]).
     Transfer(Transfer),
+    /// Tag 10: register a device ([`devices::RegisterDevice`]).
+    RegisterDevice(devices::RegisterDevice),
+    /// Tag 11: give a device to another owner.
+    TransferDevice(devices::TransferDevice),
+    /// Tag 12: re-assert a device's location.
+    AssertLocation(devices::AssertLocation),
+    /// Tag 13: deactivate a device.
+    DeactivateDevice(devices::DeactivateDevice),
+    /// Tag 14: record a session key a device authorized.
+    AuthorizeSessionKey(devices::AuthorizeSessionKey),
+    /// Tag 15: revoke a session key.
+    RevokeSessionKey(devices::RevokeSessionKey),
+    /// Tag 20: a bundle of device-signed proof-of-work reports (any relay may submit).
+    SubmitReports(SubmitReports),
+    /// Tag 30: claim a device's rewards for its owner.
+    ClaimRewards(ClaimRewards),
 }
 
 impl Payload {
@@ -33,6 +52,14 @@ impl Payload {
     pub const fn tag(&self) -> u8 {
         match self {
             Self::Transfer(_) => 0,
+            Self::RegisterDevice(_) => 10,
+            Self::TransferDevice(_) => 11,
+            Self::AssertLocation(_) => 12,
+            Self::DeactivateDevice(_) => 13,
+            Self::AuthorizeSessionKey(_) => 14,
+            Self::RevokeSessionKey(_) => 15,
+            Self::SubmitReports(_) => 20,
+            Self::ClaimRewards(_) => 30,
         }
     }
 
@@ -40,6 +67,14 @@ impl Payload {
     pub const fn kind(&self) -> &'static str {
         match self {
             Self::Transfer(_) => "transfer",
+            Self::RegisterDevice(_) => "register_device",
+            Self::TransferDevice(_) => "transfer_device",
+            Self::AssertLocation(_) => "assert_location",
+            Self::DeactivateDevice(_) => "deactivate_device",
+            Self::AuthorizeSessionKey(_) => "authorize_session_key",
+            Self::RevokeSessionKey(_) => "revoke_session_key",
+            Self::SubmitReports(_) => "submit_reports",
+            Self::ClaimRewards(_) => "claim_rewards",
         }
     }
 }
@@ -48,7 +83,15 @@ impl Write for Payload {
     fn write(&self, buf: &mut impl BufMut) {
         self.tag().write(buf);
         match self {
-            Self::Transfer(t) => t.write(buf),
+            Self::Transfer(m) => m.write(buf),
+            Self::RegisterDevice(m) => m.write(buf),
+            Self::TransferDevice(m) => m.write(buf),
+            Self::AssertLocation(m) => m.write(buf),
+            Self::DeactivateDevice(m) => m.write(buf),
+            Self::AuthorizeSessionKey(m) => m.write(buf),
+            Self::RevokeSessionKey(m) => m.write(buf),
+            Self::SubmitReports(m) => m.write(buf),
+            Self::ClaimRewards(m) => m.write(buf),
         }
     }
 }
@@ -56,7 +99,15 @@ impl Write for Payload {
 impl EncodeSize for Payload {
     fn encode_size(&self) -> usize {
         1 + match self {
-            Self::Transfer(t) => t.encode_size(),
+            Self::Transfer(m) => m.encode_size(),
+            Self::RegisterDevice(m) => m.encode_size(),
+            Self::TransferDevice(m) => m.encode_size(),
+            Self::AssertLocation(m) => m.encode_size(),
+            Self::DeactivateDevice(m) => m.encode_size(),
+            Self::AuthorizeSessionKey(m) => m.encode_size(),
+            Self::RevokeSessionKey(m) => m.encode_size(),
+            Self::SubmitReports(m) => m.encode_size(),
+            Self::ClaimRewards(m) => m.encode_size(),
         }
     }
 }
@@ -66,6 +117,14 @@ impl Read for Payload {
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
         match u8::read(buf)? {
             0 => Ok(Self::Transfer(Transfer::read(buf)?)),
+            10 => Ok(Self::RegisterDevice(devices::RegisterDevice::read(buf)?)),
+            11 => Ok(Self::TransferDevice(devices::TransferDevice::read(buf)?)),
+            12 => Ok(Self::AssertLocation(devices::AssertLocation::read(buf)?)),
+            13 => Ok(Self::DeactivateDevice(devices::DeactivateDevice::read(buf)?)),
+            14 => Ok(Self::AuthorizeSessionKey(devices::AuthorizeSessionKey::read(buf)?)),
+            15 => Ok(Self::RevokeSessionKey(devices::RevokeSessionKey::read(buf)?)),
+            20 => Ok(Self::SubmitReports(SubmitReports::read(buf)?)),
+            30 => Ok(Self::ClaimRewards(ClaimRewards::read(buf)?)),
             other => Err(Error::InvalidEnum(other)),
         }
     }

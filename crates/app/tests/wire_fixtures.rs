@@ -30,7 +30,8 @@ use terrane_app::{
     testkit::{address_of, min_fee_for, named_key},
 };
 use terrane_primitives::{
-    Address, Amount, ChainId, Hash32, Height, Namespace, Nonce, TimestampMs, hex, merkle, sha256,
+    Address, Amount, ChainId, Epoch, Hash32, Height, Namespace, Nonce, TimestampMs, hex, merkle,
+    sha256,
 };
 use terrane_state::{BlockEnv, MemStore, Overlay, StateKey, Table};
 
@@ -191,6 +192,7 @@ fn transfer_example_executes_against_the_pinned_genesis() {
     let env = BlockEnv {
         chain_id: chain(),
         height: Height::new(1),
+        epoch: Epoch::ZERO,
         timestamp: TimestampMs::new(1_000),
         randomness: Hash32::default(),
     };
@@ -407,11 +409,42 @@ fn outcomes_doc_lists_every_registered_code() {
     );
 }
 
+#[test]
+fn state_doc_lists_every_table_id() {
+    let path = manifest_dir().join("../../docs/spec/state.md");
+    let doc =
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    // Rows of the table registry: `| `0x01` | `accounts` | ...`.
+    let rows: BTreeSet<(u8, String)> = doc
+        .lines()
+        .filter_map(|line| {
+            let mut cells = line.trim().strip_prefix('|')?.split('|').map(str::trim);
+            let id = cells.next()?.trim_matches('`').strip_prefix("0x")?;
+            let id = u8::from_str_radix(id, 16).ok()?;
+            let name = cells.next()?.trim_matches('`').to_owned();
+            Some((id, name))
+        })
+        .collect();
+    let missing: Vec<String> = terrane_state::tables::ALL
+        .iter()
+        .filter(|(id, name)| !rows.contains(&(*id, (*name).to_owned())))
+        .map(|(id, name)| format!("{id:#04x} {name}"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "docs/spec/state.md does not list these table ids as `| `0x..` | `name` | ...` rows: \
+         {missing:?}"
+    );
+}
+
 /// The generated worked example in `docs/spec/transactions.md`.
 fn render_example() -> String {
     let unsigned = example_unsigned();
     let signed = example_signed();
-    let Payload::Transfer(transfer) = &unsigned.payload;
+    #[allow(irrefutable_let_patterns)]
+    let Payload::Transfer(transfer) = &unsigned.payload else {
+        panic!("the worked example is a transfer");
+    };
     let namespace = chain().namespace(Namespace::Transaction);
     let signed_bytes = signed.encode();
     let params = AccountsParams::default();

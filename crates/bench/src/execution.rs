@@ -310,12 +310,11 @@ fn storage(e: impl fmt::Display) -> BenchError {
 }
 
 fn env(executor: &Executor, height: u64) -> BlockEnv {
-    BlockEnv {
-        chain_id: executor.chain_id().clone(),
-        height: Height::new(height),
-        timestamp: TimestampMs::new(height * 1_000),
-        randomness: sha256(&[b"terrane/bench/randomness", &height.to_be_bytes()]),
-    }
+    executor.block_env(
+        Height::new(height),
+        TimestampMs::new(height * 1_000),
+        sha256(&[b"terrane/bench/randomness", &height.to_be_bytes()]),
+    )
 }
 
 /// What one block did, with the time of each step.

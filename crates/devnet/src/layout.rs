@@ -175,6 +175,12 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
         });
         accounts.accounts.insert(name.clone(), address.to_string());
     }
+    // The devnet's device maker (its attestations are accepted) and treasury (reward dust).
+    let maker = keystore.create("maker", Protection::InsecurePlaintext)?;
+    let treasury = keystore.create("treasury", Protection::InsecurePlaintext)?;
+    accounts
+        .accounts
+        .insert("treasury".into(), treasury.address_hex.clone());
     let p2p: Vec<SocketAddr> = (0..spec.validators)
         .map(|i| port_addr(spec.p2p_port, i))
         .collect::<Result<_, _>>()?;
@@ -183,6 +189,8 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
         genesis_time_ms: spec.genesis_time_ms,
         params: ChainParams::default(),
         allocations,
+        makers: vec![maker.address_hex.clone()],
+        treasury: treasury.address_hex.clone(),
         consensus: ConsensusGenesis {
             validators: Vec::new(),
             polynomial: String::new(),

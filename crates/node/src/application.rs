@@ -159,12 +159,9 @@ impl<T: TxSource> ChainApp<T> {
     }
 
     fn env(&self, header: &Header) -> BlockEnv {
-        BlockEnv {
-            chain_id: self.inner.executor.chain_id().clone(),
-            height: header.height,
-            timestamp: header.timestamp,
-            randomness: randomness(header),
-        }
+        self.inner
+            .executor
+            .block_env(header.height, header.timestamp, randomness(header))
     }
 }
 

@@ -29,12 +29,16 @@ use commonware_storage::mmr::Location;
 use commonware_utils::non_empty_range;
 use std::{fs, path::PathBuf};
 use terrane_app::params::BlockLimits;
+use terrane_app::{
+    Executor, Genesis,
+    testkit::{address_of, named_key},
+};
 use terrane_node::{
-    application::randomness,
+    application::{genesis_block, randomness},
     block::{Block, Header, txs_root},
     types::{Context, Digest},
 };
-use terrane_primitives::{Hash32, Height, TimestampMs, hex, merkle, sha256};
+use terrane_primitives::{Amount, Hash32, Height, TimestampMs, hex, merkle, sha256};
 
 const GENESIS_TIME_MS: u64 = 1_700_000_000_000;
 const TX_ZERO: &[u8] = b"terrane fixture tx zero";
@@ -332,4 +336,27 @@ fn block_over_the_default_limits_does_not_decode() {
     let oversized = vec![Bytes::from(vec![0u8; terrane_app::MAX_TX_BYTES + 1])];
     let b = Block::new(header, oversized, vec![9]);
     assert!(decode(&b.encode()).is_err());
+}
+
+/// The real genesis block of the app's test genesis (`Genesis::for_tests("terrane-devnet",
+/// [(alice, 1 000 000)])`, pinned in `crates/app/tests/fixtures/`): its `ops_root` and
+/// `ops_range` are those of the empty state database, the same for every chain.
+#[test]
+fn genesis_block_of_the_test_genesis_is_pinned() {
+    let alice = address_of(&named_key("alice"));
+    let exec = Executor::new(Genesis::for_tests(
+        "terrane-devnet",
+        &[(alice, Amount::new(1_000_000))],
+    ));
+    let g = genesis_block::<commonware_runtime::deterministic::Context>(&exec);
+    let header = g.header();
+    assert_eq!(header.chain, exec.genesis_hash());
+    assert_eq!(header.height, Height::ZERO);
+    assert_eq!(header.timestamp, exec.genesis().genesis_time());
+    assert_eq!(header.seed, None);
+    assert_eq!(header.state_root, commonware_cryptography::sha256::Digest([0u8; 32]));
+    pin("test_genesis.header.hex", &header.encode());
+    pin("test_genesis.digest.hex", g.digest().as_ref());
+    pin("empty_state.ops_root.hex", header.ops_root.as_ref());
+    pin("empty_state.ops_range.hex", &header.ops_range.encode());
 }

@@ -46,6 +46,8 @@ pub const DEVICE_REWARDS: u8 = 0x31;
 pub const EPOCH_REWARDS: u8 = 0x32;
 /// `rewards`: emission parameters and the unclaimed pool.
 pub const EMISSION: u8 = 0x33;
+/// `rewards`: per-epoch list of rewarded devices in leaf order (index -> device).
+pub const REWARD_LIST: u8 = 0x34;
 /// `coverage`: beacons by report id.
 pub const BEACONS: u8 = 0x40;
 /// `coverage`: witnesses by (beacon, index).
@@ -83,6 +85,7 @@ pub const ALL: &[(u8, &str)] = &[
     (DEVICE_REWARDS, "device_rewards"),
     (EPOCH_REWARDS, "epoch_rewards"),
     (EMISSION, "emission"),
+    (REWARD_LIST, "reward_list"),
     (BEACONS, "beacons"),
     (WITNESSES, "witnesses"),
     (EPOCH_BEACONS, "epoch_beacons"),

@@ -20,7 +20,7 @@ terrane_primitives::reason_codes! {
         /// The device is deactivated.
         DeviceInactive = 209 => ("device_inactive", "the device is deactivated"),
         /// The owner cannot pay the onboarding or location fee.
-        FeeUnpayable = 210 => ("fee_unpayable", "the owner's balance does not cover the onboarding or location fee"),
+        FeeUnpayable = 210 => ("device_fee_unpayable", "the owner's balance does not cover the onboarding or location fee"),
         /// The session key expiry is in the past or beyond the allowed lifetime.
         SessionExpiryInvalid = 212 => ("session_expiry_invalid", "the session key expires in the past or beyond the maximum session lifetime"),
         /// No such session key for this device.

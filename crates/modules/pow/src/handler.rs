@@ -185,7 +185,9 @@ pub async fn record_late<S: StateRead>(
     device: &Device,
     record: OutcomeRecord,
 ) -> Result<(), StateError> {
-    let mut work = device_work(state, params, &device.id, env.epoch).await?;
+    // Decay only up to the report's epoch: an epoch close must see the reputation the device
+    // had in the epoch being closed.
+    let mut work = device_work(state, params, &device.id, record.epoch.min(env.epoch)).await?;
     let units = record.units;
     let epoch = record.epoch;
     append_outcome(state, params, &device.id, &mut work, record);

@@ -29,7 +29,8 @@ pub const CLASS_COUNT: usize = 5;
 pub const COVERAGE: usize = 0;
 
 /// Stable class names, in tag order.
-pub const CLASS_NAMES: [&str; CLASS_COUNT] = ["coverage", "storage", "compute", "energy", "sensing"];
+pub const CLASS_NAMES: [&str; CLASS_COUNT] =
+    ["coverage", "storage", "compute", "energy", "sensing"];
 
 /// 100 % in basis points.
 pub const BPS_ONE: u16 = 10_000;

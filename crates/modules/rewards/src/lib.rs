@@ -20,21 +20,27 @@
 //!   down. All three come from the state that records the work.
 //! - every other field of a [`Breakdown`] is computed here by the rules below.
 //!
-//! # The split rules (in order, all integer, every rounding down)
+//! # The split rules (in order, all integer; see [`split`](mod@split) for the proofs)
 //! 1. Density: per cell, `n` = eligible items with `units > 0`;
-//!    `cell_scale_ppm = min(10^6, target × 10^6 / n)`. Crowding divides a cell's share, never
-//!    multiplies it.
-//! 2. `scaled = units × cell_scale × reputation × vetting / 10^18`, 0 if not eligible
-//!    (reputation and vetting clamped to 10^6).
+//!    `cell_scale_ppm = min(10^6, target × 10^6 / n)` (floor). Crowding divides a cell's
+//!    share, never multiplies it.
+//! 2. `scaled = units × cell_scale × reputation × vetting`, exact (10^-18 units), 0 if not
+//!    eligible (reputation and vetting clamped to 10^6).
 //! 3. If `Σ scaled == 0`, nothing is distributed: `not_issued = pool`.
-//! 4. `uncapped = floor(pool × scaled / Σ scaled)`.
-//! 5. Device cap (`min(uncapped, device_cap)`), then cell cap (a cell over `cell_cap` is scaled
-//!    down proportionally, floor); whatever caps remove is not issued.
+//! 4. `uncapped = floor(pool × scaled / Σ scaled)`, exact with 256-bit intermediates.
+//! 5. Cell cap, then device cap: a cell earning more than `cell_cap` is scaled down
+//!    proportionally (floor), then each line is held to `device_cap`; whatever caps remove
+//!    is not issued.
 //! 6. `dust = (pool − not_issued) − distributed`: the rounding of rule 4, under one base unit
 //!    per rewarded line, to the treasury.
 //!
+//! Rules 2 and 5 make duplication never pay the original, exactly: a copy of a device in its
+//! own cell never raises the original's amount. (Rounding scaled units to whole units, or
+//! applying the device cap before the cell cap, each break that; the [`split`](mod@split)
+//! module doc has the examples.)
+//!
 //! # Conservation
-//! Exact, for every input, asserted in [`split`] and property-tested:
+//! Exact, for every input, asserted in [`split()`] and property-tested:
 //! `Σ pools + remainder + not_issued == emission` and, per pool,
 //! `distributed + dust + not_issued == pool`.
 //!
@@ -64,6 +70,16 @@ pub use split::{Breakdown, Cap, PPM, Split, SplitParams, WorkItem, split};
 // handler, invariants, query) is declared here, below this line, in its own files. The pure
 // math above does not depend on it.
 // ─────────────────────────────────────────────────────────────────────────────────────────────
+
+pub mod codec;
+pub mod genesis;
+pub mod handler;
+pub mod invariants;
+pub mod msg;
+pub mod outcome;
+pub mod query;
+pub mod state_key;
+pub mod types;
 
 #[cfg(test)]
 mod tests;

@@ -1,22 +1,24 @@
 //! The fair, deterministic split of one class pool among the devices that worked for it.
 //!
-//! Rules, applied in this order (all integer math; each rounding is down):
+//! Rules, applied in this order (all integer math; the only roundings are the floors named in
+//! rules 1, 4 and 5):
 //!
 //! 1. **Density.** Per `density_cell`, `n` = the number of *eligible* items with `units > 0`.
 //!    `cell_scale_ppm = min(10^6, target × 10^6 / n)` (floor; `n == 0` or `target == 0` give
 //!    10^6). Packing more devices than the target into one cell divides the cell's share
 //!    among them; it never multiplies it. Ineligible and idle items do not count.
-//! 2. **Scaled units.** `scaled = units × cell_scale × reputation × vetting / 10^18` (u128,
-//!    floor), 0 if not eligible. Reputation and vetting are clamped to at most 10^6 ppm, so
-//!    `scaled <= units`.
+//! 2. **Scaled units.** `scaled = units × cell_scale_ppm × reputation_ppm × vetting_ppm`,
+//!    exact, in units of 10^-18 work units (below 2^124, so it fits u128); 0 if not
+//!    eligible. Reputation and vetting are clamped to at most 10^6 ppm.
 //! 3. **Nothing to pay.** If `Σ scaled == 0`, nothing is distributed and `not_issued = pool`.
-//! 4. **Pro rata.** `uncapped = floor(pool × scaled / Σ scaled)` (u128); never above `pool`,
-//!    and `Σ uncapped <= pool`.
-//! 5. **Caps.** First the device cap: `amount = min(uncapped, device_cap)`. Then the cell cap:
-//!    if the amounts of a cell sum to `T > cell_cap`, each becomes
-//!    `floor(amount × cell_cap / T)`, so the cell's total is at most `cell_cap`. A cap of 0 is
-//!    no cap. Everything a cap removes from a line (including the sub-unit rounding of the
-//!    cell scale-down) is **not issued**: caps lower issuance, they never feed the treasury.
+//! 4. **Pro rata.** `uncapped = floor(pool × scaled / Σ scaled)`, computed exactly (256-bit
+//!    intermediates); never above `pool`, and `Σ uncapped <= pool`.
+//! 5. **Caps**, the cell cap first, then the device cap. A cell whose uncapped total
+//!    `pool × Σ_cell scaled / Σ scaled` exceeds `cell_cap` is scaled down proportionally:
+//!    each of its devices gets `floor(cell_cap × scaled / Σ_cell scaled)`, so the cell's total
+//!    is at most `cell_cap`. Then `amount = min(that, device_cap)`. A cap of 0 is no cap.
+//!    Everything a cap removes from a line (including the sub-unit rounding of the cell
+//!    scale-down) is **not issued**: caps lower issuance, they never feed the treasury.
 //! 6. **Dust.** `distributed = Σ amount`, `dust = (pool − not_issued) − distributed`, which is
 //!    the rounding of rule 4: less than one base unit per line with `scaled > 0`. Dust goes to
 //!    the treasury.
@@ -25,29 +27,43 @@
 //! asserted at the end of every [`split`] (a break is a bug, and crashing beats minting the
 //! wrong supply) and property-tested.
 //!
-//! [`Breakdown::capped_by`] names the last cap that lowered a line: `Cell` if the cell
-//! scale-down lowered it (even if the device cap lowered it first), else `Device` if the device
-//! cap did, else `None`.
+//! # Duplication never pays the original
+//! Adding a copy of a device (same work, same cell, another id) never raises the original's
+//! amount, for any caps: each of the three bounds of a line (`pool × scaled / Σ scaled`,
+//! `cell_cap × scaled / Σ_cell scaled`, `device_cap`) can only fall when the cell gains a
+//! member, and the line is the floor of their minimum. (The copy earns its own line for the
+//! work it claims; what bounds a crowded cell as a whole is rule 1 and the cell cap.) Two
+//! choices keep this exact:
+//! - rule 2 does not round: flooring scaled units to whole units zeroes small honest devices
+//!   in a crowded cell (five devices of 3, 1, 1, 1, 1 units at target 5 earn 3/7 of the pool
+//!   for the first; a twin of it makes the four others' scaled units floor to 0, and the pair
+//!   takes the whole pool);
+//! - the cell cap comes before the device cap: capping devices first and then sharing the
+//!   cell cap pro rata to the capped amounts lets a capped device's twin shrink its cellmates'
+//!   share of the cell cap and raise its own (tested in `a_twin_never_gains_from_the_caps`).
+//!
+//! [`Breakdown::capped_by`] names the last cap that lowered a line: `Device` if the device cap
+//! did (even after the cell cap), else `Cell` if the cell cap did, else `None`.
 //!
 //! # Cost
 //! One sort of `(cell, index)` pairs (16 B per item, freed before the lines are built) gives
-//! every item a dense cell slot (8 B per item); the rest is three sequential passes over the
-//! items with lookups into per-cell arrays, and one heap allocation per array (no per-item
-//! allocation). Output is 96 B per item. A `BTreeMap` over cells was measured slower at 1M
-//! items over 50k cells: see `src/bin/rewards_bench.rs`.
+//! every item a dense cell slot (8 B per item); the rest is sequential passes over the items
+//! with lookups into per-cell arrays, one heap allocation per array (no per-item allocation).
+//! Output is 96 B per item. Grouping through a `BTreeMap` over cells instead measured 4-10×
+//! slower at 1M items over 50k cells and 7-15× at 10M over 500k (the `rewards_bench` binary
+//! measures both). Rule 4 takes a 128-bit fast path whenever
+//! `pool × scaled` and `Σ scaled` fit 128 bits (any realistic pool and unit count).
 //!
 //! # Panics
-//! Only on a broken internal invariant (the conservation assertion, and narrowing casts whose
+//! Only on a broken internal invariant (the conservation assertion, and narrowings whose
 //! bounds are proved in comments); no input makes [`split`] panic.
 
 use serde::{Deserialize, Serialize};
 use terrane_primitives::DeviceId;
+use wide::{U256, mul_div};
 
 /// One part per million: the unit of reputation, vetting and density scale.
 pub const PPM: u32 = 1_000_000;
-
-/// `PPM³`: the denominator of rule 2.
-const PPM_CUBED: u128 = 1_000_000_000_000_000_000;
 
 /// One device's work for a class in an epoch, as the work ledger recorded it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -112,7 +128,8 @@ pub struct Breakdown {
     pub vetting_ppm: u32,
     /// Whether it was eligible.
     pub eligible: bool,
-    /// Units after density, reputation and vetting (rule 2).
+    /// `units × cell_scale_ppm × reputation_ppm × vetting_ppm` if eligible, else 0: its work
+    /// after density, reputation and vetting, in 10^-18 work units (rule 2).
     pub scaled_units: u128,
     /// Its pro-rata share of the pool before caps, base units (rule 4).
     pub uncapped: u64,
@@ -165,12 +182,17 @@ pub fn cell_scale_ppm(n: u64, target: u32) -> u32 {
     u32::try_from(scale.min(u64::from(PPM))).unwrap_or(PPM)
 }
 
-/// Rule 2 for an eligible item (inputs already clamped to at most 10^6).
-pub fn scaled_units(units: u64, cell_scale_ppm: u32, reputation_ppm: u32, vetting_ppm: u32) -> u128 {
+/// Rule 2 for an eligible item (factors already clamped to at most 10^6).
+pub fn scaled_units(
+    units: u64,
+    cell_scale_ppm: u32,
+    reputation_ppm: u32,
+    vetting_ppm: u32,
+) -> u128 {
     // Each factor is at most 10^6 < 2^20, so their product is at most 10^18 < 2^60 and fits
-    // u64; times units (< 2^64) it is below 2^124 and fits u128. Rounded down.
+    // u64; times units (< 2^64) it is below 2^124 and fits u128. Exact: no rounding.
     let factor = u64::from(cell_scale_ppm) * u64::from(reputation_ppm) * u64::from(vetting_ppm);
-    u128::from(units) * u128::from(factor) / PPM_CUBED
+    u128::from(units) * u128::from(factor)
 }
 
 /// Whether an item counts toward its cell's density and can earn.
@@ -178,13 +200,18 @@ fn counts(item: &WorkItem) -> bool {
     item.eligible && item.units > 0
 }
 
-/// `floor(a × b / c)` for `b <= c`, `c > 0`: at most `a`, so it fits u64.
-fn mul_div_floor(a: u64, b: u128, c: u128) -> u64 {
-    debug_assert!(b <= c && c > 0);
-    // a < 2^64 and b <= u64::MAX in every call (b is a scaled unit count or an amount), so
-    // the product fits u128.
-    let q = u128::from(a) * b / c;
-    u64::try_from(q).expect("floor(a × b / c) <= a when b <= c")
+/// What [`split`] keeps per density cell, in one array so that an item's lookups share a
+/// cache line.
+#[derive(Clone, Copy, Debug, Default)]
+struct CellState {
+    /// Σ scaled units of its items (rule 5).
+    scaled: U256,
+    /// Counted devices: eligible, with work (rule 1).
+    devices: u64,
+    /// Its density scale (rule 1).
+    scale_ppm: u32,
+    /// Whether its uncapped total exceeds the cell cap (rule 5).
+    over_cap: bool,
 }
 
 /// Gives every item the dense slot of its density cell: slots number the distinct cells in
@@ -219,39 +246,40 @@ fn cell_slots(items: &[WorkItem]) -> (Vec<usize>, usize) {
 /// equal cells, or the allocator); `lines` follow the input order.
 pub fn split(pool: u64, items: &[WorkItem], params: &SplitParams) -> Split {
     let (slots, cell_count) = cell_slots(items);
+    let mut cells = vec![CellState::default(); cell_count];
 
     // Rule 1. A cell's count is at most items.len(), which fits u64.
-    let mut cell_devices = vec![0u64; cell_count];
     for (item, &slot) in items.iter().zip(&slots) {
         if counts(item) {
-            cell_devices[slot] += 1;
+            cells[slot].devices += 1;
         }
     }
-    let cell_scale: Vec<u32> = cell_devices
-        .iter()
-        .map(|&n| cell_scale_ppm(n, params.target_devices_per_cell))
-        .collect();
+    for cell in &mut cells {
+        cell.scale_ppm = cell_scale_ppm(cell.devices, params.target_devices_per_cell);
+    }
 
-    // Rule 2. Each scaled value is at most units < 2^64 and there are fewer than 2^58 items
-    // (a slice of 64-byte items), so the total stays below 2^122: no overflow.
-    let mut total_scaled: u128 = 0;
+    // Rule 2, with the totals rules 4 and 5 divide by. Each scaled value is below 2^124 and a
+    // slice holds fewer than 2^58 items (of 64 bytes), so every sum is below 2^182: U256
+    // never overflows.
+    let mut total_scaled = U256::ZERO;
     let mut lines = Vec::with_capacity(items.len());
     for (item, &slot) in items.iter().zip(&slots) {
+        let cell = &mut cells[slot];
         let reputation_ppm = item.reputation_ppm.min(PPM);
         let vetting_ppm = item.vetting_ppm.min(PPM);
-        let scale = cell_scale[slot];
         let scaled = if counts(item) {
-            scaled_units(item.units, scale, reputation_ppm, vetting_ppm)
+            scaled_units(item.units, cell.scale_ppm, reputation_ppm, vetting_ppm)
         } else {
             0
         };
-        total_scaled += scaled;
+        total_scaled = total_scaled.add(scaled);
+        cell.scaled = cell.scaled.add(scaled);
         lines.push((
             item.device,
             Breakdown {
                 units: item.units,
-                cell_devices: u32::try_from(cell_devices[slot]).unwrap_or(u32::MAX),
-                cell_scale_ppm: scale,
+                cell_devices: u32::try_from(cell.devices).unwrap_or(u32::MAX),
+                cell_scale_ppm: cell.scale_ppm,
                 reputation_ppm,
                 vetting_ppm,
                 eligible: item.eligible,
@@ -262,10 +290,9 @@ pub fn split(pool: u64, items: &[WorkItem], params: &SplitParams) -> Split {
             },
         ));
     }
-    drop(cell_scale);
 
     // Rule 3.
-    if total_scaled == 0 {
+    if total_scaled == U256::ZERO {
         return Split {
             lines,
             distributed: 0,
@@ -274,37 +301,43 @@ pub fn split(pool: u64, items: &[WorkItem], params: &SplitParams) -> Split {
         };
     }
 
-    // Rules 4 and the device cap of 5. Σ uncapped <= pool (a sum of floors is at most the
-    // floor of the sum, which is pool), so the u64 sum cannot overflow.
-    let mut sum_uncapped: u64 = 0;
-    for (_, line) in &mut lines {
-        // scaled <= total_scaled, and scaled <= units <= u64::MAX (rule 2).
-        line.uncapped = mul_div_floor(pool, line.scaled_units, total_scaled);
-        sum_uncapped += line.uncapped;
-        line.amount = line.uncapped;
-        if params.device_cap > 0 && line.amount > params.device_cap {
-            line.amount = params.device_cap;
-            line.capped_by = Cap::Device;
+    // Rule 5's cell test: pool × cell / total > cell_cap, compared exactly. Both products are
+    // below 2^64 × 2^182, inside U256; a product that did not fit would be the larger.
+    let cell_cap = params.cell_cap;
+    if cell_cap > 0 {
+        let cap = total_scaled.mul_u64(cell_cap);
+        for cell in &mut cells {
+            cell.over_cap = match (cell.scaled.mul_u64(pool), cap) {
+                (Some(earned), Some(cap)) => earned > cap,
+                (None, _) => true,
+                (Some(_), None) => false,
+            };
         }
     }
 
-    // The cell cap of rule 5. A cell's total is at most Σ uncapped <= pool: fits u64.
-    if params.cell_cap > 0 {
-        let mut cell_total = vec![0u64; cell_count];
-        for ((_, line), &slot) in lines.iter().zip(&slots) {
-            cell_total[slot] += line.amount;
+    // Rules 4 and 5. Σ uncapped <= pool (a sum of floors is at most the floor of the sum,
+    // which is pool), so the u64 sum cannot overflow.
+    let mut sum_uncapped: u64 = 0;
+    for ((_, line), &slot) in lines.iter_mut().zip(&slots) {
+        if line.scaled_units == 0 {
+            continue;
         }
-        for ((_, line), &slot) in lines.iter_mut().zip(&slots) {
-            let total = cell_total[slot];
-            if total > params.cell_cap && line.amount > 0 {
-                // Rounded down, so the cell's new total is at most cell_cap; amount <= total.
-                line.amount = mul_div_floor(
-                    params.cell_cap,
-                    u128::from(line.amount),
-                    u128::from(total),
-                );
+        // scaled <= total (it is one of its terms); rounded down.
+        line.uncapped = mul_div(pool, line.scaled_units, total_scaled);
+        sum_uncapped += line.uncapped;
+        line.amount = line.uncapped;
+        let cell = &cells[slot];
+        if cell.over_cap {
+            // scaled <= its cell's total; rounded down, so the cell sums to at most cell_cap.
+            let share = mul_div(cell_cap, line.scaled_units, cell.scaled);
+            if share < line.amount {
+                line.amount = share;
                 line.capped_by = Cap::Cell;
             }
+        }
+        if params.device_cap > 0 && line.amount > params.device_cap {
+            line.amount = params.device_cap;
+            line.capped_by = Cap::Device;
         }
     }
 
@@ -322,6 +355,112 @@ pub fn split(pool: u64, items: &[WorkItem], params: &SplitParams) -> Split {
         dust,
         not_issued,
     };
-    assert_eq!(out.total(), u128::from(pool), "reward split must conserve the pool");
+    assert_eq!(
+        out.total(),
+        u128::from(pool),
+        "reward split must conserve the pool"
+    );
     out
+}
+
+/// Just enough 256-bit arithmetic for exact pro-rata shares.
+pub(crate) mod wide {
+    /// An unsigned 256-bit integer: `hi × 2^128 + lo`. Field order makes the derived ordering
+    /// numeric.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+    pub(crate) struct U256 {
+        pub(crate) hi: u128,
+        pub(crate) lo: u128,
+    }
+
+    const LOW_64: u128 = (1 << 64) - 1;
+
+    impl U256 {
+        pub(crate) const ZERO: Self = Self { hi: 0, lo: 0 };
+
+        /// `self + v`. Callers keep sums far below 2^256 (see `split`), so `hi` cannot
+        /// overflow.
+        pub(crate) fn add(self, v: u128) -> Self {
+            let (lo, carry) = self.lo.overflowing_add(v);
+            Self {
+                hi: self.hi + u128::from(carry),
+                lo,
+            }
+        }
+
+        /// `a × b`, exact (below 2^192).
+        pub(crate) fn product(a: u64, b: u128) -> Self {
+            let a = u128::from(a);
+            // Each partial product is below 2^64 × 2^64.
+            let low = a * (b & LOW_64);
+            let mid = a * (b >> 64);
+            let (lo, carry) = low.overflowing_add(mid << 64);
+            Self {
+                hi: (mid >> 64) + u128::from(carry),
+                lo,
+            }
+        }
+
+        /// `self × q`, or `None` if it does not fit 256 bits.
+        pub(crate) fn mul_u64(self, q: u64) -> Option<Self> {
+            let low = Self::product(q, self.lo);
+            let high = u128::from(q).checked_mul(self.hi)?;
+            Some(Self {
+                hi: low.hi.checked_add(high)?,
+                lo: low.lo,
+            })
+        }
+
+        /// Number of significant bits.
+        pub(crate) fn bits(self) -> u32 {
+            if self.hi != 0 {
+                256 - self.hi.leading_zeros()
+            } else {
+                128 - self.lo.leading_zeros()
+            }
+        }
+
+        /// `self >> k` for `k < 256`.
+        pub(crate) fn shr(self, k: u32) -> Self {
+            match k {
+                0 => self,
+                1..128 => Self {
+                    hi: self.hi >> k,
+                    lo: (self.lo >> k) | (self.hi << (128 - k)),
+                },
+                _ => Self {
+                    hi: 0,
+                    lo: self.hi >> (k - 128),
+                },
+            }
+        }
+    }
+
+    /// `floor(a × b / c)` for `c > 0` and `b <= c`: exact, and at most `a`.
+    pub(crate) fn mul_div(a: u64, b: u128, c: U256) -> u64 {
+        debug_assert!(c != U256::ZERO && U256::ZERO.add(b) <= c);
+        if c.hi == 0
+            && let Some(n) = u128::from(a).checked_mul(b)
+        {
+            // The quotient is at most a.
+            return u64::try_from(n / c.lo).expect("floor(a × b / c) <= a when b <= c");
+        }
+        // Here c > 2^64 (else a × b <= a × c would fit 128 bits). Estimate the quotient from
+        // the top 64 bits of c, then correct it: the estimate is within a few units.
+        let n = U256::product(a, b);
+        let shift = c.bits() - 64;
+        // c >> shift is in [2^63, 2^64); n < 2^64 × c, so n >> shift < 2^128.
+        let c_top = c.shr(shift).lo;
+        let n_top = n.shr(shift).lo;
+        let estimate = (n_top / c_top).min(u128::from(a));
+        let mut q = u64::try_from(estimate).expect("clamped to a");
+        // q × c > n: too big. `None` (beyond 256 bits) is bigger than any n.
+        while c.mul_u64(q).is_none_or(|qc| qc > n) {
+            q -= 1;
+        }
+        while q < a && c.mul_u64(q + 1).is_some_and(|qc| qc <= n) {
+            q += 1;
+        }
+        q
+    }
 }

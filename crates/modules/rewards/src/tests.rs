@@ -1,7 +1,9 @@
 //! Tests of the reward math: examples for each rule, properties for conservation and fairness.
 
+use crate::split::wide::{U256, mul_div};
 use crate::*;
 use proptest::prelude::*;
+use std::cmp::Ordering;
 use terrane_primitives::merkle;
 use terrane_primitives::{DeviceId, Epoch, Hash32};
 
@@ -184,7 +186,8 @@ fn reputation_and_vetting_scale_shares_and_are_clamped_at_one_million() {
     let out = split(1_750, &items, &no_caps(10));
     assert_eq!(out.lines[0].1.reputation_ppm, PPM);
     let scaled: Vec<u128> = out.lines.iter().map(|(_, b)| b.scaled_units).collect();
-    assert_eq!(scaled, vec![1_000, 500, 250]);
+    let atto = 1_000_000_000_000_000_000u128;
+    assert_eq!(scaled, vec![1_000 * atto, 500 * atto, 250 * atto]);
     assert_eq!(amounts(&out), vec![1_000, 500, 250]);
 }
 
@@ -213,30 +216,72 @@ fn cell_cap_bounds_a_cells_total_and_the_excess_is_not_issued() {
         item(3, 400, 2),
     ];
     let params = SplitParams {
-        cell_cap: 301,
+        cell_cap: 401,
         ..no_caps(10)
     };
     let out = split(1_000, &items, &params);
-    // Cell 1 earned 600 and is scaled by 301/600: 150.5, 100.33, 50.16 floor.
-    assert_eq!(amounts(&out), vec![150, 100, 50, 301]);
+    // Cell 1 earned 600 and is scaled by 401/600: 200.5, 133.67, 66.83, each floored.
+    assert_eq!(amounts(&out), vec![200, 133, 66, 400]);
     assert!(out.lines[..3].iter().all(|(_, b)| b.capped_by == Cap::Cell));
     assert_eq!(out.lines[3].1.capped_by, Cap::None);
-    assert_eq!((out.distributed, out.dust, out.not_issued), (601, 0, 399));
+    assert_eq!((out.distributed, out.dust, out.not_issued), (799, 0, 201));
 }
 
 #[test]
-fn a_device_capped_then_cell_capped_reports_the_cell_cap() {
+fn the_cell_cap_applies_before_the_device_cap() {
     let items = vec![item(0, 900, 1), item(1, 100, 1)];
-    let params = SplitParams {
+    let loose = SplitParams {
         target_devices_per_cell: 10,
         cell_cap: 200,
         device_cap: 300,
     };
-    let out = split(1_000, &items, &params);
-    // 900 → device cap 300; cell total 400 > 200: 150 and 50.
-    assert_eq!(amounts(&out), vec![150, 50]);
+    // 900 and 100 → cell cap 200 shared 9:1 → 180 and 20; the device cap no longer binds.
+    let out = split(1_000, &items, &loose);
+    assert_eq!(amounts(&out), vec![180, 20]);
     assert_eq!(out.lines[0].1.capped_by, Cap::Cell);
     assert_eq!(out.not_issued, 800);
+    let tight = SplitParams {
+        device_cap: 100,
+        ..loose
+    };
+    let out = split(1_000, &items, &tight);
+    assert_eq!(amounts(&out), vec![100, 20]);
+    assert_eq!(out.lines[0].1.capped_by, Cap::Device);
+    assert_eq!(out.lines[1].1.capped_by, Cap::Cell);
+    assert_eq!(out.not_issued, 880);
+}
+
+#[test]
+fn a_twin_never_gains_from_the_caps() {
+    // One cell: a big device and six small ones; both caps bind. Capping devices first and then
+    // sharing the cell cap would pay the big device 60 alone and 64 with a twin; here the twin
+    // lowers it from 120 to 102.
+    let mut items = vec![item(0, 400, 1)];
+    items.extend((1..7).map(|i| item(i, 100, 1)));
+    let params = SplitParams {
+        target_devices_per_cell: 100,
+        cell_cap: 360,
+        device_cap: 120,
+    };
+    let alone = split(1_000, &items, &params);
+    assert_eq!(amounts(&alone), vec![120, 36, 36, 36, 36, 36, 36]);
+    items.push(item(99, 400, 1));
+    let twinned = split(1_000, &items, &params);
+    assert_eq!(amounts(&twinned), vec![102, 25, 25, 25, 25, 25, 25, 102]);
+}
+
+#[test]
+fn a_twin_cannot_round_small_cellmates_away() {
+    // Five devices at a target of 5: 3, 1, 1, 1, 1 units. A twin of the first crowds the cell
+    // to scale 5/6. Rounding scaled units to whole units would zero the four small devices
+    // (0.83 → 0) and hand the pair the whole pool; exact scaled units keep them at 700 each.
+    let mut items = vec![item(0, 3, 1)];
+    items.extend((1..5).map(|i| item(i, 1, 1)));
+    let alone = split(7_000, &items, &no_caps(5));
+    assert_eq!(amounts(&alone), vec![3_000, 1_000, 1_000, 1_000, 1_000]);
+    items.push(item(99, 3, 1));
+    let twinned = split(7_000, &items, &no_caps(5));
+    assert_eq!(amounts(&twinned), vec![2_100, 700, 700, 700, 700, 2_100]);
 }
 
 #[test]
@@ -270,7 +315,10 @@ fn extreme_values_neither_overflow_nor_lose_units() {
     let items = vec![item(0, u64::MAX, u64::MAX), item(1, u64::MAX, 0)];
     let out = split(u64::MAX, &items, &no_caps(u32::MAX));
     assert_eq!(out.total(), u128::from(u64::MAX));
-    assert_eq!(out.lines[0].1.scaled_units, u128::from(u64::MAX));
+    assert_eq!(
+        out.lines[0].1.scaled_units,
+        u128::from(u64::MAX) * 1_000_000_000_000_000_000
+    );
     assert_eq!(out.dust, 1);
     let one = split(u64::MAX, &items[..1], &no_caps(0));
     assert_eq!(amounts(&one), vec![u64::MAX]);
@@ -286,7 +334,12 @@ fn a_target_of_zero_turns_density_scaling_off() {
 
 #[test]
 fn cells_are_matched_by_value_not_by_position() {
-    let interleaved = vec![item(0, 10, 5), item(1, 10, 9), item(2, 10, 5), item(3, 10, 9)];
+    let interleaved = vec![
+        item(0, 10, 5),
+        item(1, 10, 9),
+        item(2, 10, 5),
+        item(3, 10, 9),
+    ];
     let out = split(40, &interleaved, &no_caps(1));
     assert!(out.lines.iter().all(|(_, b)| b.cell_devices == 2));
     assert_eq!(amounts(&out), vec![10, 10, 10, 10]);
@@ -339,7 +392,7 @@ fn reward_root_is_pinned() {
     // A change here changes every epoch's published root: make it on purpose.
     assert_eq!(
         reward_root(Epoch::new(7), &sample_split()).to_string(),
-        "PINNED"
+        "8a199a69d66007997e36a8ab9f651221322062a644ba548060ad7049c1e6b7d2"
     );
 }
 
@@ -360,12 +413,21 @@ fn reward_root_proves_every_rewarded_line_and_rejects_a_tampered_amount() {
                 };
                 assert!(!verify_line(epoch, *device, &tampered, &proof, &root));
                 assert!(!verify_line(Epoch::new(43), *device, line, &proof, &root));
-                assert!(!verify_line(epoch, device_of_other(*device), line, &proof, &root));
+                assert!(!verify_line(
+                    epoch,
+                    device_of_other(*device),
+                    line,
+                    &proof,
+                    &root
+                ));
             }
             None => assert_eq!(line.amount, 0, "every rewarded line has a proof"),
         }
     }
-    assert_eq!(proved, out.lines.iter().filter(|(_, b)| b.amount > 0).count());
+    assert_eq!(
+        proved,
+        out.lines.iter().filter(|(_, b)| b.amount > 0).count()
+    );
     assert!(proved >= 9);
 }
 
@@ -481,14 +543,15 @@ proptest! {
         params in params(),
     ) {
         let out = split(pool, &build(&raw), &params);
-        let total: u128 = out.lines.iter().map(|(_, b)| b.scaled_units).sum();
+        // Sums of scaled units can pass 2^128; `mul_div` is checked on its own below.
+        let total = out.lines.iter().fold(U256::ZERO, |t, (_, b)| t.add(b.scaled_units));
         let mut rewarded = 0u64;
         for (_, b) in &out.lines {
             if b.scaled_units > 0 {
                 rewarded += 1;
-                let share = u128::from(pool) * b.scaled_units / total;
-                prop_assert_eq!(u128::from(b.uncapped), share);
-                prop_assert!(u128::from(b.amount) <= share);
+                let share = mul_div(pool, b.scaled_units, total);
+                prop_assert_eq!(b.uncapped, share);
+                prop_assert!(b.amount <= share);
             } else {
                 prop_assert_eq!(b.amount, 0);
             }
@@ -514,7 +577,7 @@ proptest! {
     #[test]
     fn class_pools_conserve_any_emission(
         emission in any::<u64>(),
-        weights in prop::array::uniform5(0u16..=2_500),
+        weights in prop::array::uniform5(0u16..=2_000),
         coverage_cap in cap(),
     ) {
         let params = EmissionParams {
@@ -531,5 +594,97 @@ proptest! {
         let unassigned = u128::from(emission)
             * u128::from(10_000 - weights.iter().sum::<u16>()) / 10_000;
         prop_assert!(u128::from(pools.remainder) <= unassigned + 5);
+    }
+}
+
+// ── exact arithmetic ─────────────────────────────────────────────────────────────────────────
+
+/// Little-endian 64-bit limbs, for an independent schoolbook check.
+fn limbs_of(values: &[u128]) -> Vec<u64> {
+    values
+        .iter()
+        .flat_map(|v| {
+            [
+                u64::try_from(v & u128::from(u64::MAX)).unwrap(),
+                u64::try_from(v >> 64).unwrap(),
+            ]
+        })
+        .collect()
+}
+
+fn mul_limbs(a: &[u64], b: &[u64]) -> Vec<u64> {
+    let mut out = vec![0u64; a.len() + b.len()];
+    for (i, &x) in a.iter().enumerate() {
+        let mut carry = 0u128;
+        for (j, &y) in b.iter().enumerate() {
+            let t = u128::from(x) * u128::from(y) + u128::from(out[i + j]) + carry;
+            out[i + j] = u64::try_from(t & u128::from(u64::MAX)).unwrap();
+            carry = t >> 64;
+        }
+        let mut k = i + b.len();
+        while carry > 0 {
+            let t = u128::from(out[k]) + carry;
+            out[k] = u64::try_from(t & u128::from(u64::MAX)).unwrap();
+            carry = t >> 64;
+            k += 1;
+        }
+    }
+    out
+}
+
+fn cmp_limbs(a: &[u64], b: &[u64]) -> Ordering {
+    let n = a.len().max(b.len());
+    for i in (0..n).rev() {
+        let x = a.get(i).copied().unwrap_or(0);
+        let y = b.get(i).copied().unwrap_or(0);
+        if x != y {
+            return x.cmp(&y);
+        }
+    }
+    Ordering::Equal
+}
+
+#[test]
+fn mul_div_is_exact_at_the_edges() {
+    let max = U256 {
+        hi: u128::from(u64::MAX),
+        lo: u128::MAX,
+    };
+    // (2^64 − 1)(2^128 − 1) < 2^192 − 1.
+    assert_eq!(mul_div(u64::MAX, u128::MAX, max), 0);
+    assert_eq!(
+        mul_div(u64::MAX, u128::MAX, U256::ZERO.add(u128::MAX)),
+        u64::MAX
+    );
+    // (2^64 − 1) × 2^127 / 2^128.
+    assert_eq!(
+        mul_div(u64::MAX, 1 << 127, U256 { hi: 1, lo: 0 }),
+        u64::MAX / 2
+    );
+    assert_eq!(mul_div(u64::MAX, 7, U256::ZERO.add(7)), u64::MAX);
+    assert_eq!(mul_div(10, 1, U256::ZERO.add(3)), 3);
+}
+
+proptest! {
+    #[test]
+    fn mul_div_is_the_exact_floor(
+        a in prop_oneof![any::<u64>(), 0u64..1_000],
+        b in prop_oneof![any::<u128>(), any::<u64>().prop_map(u128::from), 0u128..1_000],
+        extra in prop_oneof![Just(0u128), 0u128..1_000, any::<u128>()],
+        hi in prop_oneof![Just(0u128), 1u128..1_000, any::<u64>().prop_map(u128::from)],
+    ) {
+        let base = U256::ZERO.add(b).add(extra);
+        let c = U256 { hi: base.hi + hi, lo: base.lo };
+        prop_assume!(c != U256::ZERO);
+        let q = mul_div(a, b, c);
+        let n = mul_limbs(&[a], &limbs_of(&[b]));
+        let c_limbs = limbs_of(&[c.lo, c.hi]);
+        let below = mul_limbs(&[q], &c_limbs);
+        prop_assert_ne!(cmp_limbs(&below, &n), Ordering::Greater, "q × c > a × b");
+        if q < u64::MAX {
+            let above = mul_limbs(&[q + 1], &c_limbs);
+            prop_assert_eq!(cmp_limbs(&above, &n), Ordering::Greater, "(q + 1) × c <= a × b");
+        }
+        prop_assert!(q <= a);
     }
 }

@@ -76,12 +76,18 @@ pub fn forger() -> Address {
     address_of(&named_key("forger"))
 }
 
+/// Where reward dust goes.
+pub fn treasury() -> Address {
+    address_of(&named_key("treasury"))
+}
+
 /// Every address that can ever hold a balance in the simulation.
 pub fn holders() -> Vec<Address> {
     let mut all: Vec<Address> = (0..VALIDATORS as usize)
         .flat_map(|i| [address_of(&named_key(&user(i))), sink(i)])
         .collect();
     all.push(forger());
+    all.push(treasury());
     all
 }
 
@@ -97,6 +103,8 @@ fn genesis(dealt: &Dealt) -> Genesis {
                 label: Some(user(i)),
             })
             .collect(),
+        makers: Vec::new(),
+        treasury: treasury().to_string(),
         consensus: ConsensusGenesis {
             validators: dealt
                 .participants
@@ -165,7 +173,10 @@ impl SimState {
         let db = self.stateful.subscribe_databases().await;
         let guard = db.read().await;
         let overlay = Overlay::new(DbReader::<deterministic::Context>(&guard));
-        check_supply(&overlay, holders(), Amount::ZERO)
+        let held = terrane_rewards::invariants::held(&overlay)
+            .await
+            .map_err(|e| e.to_string())?;
+        check_supply(&overlay, holders(), held)
             .await
             .map_err(|e| e.to_string())?
             .map_err(|v| format!("validator {}: {v}", self.index))

@@ -6,7 +6,8 @@
 //! For each size it generates that many work items (deterministic xorshift, so every run sees
 //! the same input) over `items / 20` density cells with a skewed distribution (a few crowded
 //! cells, a long tail of sparse ones), then measures:
-//! - `split` and `reward_root` wall time, single thread;
+//! - `split` and `reward_root` wall time, single thread, and the CPU time the thread used (on a
+//!   shared machine the gap is time spent waiting for a core);
 //! - the peak heap of the split + root phase above what was live before it (the input), from a
 //!   counting global allocator; the input's own size is printed beside it;
 //! - how long the two ways of grouping items by cell take on the same input (sorting
@@ -20,7 +21,7 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use terrane_primitives::{DeviceId, Epoch};
-use terrane_rewards::{PPM, SplitParams, WorkItem, reward_root, split};
+use terrane_rewards::{Cap, PPM, SplitParams, WorkItem, reward_root, split};
 
 /// `System`, counting the bytes currently allocated and the most ever allocated at once.
 struct Counting;
@@ -93,6 +94,23 @@ fn peak_since(base: usize) -> usize {
     PEAK.load(Ordering::Relaxed).saturating_sub(base)
 }
 
+/// CPU time this thread has used (user + system), from `/proc/thread-self/stat` in clock
+/// ticks of 10 ms; `None` off Linux. The machine may be shared: wall time includes waiting for
+/// a core, CPU time does not.
+fn cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/thread-self/stat").ok()?;
+    // Fields after the command name (which may hold spaces) start at field 3, the state.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    Some(Duration::from_millis(ticks * 10))
+}
+
+/// CPU time used since `start`, if measurable.
+fn cpu_since(start: Option<Duration>) -> Option<Duration> {
+    Some(cpu_time()?.saturating_sub(start?))
+}
+
 /// xorshift64*: tiny, fast, deterministic, good enough for synthetic load.
 struct Rng(u64);
 
@@ -107,6 +125,11 @@ impl Rng {
     /// Uniform in `0..n` (n > 0), by the multiply-shift reduction.
     fn below(&mut self, n: u64) -> u64 {
         ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
+    }
+
+    /// Uniform in `0..10^6`.
+    fn ppm(&mut self) -> u32 {
+        u32::try_from(self.below(u64::from(PPM))).expect("below 10^6")
     }
 }
 
@@ -129,22 +152,14 @@ fn generate(n: usize, cells: u64) -> Vec<WorkItem> {
             chunk.copy_from_slice(&rng.next().to_be_bytes());
         }
         let u = rng.next() >> 32;
-        let rank = ((u * u) >> 32) * cells >> 32;
+        let rank = (((u * u) >> 32) * cells) >> 32;
         let roll = rng.below(100);
         items.push(WorkItem {
             device: DeviceId::new(id),
             units: 1 + rng.below(1_000),
             density_cell: scramble(rank),
-            reputation_ppm: if roll < 80 {
-                PPM
-            } else {
-                rng.below(u64::from(PPM)) as u32
-            },
-            vetting_ppm: if roll < 90 {
-                PPM
-            } else {
-                rng.below(u64::from(PPM)) as u32
-            },
+            reputation_ppm: if roll < 80 { PPM } else { rng.ppm() },
+            vetting_ppm: if roll < 90 { PPM } else { rng.ppm() },
             eligible: roll < 97,
         });
     }
@@ -190,7 +205,9 @@ struct Row {
     cells: usize,
     input_bytes: usize,
     split: Duration,
+    split_cpu: Option<Duration>,
     root: Duration,
+    root_cpu: Option<Duration>,
     split_peak: usize,
     phase_peak: usize,
     output_bytes: usize,
@@ -213,29 +230,44 @@ fn measure(n: usize) -> Result<Row, String> {
     let pool = 10_000_000_000u64;
     let params = SplitParams {
         target_devices_per_cell: 10,
-        // About twice a cell's fair share, so crowded cells hit it.
-        cell_cap: pool / cells * 2,
-        // About twenty times a device's fair share, so only the biggest earners hit it.
-        device_cap: pool / n as u64 * 20,
+        // A cell's average share: cells holding more than average work are capped.
+        cell_cap: pool / cells,
+        // Three times a device's average share: only the biggest earners are capped.
+        device_cap: pool / n as u64 * 3,
     };
 
     let base = start_peak();
     let t = Instant::now();
+    let cpu = cpu_time();
     let out = split(pool, &items, &params);
     let split_time = t.elapsed();
+    let split_cpu = cpu_since(cpu);
     let split_peak = peak_since(base);
     let t = Instant::now();
+    let cpu = cpu_time();
     let root = reward_root(Epoch::new(1), &out);
     let root_time = t.elapsed();
+    let root_cpu = cpu_since(cpu);
     let phase_peak = peak_since(base);
     let output_bytes = out.lines.capacity() * std::mem::size_of_val(&out.lines[0]);
 
     if out.total() != u128::from(pool) {
         return Err(format!("split of {n} items did not conserve the pool"));
     }
-    let distinct = out.lines.iter().filter(|(_, b)| b.amount > 0).count();
+    let rewarded = out.lines.iter().filter(|(_, b)| b.amount > 0).count();
+    let by_cell = out
+        .lines
+        .iter()
+        .filter(|(_, b)| b.capped_by == Cap::Cell)
+        .count();
+    let by_device = out
+        .lines
+        .iter()
+        .filter(|(_, b)| b.capped_by == Cap::Device)
+        .count();
     println!(
-        "  {n} items: root {root}, {distinct} rewarded, distributed {} dust {} not issued {}",
+        "  {n} items: root {root}; {rewarded} rewarded, {by_cell} capped by their cell, \
+         {by_device} by the device cap; distributed {} dust {} not issued {}",
         out.distributed, out.dust, out.not_issued
     );
     drop(out);
@@ -257,7 +289,9 @@ fn measure(n: usize) -> Result<Row, String> {
         cells: cell_count,
         input_bytes,
         split: split_time,
+        split_cpu,
         root: root_time,
+        root_cpu,
         split_peak,
         phase_peak,
         output_bytes,
@@ -295,18 +329,22 @@ fn run() -> Result<(), String> {
     }
     println!();
     println!(
-        "| items | cells | input MiB | split s | split items/s | root s | root items/s | split+root s | peak heap split MiB | peak heap split+root MiB | of which output lines MiB |"
+        "| items | cells | input MiB | split s (CPU s) | split items/s | root s (CPU s) | root items/s | split+root s | peak heap split MiB | peak heap split+root MiB | of which output lines MiB |"
     );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let cpu =
+        |d: Option<Duration>| d.map_or("?".to_string(), |d| format!("{:.2}", d.as_secs_f64()));
     for r in &rows {
         println!(
-            "| {} | {} | {:.0} | {:.3} | {:.2e} | {:.3} | {:.2e} | {:.3} | {:.0} | {:.0} | {:.0} |",
+            "| {} | {} | {:.0} | {:.3} ({}) | {:.2e} | {:.3} ({}) | {:.2e} | {:.3} | {:.0} | {:.0} | {:.0} |",
             r.items,
             r.cells,
             mib(r.input_bytes),
             r.split.as_secs_f64(),
+            cpu(r.split_cpu),
             per_second(r.items, r.split),
             r.root.as_secs_f64(),
+            cpu(r.root_cpu),
             per_second(r.items, r.root),
             (r.split + r.root).as_secs_f64(),
             mib(r.split_peak),

@@ -1,0 +1,259 @@
+//! Closing an epoch's rewards, and claims.
+//!
+//! ```text
+//! close(e): emission_for(e) ─ class_pools ─▶ pool per class (+ remainder)
+//!   workers of e (pow ledger) ─ per class: WorkItem { units, density cell, reputation,
+//!   vetting, eligible } ─ split ─▶ lines
+//!   lines ─▶ per-device cumulative totals, per-epoch breakdowns, the reward list and root
+//!   distributed → minted into the module's unclaimed pool · dust → minted to the treasury ·
+//!   not issued → never minted
+//! claim(device): owner only; cumulative − claimed moves from the pool to the owner
+//! ```
+//! Conservation (asserted on every close): distributed + dust + not_issued == emission.
+
+use crate::{
+    emission::{CLASS_COUNT, COVERAGE, EmissionParams, class_pools, emission_for},
+    leaf,
+    msg::ClaimRewards,
+    outcome::RewardsRejection,
+    split::{SplitParams, WorkItem, split},
+    state_key::{
+        LEDGER_KEY, Ledgers, Lines, List, ModuleLedger, PARAMS_KEY, Params, Summaries, TREASURY_KEY,
+        Treasury,
+    },
+    types::{DeviceRewards, EpochSummary, Ledger, RewardLine},
+};
+use terrane_accounts::{events::AccountsEvent, handler as accounts};
+use terrane_devices::{handler as devices, types::DeviceStatus};
+use terrane_pow::{handler as pow, params::PowParams, reputation};
+use terrane_primitives::{Address, Amount, DeviceId, Epoch, Hash32, merkle};
+use terrane_state::{BlockEnv, Overlay, StateError, StateRead};
+
+/// The emission parameters.
+///
+/// # Panics
+/// If genesis did not write them.
+pub async fn params<S: StateRead>(state: &Overlay<S>) -> Result<EmissionParams, StateError> {
+    Ok(state
+        .get::<Params>(&PARAMS_KEY)
+        .await?
+        .expect("emission params are written at genesis"))
+}
+
+/// The treasury address.
+///
+/// # Panics
+/// If genesis did not write it.
+pub async fn treasury<S: StateRead>(state: &Overlay<S>) -> Result<Address, StateError> {
+    Ok(state
+        .get::<Treasury>(&TREASURY_KEY)
+        .await?
+        .expect("the treasury is written at genesis"))
+}
+
+/// The module's running totals.
+pub async fn ledger<S: StateRead>(state: &Overlay<S>) -> Result<Ledger, StateError> {
+    Ok(state.get::<ModuleLedger>(&LEDGER_KEY).await?.unwrap_or_default())
+}
+
+/// A device's reward ledger.
+pub async fn device_rewards<S: StateRead>(
+    state: &Overlay<S>,
+    device: &DeviceId,
+) -> Result<DeviceRewards, StateError> {
+    Ok(state.get::<Ledgers>(device).await?.unwrap_or_default())
+}
+
+/// Closes `epoch`: splits its emission over the work ledger, credits devices, mints the
+/// distributed amount into the unclaimed pool and the dust to the treasury, and commits the
+/// reward list's root. Returns the summary and the accounts events of the minting.
+///
+/// # Panics
+/// If the split does not conserve the emission (a broken invariant).
+pub async fn close_epoch<S: StateRead>(
+    state: &mut Overlay<S>,
+    env: &BlockEnv,
+    pow_params: &PowParams,
+    epoch: Epoch,
+) -> Result<(EpochSummary, Vec<AccountsEvent>), StateError> {
+    let params = params(state).await?;
+    let emission = emission_for(epoch, &params);
+    let pools = class_pools(emission, &params);
+    let workers = pow::workers(state, epoch).await?;
+
+    // One item list per class, in work-ledger order.
+    let mut items: [Vec<WorkItem>; CLASS_COUNT] = Default::default();
+    for (device_id, entry) in &workers {
+        let Some(device) = devices::device(state, device_id).await? else {
+            continue;
+        };
+        let work = pow::device_work(state, pow_params, device_id, epoch).await?;
+        let class = entry.class as usize;
+        let eligible = device.status == DeviceStatus::Active
+            && (class != COVERAGE || device.coverage_eligible_from <= epoch);
+        items[class].push(WorkItem {
+            device: *device_id,
+            units: entry.units,
+            density_cell: entry.density_cell,
+            reputation_ppm: work.reputation_ppm,
+            vetting_ppm: reputation::vetting_ppm(&work, params.vetting_valid_reports),
+            eligible,
+        });
+    }
+
+    let mut summary = EpochSummary {
+        emission,
+        pools: pools.pools,
+        distributed: [0; CLASS_COUNT],
+        dust: pools.remainder,
+        not_issued: pools.not_issued,
+        reward_root: Hash32::default(),
+        devices: 0,
+        rewarded: 0,
+        closed_at: env.height,
+    };
+    let mut leaves: Vec<Hash32> = Vec::new();
+    for (class, class_items) in items.iter().enumerate() {
+        let split_params = SplitParams {
+            target_devices_per_cell: params.target_devices_per_cell,
+            cell_cap: if class == COVERAGE {
+                params.coverage_cap_per_cell
+            } else {
+                0
+            },
+            device_cap: params.device_cap_per_epoch,
+        };
+        let s = split(pools.pools[class], class_items, &split_params);
+        summary.distributed[class] = s.distributed;
+        summary.dust += s.dust;
+        summary.not_issued += s.not_issued;
+        for (device, breakdown) in &s.lines {
+            summary.devices += 1;
+            let leaf_index = if breakdown.amount > 0 {
+                let i = u32::try_from(leaves.len()).expect("fewer than 2^32 lines");
+                leaves.push(leaf::leaf_hash(epoch, *device, breakdown));
+                state.put::<List>(&(epoch, i), device);
+                summary.rewarded += 1;
+                let mut ledger = device_rewards(state, device).await?;
+                ledger.cumulative = ledger
+                    .cumulative
+                    .checked_add(Amount::new(breakdown.amount))
+                    .expect("rewards fit the supply");
+                ledger.last_epoch = epoch;
+                state.put::<Ledgers>(device, &ledger);
+                Some(i)
+            } else {
+                None
+            };
+            state.put::<Lines>(
+                &(epoch, *device),
+                &RewardLine {
+                    class: u8::try_from(class).expect("five classes"),
+                    leaf_index,
+                    breakdown: *breakdown,
+                },
+            );
+        }
+    }
+    summary.reward_root = merkle::root(&leaves);
+    assert_eq!(
+        summary.distributed_total() + summary.dust + summary.not_issued,
+        emission,
+        "epoch {epoch} rewards do not conserve the emission"
+    );
+
+    let mut events = Vec::new();
+    let distributed = Amount::new(summary.distributed_total());
+    if !distributed.is_zero() {
+        accounts::mint_to_pool(state, distributed).await?;
+    }
+    if summary.dust > 0 {
+        let treasury = treasury(state).await?;
+        events.push(accounts::mint(state, &treasury, Amount::new(summary.dust)).await?);
+    }
+    let mut l = ledger(state).await?;
+    l.unclaimed = l.unclaimed.checked_add(distributed).expect("fits the supply");
+    l.distributed = l.distributed.checked_add(distributed).expect("fits the supply");
+    l.dust = l
+        .dust
+        .checked_add(Amount::new(summary.dust))
+        .expect("fits the supply");
+    l.last_closed = Some(epoch);
+    state.put::<ModuleLedger>(&LEDGER_KEY, &l);
+    state.put::<Summaries>(&epoch, &summary);
+    Ok((summary, events))
+}
+
+/// Pays a device's claimable rewards to its owner.
+pub async fn claim<S: StateRead>(
+    state: &mut Overlay<S>,
+    signer: &Address,
+    msg: &ClaimRewards,
+) -> Result<Result<(Amount, AccountsEvent), RewardsRejection>, StateError> {
+    let Some(device) = devices::device(state, &msg.device).await? else {
+        return Ok(Err(RewardsRejection::UnknownDevice));
+    };
+    if &device.owner != signer {
+        return Ok(Err(RewardsRejection::NotOwner));
+    }
+    let mut ledger = device_rewards(state, &msg.device).await?;
+    let amount = ledger.claimable();
+    if amount.is_zero() {
+        return Ok(Err(RewardsRejection::NothingToClaim));
+    }
+    ledger.claimed = ledger.cumulative;
+    state.put::<Ledgers>(&msg.device, &ledger);
+    let mut l = self::ledger(state).await?;
+    l.unclaimed = l
+        .unclaimed
+        .checked_sub(amount)
+        .expect("claims never exceed what was minted to the pool");
+    state.put::<ModuleLedger>(&LEDGER_KEY, &l);
+    let event = accounts::credit_from_pool(state, signer, amount).await?;
+    Ok(Ok((amount, event)))
+}
+
+/// The epoch's summary, if closed.
+pub async fn summary<S: StateRead>(
+    state: &Overlay<S>,
+    epoch: Epoch,
+) -> Result<Option<EpochSummary>, StateError> {
+    state.get::<Summaries>(&epoch).await
+}
+
+/// A device's line in an epoch.
+pub async fn line<S: StateRead>(
+    state: &Overlay<S>,
+    epoch: Epoch,
+    device: &DeviceId,
+) -> Result<Option<RewardLine>, StateError> {
+    state.get::<Lines>(&(epoch, *device)).await
+}
+
+/// The Merkle proof of a device's line against the epoch's reward root, if it was rewarded.
+pub async fn line_proof<S: StateRead>(
+    state: &Overlay<S>,
+    epoch: Epoch,
+    device: &DeviceId,
+) -> Result<Option<(RewardLine, Vec<merkle::ProofStep>)>, StateError> {
+    let (Some(line), Some(summary)) = (line(state, epoch, device).await?, summary(state, epoch).await?)
+    else {
+        return Ok(None);
+    };
+    let Some(index) = line.leaf_index else {
+        return Ok(None);
+    };
+    let mut leaves = Vec::with_capacity(summary.rewarded as usize);
+    for i in 0..summary.rewarded {
+        let d = state
+            .get::<List>(&(epoch, i))
+            .await?
+            .expect("reward list is contiguous");
+        let l = state
+            .get::<Lines>(&(epoch, d))
+            .await?
+            .expect("every listed device has a line");
+        leaves.push(leaf::leaf_hash(epoch, d, &l.breakdown));
+    }
+    Ok(merkle::prove(&leaves, index as usize).map(|p| (line, p)))
+}

@@ -1,0 +1,230 @@
+//! Reward records the chain keeps.
+
+use crate::split::{Breakdown, Cap};
+use bytes::BufMut;
+use commonware_codec::{Buf, EncodeSize, Error, FixedSize, Read, ReadExt, Write};
+use terrane_primitives::{Amount, Epoch, Hash32, Height};
+
+/// Number of resource classes (pools).
+pub const CLASSES: usize = crate::emission::CLASS_COUNT;
+
+/// What closing an epoch decided.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EpochSummary {
+    /// The epoch's emission.
+    pub emission: u64,
+    /// The pool of each class (coverage after its cap).
+    pub pools: [u64; CLASSES],
+    /// Distributed to devices, per class.
+    pub distributed: [u64; CLASSES],
+    /// Rounding dust plus the class-split remainder, minted to the treasury.
+    pub dust: u64,
+    /// Not issued (caps, classes with no work).
+    pub not_issued: u64,
+    /// Merkle root of the reward list (rewarded devices, class order, then work order).
+    pub reward_root: Hash32,
+    /// Devices with a reward line.
+    pub devices: u32,
+    /// Devices rewarded a non-zero amount.
+    pub rewarded: u32,
+    /// Height at which the epoch was closed.
+    pub closed_at: Height,
+}
+
+impl EpochSummary {
+    /// Everything the epoch distributed.
+    pub fn distributed_total(&self) -> u64 {
+        self.distributed.iter().sum()
+    }
+}
+
+impl Write for EpochSummary {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.emission.write(buf);
+        self.pools.write(buf);
+        self.distributed.write(buf);
+        self.dust.write(buf);
+        self.not_issued.write(buf);
+        self.reward_root.write(buf);
+        self.devices.write(buf);
+        self.rewarded.write(buf);
+        self.closed_at.write(buf);
+    }
+}
+
+impl Read for EpochSummary {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            emission: u64::read(buf)?,
+            pools: <[u64; CLASSES]>::read(buf)?,
+            distributed: <[u64; CLASSES]>::read(buf)?,
+            dust: u64::read(buf)?,
+            not_issued: u64::read(buf)?,
+            reward_root: Hash32::read(buf)?,
+            devices: u32::read(buf)?,
+            rewarded: u32::read(buf)?,
+            closed_at: Height::read(buf)?,
+        })
+    }
+}
+
+impl FixedSize for EpochSummary {
+    const SIZE: usize = 8 + 8 * CLASSES * 2 + 8 + 8 + 32 + 4 + 4 + 8;
+}
+
+/// A device's reward ledger.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DeviceRewards {
+    /// Everything ever credited.
+    pub cumulative: Amount,
+    /// Everything ever claimed by an owner.
+    pub claimed: Amount,
+    /// The last epoch that credited it.
+    pub last_epoch: Epoch,
+}
+
+impl DeviceRewards {
+    /// Credited and not yet claimed.
+    pub fn claimable(&self) -> Amount {
+        self.cumulative
+            .checked_sub(self.claimed)
+            .expect("claimed never exceeds cumulative")
+    }
+}
+
+impl Write for DeviceRewards {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.cumulative.write(buf);
+        self.claimed.write(buf);
+        self.last_epoch.write(buf);
+    }
+}
+
+impl Read for DeviceRewards {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            cumulative: Amount::read(buf)?,
+            claimed: Amount::read(buf)?,
+            last_epoch: Epoch::read(buf)?,
+        })
+    }
+}
+
+impl FixedSize for DeviceRewards {
+    const SIZE: usize = 24;
+}
+
+/// One device's reward line in one epoch: the breakdown by rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RewardLine {
+    /// Class tag of the pool it was paid from.
+    pub class: u8,
+    /// Its position in the epoch's reward list (`None` if it earned nothing).
+    pub leaf_index: Option<u32>,
+    /// How the amount was computed.
+    pub breakdown: Breakdown,
+}
+
+fn cap_tag(c: Cap) -> u8 {
+    match c {
+        Cap::None => 0,
+        Cap::Device => 1,
+        Cap::Cell => 2,
+    }
+}
+
+impl Write for RewardLine {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.class.write(buf);
+        self.leaf_index.write(buf);
+        let b = &self.breakdown;
+        b.units.write(buf);
+        b.cell_devices.write(buf);
+        b.cell_scale_ppm.write(buf);
+        b.reputation_ppm.write(buf);
+        b.vetting_ppm.write(buf);
+        b.eligible.write(buf);
+        b.scaled_units.write(buf);
+        b.uncapped.write(buf);
+        cap_tag(b.capped_by).write(buf);
+        b.amount.write(buf);
+    }
+}
+
+impl EncodeSize for RewardLine {
+    fn encode_size(&self) -> usize {
+        1 + self.leaf_index.encode_size() + 8 + 4 + 4 + 4 + 4 + 1 + 16 + 8 + 1 + 8
+    }
+}
+
+impl Read for RewardLine {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        let class = u8::read(buf)?;
+        let leaf_index = Option::<u32>::read(buf)?;
+        let breakdown = Breakdown {
+            units: u64::read(buf)?,
+            cell_devices: u32::read(buf)?,
+            cell_scale_ppm: u32::read(buf)?,
+            reputation_ppm: u32::read(buf)?,
+            vetting_ppm: u32::read(buf)?,
+            eligible: bool::read(buf)?,
+            scaled_units: u128::read(buf)?,
+            uncapped: u64::read(buf)?,
+            capped_by: match u8::read(buf)? {
+                0 => Cap::None,
+                1 => Cap::Device,
+                2 => Cap::Cell,
+                t => return Err(Error::InvalidEnum(t)),
+            },
+            amount: u64::read(buf)?,
+        };
+        Ok(Self {
+            class,
+            leaf_index,
+            breakdown,
+        })
+    }
+}
+
+/// The module's running totals.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Ledger {
+    /// Minted to devices and not yet claimed (held by the module).
+    pub unclaimed: Amount,
+    /// Everything ever distributed to devices.
+    pub distributed: Amount,
+    /// Everything ever minted to the treasury as dust.
+    pub dust: Amount,
+    /// The last epoch closed, if any.
+    pub last_closed: Option<Epoch>,
+}
+
+impl Write for Ledger {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.unclaimed.write(buf);
+        self.distributed.write(buf);
+        self.dust.write(buf);
+        self.last_closed.write(buf);
+    }
+}
+
+impl EncodeSize for Ledger {
+    fn encode_size(&self) -> usize {
+        24 + self.last_closed.encode_size()
+    }
+}
+
+impl Read for Ledger {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            unclaimed: Amount::read(buf)?,
+            distributed: Amount::read(buf)?,
+            dust: Amount::read(buf)?,
+            last_closed: Option::<Epoch>::read(buf)?,
+        })
+    }
+}
