@@ -22,6 +22,18 @@ pub const SESSION_KEYS: u8 = 0x12;
 pub const DEVICE_REGISTRY: u8 = 0x13;
 /// `devices`: parameters (one record).
 pub const DEVICE_PARAMS: u8 = 0x14;
+/// `devices`: (owner, slot) -> device.
+pub const OWNER_DEVICES: u8 = 0x15;
+/// `devices`: owner -> number of devices.
+pub const OWNER_DEVICE_COUNT: u8 = 0x16;
+/// `devices`: (index cell, slot) -> device.
+pub const CELL_DEVICES: u8 = 0x17;
+/// `devices`: index cell -> number of devices.
+pub const CELL_DEVICE_COUNT: u8 = 0x18;
+/// `devices`: (class, slot) -> device.
+pub const CLASS_DEVICES: u8 = 0x19;
+/// `devices`: class -> number of devices.
+pub const CLASS_DEVICE_COUNT: u8 = 0x1a;
 /// `pow`: report ids already counted, by epoch (replay protection).
 pub const SEEN_REPORTS: u8 = 0x20;
 /// `pow`: per-device proof status (reputation, counters).
@@ -73,6 +85,12 @@ pub const ALL: &[(u8, &str)] = &[
     (SESSION_KEYS, "session_keys"),
     (DEVICE_REGISTRY, "device_registry"),
     (DEVICE_PARAMS, "device_params"),
+    (OWNER_DEVICES, "owner_devices"),
+    (OWNER_DEVICE_COUNT, "owner_device_count"),
+    (CELL_DEVICES, "cell_devices"),
+    (CELL_DEVICE_COUNT, "cell_device_count"),
+    (CLASS_DEVICES, "class_devices"),
+    (CLASS_DEVICE_COUNT, "class_device_count"),
     (SEEN_REPORTS, "seen_reports"),
     (DEVICE_WORK, "device_work"),
     (EPOCH_WORK, "epoch_work"),

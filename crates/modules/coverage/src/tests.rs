@@ -50,6 +50,9 @@ fn device(name: &str, owner: &str, cell: H3Cell) -> Device {
         registered_epoch: Epoch::ZERO,
         relocations: 0,
         coverage_eligible_from: Epoch::ZERO,
+        owner_slot: 0,
+        cell_slot: 0,
+        class_slot: 0,
     }
 }
 

@@ -142,7 +142,7 @@ pub async fn register<S: StateRead>(
     {
         return Ok(Err(DevicesRejection::FeeUnpayable));
     }
-    let record = Device {
+    let mut record = Device {
         id: msg.device,
         owner: *signer,
         capabilities: msg.capabilities,
@@ -153,7 +153,11 @@ pub async fn register<S: StateRead>(
         registered_epoch: env.epoch,
         relocations: 0,
         coverage_eligible_from: env.epoch,
+        owner_slot: 0,
+        cell_slot: 0,
+        class_slot: 0,
     };
+    crate::index::insert(state, &mut record).await?;
     state.put::<Devices>(&msg.device, &record);
     let mut t = totals(state).await?;
     t.registered += 1;
@@ -181,7 +185,7 @@ pub async fn transfer<S: StateRead>(
         return Ok(Err(DevicesRejection::SameOwner));
     }
     let from = d.owner;
-    d.owner = msg.new_owner;
+    crate::index::change_owner(state, &mut d, msg.new_owner).await?;
     state.put::<Devices>(&msg.device, &d);
     Ok(Ok(vec![DevicesEvent::OwnerChanged {
         device: msg.device,
@@ -219,7 +223,9 @@ pub async fn assert_location<S: StateRead>(
         return Ok(Err(DevicesRejection::FeeUnpayable));
     }
     let from = d.location;
+    let old_cell = crate::index::index_cell(&d);
     d.location = msg.location;
+    crate::index::change_cell(state, &mut d, old_cell).await?;
     d.relocations = d.relocations.saturating_add(1);
     // The epoch of the move earns nothing either: cooldown counts whole epochs after it.
     d.coverage_eligible_from = Epoch::new(

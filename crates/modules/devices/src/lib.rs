@@ -18,6 +18,7 @@
 pub mod events;
 pub mod genesis;
 pub mod handler;
+pub mod index;
 pub mod invariants;
 pub mod msg;
 pub mod outcome;

@@ -307,3 +307,78 @@ fn device_record_round_trips_through_its_encoding() {
     assert_eq!(back, d);
     let _ = Capabilities::Energy { rated_capacity_w: 5000, storage_wh: 10_000 };
 }
+
+// ---- the owner / cell / class lists --------------------------------------------------------
+
+use crate::index;
+use proptest::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
+
+#[test]
+fn transfer_and_relocation_move_a_device_between_lists() {
+    let mut o = setup();
+    register(&mut o, "d1").unwrap();
+    register(&mut o, "d2").unwrap();
+    let (d1, d2) = (id_of(&key("d1")), id_of(&key("d2")));
+    let buyer = address_of(&key("buyer"));
+    block_on(handler::transfer(&mut o, &owner(), &TransferDevice { device: d1, new_owner: buyer }))
+        .unwrap()
+        .unwrap();
+    assert_eq!(block_on(index::by_owner(&o, &owner(), 10)).unwrap(), vec![d2]);
+    assert_eq!(block_on(index::by_owner(&o, &buyer, 10)).unwrap(), vec![d1]);
+    block_on(handler::assert_location(&mut o, &env(5, 0), &owner(), &AssertLocation { device: d2, location: paris() }))
+        .unwrap()
+        .unwrap();
+    let berlin8 = berlin().parent(index::INDEX_RESOLUTION).unwrap().raw();
+    let paris8 = paris().parent(index::INDEX_RESOLUTION).unwrap().raw();
+    assert_eq!(block_on(index::by_index_cell(&o, berlin8, 10)).unwrap(), vec![d1]);
+    assert_eq!(block_on(index::by_index_cell(&o, paris8, 10)).unwrap(), vec![d2]);
+    assert_eq!(
+        block_on(index::by_class(&o, crate::types::ResourceClass::Coverage, 10)).unwrap().len(),
+        2
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 32, ..ProptestConfig::default() })]
+
+    /// Random registrations and transfers keep every owner list equal to a model, with each
+    /// device's recorded slot pointing at itself.
+    #[test]
+    fn owner_lists_match_a_model_under_random_transfers(ops in proptest::collection::vec((0u8..6, 0u8..3), 1..40)) {
+        let mut o = setup();
+        let owners: Vec<Address> = (0..3).map(|i| address_of(&key(&format!("o{i}")))).collect();
+        let mut model: BTreeMap<Address, BTreeSet<terrane_primitives::DeviceId>> = BTreeMap::new();
+        let mut current: BTreeMap<terrane_primitives::DeviceId, Address> = BTreeMap::new();
+        for (dev, to) in ops {
+            let id = id_of(&key(&format!("p{dev}")));
+            let to = owners[usize::from(to)];
+            match current.get(&id).copied() {
+                None => {
+                    register(&mut o, &format!("p{dev}")).unwrap();
+                    block_on(handler::transfer(&mut o, &owner(), &TransferDevice { device: id, new_owner: to })).unwrap().unwrap();
+                    model.entry(to).or_default().insert(id);
+                    current.insert(id, to);
+                }
+                Some(from) if from != to => {
+                    block_on(handler::transfer(&mut o, &from, &TransferDevice { device: id, new_owner: to })).unwrap().unwrap();
+                    model.get_mut(&from).unwrap().remove(&id);
+                    model.entry(to).or_default().insert(id);
+                    current.insert(id, to);
+                }
+                Some(_) => {}
+            }
+        }
+        for a in &owners {
+            let listed = block_on(index::by_owner(&o, a, 100)).unwrap();
+            let set: BTreeSet<_> = listed.iter().copied().collect();
+            prop_assert_eq!(set.len(), listed.len());
+            let expected = model.get(a).cloned().unwrap_or_default();
+            prop_assert_eq!(&set, &expected);
+            for (slot, id) in listed.iter().enumerate() {
+                let d = block_on(handler::device(&o, id)).unwrap().unwrap();
+                prop_assert_eq!(d.owner_slot as usize, slot);
+            }
+        }
+    }
+}

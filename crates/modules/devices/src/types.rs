@@ -319,6 +319,12 @@ pub struct Device {
     /// First epoch in which the device may earn coverage rewards (after a relocation
     /// cooldown).
     pub coverage_eligible_from: Epoch,
+    /// Its slot in its owner's device list ([`crate::index`]).
+    pub owner_slot: u32,
+    /// Its slot in its location cell's device list.
+    pub cell_slot: u32,
+    /// Its slot in its class's device list.
+    pub class_slot: u32,
 }
 
 impl Device {
@@ -340,12 +346,15 @@ impl Write for Device {
         self.registered_epoch.write(buf);
         self.relocations.write(buf);
         self.coverage_eligible_from.write(buf);
+        self.owner_slot.write(buf);
+        self.cell_slot.write(buf);
+        self.class_slot.write(buf);
     }
 }
 
 impl EncodeSize for Device {
     fn encode_size(&self) -> usize {
-        32 + 32 + self.capabilities.encode_size() + 32 + 8 + 1 + 8 + 8 + 4 + 8
+        32 + 32 + self.capabilities.encode_size() + 32 + 8 + 1 + 8 + 8 + 4 + 8 + 12
     }
 }
 
@@ -363,6 +372,9 @@ impl Read for Device {
             registered_epoch: Epoch::read(buf)?,
             relocations: u32::read(buf)?,
             coverage_eligible_from: Epoch::read(buf)?,
+            owner_slot: u32::read(buf)?,
+            cell_slot: u32::read(buf)?,
+            class_slot: u32::read(buf)?,
         })
     }
 }
