@@ -7,6 +7,10 @@
 use tokio::sync::broadcast;
 
 use crate::{
+    devices_types::{
+        CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView,
+        EpochId, EpochView, RewardProofView,
+    },
     ApiError,
     types::{
         AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, TxStatusView,
@@ -55,6 +59,41 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         id: BlockId,
     ) -> impl Future<Output = Result<Option<BlockView>, ApiError>> + Send;
+
+    /// The device `id` with its record proven, or `None` if not registered (404).
+    fn device(&self, id: [u8; 32]) -> impl Future<Output = Result<Option<DeviceView>, ApiError>> + Send;
+
+    /// Devices matching every given filter (at least one is given).
+    fn devices(&self, query: DeviceQuery) -> impl Future<Output = Result<DeviceListView, ApiError>> + Send;
+
+    /// The device's recent report outcomes, or `None` if not registered.
+    fn device_outcomes(
+        &self,
+        id: [u8; 32],
+    ) -> impl Future<Output = Result<Option<DeviceOutcomesView>, ApiError>> + Send;
+
+    /// The device's reward ledger and recent breakdowns, or `None` if not registered.
+    fn device_rewards(
+        &self,
+        id: [u8; 32],
+    ) -> impl Future<Output = Result<Option<DeviceRewardsView>, ApiError>> + Send;
+
+    /// The device's reward line in `epoch` with its Merkle and state proofs, or `None` if it
+    /// has no rewarded line there.
+    fn reward_proof(
+        &self,
+        id: [u8; 32],
+        epoch: u64,
+    ) -> impl Future<Output = Result<Option<RewardProofView>, ApiError>> + Send;
+
+    /// An epoch, or `None` if it has not started.
+    fn epoch(&self, id: EpochId) -> impl Future<Output = Result<Option<EpochView>, ApiError>> + Send;
+
+    /// A cell's devices and density. `cell` is a raw H3 index the route has not validated.
+    fn cell(&self, cell: u64) -> impl Future<Output = Result<CellView, ApiError>> + Send;
+
+    /// The chain's parameters (genesis `params`, plus chain id and makers), as JSON.
+    fn params(&self) -> serde_json::Value;
 
     /// A new receiver of chain events, called once per `GET /v1/events` connection.
     ///

@@ -25,6 +25,7 @@
 //! [`Backend`].
 
 pub mod backend;
+mod devices_types;
 mod cors;
 pub mod error;
 pub mod hex;
@@ -39,6 +40,11 @@ use tokio::{net::TcpListener, sync::watch};
 
 pub use crate::{
     backend::Backend,
+    devices_types::{
+        CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView,
+        DeviceSummaryView, DeviceView, EpochId, EpochSummaryView, EpochView, ProofStepView,
+        ReportOutcomeView, RewardLedgerView, RewardLineView, RewardProofView, StateProofView,
+    },
     error::{ApiError, ErrorBody},
     types::{
         AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, StreamLagged,

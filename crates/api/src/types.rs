@@ -222,6 +222,34 @@ pub enum ChainEvent {
         /// Outcome name.
         name: String,
     },
+    /// An epoch closed: its rewards were distributed.
+    EpochClosed {
+        /// The epoch.
+        epoch: u64,
+        /// Height of the closing block.
+        height: u64,
+        /// Emission, base units.
+        emission: u64,
+        /// Distributed to devices, base units.
+        distributed: u64,
+        /// Hex reward root.
+        reward_root: String,
+    },
+    /// A device report was judged.
+    ReportOutcome {
+        /// Hex report id.
+        report_id: String,
+        /// Hex device key, when the signer was recognized.
+        device: Option<String>,
+        /// Height.
+        height: u64,
+        /// 0 valid or pending, else the reason code.
+        code: u16,
+        /// Reason name.
+        name: String,
+        /// Units credited now.
+        units: u64,
+    },
     /// An event type newer than this crate. Only produced by deserializing; a backend that
     /// publishes it sends `{"type": "unknown"}`.
     #[serde(other)]
@@ -234,6 +262,8 @@ impl ChainEvent {
         match self {
             Self::Block { .. } => "block",
             Self::TxOutcome { .. } => "tx_outcome",
+            Self::EpochClosed { .. } => "epoch_closed",
+            Self::ReportOutcome { .. } => "report_outcome",
             Self::Unknown => "unknown",
         }
     }
