@@ -32,8 +32,159 @@ pub enum Command {
     /// Query a node; state answers are verified against finality certificates by default.
     #[command(subcommand)]
     Query(QueryCommand),
+    /// Register and manage devices; see their outcomes and rewards; claim.
+    #[command(subcommand)]
+    Device(DeviceCommand),
     /// Measure signature, execution and network throughput.
     Bench(BenchArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct LocationArg {
+    /// H3 cell at resolution 12 (15 hex characters).
+    #[arg(long, conflicts_with_all = ["lat", "lng"])]
+    pub cell: Option<String>,
+    /// Latitude in degrees (with --lng; converted to the resolution-12 cell).
+    #[arg(long, requires = "lng", allow_negative_numbers = true)]
+    pub lat: Option<f64>,
+    /// Longitude in degrees.
+    #[arg(long, requires = "lat", allow_negative_numbers = true)]
+    pub lng: Option<f64>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DeviceCommand {
+    /// Register a device: signed by its owner, by the device key, and attested by its maker.
+    Register {
+        /// The owner's key (pays the onboarding fee).
+        #[arg(long)]
+        owner: String,
+        /// The device's key (in the keystore).
+        #[arg(long)]
+        device: String,
+        /// The maker's key in the keystore (signs the attestation).
+        #[arg(long)]
+        maker: String,
+        /// Resource class: coverage, storage, compute, energy or sensing.
+        #[arg(long, default_value = "coverage")]
+        class: String,
+        /// Coverage: antenna gain, dBi.
+        #[arg(long, default_value_t = 3.0)]
+        gain_dbi: f64,
+        /// Coverage: conducted transmit power, dBm.
+        #[arg(long, default_value_t = 27.0)]
+        power_dbm: f64,
+        /// Coverage: band (eu868, us915, as923, ism2400).
+        #[arg(long, default_value = "eu868")]
+        band: String,
+        /// Energy: rated capacity, W; storage: capacity, GiB; compute: CPU cores.
+        #[arg(long, default_value_t = 1)]
+        capacity: u32,
+        #[command(flatten)]
+        location: LocationArg,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Re-assert a device's location (fee burned; coverage rewards pause for a cooldown).
+    AssertLocation {
+        /// The owner's key.
+        #[arg(long)]
+        owner: String,
+        /// The device: hex id or @name.
+        #[arg(long)]
+        device: String,
+        #[command(flatten)]
+        location: LocationArg,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Give a device to another owner.
+    Transfer {
+        /// The owner's key.
+        #[arg(long)]
+        owner: String,
+        /// The device: hex id or @name.
+        #[arg(long)]
+        device: String,
+        /// New owner: hex address or @name.
+        #[arg(long)]
+        to: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Switch a device off.
+    Deactivate {
+        /// The owner's key.
+        #[arg(long)]
+        owner: String,
+        /// The device: hex id or @name.
+        #[arg(long)]
+        device: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Show a device, its record proven against a finality certificate by default.
+    Show {
+        /// The device: hex id or @name.
+        device: String,
+        #[command(flatten)]
+        node: NodeArg,
+        #[command(flatten)]
+        trust: TrustArg,
+        #[command(flatten)]
+        store: KeystoreArg,
+    },
+    /// A device's recent report outcomes with their reason codes.
+    Outcomes {
+        /// The device: hex id or @name.
+        device: String,
+        #[command(flatten)]
+        node: NodeArg,
+        #[command(flatten)]
+        store: KeystoreArg,
+    },
+    /// A device's rewards, or one epoch's line with its proof (verified by default).
+    Rewards {
+        /// The device: hex id or @name.
+        device: String,
+        /// Show and verify this epoch's line.
+        #[arg(long)]
+        epoch: Option<u64>,
+        #[command(flatten)]
+        node: NodeArg,
+        #[command(flatten)]
+        trust: TrustArg,
+        #[command(flatten)]
+        store: KeystoreArg,
+    },
+    /// Pay a device's claimable rewards to its owner.
+    Claim {
+        /// The owner's key.
+        #[arg(long)]
+        owner: String,
+        /// The device: hex id or @name.
+        #[arg(long)]
+        device: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+}
+
+/// Options every transaction-sending command takes.
+#[derive(Args, Debug, Clone)]
+pub struct TxOpts {
+    /// Fee in base units (default: the minimum).
+    #[arg(long)]
+    pub fee: Option<u64>,
+    /// Return after submitting instead of waiting for the outcome.
+    #[arg(long)]
+    pub no_wait: bool,
+    #[command(flatten)]
+    pub store: KeystoreArg,
+    #[command(flatten)]
+    pub node: NodeArg,
+    #[command(flatten)]
+    pub trust: TrustArg,
 }
 
 #[derive(Args, Debug)]
@@ -148,18 +299,8 @@ pub enum TxCommand {
         /// Note for the recipient (at most 64 bytes).
         #[arg(long, default_value = "")]
         memo: String,
-        /// Fee in base units (default: the minimum).
-        #[arg(long)]
-        fee: Option<u64>,
-        /// Wait until the transaction is finalized and print its outcome.
-        #[arg(long)]
-        wait: bool,
         #[command(flatten)]
-        store: KeystoreArg,
-        #[command(flatten)]
-        node: NodeArg,
-        #[command(flatten)]
-        trust: TrustArg,
+        tx: TxOpts,
     },
 }
 

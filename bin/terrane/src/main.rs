@@ -3,6 +3,7 @@
 //! `main` parses flags, `run` dispatches to one module per command, and the exit code says how
 //! it went. The work itself lives in the library crates.
 #![allow(clippy::disallowed_methods)] // A binary: timestamps and progress use the wall clock.
+#![allow(clippy::float_arithmetic)] // Only for displaying percentages and converting degrees.
 
 mod cli;
 mod cmd;

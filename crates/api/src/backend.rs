@@ -7,11 +7,11 @@
 use tokio::sync::broadcast;
 
 use crate::{
+    ApiError,
     devices_types::{
         CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView,
         EpochId, EpochView, RewardProofView,
     },
-    ApiError,
     types::{
         AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, TxStatusView,
         TxSubmitted,
@@ -61,10 +61,16 @@ pub trait Backend: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<BlockView>, ApiError>> + Send;
 
     /// The device `id` with its record proven, or `None` if not registered (404).
-    fn device(&self, id: [u8; 32]) -> impl Future<Output = Result<Option<DeviceView>, ApiError>> + Send;
+    fn device(
+        &self,
+        id: [u8; 32],
+    ) -> impl Future<Output = Result<Option<DeviceView>, ApiError>> + Send;
 
     /// Devices matching every given filter (at least one is given).
-    fn devices(&self, query: DeviceQuery) -> impl Future<Output = Result<DeviceListView, ApiError>> + Send;
+    fn devices(
+        &self,
+        query: DeviceQuery,
+    ) -> impl Future<Output = Result<DeviceListView, ApiError>> + Send;
 
     /// The device's recent report outcomes, or `None` if not registered.
     fn device_outcomes(
@@ -87,7 +93,10 @@ pub trait Backend: Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<RewardProofView>, ApiError>> + Send;
 
     /// An epoch, or `None` if it has not started.
-    fn epoch(&self, id: EpochId) -> impl Future<Output = Result<Option<EpochView>, ApiError>> + Send;
+    fn epoch(
+        &self,
+        id: EpochId,
+    ) -> impl Future<Output = Result<Option<EpochView>, ApiError>> + Send;
 
     /// A cell's devices and density. `cell` is a raw H3 index the route has not validated.
     fn cell(&self, cell: u64) -> impl Future<Output = Result<CellView, ApiError>> + Send;
@@ -97,8 +106,9 @@ pub trait Backend: Send + Sync + 'static {
 
     /// A new receiver of chain events, called once per `GET /v1/events` connection.
     ///
-    /// Events must be sent in chain order (a block's `block` event, then its `tx_outcome`
-    /// events by index) and only for finalized blocks. A receiver that falls behind the
+    /// Events must be sent in chain order (a block's `block` event, then the events the block
+    /// caused: its `report_outcome` and `epoch_closed` events, and its `tx_outcome` events by
+    /// index) and only for finalized blocks. A receiver that falls behind the
     /// channel's capacity is told how many events it missed; dropping the sender ends every
     /// open stream.
     fn subscribe(&self) -> broadcast::Receiver<ChainEvent>;

@@ -4,16 +4,17 @@
 //!  HTTP request
 //!      │  cors: reads are open to any origin; body limit: MAX_BODY_BYTES
 //!      ▼
-//!  routes::table ── no route ──────────────► 404 / 405 ErrorBody
-//!      │  one file per endpoint group (chain, txs, accounts, outcomes, events, meta)
+//!  routes::table ── no route ────────────────► 404 / 405 ErrorBody
+//!      │  one file per endpoint group (chain, txs, accounts, devices, epochs, cells,
+//!      │  params, outcomes, events, meta)
 //!      ▼
-//!  handler: decode path / body ── bad ─────► 400 / 413 / 415 ErrorBody
+//!  handler: decode path, query, body ── bad ──► 400 / 413 / 415 ErrorBody
 //!      │
 //!      ▼
-//!  Backend (implemented by the node) ─ Err ─► ApiError status + ErrorBody
+//!  Backend (implemented by the node) ── Err ──► ApiError status + ErrorBody
 //!      │
 //!      ▼
-//!  JSON view (types.rs), an SSE stream, or Prometheus text
+//!  JSON view (types.rs, devices_types.rs), an SSE stream, or Prometheus text
 //! ```
 //!
 //! The route table is the single list of what is served: [`router`] is built from it, and
@@ -25,8 +26,8 @@
 //! [`Backend`].
 
 pub mod backend;
-mod devices_types;
 mod cors;
+mod devices_types;
 pub mod error;
 pub mod hex;
 pub mod openapi;
@@ -55,6 +56,17 @@ pub use crate::{
 /// Largest request body accepted, in bytes. A larger `POST /v1/tx` is rejected with 413 and
 /// [`error::code::TX_TOO_LARGE`]; hex bodies therefore carry at most half as many tx bytes.
 pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Devices `GET /v1/devices` returns when the request gives no `limit`.
+pub const DEFAULT_DEVICE_LIST_LIMIT: u32 = 100;
+
+/// Largest `limit` `GET /v1/devices` accepts; a larger one is a 400 rather than silently
+/// clamped, so a client never mistakes a truncated page for the whole list.
+pub const MAX_DEVICE_LIST_LIMIT: u32 = 1000;
+
+/// Resource class names, in the chain's tag order: the only `class` values the API accepts
+/// or returns.
+pub const DEVICE_CLASSES: [&str; 5] = ["coverage", "storage", "compute", "energy", "sensing"];
 
 /// One (method, path) the router serves. Paths use the OpenAPI template syntax
 /// (`/v1/tx/{hash}`), which is also axum's.

@@ -2,15 +2,18 @@
 //!
 //! Hand-written with `json!` to keep the dependency tree small. It must list exactly the
 //! routes in the route table ([`crate::endpoints`]), every response status each handler can
-//! produce, and a schema for every body type in [`crate::types`] and [`crate::ErrorBody`];
-//! the crate's tests check all three against the running router. Each path parameter and
-//! request body carries an `example` the tests use to call the endpoint.
+//! produce, and a schema for every body type in [`crate::types`], the device, epoch, reward and
+//! cell views, and [`crate::ErrorBody`]; the crate's tests check all three against the running
+//! router. Each path and query parameter and each request body carries an `example` the tests
+//! use to call the endpoint.
 
 use std::sync::LazyLock;
 
 use serde_json::{Value, json};
 
-use crate::{MAX_BODY_BYTES, error::code};
+use crate::{
+    DEFAULT_DEVICE_LIST_LIMIT, DEVICE_CLASSES, MAX_BODY_BYTES, MAX_DEVICE_LIST_LIMIT, error::code,
+};
 
 /// The OpenAPI document, built once.
 pub fn document() -> &'static Value {
@@ -20,6 +23,18 @@ pub fn document() -> &'static Value {
 
 const EXAMPLE_HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 const EXAMPLE_TX_HEX: &str = "0a0b0c0d";
+/// A device key (the RFC 8032 test-1 Ed25519 public key).
+const EXAMPLE_DEVICE: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+/// An owner address (the RFC 8032 test-2 Ed25519 public key).
+const EXAMPLE_OWNER: &str = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c";
+/// A resolution-12 H3 cell in San Francisco.
+const EXAMPLE_CELL: &str = "8c2830828052dff";
+/// The resolution-8 cell containing [`EXAMPLE_CELL`].
+const EXAMPLE_AREA: &str = "8828308281fffff";
+/// A closed epoch.
+const EXAMPLE_EPOCH: u64 = 1;
+/// Parts per million: the largest value of a `_ppm` factor.
+const PPM: u64 = 1_000_000;
 
 fn build() -> Value {
     json!({
@@ -36,6 +51,13 @@ fn build() -> Value {
             { "name": "chain", "description": "Node status and finalized blocks." },
             { "name": "txs", "description": "Submit transactions and follow them." },
             { "name": "accounts", "description": "Accounts with state proofs." },
+            { "name": "devices", "description": "Registered devices, their records with state \
+                proofs, and their judged reports." },
+            { "name": "rewards", "description": "Device reward ledgers, per-epoch breakdowns, \
+                and reward-line proofs for claims." },
+            { "name": "epochs", "description": "Reward epochs and their summaries." },
+            { "name": "cells", "description": "H3 cells: devices located in them and their \
+                density scale." },
             { "name": "outcomes", "description": "The reason-code registry." },
             { "name": "events", "description": "Live chain events." },
             { "name": "meta", "description": "Metrics and this document." },
@@ -72,6 +94,19 @@ fn paths() -> Value {
                     "200": ok("The block.", reference("BlockView")),
                     "400": error("`id` is neither `latest` nor a decimal height (code 7)."),
                     "404": error("No finalized block at this height on this node."),
+                })),
+            },
+        },
+        "/v1/params": {
+            "get": {
+                "tags": ["chain"],
+                "operationId": "getParams",
+                "summary": "The chain's parameters.",
+                "description": "The chain id, the genesis hash, the approved device makers, the \
+                    treasury, and every module's parameters (`params`), with the field names \
+                    of the genesis file.",
+                "responses": with_default(json!({
+                    "200": ok("The parameters.", reference("ChainParams")),
                 })),
             },
         },
@@ -154,6 +189,163 @@ fn paths() -> Value {
                 })),
             },
         },
+        "/v1/devices": {
+            "get": {
+                "tags": ["devices"],
+                "operationId": "listDevices",
+                "summary": "Devices matching every filter given; at least one of owner, cell and \
+                    class is required.",
+                "parameters": [
+                    query_param(
+                        "owner",
+                        "Devices owned by this address, 64 hex characters.",
+                        hex32_schema("Owner address."),
+                        json!(EXAMPLE_OWNER),
+                    ),
+                    query_param(
+                        "cell",
+                        "Devices located inside this H3 cell (any resolution), written as 1 to 16 \
+                        hex digits. An index that is not an H3 cell, or a cell too coarse for \
+                        the node to search, is a 400 (code 7).",
+                        cell_input_schema(),
+                        json!(EXAMPLE_AREA),
+                    ),
+                    query_param(
+                        "class",
+                        "Devices of this resource class.",
+                        class_schema("Resource class."),
+                        json!("coverage"),
+                    ),
+                    query_param(
+                        "limit",
+                        &format!(
+                            "Most devices returned, 1 to {MAX_DEVICE_LIST_LIMIT}; \
+                             {DEFAULT_DEVICE_LIST_LIMIT} if absent."
+                        ),
+                        json!({
+                            "type": "integer",
+                            "format": "uint32",
+                            "minimum": 1,
+                            "maximum": MAX_DEVICE_LIST_LIMIT,
+                            "default": DEFAULT_DEVICE_LIST_LIMIT,
+                        }),
+                        json!(10),
+                    ),
+                ],
+                "responses": with_backend_errors(json!({
+                    "200": ok(
+                        "The matching devices (at most `limit`) and how many matched in all.",
+                        reference("DeviceListView"),
+                    ),
+                    "400": error("No filter, a malformed filter or limit, an unknown or repeated \
+                        query parameter, or a cell the node cannot search (code 7)."),
+                })),
+            },
+        },
+        "/v1/devices/{id}": {
+            "get": {
+                "tags": ["devices"],
+                "operationId": "getDevice",
+                "summary": "A registered device, with its record proven against the latest \
+                    finalized state root.",
+                "parameters": [device_id_param()],
+                "responses": with_backend_errors(json!({
+                    "200": ok("The device.", reference("DeviceView")),
+                    "400": error("`id` is not 64 hex characters (code 7)."),
+                    "404": error("No device is registered with this key."),
+                })),
+            },
+        },
+        "/v1/devices/{id}/outcomes": {
+            "get": {
+                "tags": ["devices"],
+                "operationId": "getDeviceOutcomes",
+                "summary": "A device's recently judged reports, newest first, each with its \
+                    reason code.",
+                "parameters": [device_id_param()],
+                "responses": with_backend_errors(json!({
+                    "200": ok("The outcomes.", reference("DeviceOutcomesView")),
+                    "400": error("`id` is not 64 hex characters (code 7)."),
+                    "404": error("No device is registered with this key."),
+                })),
+            },
+        },
+        "/v1/devices/{id}/rewards": {
+            "get": {
+                "tags": ["rewards"],
+                "operationId": "getDeviceRewards",
+                "summary": "A device's reward ledger and how its reward was computed in recent \
+                    closed epochs.",
+                "parameters": [device_id_param()],
+                "responses": with_backend_errors(json!({
+                    "200": ok("The ledger and breakdowns.", reference("DeviceRewardsView")),
+                    "400": error("`id` is not 64 hex characters (code 7)."),
+                    "404": error("No device is registered with this key."),
+                })),
+            },
+        },
+        "/v1/devices/{id}/rewards/{epoch}": {
+            "get": {
+                "tags": ["rewards"],
+                "operationId": "getRewardProof",
+                "summary": "A device's reward line in a closed epoch, with its Merkle path to the \
+                    epoch's reward root and the state proof of the epoch summary holding it.",
+                "parameters": [
+                    device_id_param(),
+                    path_param(
+                        "epoch",
+                        "Decimal epoch number.",
+                        uint_schema(u64::MAX, "Epoch."),
+                        json!(EXAMPLE_EPOCH),
+                    ),
+                ],
+                "responses": with_backend_errors(json!({
+                    "200": ok("The proven reward line.", reference("RewardProofView")),
+                    "400": error("`id` is not 64 hex characters, or `epoch` is not a decimal \
+                        number (code 7)."),
+                    "404": error("No rewarded line: the device is not registered, earned \
+                        nothing in this epoch, or the epoch has not closed."),
+                })),
+            },
+        },
+        "/v1/epochs/{id}": {
+            "get": {
+                "tags": ["epochs"],
+                "operationId": "getEpoch",
+                "summary": "A reward epoch, with its summary once closed.",
+                "parameters": [path_param(
+                    "id",
+                    "`current` (the epoch of the latest finalized block) or a decimal epoch \
+                    number.",
+                    json!({ "type": "string", "pattern": "^(current|[0-9]+)$" }),
+                    json!("current"),
+                )],
+                "responses": with_backend_errors(json!({
+                    "200": ok("The epoch.", reference("EpochView")),
+                    "400": error("`id` is neither `current` nor a decimal number (code 7)."),
+                    "404": error("The epoch has not started."),
+                })),
+            },
+        },
+        "/v1/cells/{cell}": {
+            "get": {
+                "tags": ["cells"],
+                "operationId": "getCell",
+                "summary": "The devices located in an H3 cell and the density scale of its \
+                    density cell this epoch.",
+                "parameters": [path_param(
+                    "cell",
+                    "H3 cell index, 1 to 16 hex digits (usually 15).",
+                    cell_input_schema(),
+                    json!(EXAMPLE_CELL),
+                )],
+                "responses": with_backend_errors(json!({
+                    "200": ok("The cell.", reference("CellView")),
+                    "400": error("`cell` is not 1 to 16 hex digits, not an H3 cell, or too \
+                        coarse for the node to search (code 7)."),
+                })),
+            },
+        },
         "/v1/outcomes": {
             "get": {
                 "tags": ["outcomes"],
@@ -227,7 +419,7 @@ fn paths() -> Value {
 }
 
 fn schemas() -> Value {
-    json!({
+    let mut schemas = json!({
         "Error": object(
             "Body of every error response.",
             json!({
@@ -328,12 +520,19 @@ fn schemas() -> Value {
         "ChainEvent": {
             "description": "A finalized chain event, tagged by `type`. More types will be \
                 added; clients must ignore types they do not know.",
-            "oneOf": [reference("BlockEvent"), reference("TxOutcomeEvent")],
+            "oneOf": [
+                reference("BlockEvent"),
+                reference("TxOutcomeEvent"),
+                reference("EpochClosedEvent"),
+                reference("ReportOutcomeEvent"),
+            ],
             "discriminator": {
                 "propertyName": "type",
                 "mapping": {
                     "block": "#/components/schemas/BlockEvent",
                     "tx_outcome": "#/components/schemas/TxOutcomeEvent",
+                    "epoch_closed": "#/components/schemas/EpochClosedEvent",
+                    "report_outcome": "#/components/schemas/ReportOutcomeEvent",
                 },
             },
         },
@@ -359,9 +558,263 @@ fn schemas() -> Value {
                 "name": string("Outcome name."),
             }),
         ),
+        "EpochClosedEvent": object(
+            "A reward epoch closed: its rewards were credited to device ledgers.",
+            json!({
+                "type": tag("epoch_closed"),
+                "epoch": uint_schema(u64::MAX, "The epoch."),
+                "height": uint_schema(u64::MAX, "Height of the block that closed it."),
+                "emission": uint_schema(u64::MAX, "Emission of the epoch, base units."),
+                "distributed": uint_schema(u64::MAX, "Credited to devices, all classes, base units."),
+                "reward_root": hex32_schema("Merkle root of the epoch's reward list."),
+            }),
+        ),
+        "ReportOutcomeEvent": object(
+            "A device report (proof of physical work) was judged.",
+            json!({
+                "type": tag("report_outcome"),
+                "report_id": hex32_schema("Report id."),
+                "device": nullable(hex32_schema("Device key; null if the signer was not recognized.")),
+                "height": uint_schema(u64::MAX, "Height of the judging block."),
+                "code": uint_schema(u64::from(u16::MAX), "0 if valid (or pending), else the reason code."),
+                "name": string("Reason name, `ok` for 0."),
+                "units": uint_schema(u64::MAX, "Work units credited by this judgement."),
+            }),
+        ),
         "StreamLagged": object(
             "Data of the `lagged` event: the subscriber missed events.",
             json!({ "skipped": uint_schema(u64::MAX, "Number of events missed.") }),
+        ),
+    });
+    if let (Some(all), Value::Object(more)) = (schemas.as_object_mut(), device_schemas()) {
+        all.extend(more);
+    }
+    schemas
+}
+
+/// Schemas of the device, reward, epoch and cell views (`devices_types.rs`) and of the chain
+/// parameters.
+fn device_schemas() -> Value {
+    json!({
+        "ChainParams": free_object(
+            "The chain id (`chain_id`), genesis hash (`genesis_hash`), approved device makers \
+             (`makers`), treasury (`treasury`) and module parameters (`params`), as in the \
+             genesis file. Free-form: new parameters appear as the chain gains features.",
+        ),
+        "StateProofView": object(
+            "A state record with its proof against the finalized state root at `height` \
+             (docs/spec/state.md).",
+            json!({
+                "height": uint_schema(u64::MAX, "Finalized height the proof is against."),
+                "state_root": hex_schema("State root at `height`; equals that block header's \
+                    `state_root`."),
+                "key": hex32_schema("State key of the record."),
+                "value": nullable(hex_schema("Encoded record; null if absent.")),
+                "proof": hex_schema("Encoded proof: key-value proof if `value` is set, \
+                    exclusion proof otherwise."),
+            }),
+        ),
+        "RewardLedgerView": object(
+            "A device's reward ledger. `claimable` = `cumulative` - `claimed`.",
+            json!({
+                "cumulative": uint_schema(u64::MAX, "Everything ever credited, base units."),
+                "claimed": uint_schema(u64::MAX, "Everything ever claimed, base units."),
+                "claimable": uint_schema(u64::MAX, "Credited and not yet claimed, base units."),
+                "last_epoch": uint_schema(u64::MAX, "Last epoch that credited it."),
+            }),
+        ),
+        "DeviceView": object(
+            "A registered device, with its record proven.",
+            json!({
+                "id": hex32_schema("Device key (its Ed25519 public key)."),
+                "owner": hex32_schema("Owner address."),
+                "class": class_schema("Resource class."),
+                "capabilities": free_object(
+                    "Class-specific capabilities, e.g. for coverage `antenna_gain_dbi_x10`, \
+                     `tx_power_dbm_x10` and `band`; for storage `capacity_gib`.",
+                ),
+                "maker": hex32_schema("Key of the maker that attested the device."),
+                "location": cell_schema("Asserted H3 cell, resolution 12."),
+                "status": device_status_schema(),
+                "registered_at": uint_schema(u64::MAX, "Registration height."),
+                "registered_epoch": uint_schema(u64::MAX, "Registration epoch."),
+                "relocations": uint_schema(u64::from(u32::MAX), "Location re-assertions."),
+                "coverage_eligible_from": uint_schema(
+                    u64::MAX,
+                    "First epoch in which coverage work earns (relocation cooldown).",
+                ),
+                "reputation_ppm": ppm_schema("Reputation as of the current epoch."),
+                "valid_reports": uint_schema(u64::MAX, "Valid reports ever."),
+                "invalid_reports": uint_schema(u64::MAX, "Invalid reports ever."),
+                "rewards": reference("RewardLedgerView"),
+                "record": reference("StateProofView"),
+            }),
+        ),
+        "DeviceSummaryView": object(
+            "A device in a list.",
+            json!({
+                "id": hex32_schema("Device key."),
+                "owner": hex32_schema("Owner address."),
+                "class": class_schema("Resource class."),
+                "location": cell_schema("Asserted H3 cell."),
+                "status": device_status_schema(),
+            }),
+        ),
+        "DeviceListView": object(
+            "Devices matching a query.",
+            json!({
+                "devices": {
+                    "type": "array",
+                    "items": reference("DeviceSummaryView"),
+                    "description": "The devices, at most `limit`.",
+                },
+                "total": uint_schema(u64::from(u32::MAX), "How many matched before the limit."),
+            }),
+        ),
+        "ReportOutcomeView": object(
+            "One judged report of a device.",
+            json!({
+                "report_id": hex32_schema("Report id."),
+                "height": uint_schema(u64::MAX, "Height it was judged at."),
+                "epoch": uint_schema(u64::MAX, "Its epoch."),
+                "kind": string("Report kind, e.g. `beacon` or `witness`."),
+                "code": uint_schema(u64::from(u16::MAX), "0 if valid (or pending), else the \
+                    reason code; see /v1/outcomes/{code}."),
+                "name": string("Reason name, `ok` for 0."),
+                "units": uint_schema(u64::MAX, "Work units credited by it."),
+            }),
+        ),
+        "DeviceOutcomesView": object(
+            "A device's recent report outcomes.",
+            json!({
+                "device": hex32_schema("Device key."),
+                "outcomes": {
+                    "type": "array",
+                    "items": reference("ReportOutcomeView"),
+                    "description": "Newest first.",
+                },
+            }),
+        ),
+        "RewardLineView": object(
+            "How a device's reward in one epoch was computed, rule by rule \
+             (docs/spec/api.md).",
+            json!({
+                "epoch": uint_schema(u64::MAX, "The epoch."),
+                "class": class_schema("Pool (class) it was paid from."),
+                "units": uint_schema(u64::MAX, "Work units."),
+                "cell_devices": uint_schema(u64::from(u32::MAX), "Working devices in its density cell."),
+                "cell_scale_ppm": ppm_schema("Density scale."),
+                "reputation_ppm": ppm_schema("Reputation."),
+                "vetting_ppm": ppm_schema("Vetting progress."),
+                "eligible": boolean("Whether it could earn (active, not cooling down)."),
+                "scaled_units": decimal_schema(
+                    "units × cell_scale_ppm × reputation_ppm × vetting_ppm: a u128 as a decimal \
+                     string (units in 10^-18).",
+                ),
+                "uncapped": uint_schema(u64::MAX, "Pro-rata amount before caps, base units."),
+                "capped_by": {
+                    "type": "string",
+                    "enum": ["none", "device", "cell"],
+                    "description": "Which cap lowered the amount, if any.",
+                },
+                "amount": uint_schema(u64::MAX, "Amount credited, base units."),
+                "leaf_index": nullable(uint_schema(
+                    u64::from(u32::MAX),
+                    "Position in the epoch's reward list; null if not rewarded.",
+                )),
+            }),
+        ),
+        "DeviceRewardsView": object(
+            "A device's reward ledger and recent per-epoch breakdowns.",
+            json!({
+                "device": hex32_schema("Device key."),
+                "ledger": reference("RewardLedgerView"),
+                "lines": {
+                    "type": "array",
+                    "items": reference("RewardLineView"),
+                    "description": "Breakdowns of the most recent closed epochs it has a line \
+                        in, newest first.",
+                },
+            }),
+        ),
+        "ProofStepView": object(
+            "One step of a Merkle path.",
+            json!({
+                "sibling": hex32_schema("Sibling hash."),
+                "side": {
+                    "type": "string",
+                    "enum": ["left", "right"],
+                    "description": "`left`: the next hash is node(sibling, running); `right`: \
+                        node(running, sibling).",
+                },
+            }),
+        ),
+        "RewardProofView": object(
+            "A device's reward line in an epoch, proven: leaf → `path` → `reward_root` \
+             (Merkle), and the epoch summary holding `reward_root` → state root (`summary`).",
+            json!({
+                "epoch": uint_schema(u64::MAX, "The epoch."),
+                "device": hex32_schema("Device key."),
+                "line": reference("RewardLineView"),
+                "leaf": hex_schema("The 98-byte leaf data of the line (docs/spec/api.md); \
+                    its leaf hash is SHA-256(0x00 ‖ leaf)."),
+                "path": {
+                    "type": "array",
+                    "items": reference("ProofStepView"),
+                    "description": "Merkle path from the leaf hash to `reward_root`, leaf level \
+                        first.",
+                },
+                "reward_root": hex32_schema("The epoch's reward root."),
+                "summary": reference("StateProofView"),
+            }),
+        ),
+        "EpochSummaryView": object(
+            "What closing an epoch decided.",
+            json!({
+                "emission": uint_schema(u64::MAX, "Emission, base units."),
+                "pools": class_map("Pool of each class, base units."),
+                "distributed": class_map("Distributed to devices per class, base units."),
+                "dust": uint_schema(u64::MAX, "Rounding dust minted to the treasury, base units."),
+                "not_issued": uint_schema(u64::MAX, "Not issued (caps, classes without work), \
+                    base units."),
+                "reward_root": hex32_schema("Merkle root of the reward list."),
+                "devices": uint_schema(u64::from(u32::MAX), "Devices with a reward line."),
+                "rewarded": uint_schema(u64::from(u32::MAX), "Devices rewarded a non-zero amount."),
+                "closed_at": uint_schema(u64::MAX, "Height of the block that closed it."),
+            }),
+        ),
+        "EpochView": object(
+            "A reward epoch.",
+            json!({
+                "epoch": uint_schema(u64::MAX, "Its number."),
+                "start_height": uint_schema(u64::MAX, "First height."),
+                "end_height": uint_schema(u64::MAX, "Last height, inclusive."),
+                "randomness": hex_schema("Randomness that schedules its duty windows."),
+                "workers": uint_schema(u64::from(u32::MAX), "Devices with work so far."),
+                "windows": uint_schema(u64::from(u32::MAX), "Duty windows per epoch."),
+                "closed": boolean("Whether it has closed."),
+                "summary": nullable(json!({ "allOf": [reference("EpochSummaryView")] })),
+            }),
+        ),
+        "CellView": object(
+            "An H3 cell: the devices located in it and its density scale.",
+            json!({
+                "cell": cell_schema("The cell asked for."),
+                "resolution": uint_schema(15, "Its H3 resolution."),
+                "devices": {
+                    "type": "array",
+                    "items": reference("DeviceSummaryView"),
+                    "description": "Devices located in it.",
+                },
+                "density_cell": cell_schema("The cell at the density resolution containing it, \
+                    or itself if it is coarser."),
+                "epoch": uint_schema(u64::MAX, "The current epoch."),
+                "working_devices": uint_schema(
+                    u64::from(u32::MAX),
+                    "Devices with work in the density cell this epoch.",
+                ),
+                "scale_ppm": ppm_schema("Density scale those devices would get."),
+            }),
         ),
     })
 }
@@ -401,10 +854,66 @@ fn hex32_schema(description: &str) -> Value {
     json!({ "type": "string", "pattern": "^[0-9a-f]{64}$", "description": description })
 }
 
+/// An H3 cell as the API writes it: 15 lower-case hex digits.
+fn cell_schema(description: &str) -> Value {
+    json!({ "type": "string", "pattern": "^[0-9a-f]{15}$", "description": description })
+}
+
+/// An H3 index as the API reads it: 1 to 16 hex digits of either case.
+fn cell_input_schema() -> Value {
+    json!({
+        "type": "string",
+        "pattern": "^[0-9a-fA-F]{1,16}$",
+        "description": "H3 index in hex.",
+    })
+}
+
+fn class_schema(description: &str) -> Value {
+    json!({ "type": "string", "enum": DEVICE_CLASSES, "description": description })
+}
+
+/// An object with one amount per resource class.
+fn class_map(description: &str) -> Value {
+    let classes: serde_json::Map<String, Value> = DEVICE_CLASSES
+        .iter()
+        .map(|class| ((*class).to_owned(), uint_schema(u64::MAX, class)))
+        .collect();
+    object(description, Value::Object(classes))
+}
+
+fn device_status_schema() -> Value {
+    json!({
+        "type": "string",
+        "enum": ["active", "deactivated"],
+        "description": "Registration status.",
+    })
+}
+
+/// A factor in parts per million, at most 10^6 (= 1).
+fn ppm_schema(description: &str) -> Value {
+    uint_schema(PPM, &format!("{description} Parts per million, 10^6 = 1."))
+}
+
+/// A non-negative integer too large for JSON numbers, as decimal digits.
+fn decimal_schema(description: &str) -> Value {
+    json!({ "type": "string", "pattern": "^[0-9]+$", "description": description })
+}
+
+fn boolean(description: &str) -> Value {
+    json!({ "type": "boolean", "description": description })
+}
+
+/// An object whose fields are not fixed by this document.
+fn free_object(description: &str) -> Value {
+    json!({ "type": "object", "additionalProperties": true, "description": description })
+}
+
 /// An unsigned integer schema. OpenAPI's `int32`/`int64` formats are signed and too small for
 /// Rust's unsigned types, so the format names the Rust type and `maximum` states the range.
 fn uint_schema(maximum: u64, description: &str) -> Value {
-    let format = if maximum <= u64::from(u16::MAX) {
+    let format = if maximum <= u64::from(u8::MAX) {
+        "uint8"
+    } else if maximum <= u64::from(u16::MAX) {
         "uint16"
     } else if maximum <= u64::from(u32::MAX) {
         "uint32"
@@ -436,6 +945,26 @@ fn path_param(name: &str, description: &str, schema: Value, example: Value) -> V
         "schema": schema,
         "example": example,
     })
+}
+
+fn query_param(name: &str, description: &str, schema: Value, example: Value) -> Value {
+    json!({
+        "name": name,
+        "in": "query",
+        "required": false,
+        "description": description,
+        "schema": schema,
+        "example": example,
+    })
+}
+
+fn device_id_param() -> Value {
+    path_param(
+        "id",
+        "Device key, 64 hex characters.",
+        hex32_schema("Device key."),
+        json!(EXAMPLE_DEVICE),
+    )
 }
 
 fn ok(description: &str, schema: Value) -> Value {

@@ -319,6 +319,21 @@ mod tests {
                 code: 0,
                 name: String::new(),
             },
+            ChainEvent::EpochClosed {
+                epoch: 1,
+                height: 1,
+                emission: 0,
+                distributed: 0,
+                reward_root: String::new(),
+            },
+            ChainEvent::ReportOutcome {
+                report_id: String::new(),
+                device: None,
+                height: 1,
+                code: 0,
+                name: String::new(),
+                units: 0,
+            },
             ChainEvent::Unknown,
         ];
         for event in events {
@@ -330,7 +345,7 @@ mod tests {
     #[test]
     fn chain_event_of_unknown_type_deserializes_to_unknown() {
         let event: ChainEvent =
-            serde_json::from_str(r#"{"type":"epoch_closed","epoch":3}"#).unwrap();
+            serde_json::from_str(r#"{"type":"validator_set_changed","epoch":3}"#).unwrap();
         assert_eq!(event, ChainEvent::Unknown);
     }
 }

@@ -6,14 +6,18 @@ mod common;
 use std::time::Duration;
 
 use common::{
-    BAD_SIGNATURE_CODE, FakeBackend, KNOWN_TX, LATEST_HEIGHT, SseReader, TestServer, block_event,
-    error_body, fake_hash, tx_outcome_event,
+    AREA_AB, BAD_SIGNATURE_CODE, CELL_A, CELL_B, CURRENT_EPOCH, DEVICE_A, DEVICE_B, DEVICE_C,
+    EPOCH_LENGTH_BLOCKS, FakeBackend, KNOWN_TX, LATEST_HEIGHT, OWNER_A, SseReader, TestServer,
+    block_event, cell_text, epoch_closed_event, error_body, fake_hash, report_outcome_event,
+    tx_outcome_event,
 };
 use reqwest::{StatusCode, header};
 use serde_json::{Value, json};
 use terrane_api::{
-    AccountView, ApiError, Backend, BlockView, ChainEvent, MAX_BODY_BYTES, OutcomeView, StatusView,
-    StreamLagged, TxStatus, TxStatusView, TxSubmitted, hex,
+    AccountView, ApiError, Backend, BlockView, CellView, ChainEvent, DEFAULT_DEVICE_LIST_LIMIT,
+    DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView, EpochView,
+    MAX_BODY_BYTES, MAX_DEVICE_LIST_LIMIT, OutcomeView, RewardProofView, StatusView, StreamLagged,
+    TxStatus, TxStatusView, TxSubmitted, hex,
 };
 
 const OCTET_STREAM: &str = "application/octet-stream";
@@ -306,6 +310,477 @@ async fn backend_errors_pass_through_with_their_status() {
     }
 }
 
+/// Asserts a 400 `malformed` (code 7) JSON error and returns its message.
+async fn assert_malformed(response: reqwest::Response, what: &str) -> String {
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{what}");
+    let error = error_body(response).await;
+    assert_eq!(
+        (error["code"].as_u64(), error["reason"].as_str()),
+        (Some(7), Some("malformed")),
+        "{what}: {error}"
+    );
+    error["message"].as_str().unwrap().to_owned()
+}
+
+/// The four routes addressed by a device id, for `id`.
+fn device_paths(id: &str) -> [String; 4] {
+    [
+        format!("/v1/devices/{id}"),
+        format!("/v1/devices/{id}/outcomes"),
+        format!("/v1/devices/{id}/rewards"),
+        format!("/v1/devices/{id}/rewards/0"),
+    ]
+}
+
+#[tokio::test]
+async fn device_endpoint_returns_the_device_with_its_record_proof() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server.get(&format!("/v1/devices/{DEVICE_A}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let device: DeviceView = json_of(response).await;
+    assert_eq!(
+        (
+            device.id.as_str(),
+            device.owner.as_str(),
+            device.class.as_str()
+        ),
+        (DEVICE_A, OWNER_A, "coverage")
+    );
+    assert_eq!(device.location, cell_text(CELL_A));
+    assert_eq!(device.capabilities["band"], "eu868");
+    assert_eq!(device.record.height, LATEST_HEIGHT);
+    assert!(device.record.value.is_some());
+    assert_eq!(
+        device.rewards.claimable,
+        device.rewards.cumulative - device.rewards.claimed
+    );
+
+    // Upper-case hex names the same device.
+    let upper: DeviceView = json_of(
+        server
+            .get(&format!("/v1/devices/{}", DEVICE_A.to_ascii_uppercase()))
+            .await,
+    )
+    .await;
+    assert_eq!(upper, device);
+}
+
+#[tokio::test]
+async fn device_id_with_wrong_length_is_rejected() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let bad = [
+        DEVICE_A[..63].to_owned(),
+        format!("{DEVICE_A}0"),
+        format!("{DEVICE_A}00"),
+        "zz".repeat(32),
+        format!("0x{}", &DEVICE_A[..62]),
+        "%20".repeat(64),
+    ];
+    for id in bad {
+        for path in device_paths(&id) {
+            let message = assert_malformed(server.get(&path).await, &path).await;
+            assert!(message.contains("device id"), "{path}: {message}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn missing_device_is_a_json_404() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let unknown = hex::encode([0x42; 32]);
+    for path in device_paths(&unknown) {
+        let response = server.get(&path).await;
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        let error = error_body(response).await;
+        assert_eq!(
+            (error["code"].as_u64(), error["reason"].as_str()),
+            (Some(0), Some("not_found")),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn device_outcomes_and_rewards_are_served_newest_first() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let outcomes: DeviceOutcomesView = json_of(
+        server
+            .get(&format!("/v1/devices/{DEVICE_A}/outcomes"))
+            .await,
+    )
+    .await;
+    assert_eq!(outcomes.device, DEVICE_A);
+    assert!(outcomes.outcomes.len() >= 2);
+    assert!(outcomes.outcomes.is_sorted_by(|a, b| a.height >= b.height));
+    assert!(outcomes.outcomes.iter().any(|outcome| outcome.code != 0));
+
+    let rewards: DeviceRewardsView =
+        json_of(server.get(&format!("/v1/devices/{DEVICE_A}/rewards")).await).await;
+    assert_eq!(rewards.device, DEVICE_A);
+    let epochs: Vec<u64> = rewards.lines.iter().map(|line| line.epoch).collect();
+    assert_eq!(epochs, (0..CURRENT_EPOCH).rev().collect::<Vec<_>>());
+    assert_eq!(
+        rewards.ledger.cumulative,
+        rewards.lines.iter().map(|line| line.amount).sum::<u64>()
+    );
+    // A u128 too large for a JSON number travels as a decimal string.
+    let scaled: u128 = rewards.lines[0].scaled_units.parse().unwrap();
+    assert!(scaled > u128::from(u64::MAX));
+}
+
+#[tokio::test]
+async fn reward_proof_carries_the_line_its_merkle_path_and_the_summary_proof() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let proof: RewardProofView = json_of(
+        server
+            .get(&format!("/v1/devices/{DEVICE_B}/rewards/1"))
+            .await,
+    )
+    .await;
+    assert_eq!((proof.epoch, proof.device.as_str()), (1, DEVICE_B));
+    assert_eq!(proof.line.epoch, 1);
+    assert!(proof.line.leaf_index.is_some());
+    // The 98-byte leaf starts with the epoch and the device key.
+    let leaf = hex::decode(&proof.leaf).unwrap();
+    assert_eq!(leaf.len(), 98);
+    assert_eq!(leaf[..8], 1u64.to_be_bytes());
+    assert_eq!(hex::encode(&leaf[8..40]), DEVICE_B);
+    assert!(!proof.path.is_empty());
+    assert!(
+        proof
+            .path
+            .iter()
+            .all(|step| step.side == "left" || step.side == "right")
+    );
+    // The root is the one the epoch summary publishes, and the summary record is proven.
+    let epoch: EpochView = json_of(server.get("/v1/epochs/1").await).await;
+    assert_eq!(
+        Some(&proof.reward_root),
+        epoch.summary.as_ref().map(|s| &s.reward_root)
+    );
+    assert!(proof.summary.value.is_some());
+
+    // The open epoch has no proven line yet.
+    let response = server
+        .get(&format!("/v1/devices/{DEVICE_B}/rewards/{CURRENT_EPOCH}"))
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_body(response).await["reason"], "not_found");
+}
+
+#[tokio::test]
+async fn reward_proof_needs_a_decimal_epoch() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for epoch in [
+        "current",
+        "latest",
+        "-1",
+        "+1",
+        "1.0",
+        "0x1",
+        "1e3",
+        "%201",
+        "18446744073709551616",
+    ] {
+        let path = format!("/v1/devices/{DEVICE_A}/rewards/{epoch}");
+        let message = assert_malformed(server.get(&path).await, &path).await;
+        assert!(message.contains("epoch"), "{path}: {message}");
+    }
+    // The largest epoch is well formed; the device just has no line there.
+    let response = server
+        .get(&format!("/v1/devices/{DEVICE_A}/rewards/{}", u64::MAX))
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn device_list_passes_every_filter_and_the_default_limit_to_the_backend() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let path = format!(
+        "/v1/devices?owner={}&cell={}&class=coverage",
+        OWNER_A.to_ascii_uppercase(),
+        cell_text(AREA_AB).to_ascii_uppercase()
+    );
+    let response = server.get(&path).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let list: DeviceListView = json_of(response).await;
+    let ids: Vec<&str> = list
+        .devices
+        .iter()
+        .map(|device| device.id.as_str())
+        .collect();
+    assert_eq!((ids, list.total), (vec![DEVICE_A], 1));
+    assert_eq!(
+        server.backend.device_queries.lock().unwrap().last(),
+        Some(&DeviceQuery {
+            owner: Some(hex::decode_array(OWNER_A).unwrap()),
+            cell: Some(AREA_AB),
+            class: Some("coverage".into()),
+            limit: DEFAULT_DEVICE_LIST_LIMIT,
+        })
+    );
+}
+
+#[tokio::test]
+async fn device_list_applies_the_limit_and_reports_the_total() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let list: DeviceListView = json_of(
+        server
+            .get(&format!("/v1/devices?owner={OWNER_A}&limit=1"))
+            .await,
+    )
+    .await;
+    assert_eq!((list.devices.len(), list.total), (1, 2));
+
+    let list: DeviceListView = json_of(
+        server
+            .get(&format!(
+                "/v1/devices?class=coverage&limit={MAX_DEVICE_LIST_LIMIT}"
+            ))
+            .await,
+    )
+    .await;
+    let ids: Vec<&str> = list
+        .devices
+        .iter()
+        .map(|device| device.id.as_str())
+        .collect();
+    assert_eq!(ids, [DEVICE_A, DEVICE_C]);
+
+    // A cell of any resolution filters; a one-digit index reaches the backend as is.
+    let list: DeviceListView = json_of(
+        server
+            .get(&format!("/v1/devices?cell={}", cell_text(CELL_B)))
+            .await,
+    )
+    .await;
+    assert_eq!(list.devices[0].id, DEVICE_B);
+    let response = server.get("/v1/devices?cell=7").await;
+    let message = assert_malformed(response, "cell=7").await;
+    assert!(message.contains("not an H3 cell"), "{message}");
+    assert_eq!(
+        server
+            .backend
+            .device_queries
+            .lock()
+            .unwrap()
+            .last()
+            .unwrap()
+            .cell,
+        Some(7)
+    );
+}
+
+#[tokio::test]
+async fn device_list_needs_a_filter() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for path in ["/v1/devices", "/v1/devices?", "/v1/devices?limit=5"] {
+        let message = assert_malformed(server.get(path).await, path).await;
+        assert!(
+            message.contains("owner, cell or class"),
+            "{path}: {message}"
+        );
+    }
+    assert!(server.backend.device_queries.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn device_list_rejects_unknown_class_and_bad_limit() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for class in ["Coverage", "wifi", "", "coverage%20", "coverage,storage"] {
+        let path = format!("/v1/devices?class={class}");
+        let message = assert_malformed(server.get(&path).await, &path).await;
+        assert!(
+            message.contains("class must be one of"),
+            "{path}: {message}"
+        );
+    }
+    for limit in [
+        "0",
+        "1001",
+        "-1",
+        "+5",
+        "5.0",
+        "",
+        "ten",
+        "4294967297",
+        "99999999999999999999999",
+    ] {
+        let path = format!("/v1/devices?class=coverage&limit={limit}");
+        let message = assert_malformed(server.get(&path).await, &path).await;
+        assert!(message.contains("limit"), "{path}: {message}");
+    }
+    for (path, needle) in [
+        ("/v1/devices?owner=abc".to_owned(), "owner"),
+        (format!("/v1/devices?owner={OWNER_A}0"), "owner"),
+        ("/v1/devices?cell=xyz".to_owned(), "cell"),
+        ("/v1/devices?cell=".to_owned(), "cell"),
+        ("/v1/devices?class=coverage&color=red".to_owned(), "color"),
+        (
+            "/v1/devices?class=coverage&class=storage".to_owned(),
+            "class",
+        ),
+    ] {
+        let message = assert_malformed(server.get(&path).await, &path).await;
+        assert!(message.contains(needle), "{path}: {message}");
+    }
+    // None of these reached the backend.
+    assert!(server.backend.device_queries.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn epoch_accepts_current_and_numbers_only() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let current: EpochView = json_of(server.get("/v1/epochs/current").await).await;
+    assert_eq!(current.epoch, CURRENT_EPOCH);
+    assert!(!current.closed && current.summary.is_none());
+    assert!((current.start_height..=current.end_height).contains(&LATEST_HEIGHT));
+    assert_eq!(
+        current.end_height - current.start_height + 1,
+        EPOCH_LENGTH_BLOCKS
+    );
+
+    let closed: EpochView = json_of(server.get("/v1/epochs/0").await).await;
+    let summary = closed.summary.expect("a closed epoch has a summary");
+    assert!(closed.closed);
+    let distributed: u64 = summary.distributed.values().sum();
+    assert_eq!(
+        summary.emission,
+        distributed + summary.dust + summary.not_issued,
+        "the fake's summary conserves its emission"
+    );
+    assert_eq!(
+        summary.pools.keys().collect::<Vec<_>>(),
+        ["compute", "coverage", "energy", "sensing", "storage"]
+    );
+
+    let response = server
+        .get(&format!("/v1/epochs/{}", CURRENT_EPOCH + 1))
+        .await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_body(response).await["reason"], "not_found");
+
+    for id in [
+        "Current",
+        "CURRENT",
+        "latest",
+        "-1",
+        "+1",
+        "1.5",
+        "0x1",
+        "%20",
+        "18446744073709551616",
+    ] {
+        let path = format!("/v1/epochs/{id}");
+        assert_malformed(server.get(&path).await, &path).await;
+    }
+}
+
+#[tokio::test]
+async fn cell_must_be_hex() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    for cell in [
+        "xyz",
+        "0x8c28",
+        "+8c2830828052dff",
+        "8c2830828052dff00",
+        "8c283082 8052dff",
+        "%20",
+        "é",
+    ] {
+        let path = format!("/v1/cells/{cell}");
+        let message = assert_malformed(server.get(&path).await, &path).await;
+        assert!(message.contains("cell"), "{path}: {message}");
+    }
+    assert!(server.backend.cells_asked.lock().unwrap().is_empty());
+
+    // Either case and 1 to 16 digits reach the backend, which judges the cell.
+    let view: CellView = json_of(
+        server
+            .get(&format!(
+                "/v1/cells/{}",
+                cell_text(CELL_A).to_ascii_uppercase()
+            ))
+            .await,
+    )
+    .await;
+    assert_eq!(view.cell, cell_text(CELL_A));
+    assert_eq!(
+        (view.resolution, view.density_cell),
+        (12, cell_text(AREA_AB))
+    );
+    assert_eq!(view.devices[0].id, DEVICE_A);
+    for raw in ["1", "ffffffffffffffff"] {
+        let path = format!("/v1/cells/{raw}");
+        let message = assert_malformed(server.get(&path).await, &path).await;
+        assert!(message.contains("not an H3 cell"), "{path}: {message}");
+    }
+    assert_eq!(
+        *server.backend.cells_asked.lock().unwrap(),
+        [CELL_A, 1, u64::MAX]
+    );
+}
+
+#[tokio::test]
+async fn cell_view_counts_the_working_devices_of_its_density_cell() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let area: CellView = json_of(
+        server
+            .get(&format!("/v1/cells/{}", cell_text(AREA_AB)))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        area.density_cell, area.cell,
+        "a density-resolution cell is its own"
+    );
+    let ids: Vec<&str> = area
+        .devices
+        .iter()
+        .map(|device| device.id.as_str())
+        .collect();
+    assert_eq!(ids, [DEVICE_A, DEVICE_B]);
+    assert_eq!((area.working_devices, area.scale_ppm), (2, 500_000));
+    assert_eq!(area.epoch, CURRENT_EPOCH);
+}
+
+#[tokio::test]
+async fn params_are_the_backend_json_as_is() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server.get("/v1/params").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let params: Value = json_of(response).await;
+    assert_eq!(params, server.backend.params());
+    assert_eq!(
+        params["params"]["pow"]["epoch_length_blocks"],
+        EPOCH_LENGTH_BLOCKS
+    );
+}
+
+#[tokio::test]
+async fn event_stream_carries_epoch_closed_and_report_outcome_events() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let response = server.get("/v1/events").await;
+    server.wait_for_subscribers(1).await;
+    let published = [
+        block_event(9),
+        report_outcome_event(9, Some(DEVICE_A)),
+        report_outcome_event(9, None),
+        epoch_closed_event(1),
+        tx_outcome_event(9, 0),
+    ];
+    for event in &published {
+        server.backend.events.send(event.clone()).unwrap();
+    }
+    let mut reader = SseReader::new(response);
+    for expected in &published {
+        let message = reader.expect_next().await;
+        assert_eq!(message.event, expected.kind());
+        let received: ChainEvent = serde_json::from_str(&message.data).unwrap();
+        assert_eq!(&received, expected);
+    }
+}
+
 #[tokio::test]
 async fn outcome_registry_lists_every_code_and_looks_up_one() {
     let server = TestServer::start(FakeBackend::new()).await;
@@ -513,6 +988,46 @@ impl Rng {
             })
             .collect()
     }
+
+    /// A device id: often a registered one, so the routes behind the id check are reached.
+    fn device_segment(&mut self) -> String {
+        match self.below(3) {
+            0 => self.pick(&[DEVICE_A, DEVICE_B, DEVICE_C]).to_owned(),
+            _ => self.segment(),
+        }
+    }
+
+    /// An H3 index: a known cell, a random 1-16 hex digit index, or any segment.
+    fn cell_segment(&mut self) -> String {
+        match self.below(3) {
+            0 => cell_text(*[CELL_A, CELL_B, AREA_AB].get(self.below(3)).unwrap()),
+            1 => format!("{:x}", self.next()),
+            _ => self.segment(),
+        }
+    }
+
+    /// A query string of up to four `name=value` pairs, names mostly the known filters.
+    fn query(&mut self) -> String {
+        (0..self.below(5))
+            .map(|_| {
+                let name = match self.below(6) {
+                    0 => "owner".to_owned(),
+                    1 => "cell".to_owned(),
+                    2 => "class".to_owned(),
+                    3 => "limit".to_owned(),
+                    _ => self.segment(),
+                };
+                let value = match (name.as_str(), self.below(2)) {
+                    ("owner", 0) => OWNER_A.to_owned(),
+                    ("cell", 0) => self.cell_segment(),
+                    ("class", 0) => self.pick(&["coverage", "storage", "sensing"]).to_owned(),
+                    _ => self.segment(),
+                };
+                format!("{name}={value}")
+            })
+            .collect::<Vec<_>>()
+            .join("&")
+    }
 }
 
 #[tokio::test]
@@ -520,7 +1035,7 @@ async fn random_bodies_and_path_segments_never_produce_5xx_or_non_json_errors() 
     let server = TestServer::start(FakeBackend::new()).await;
     let mut rng = Rng(0x7e44_a9e0_5eed_0001);
     let mut seen = std::collections::BTreeSet::new();
-    for round in 0..200 {
+    for round in 0..400 {
         let body: Vec<u8> = match rng.below(3) {
             0 => (0..rng.below(2048)).map(|_| rng.byte()).collect(),
             1 => {
@@ -552,12 +1067,27 @@ async fn random_bodies_and_path_segments_never_produce_5xx_or_non_json_errors() 
         let what = format!("round {round}: POST /v1/tx {content_type:?}");
         seen.insert(assert_acceptable(response, &what).await);
 
-        let path = match rng.below(6) {
+        let path = match rng.below(13) {
             0 => format!("/v1/tx/{}", rng.segment()),
             1 => format!("/v1/accounts/{}", rng.segment()),
             2 => format!("/v1/blocks/{}", rng.segment()),
             3 => format!("/v1/outcomes/{}", rng.segment()),
             4 => format!("/v1/{}", rng.segment()),
+            5 => format!("/v1/devices/{}", rng.device_segment()),
+            6 => format!(
+                "/v1/devices/{}/{}",
+                rng.device_segment(),
+                rng.pick(&["outcomes", "rewards", "x"])
+            ),
+            7 => format!(
+                "/v1/devices/{}/rewards/{}",
+                rng.device_segment(),
+                rng.segment()
+            ),
+            8 => format!("/v1/devices?{}", rng.query()),
+            9 => format!("/v1/epochs/{}", rng.segment()),
+            10 => format!("/v1/cells/{}", rng.cell_segment()),
+            11 => format!("/v1/params?{}", rng.query()),
             _ => format!("/{}/{}", rng.segment(), rng.segment()),
         };
         let response = server.get(&path).await;

@@ -6,8 +6,9 @@ mod common;
 use std::collections::BTreeSet;
 
 use common::{
-    FakeBackend, KNOWN_TX, SseReader, TestServer, block_event, check_schema, find_operation,
-    tx_outcome_event,
+    AREA_AB, CELL_A, CURRENT_EPOCH, DEVICE_A, DEVICE_B, DEVICE_C, FakeBackend, KNOWN_TX, OWNER_A,
+    SseReader, TestServer, block_event, cell_text, check_schema, epoch_closed_event,
+    find_operation, report_outcome_event, tx_outcome_event,
 };
 use reqwest::{Method, StatusCode, header};
 use serde_json::Value;
@@ -33,18 +34,25 @@ fn documented_operations(document: &Value) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-/// A concrete path for `template`, with each parameter replaced by its documented example.
+/// A concrete path for `template`, with each path parameter replaced by its documented
+/// example and every query parameter set to its example.
 fn example_path(template: &str, operation: &Value) -> String {
     let mut path = template.to_owned();
+    let mut query = Vec::new();
     for parameter in operation["parameters"].as_array().into_iter().flatten() {
         let example = &parameter["example"];
         let text = example
             .as_str()
             .map_or_else(|| example.to_string(), str::to_owned);
-        path = path.replace(
-            &format!("{{{}}}", parameter["name"].as_str().unwrap()),
-            &text,
-        );
+        let name = parameter["name"].as_str().unwrap();
+        if parameter["in"] == "query" {
+            query.push(format!("{name}={text}"));
+        } else {
+            path = path.replace(&format!("{{{name}}}"), &text);
+        }
+    }
+    if !query.is_empty() {
+        path = format!("{path}?{}", query.join("&"));
     }
     path
 }
@@ -74,27 +82,44 @@ fn openapi_document_lists_every_routed_path() {
 }
 
 #[test]
-fn every_path_parameter_is_documented_with_an_example() {
-    for (method, template) in documented_operations(openapi::document()) {
-        let operation = &openapi::document()["paths"][&template][method.to_ascii_lowercase()];
+fn every_parameter_is_documented_with_an_example_that_fits_its_schema() {
+    let document = openapi::document();
+    let mut query_parameters = 0;
+    for (method, template) in documented_operations(document) {
+        let operation = &document["paths"][&template][method.to_ascii_lowercase()];
         let in_template: BTreeSet<&str> = template
             .split('/')
             .filter_map(|part| part.strip_prefix('{')?.strip_suffix('}'))
             .collect();
-        let documented: BTreeSet<&str> = operation["parameters"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .inspect(|parameter| {
-                assert_eq!(parameter["in"], "path", "{template}");
-                assert_eq!(parameter["required"], true, "{template}");
-                assert!(!parameter["example"].is_null(), "{template}: no example");
-            })
-            .map(|parameter| parameter["name"].as_str().unwrap())
-            .collect();
-        assert_eq!(in_template, documented, "{method} {template}");
+        let mut in_path = BTreeSet::new();
+        for parameter in operation["parameters"].as_array().into_iter().flatten() {
+            let name = parameter["name"].as_str().unwrap();
+            let at = format!("{method} {template} {name}");
+            match parameter["in"].as_str() {
+                Some("path") => {
+                    assert_eq!(parameter["required"], true, "{at}");
+                    in_path.insert(name);
+                }
+                Some("query") => {
+                    // Every filter is optional; which combinations are required is prose.
+                    assert_eq!(parameter["required"], false, "{at}");
+                    query_parameters += 1;
+                }
+                other => panic!("{at}: parameter in {other:?}"),
+            }
+            assert!(parameter["description"].is_string(), "{at}: no description");
+            let example = &parameter["example"];
+            assert!(!example.is_null(), "{at}: no example");
+            check_schema(document, &parameter["schema"], example, &at)
+                .unwrap_or_else(|error| panic!("example does not fit: {error}"));
+        }
+        assert_eq!(in_template, in_path, "{method} {template}");
         assert!(operation["operationId"].is_string(), "{method} {template}");
     }
+    assert!(
+        query_parameters >= 4,
+        "only {query_parameters} query parameters"
+    );
 }
 
 #[test]
@@ -237,6 +262,45 @@ async fn response_bodies_match_documented_schemas() {
         format!("/v1/accounts/{}", hash(0)),
         format!("/v1/accounts/{}", hash(9)),
         "/v1/accounts/xyz".into(),
+        "/v1/params".into(),
+        format!("/v1/devices/{DEVICE_A}"),
+        format!("/v1/devices/{DEVICE_B}"),
+        format!("/v1/devices/{DEVICE_C}"),
+        format!("/v1/devices/{}", hash(0)),
+        "/v1/devices/abc".into(),
+        format!("/v1/devices?owner={OWNER_A}"),
+        format!(
+            "/v1/devices?cell={}&class=storage&limit=1",
+            cell_text(AREA_AB)
+        ),
+        "/v1/devices?class=coverage".into(),
+        "/v1/devices?class=energy".into(),
+        "/v1/devices".into(),
+        "/v1/devices?class=wifi".into(),
+        "/v1/devices?cell=1".into(),
+        "/v1/devices?class=coverage&limit=0".into(),
+        format!("/v1/devices/{DEVICE_A}/outcomes"),
+        format!("/v1/devices/{DEVICE_B}/outcomes"),
+        format!("/v1/devices/{}/outcomes", hash(0)),
+        "/v1/devices/abc/outcomes".into(),
+        format!("/v1/devices/{DEVICE_A}/rewards"),
+        format!("/v1/devices/{DEVICE_C}/rewards"),
+        format!("/v1/devices/{}/rewards", hash(0)),
+        "/v1/devices/abc/rewards".into(),
+        format!("/v1/devices/{DEVICE_A}/rewards/0"),
+        format!("/v1/devices/{DEVICE_B}/rewards/1"),
+        format!("/v1/devices/{DEVICE_A}/rewards/{CURRENT_EPOCH}"),
+        format!("/v1/devices/{DEVICE_A}/rewards/current"),
+        "/v1/epochs/current".into(),
+        "/v1/epochs/0".into(),
+        format!("/v1/epochs/{}", CURRENT_EPOCH + 1),
+        "/v1/epochs/latest".into(),
+        format!("/v1/cells/{}", cell_text(CELL_A)),
+        format!("/v1/cells/{}", cell_text(AREA_AB)),
+        "/v1/cells/85283473fffffff".into(),
+        "/v1/cells/8001fffffffffff".into(),
+        "/v1/cells/1".into(),
+        "/v1/cells/xyz".into(),
         "/v1/outcomes".into(),
         "/v1/outcomes/7".into(),
         "/v1/outcomes/4242".into(),
@@ -303,13 +367,24 @@ async fn event_stream_messages_match_documented_schemas() {
     };
     let server = TestServer::start(backend).await;
     let mut reader = SseReader::new(server.get("/v1/events").await);
-    server.backend.events.send(tx_outcome_event(3, 0)).unwrap();
+    // Sent one at a time, each once the previous message is read, so the two-event channel
+    // never overflows again.
+    let mut later = [
+        tx_outcome_event(3, 0),
+        report_outcome_event(3, Some(DEVICE_A)),
+        report_outcome_event(3, None),
+        epoch_closed_event(0),
+    ]
+    .into_iter();
 
     let document = openapi::document();
     let schemas = &document["components"]["schemas"];
     let mut seen = BTreeSet::new();
-    // One lagged message, the two buffered blocks, then the transaction outcome.
-    for _ in 0..4 {
+    // One lagged message, the two buffered blocks, then the four later events.
+    for read in 0..7 {
+        if read >= 3 {
+            server.backend.events.send(later.next().unwrap()).unwrap();
+        }
         let message = reader.expect_next().await;
         let data: Value = serde_json::from_str(&message.data).unwrap();
         let schema = if message.event == "lagged" {
@@ -327,6 +402,43 @@ async fn event_stream_messages_match_documented_schemas() {
     }
     assert_eq!(
         seen,
-        BTreeSet::from(["block".into(), "lagged".into(), "tx_outcome".into()])
+        BTreeSet::from([
+            "block".into(),
+            "epoch_closed".into(),
+            "lagged".into(),
+            "report_outcome".into(),
+            "tx_outcome".into(),
+        ])
+    );
+}
+
+#[test]
+fn every_chain_event_type_has_a_schema_in_the_discriminator() {
+    let chain_event = &openapi::document()["components"]["schemas"]["ChainEvent"];
+    let mapping = chain_event["discriminator"]["mapping"].as_object().unwrap();
+    let events = [
+        block_event(1),
+        tx_outcome_event(1, 0),
+        epoch_closed_event(0),
+        report_outcome_event(1, Some(DEVICE_A)),
+    ];
+    for event in &events {
+        let target = mapping
+            .get(event.kind())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no schema for event {}", event.kind()));
+        let data = serde_json::to_value(event).unwrap();
+        check_schema(
+            openapi::document(),
+            &serde_json::json!({ "$ref": target }),
+            &data,
+            event.kind(),
+        )
+        .unwrap_or_else(|error| panic!("{error}\ndata: {data}"));
+    }
+    assert_eq!(
+        mapping.len(),
+        events.len(),
+        "a documented event type is not tested"
     );
 }

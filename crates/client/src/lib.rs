@@ -8,6 +8,8 @@
 //! chain id and network identity from the genesis file), [`Client::verified_account`] only
 //! returns a value whose proof checks against a header finalized by the validator set.
 
+#![allow(clippy::disallowed_methods)] // A client: waiting uses the wall clock.
+
 use commonware_codec::DecodeExt;
 use futures::StreamExt;
 use terrane_accounts::{state_key::Accounts, types::Account};
@@ -309,4 +311,211 @@ pub fn trust_from_genesis(genesis: &terrane_app::Genesis) -> Result<Trust, Light
         chain: genesis.chain_id(),
         identity: light::identity_from_polynomial(&genesis.consensus.polynomial, validators)?,
     })
+}
+
+// ---- devices, epochs, rewards ----------------------------------------------------------------
+
+use terrane_api::{
+    DeviceListView, DeviceOutcomesView, DeviceRewardsView, DeviceView, EpochView, RewardProofView,
+    StateProofView,
+};
+use terrane_devices::{state_key::Devices, types::Device};
+use terrane_primitives::{DeviceId, Epoch, merkle};
+use terrane_rewards::{state_key::Summaries, types::EpochSummary};
+
+impl Client {
+    async fn get_optional<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Option<T>, ClientError> {
+        match self.get(path).await {
+            Err(ClientError::Refused { status: 404, .. }) => Ok(None),
+            other => other.map(Some),
+        }
+    }
+
+    /// `GET /v1/devices/{id}` (unverified).
+    pub async fn device(&self, id: &DeviceId) -> Result<Option<DeviceView>, ClientError> {
+        self.get_optional(&format!("/v1/devices/{id}")).await
+    }
+
+    /// `GET /v1/devices?…`.
+    pub async fn devices(&self, query: &str) -> Result<DeviceListView, ClientError> {
+        self.get(&format!("/v1/devices?{query}")).await
+    }
+
+    /// `GET /v1/devices/{id}/outcomes`.
+    pub async fn device_outcomes(
+        &self,
+        id: &DeviceId,
+    ) -> Result<Option<DeviceOutcomesView>, ClientError> {
+        self.get_optional(&format!("/v1/devices/{id}/outcomes")).await
+    }
+
+    /// `GET /v1/devices/{id}/rewards`.
+    pub async fn device_rewards(
+        &self,
+        id: &DeviceId,
+    ) -> Result<Option<DeviceRewardsView>, ClientError> {
+        self.get_optional(&format!("/v1/devices/{id}/rewards")).await
+    }
+
+    /// `GET /v1/devices/{id}/rewards/{epoch}` (unverified).
+    pub async fn reward_proof(
+        &self,
+        id: &DeviceId,
+        epoch: u64,
+    ) -> Result<Option<RewardProofView>, ClientError> {
+        self.get_optional(&format!("/v1/devices/{id}/rewards/{epoch}"))
+            .await
+    }
+
+    /// `GET /v1/epochs/current`.
+    pub async fn current_epoch(&self) -> Result<Option<EpochView>, ClientError> {
+        self.get_optional("/v1/epochs/current").await
+    }
+
+    /// `GET /v1/epochs/{n}`.
+    pub async fn epoch(&self, n: u64) -> Result<Option<EpochView>, ClientError> {
+        self.get_optional(&format!("/v1/epochs/{n}")).await
+    }
+
+    /// `GET /v1/params`.
+    pub async fn params(&self) -> Result<serde_json::Value, ClientError> {
+        self.get("/v1/params").await
+    }
+
+    /// Checks a state record against a header finalized under `trust` at the proof's height:
+    /// certificate → header → state root → QMDB proof of (key, value).
+    pub async fn verify_state_proof(
+        &self,
+        trust: &Trust,
+        expected_key: &StateKey,
+        proof: &StateProofView,
+    ) -> Result<(), ClientError> {
+        if proof.key != expected_key.0.to_string() {
+            return Err(ClientError::Unexpected {
+                url: self.base.clone(),
+                detail: "the node proved a different state key".into(),
+            });
+        }
+        let block = self.block(proof.height).await?.ok_or_else(|| ClientError::Unexpected {
+            url: self.base.clone(),
+            detail: format!("block {} is not available", proof.height),
+        })?;
+        let header = Self::verify_block(trust, &block)?;
+        let root = light::parse_digest(&proof.state_root)?;
+        if header.state_root != root {
+            return Err(LightError::RootMismatch {
+                proof: proof.state_root.clone(),
+                header: header.state_root.to_string(),
+            }
+            .into());
+        }
+        light::verify_state(expected_key, proof.value.as_deref(), &proof.proof, &root)?;
+        Ok(())
+    }
+
+    /// The device record, proven against a finalized header.
+    pub async fn verified_device(
+        &self,
+        trust: &Trust,
+        id: &DeviceId,
+    ) -> Result<Option<(Device, DeviceView)>, ClientError> {
+        let Some(view) = self.device(id).await? else {
+            return Ok(None);
+        };
+        self.verify_state_proof(trust, &StateKey::of::<Devices>(id), &view.record)
+            .await?;
+        let bytes = view
+            .record
+            .value
+            .as_deref()
+            .and_then(hex::decode)
+            .ok_or(LightError::Hex("device record"))?;
+        let device = Device::decode(bytes::Bytes::from(bytes))
+            .map_err(|e| LightError::Decode("device record", e.to_string()))?;
+        if device.id != *id || device.owner.to_string() != view.owner {
+            return Err(ClientError::Unexpected {
+                url: self.base.clone(),
+                detail: "the view disagrees with the proven record".into(),
+            });
+        }
+        Ok(Some((device, view)))
+    }
+
+    /// A reward line proven end to end: leaf → Merkle path → reward root, which the proven
+    /// epoch summary holds, under a certified state root.
+    pub async fn verified_reward(
+        &self,
+        trust: &Trust,
+        id: &DeviceId,
+        epoch: u64,
+    ) -> Result<Option<RewardProofView>, ClientError> {
+        let Some(view) = self.reward_proof(id, epoch).await? else {
+            return Ok(None);
+        };
+        let e = Epoch::new(epoch);
+        self.verify_state_proof(trust, &StateKey::of::<Summaries>(&e), &view.summary)
+            .await?;
+        let summary_bytes = view
+            .summary
+            .value
+            .as_deref()
+            .and_then(hex::decode)
+            .ok_or(LightError::Hex("epoch summary"))?;
+        let summary = EpochSummary::decode(bytes::Bytes::from(summary_bytes))
+            .map_err(|e| LightError::Decode("epoch summary", e.to_string()))?;
+        let leaf = hex::decode(&view.leaf).ok_or(LightError::Hex("leaf"))?;
+        let mut path = Vec::with_capacity(view.path.len());
+        for step in &view.path {
+            path.push(merkle::ProofStep {
+                sibling: step
+                    .sibling
+                    .parse()
+                    .map_err(|_| LightError::Hex("merkle sibling"))?,
+                sibling_is_left: step.side == "left",
+            });
+        }
+        let bad = |detail: &str| ClientError::Unexpected {
+            url: self.base.clone(),
+            detail: detail.to_owned(),
+        };
+        // The leaf must name this device and epoch (docs/spec/rewards.md layout: epoch first,
+        // then the device).
+        if leaf.len() < 40 || leaf[..8] != epoch.to_be_bytes() || leaf[8..40] != id.as_bytes()[..] {
+            return Err(bad("the reward leaf is for another device or epoch"));
+        }
+        if !merkle::verify(merkle::leaf(&leaf), &path, &summary.reward_root) {
+            return Err(LightError::BadProof.into());
+        }
+        if summary.reward_root.to_string() != view.reward_root {
+            return Err(bad("the reward root disagrees with the proven summary"));
+        }
+        Ok(Some(view))
+    }
+
+    /// Submits `tx` and waits up to `wait` for it to be finalized; returns its outcome code.
+    pub async fn submit_and_wait(
+        &self,
+        tx: Vec<u8>,
+        wait: std::time::Duration,
+    ) -> Result<(Hash32, Option<u16>), ClientError> {
+        let submitted = self.submit(tx).await?;
+        let id: Hash32 = submitted.hash.parse().map_err(|_| ClientError::Unexpected {
+            url: self.base.clone(),
+            detail: "the node returned a malformed hash".into(),
+        })?;
+        let deadline = std::time::Instant::now() + wait;
+        loop {
+            let s = self.tx(&id).await?;
+            if let Some(o) = s.outcome {
+                return Ok((id, Some(o.code)));
+            }
+            if std::time::Instant::now() >= deadline {
+                return Ok((id, None));
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        }
+    }
 }

@@ -13,7 +13,8 @@ use std::{
     sync::{Arc, Mutex},
 };
 use terrane_api::ChainEvent;
-use terrane_app::{BlockOutput, outcome};
+use terrane_app::{BlockOutput, events::EventKind, outcome};
+use terrane_pow::events::PowEvent;
 use terrane_primitives::{Address, Hash32, Height, Nonce, TimestampMs};
 use tokio::sync::broadcast;
 
@@ -174,6 +175,32 @@ impl FinalizedObserver for Indexer {
             state_root: tip.state_root.to_string(),
             timestamp_ms: tip.timestamp.get(),
         });
+        for e in &output.events {
+            let event = match &e.kind {
+                EventKind::RewardsClosed { epoch, summary } => ChainEvent::EpochClosed {
+                    epoch: epoch.get(),
+                    height: tip.height.get(),
+                    emission: summary.emission,
+                    distributed: summary.distributed_total(),
+                    reward_root: summary.reward_root.to_string(),
+                },
+                EventKind::Pow(PowEvent::ReportJudged {
+                    report_id,
+                    device,
+                    code,
+                    units,
+                }) => ChainEvent::ReportOutcome {
+                    report_id: report_id.to_string(),
+                    device: device.map(|d| d.to_string()),
+                    height: tip.height.get(),
+                    code: *code,
+                    name: outcome::lookup(*code).map_or("unregistered", |i| i.name).to_owned(),
+                    units: *units,
+                },
+                _ => continue,
+            };
+            let _ = self.events.send(event);
+        }
         for t in &output.txs {
             let _ = self.events.send(ChainEvent::TxOutcome {
                 hash: t.id.to_string(),

@@ -201,6 +201,7 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
             indexer,
             observations,
             metrics: Arc::new(move || metrics_ctx.encode()),
+            executor: executor.clone(),
         });
         let listener = ::tokio::net::TcpListener::from_std(std_listener)
             .expect("API listener registers with tokio");

@@ -354,7 +354,10 @@ fn genesis_block_of_the_test_genesis_is_pinned() {
     assert_eq!(header.height, Height::ZERO);
     assert_eq!(header.timestamp, exec.genesis().genesis_time());
     assert_eq!(header.seed, None);
-    assert_eq!(header.state_root, commonware_cryptography::sha256::Digest([0u8; 32]));
+    assert_eq!(
+        header.state_root,
+        commonware_cryptography::sha256::Digest([0u8; 32])
+    );
     pin("test_genesis.header.hex", &header.encode());
     pin("test_genesis.digest.hex", g.digest().as_ref());
     pin("empty_state.ops_root.hex", header.ops_root.as_ref());

@@ -49,7 +49,7 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
         println!("    {name:<8} {address}");
     }
     println!(
-        "  try: terrane query status    terrane tx transfer --from alice --to @bob --amount 5 --wait"
+        "  try: terrane query status    terrane tx transfer --from alice --to @bob --amount 5"
     );
     println!("Ctrl-C stops the devnet; running it again resumes the chain.");
 

@@ -1,10 +1,12 @@
 //! One module per command.
 
+mod device;
 mod devnet;
 mod genesis;
 mod keys;
 mod node;
 mod query;
+mod send;
 mod tx;
 
 use crate::cli::{Cli, Command};
@@ -18,6 +20,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Keys(cmd) => keys::run(cmd),
         Command::Tx(cmd) => block_on(tx::run(cmd)),
         Command::Query(cmd) => block_on(query::run(cmd)),
+        Command::Device(cmd) => block_on(device::run(cmd)),
         Command::Bench(_) => anyhow::bail!("terrane bench is not available in this build"),
     }
 }

@@ -6,22 +6,27 @@
 //! and in the handler in one call.
 
 mod accounts;
+mod cells;
 mod chain;
+mod devices;
+mod epochs;
 mod events;
 mod meta;
 mod outcomes;
+mod params;
 mod txs;
 
 use std::sync::Arc;
 
 use axum::{
     Router,
-    extract::{DefaultBodyLimit, FromRequestParts, Path},
+    extract::{DefaultBodyLimit, FromRequestParts, Path, Query},
     handler::Handler,
     http::{Method, StatusCode, request::Parts},
     middleware,
     routing::{self, MethodRouter},
 };
+use serde::de::DeserializeOwned;
 use tokio::sync::watch;
 
 use crate::{ApiError, Backend, Endpoint, MAX_BODY_BYTES, cors, error::code, hex};
@@ -91,8 +96,12 @@ impl<B: Backend> Route<B> {
 pub(crate) fn table<B: Backend>() -> Vec<Route<B>> {
     [
         chain::routes::<B>(),
+        params::routes(),
         txs::routes(),
         accounts::routes(),
+        devices::routes(),
+        epochs::routes(),
+        cells::routes(),
         outcomes::routes(),
         events::routes(),
         meta::routes(),
@@ -149,8 +158,64 @@ impl<S: Send + Sync> FromRequestParts<S> for Segment {
     }
 }
 
+/// The two path parameters of a route, as text, in template order; rejected like [`Segment`].
+pub(crate) struct SegmentPair(pub(crate) String, pub(crate) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for SegmentPair {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map(|Path((first, second))| Self(first, second))
+            .map_err(|rejection| ApiError::malformed(rejection.body_text()))
+    }
+}
+
+/// The query string decoded into `T`. A query `T` cannot take (an unknown or repeated
+/// parameter) is a 400 `malformed` error rather than axum's plain-text rejection; `T` holds
+/// text, and the handler validates each value so its error names the parameter.
+pub(crate) struct QueryParams<T>(pub(crate) T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(params)| Self(params))
+            .map_err(|rejection| ApiError::malformed(rejection.body_text()))
+    }
+}
+
 /// Decodes a 32-byte hash or address given as 64 hex characters; `what` names it in the error.
 pub(crate) fn parse_hex32(segment: &str, what: &str) -> Result<[u8; 32], ApiError> {
     hex::decode_array::<32>(segment)
         .map_err(|err| ApiError::malformed(format!("{what} must be 64 hex characters: {err}")))
+}
+
+/// Decodes a decimal `u64` written with digits only; `what` names it in the error.
+pub(crate) fn parse_decimal(text: &str, what: &str) -> Result<u64, ApiError> {
+    // `u64::from_str` alone would also accept a leading `+`; one spelling per number keeps
+    // URLs canonical for caches.
+    text.bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| text.parse().ok())
+        .flatten()
+        .ok_or_else(|| ApiError::malformed(format!("{what} must be a decimal number below 2^64")))
+}
+
+/// Decodes an H3 index written as 1 to 16 hex digits (H3's usual form has 15). Whether it is a
+/// valid cell is the backend's to say; this only guarantees it fits a `u64`.
+pub(crate) fn parse_cell(text: &str, what: &str) -> Result<u64, ApiError> {
+    // Checked before `from_str_radix`, which would also accept a sign.
+    let well_formed = (1..=16).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit());
+    well_formed
+        .then(|| u64::from_str_radix(text, 16).ok())
+        .flatten()
+        .ok_or_else(|| {
+            ApiError::malformed(format!(
+                "{what} must be an H3 index of 1 to 16 hex digits, e.g. 8c2830828052dff"
+            ))
+        })
 }

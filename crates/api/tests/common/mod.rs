@@ -9,10 +9,13 @@ use std::{
     time::Duration,
 };
 
-use serde_json::Value;
+use serde_json::{Value, json};
 use terrane_api::{
-    AccountView, ApiError, Backend, BlockId, BlockView, ChainEvent, OutcomeView, StatusView,
-    TxInBlock, TxStatus, TxStatusView, TxSubmitted, hex,
+    AccountView, ApiError, Backend, BlockId, BlockView, CellView, ChainEvent, DEVICE_CLASSES,
+    DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceSummaryView,
+    DeviceView, EpochId, EpochSummaryView, EpochView, OutcomeView, ProofStepView,
+    ReportOutcomeView, RewardLedgerView, RewardLineView, RewardProofView, StateProofView,
+    StatusView, TxInBlock, TxStatus, TxStatusView, TxSubmitted, hex,
 };
 use tokio::{net::TcpListener, sync::broadcast, sync::oneshot, task::JoinHandle};
 
@@ -25,6 +28,44 @@ pub const KNOWN_TX: &[u8] = b"known";
 /// Reason code the fake backend uses for a stateful rejection.
 pub const BAD_SIGNATURE_CODE: u16 = 13;
 
+/// Blocks per reward epoch on the fake chain: epoch `e` is heights `4e + 1 ..= 4e + 4`.
+pub const EPOCH_LENGTH_BLOCKS: u64 = 4;
+
+/// The epoch of [`LATEST_HEIGHT`]: open. Every earlier epoch is closed.
+pub const CURRENT_EPOCH: u64 = (LATEST_HEIGHT - 1) / EPOCH_LENGTH_BLOCKS;
+
+/// Duty windows per epoch on the fake chain.
+pub const WINDOWS_PER_EPOCH: u32 = 4;
+
+/// The fake's coverage device, also the OpenAPI document's example device.
+pub const DEVICE_A: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+/// The fake's storage device, owned by [`OWNER_A`] too, in the same resolution-8 cell.
+pub const DEVICE_B: &str = "b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2b2";
+/// The fake's deactivated coverage device, owned by someone else, in another cell.
+pub const DEVICE_C: &str = "c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3c3";
+/// Owner of devices A and B, also the OpenAPI document's example owner.
+pub const OWNER_A: &str = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c";
+/// Owner of device C.
+pub const OWNER_C: &str = "0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c0c";
+
+/// Resolution-12 cell of device A (San Francisco), the document's example cell.
+pub const CELL_A: u64 = 0x08c2_8308_2805_2dff;
+/// Resolution-12 cell of device B: a sibling of [`CELL_A`].
+pub const CELL_B: u64 = 0x08c2_8308_2805_2bff;
+/// Resolution-12 cell of device C: outside [`AREA_AB`].
+pub const CELL_C: u64 = 0x08c2_8306_2805_2dff;
+/// The resolution-8 cell holding devices A and B, the document's example `cell` filter.
+pub const AREA_AB: u64 = 0x0882_8308_281f_ffff;
+
+/// Coarsest cell resolution the fake (like the node) will search.
+pub const COARSEST_SEARCH_RESOLUTION: u64 = 5;
+
+/// Resolution the fake counts working devices at.
+pub const DENSITY_RESOLUTION: u64 = 8;
+
+/// Reason code the fake gives a witness heard from too far away.
+pub const WITNESS_TOO_FAR_CODE: u16 = 305;
+
 /// An in-memory stand-in for the node.
 pub struct FakeBackend {
     /// Chain events; the test publishes on it.
@@ -35,6 +76,10 @@ pub struct FakeBackend {
     pub submitted: Mutex<Vec<Vec<u8>>>,
     /// Returned by `block` instead of a block, to test pass-through of backend errors.
     pub block_error: Option<ApiError>,
+    /// Every query `devices` received, in order.
+    pub device_queries: Mutex<Vec<DeviceQuery>>,
+    /// Every raw index `cell` received, in order.
+    pub cells_asked: Mutex<Vec<u64>>,
 }
 
 impl FakeBackend {
@@ -48,6 +93,8 @@ impl FakeBackend {
             prefill_on_subscribe: Vec::new(),
             submitted: Mutex::new(Vec::new()),
             block_error: None,
+            device_queries: Mutex::new(Vec::new()),
+            cells_asked: Mutex::new(Vec::new()),
         }
     }
 }
@@ -121,6 +168,312 @@ pub fn tx_outcome_event(height: u64, index: u32) -> ChainEvent {
         code: 0,
         name: "ok".into(),
     }
+}
+
+pub fn epoch_closed_event(epoch: u64) -> ChainEvent {
+    let summary = epoch_summary(epoch);
+    ChainEvent::EpochClosed {
+        epoch,
+        height: summary.closed_at,
+        emission: summary.emission,
+        distributed: summary.distributed.values().sum(),
+        reward_root: summary.reward_root,
+    }
+}
+
+/// A judged report: valid with a known device, or rejected with an unrecognized signer.
+pub fn report_outcome_event(height: u64, device: Option<&str>) -> ChainEvent {
+    let (code, name, units) = match device {
+        Some(_) => (0, "ok", 1),
+        None => (WITNESS_TOO_FAR_CODE, "witness_too_far", 0),
+    };
+    ChainEvent::ReportOutcome {
+        report_id: hex::encode([0x5e; 32]),
+        device: device.map(str::to_owned),
+        height,
+        code,
+        name: name.into(),
+        units,
+    }
+}
+
+/// A registered device of the fake chain.
+struct FakeDevice {
+    id: [u8; 32],
+    owner: [u8; 32],
+    class: &'static str,
+    location: u64,
+    active: bool,
+}
+
+fn key(text: &str) -> [u8; 32] {
+    hex::decode_array(text).unwrap()
+}
+
+fn fake_devices() -> [FakeDevice; 3] {
+    [
+        FakeDevice {
+            id: key(DEVICE_A),
+            owner: key(OWNER_A),
+            class: "coverage",
+            location: CELL_A,
+            active: true,
+        },
+        FakeDevice {
+            id: key(DEVICE_B),
+            owner: key(OWNER_A),
+            class: "storage",
+            location: CELL_B,
+            active: true,
+        },
+        FakeDevice {
+            id: key(DEVICE_C),
+            owner: key(OWNER_C),
+            class: "coverage",
+            location: CELL_C,
+            active: false,
+        },
+    ]
+}
+
+fn find_device(id: &[u8; 32]) -> Option<FakeDevice> {
+    fake_devices().into_iter().find(|device| &device.id == id)
+}
+
+impl FakeDevice {
+    fn summary(&self) -> DeviceSummaryView {
+        DeviceSummaryView {
+            id: hex::encode(self.id),
+            owner: hex::encode(self.owner),
+            class: self.class.into(),
+            location: cell_text(self.location),
+            status: self.status().into(),
+        }
+    }
+
+    fn status(&self) -> &'static str {
+        if self.active { "active" } else { "deactivated" }
+    }
+
+    /// Whether it earned in closed epochs (the deactivated device never did).
+    fn rewarded(&self) -> bool {
+        self.active
+    }
+
+    fn capabilities(&self) -> Value {
+        match self.class {
+            "coverage" => json!({
+                "antenna_gain_dbi_x10": 30,
+                "tx_power_dbm_x10": 270,
+                "band": "eu868",
+            }),
+            _ => json!({ "capacity_gib": 4096 }),
+        }
+    }
+
+    fn ledger(&self) -> RewardLedgerView {
+        let cumulative: u64 = (0..CURRENT_EPOCH)
+            .filter(|_| self.rewarded())
+            .map(|epoch| self.line(epoch).amount)
+            .sum();
+        let claimed = cumulative / 4;
+        RewardLedgerView {
+            cumulative,
+            claimed,
+            claimable: cumulative - claimed,
+            last_epoch: if self.rewarded() {
+                CURRENT_EPOCH - 1
+            } else {
+                0
+            },
+        }
+    }
+
+    /// Its reward breakdown in closed `epoch`.
+    fn line(&self, epoch: u64) -> RewardLineView {
+        let units = 30 + epoch;
+        let (cell_scale_ppm, reputation_ppm, vetting_ppm) =
+            (1_000_000u32, 800_000u32, 1_000_000u32);
+        let scaled_units = u128::from(units)
+            * u128::from(cell_scale_ppm)
+            * u128::from(reputation_ppm)
+            * u128::from(vetting_ppm);
+        let amount = 6_000 * units;
+        RewardLineView {
+            epoch,
+            class: self.class.into(),
+            units,
+            cell_devices: 2,
+            cell_scale_ppm,
+            reputation_ppm,
+            vetting_ppm,
+            eligible: true,
+            scaled_units: scaled_units.to_string(),
+            uncapped: amount,
+            capped_by: "none".into(),
+            amount,
+            leaf_index: Some(u32::from(self.class != "coverage")),
+        }
+    }
+
+    /// The 98-byte reward leaf of `line` (layout in `docs/spec/api.md`).
+    fn leaf(&self, line: &RewardLineView) -> Vec<u8> {
+        let capped_by: u8 = match line.capped_by.as_str() {
+            "none" => 0,
+            "device" => 1,
+            _ => 2,
+        };
+        let scaled_units: u128 = line.scaled_units.parse().unwrap();
+        [
+            &line.epoch.to_be_bytes()[..],
+            &self.id,
+            &line.units.to_be_bytes(),
+            &line.cell_devices.to_be_bytes(),
+            &line.cell_scale_ppm.to_be_bytes(),
+            &line.reputation_ppm.to_be_bytes(),
+            &line.vetting_ppm.to_be_bytes(),
+            &[u8::from(line.eligible)],
+            &scaled_units.to_be_bytes(),
+            &line.uncapped.to_be_bytes(),
+            &[capped_by],
+            &line.amount.to_be_bytes(),
+        ]
+        .concat()
+    }
+
+    fn view(&self) -> DeviceView {
+        DeviceView {
+            id: hex::encode(self.id),
+            owner: hex::encode(self.owner),
+            class: self.class.into(),
+            capabilities: self.capabilities(),
+            maker: hex::encode([0x3a; 32]),
+            location: cell_text(self.location),
+            status: self.status().into(),
+            registered_at: 2,
+            registered_epoch: 0,
+            relocations: 0,
+            coverage_eligible_from: 0,
+            reputation_ppm: 800_000,
+            valid_reports: if self.active { 41 } else { 3 },
+            invalid_reports: 2,
+            rewards: self.ledger(),
+            record: state_proof(0x10, &self.id, Some(&[self.id, self.owner].concat())),
+        }
+    }
+}
+
+/// A state record and a stand-in proof at the latest height. The key is a fake of
+/// `SHA-256("terrane/state/v1" ‖ table ‖ key)`: the API only carries it.
+fn state_proof(table: u8, logical_key: &[u8], value: Option<&[u8]>) -> StateProofView {
+    let mut key = [table; 32];
+    for (slot, byte) in key.iter_mut().skip(1).zip(logical_key) {
+        *slot ^= byte;
+    }
+    StateProofView {
+        height: LATEST_HEIGHT,
+        state_root: hex::encode([0x49; 32]),
+        key: hex::encode(key),
+        value: value.map(hex::encode),
+        proof: hex::encode([0x52; 80]),
+    }
+}
+
+/// The API's spelling of an H3 cell.
+pub fn cell_text(cell: u64) -> String {
+    format!("{cell:015x}")
+}
+
+fn resolution(cell: u64) -> u64 {
+    (cell >> 52) & 0xf
+}
+
+/// Digit `level` (1..=15) of an H3 index.
+fn digit(cell: u64, level: u64) -> u64 {
+    (cell >> ((15 - level) * 3)) & 0b111
+}
+
+/// A loose H3 cell check, as the node's library makes it: cell mode, no reserved bits, a base
+/// cell in range, digits up to the resolution set and those below it unused (7).
+pub fn is_cell(raw: u64) -> bool {
+    let res = resolution(raw);
+    raw >> 63 == 0
+        && (raw >> 59) & 0xf == 1
+        && (raw >> 56) & 0b111 == 0
+        && (raw >> 45) & 0x7f < 122
+        && (1..=15).all(|level| (digit(raw, level) == 7) == (level > res))
+}
+
+/// The ancestor of `cell` at resolution `res` (which must not be finer than the cell's).
+fn parent(cell: u64, res: u64) -> u64 {
+    let unused = (res + 1..=15).fold(0, |mask, level| mask | (0b111 << ((15 - level) * 3)));
+    (cell & !(0xf << 52)) | (res << 52) | unused
+}
+
+fn contains(area: u64, cell: u64) -> bool {
+    resolution(area) <= resolution(cell) && parent(cell, resolution(area)) == area
+}
+
+fn not_a_cell(raw: u64) -> ApiError {
+    ApiError::malformed(format!("{raw:x} is not an H3 cell index"))
+}
+
+/// Emission of every fake epoch, base units.
+const EMISSION: u64 = 1_000_000;
+
+fn epoch_start_height(epoch: u64) -> u64 {
+    epoch * EPOCH_LENGTH_BLOCKS + 1
+}
+
+fn reward_root(epoch: u64) -> [u8; 32] {
+    [0x70 ^ epoch.to_le_bytes()[0]; 32]
+}
+
+fn class_amounts(coverage: u64, storage: u64) -> std::collections::BTreeMap<String, u64> {
+    DEVICE_CLASSES
+        .into_iter()
+        .zip([coverage, storage, 0, 0, 0])
+        .map(|(class, amount)| (class.to_owned(), amount))
+        .collect()
+}
+
+/// The summary of closed `epoch`.
+fn epoch_summary(epoch: u64) -> EpochSummaryView {
+    let paid: Vec<RewardLineView> = fake_devices()
+        .iter()
+        .filter(|device| device.rewarded())
+        .map(|device| device.line(epoch))
+        .collect();
+    let coverage = paid[0].amount;
+    let storage = paid[1].amount;
+    EpochSummaryView {
+        emission: EMISSION,
+        pools: class_amounts(EMISSION * 6 / 10, EMISSION * 2 / 10),
+        distributed: class_amounts(coverage, storage),
+        dust: 3,
+        not_issued: EMISSION - coverage - storage - 3,
+        reward_root: hex::encode(reward_root(epoch)),
+        devices: 2,
+        rewarded: 2,
+        closed_at: epoch_start_height(epoch + 1),
+    }
+}
+
+/// The encoded summary record (layout of the rewards module's `EpochSummary`).
+fn summary_record(summary: &EpochSummaryView) -> Vec<u8> {
+    let mut out = summary.emission.to_be_bytes().to_vec();
+    for amounts in [&summary.pools, &summary.distributed] {
+        for class in DEVICE_CLASSES {
+            out.extend(amounts[class].to_be_bytes());
+        }
+    }
+    out.extend(summary.dust.to_be_bytes());
+    out.extend(summary.not_issued.to_be_bytes());
+    out.extend(hex::decode(&summary.reward_root).unwrap());
+    out.extend(summary.devices.to_be_bytes());
+    out.extend(summary.rewarded.to_be_bytes());
+    out.extend(summary.closed_at.to_be_bytes());
+    out
 }
 
 impl Backend for FakeBackend {
@@ -197,6 +550,192 @@ impl Backend for FakeBackend {
             BlockId::Latest => Some(block_view(LATEST_HEIGHT)),
             BlockId::Height(height) if height <= LATEST_HEIGHT => Some(block_view(height)),
             BlockId::Height(_) => None,
+        })
+    }
+
+    async fn device(&self, id: [u8; 32]) -> Result<Option<DeviceView>, ApiError> {
+        Ok(find_device(&id).map(|device| device.view()))
+    }
+
+    async fn devices(&self, query: DeviceQuery) -> Result<DeviceListView, ApiError> {
+        self.device_queries.lock().unwrap().push(query.clone());
+        if let Some(cell) = query.cell
+            && !is_cell(cell)
+        {
+            return Err(not_a_cell(cell));
+        }
+        let matching: Vec<DeviceSummaryView> = fake_devices()
+            .iter()
+            .filter(|device| {
+                query.owner.is_none_or(|owner| owner == device.owner)
+                    && query
+                        .cell
+                        .is_none_or(|cell| contains(cell, device.location))
+                    && query
+                        .class
+                        .as_deref()
+                        .is_none_or(|class| class == device.class)
+            })
+            .map(FakeDevice::summary)
+            .collect();
+        Ok(DeviceListView {
+            total: u32::try_from(matching.len()).unwrap(),
+            devices: matching
+                .into_iter()
+                .take(usize::try_from(query.limit).unwrap())
+                .collect(),
+        })
+    }
+
+    async fn device_outcomes(&self, id: [u8; 32]) -> Result<Option<DeviceOutcomesView>, ApiError> {
+        Ok(find_device(&id).map(|device| {
+            let (valid, rejected) = match device.class {
+                "coverage" => ("beacon", "witness"),
+                _ => ("report", "report"),
+            };
+            DeviceOutcomesView {
+                device: hex::encode(device.id),
+                outcomes: vec![
+                    ReportOutcomeView {
+                        report_id: hex::encode([0x5f; 32]),
+                        height: LATEST_HEIGHT,
+                        epoch: CURRENT_EPOCH,
+                        kind: valid.into(),
+                        code: 0,
+                        name: "ok".into(),
+                        units: 1,
+                    },
+                    ReportOutcomeView {
+                        report_id: hex::encode([0x5e; 32]),
+                        height: LATEST_HEIGHT - 3,
+                        epoch: CURRENT_EPOCH - 1,
+                        kind: rejected.into(),
+                        code: WITNESS_TOO_FAR_CODE,
+                        name: "witness_too_far".into(),
+                        units: 0,
+                    },
+                ],
+            }
+        }))
+    }
+
+    async fn device_rewards(&self, id: [u8; 32]) -> Result<Option<DeviceRewardsView>, ApiError> {
+        Ok(find_device(&id).map(|device| DeviceRewardsView {
+            device: hex::encode(device.id),
+            ledger: device.ledger(),
+            lines: (0..CURRENT_EPOCH)
+                .rev()
+                .filter(|_| device.rewarded())
+                .map(|epoch| device.line(epoch))
+                .collect(),
+        }))
+    }
+
+    /// Lines exist for the two active devices in every closed epoch.
+    async fn reward_proof(
+        &self,
+        id: [u8; 32],
+        epoch: u64,
+    ) -> Result<Option<RewardProofView>, ApiError> {
+        let Some(device) = find_device(&id).filter(FakeDevice::rewarded) else {
+            return Ok(None);
+        };
+        if epoch >= CURRENT_EPOCH {
+            return Ok(None);
+        }
+        let line = device.line(epoch);
+        let summary = epoch_summary(epoch);
+        // Two leaves: the one sibling is the other device's leaf hash.
+        let side = if line.leaf_index == Some(0) {
+            "right"
+        } else {
+            "left"
+        };
+        Ok(Some(RewardProofView {
+            epoch,
+            device: hex::encode(device.id),
+            leaf: hex::encode(device.leaf(&line)),
+            line,
+            path: vec![ProofStepView {
+                sibling: hex::encode([0x6b; 32]),
+                side: side.into(),
+            }],
+            reward_root: summary.reward_root.clone(),
+            summary: state_proof(0x30, &epoch.to_be_bytes(), Some(&summary_record(&summary))),
+        }))
+    }
+
+    async fn epoch(&self, id: EpochId) -> Result<Option<EpochView>, ApiError> {
+        let epoch = match id {
+            EpochId::Current => CURRENT_EPOCH,
+            EpochId::Number(epoch) if epoch <= CURRENT_EPOCH => epoch,
+            EpochId::Number(_) => return Ok(None),
+        };
+        let closed = epoch < CURRENT_EPOCH;
+        Ok(Some(EpochView {
+            epoch,
+            start_height: epoch_start_height(epoch),
+            end_height: epoch_start_height(epoch) + EPOCH_LENGTH_BLOCKS - 1,
+            randomness: hex::encode([0x8d ^ epoch.to_le_bytes()[0]; 32]),
+            workers: 2,
+            windows: WINDOWS_PER_EPOCH,
+            closed,
+            summary: closed.then(|| epoch_summary(epoch)),
+        }))
+    }
+
+    async fn cell(&self, cell: u64) -> Result<CellView, ApiError> {
+        self.cells_asked.lock().unwrap().push(cell);
+        if !is_cell(cell) {
+            return Err(not_a_cell(cell));
+        }
+        let res = resolution(cell);
+        if res < COARSEST_SEARCH_RESOLUTION {
+            return Err(ApiError::malformed(format!(
+                "cell resolution {res} is too coarse: use {COARSEST_SEARCH_RESOLUTION} or finer"
+            )));
+        }
+        let density_cell = if res > DENSITY_RESOLUTION {
+            parent(cell, DENSITY_RESOLUTION)
+        } else {
+            cell
+        };
+        let devices = fake_devices();
+        let working = devices
+            .iter()
+            .filter(|device| device.active && contains(density_cell, device.location))
+            .count();
+        let working = u32::try_from(working).unwrap();
+        Ok(CellView {
+            cell: cell_text(cell),
+            resolution: u8::try_from(res).unwrap(),
+            devices: devices
+                .iter()
+                .filter(|device| contains(cell, device.location))
+                .map(FakeDevice::summary)
+                .collect(),
+            density_cell: cell_text(density_cell),
+            epoch: CURRENT_EPOCH,
+            working_devices: working,
+            // Target one device per density cell: each of n gets 1/n.
+            scale_ppm: 1_000_000 / working.max(1),
+        })
+    }
+
+    fn params(&self) -> Value {
+        json!({
+            "chain_id": "terrane-test",
+            "genesis_hash": hex::encode([0x47; 32]),
+            "makers": [hex::encode([0x3a; 32])],
+            "treasury": hex::encode([0x7a; 32]),
+            "params": {
+                "pow": {
+                    "epoch_length_blocks": EPOCH_LENGTH_BLOCKS,
+                    "windows_per_epoch": WINDOWS_PER_EPOCH,
+                    "density_resolution": DENSITY_RESOLUTION,
+                },
+                "rewards": { "epoch_emission": EMISSION, "target_devices_per_cell": 1 },
+            },
         })
     }
 
@@ -375,7 +914,9 @@ pub async fn error_body(response: reqwest::Response) -> Value {
 /// Supports what the document uses: `$ref`, `allOf`, `oneOf`, `nullable`, `type`, `enum`,
 /// `required`, `properties`, `items`, `minimum`, `maximum` and the document's `pattern`s.
 /// It is stricter than OpenAPI in one way: an object property the schema does not declare is
-/// an error, so a field added to a view without documenting it fails the test.
+/// an error, so a field added to a view without documenting it fails the test. An object
+/// schema without `properties` is free-form (the document marks those
+/// `additionalProperties: true`) and any fields pass.
 pub fn check_schema(
     document: &Value,
     schema: &Value,
@@ -494,12 +1035,17 @@ pub fn check_schema(
 /// A new pattern in the document fails here until the checker learns it.
 fn check_pattern(pattern: &str, text: &str) -> Result<(), String> {
     let lower_hex = |s: &str| s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'));
+    let decimal = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
     let ok = match pattern {
         "^[0-9a-f]{64}$" => text.len() == 64 && lower_hex(text),
         "^([0-9a-f]{2})*$" => text.len().is_multiple_of(2) && lower_hex(text),
-        "^(latest|[0-9]+)$" => {
-            text == "latest" || (!text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()))
+        "^[0-9a-f]{15}$" => text.len() == 15 && lower_hex(text),
+        "^[0-9a-fA-F]{1,16}$" => {
+            (1..=16).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit())
         }
+        "^[0-9]+$" => decimal(text),
+        "^(latest|[0-9]+)$" => text == "latest" || decimal(text),
+        "^(current|[0-9]+)$" => text == "current" || decimal(text),
         other => return Err(format!("checker does not know pattern {other}")),
     };
     if ok {
@@ -509,12 +1055,14 @@ fn check_pattern(pattern: &str, text: &str) -> Result<(), String> {
     }
 }
 
-/// The operation in `document` serving `method` on concrete `path`, with its path template.
+/// The operation in `document` serving `method` on concrete `path` (its query string, if any,
+/// is ignored), with its path template.
 pub fn find_operation<'a>(
     document: &'a Value,
     method: &str,
     path: &str,
 ) -> Option<(&'a str, &'a Value)> {
+    let path = path.split_once('?').map_or(path, |(path, _)| path);
     let concrete: Vec<&str> = path.split('/').collect();
     document["paths"]
         .as_object()?

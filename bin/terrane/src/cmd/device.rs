@@ -1,0 +1,238 @@
+//! `terrane device`.
+
+use super::send::{device_id, send_payload, trn};
+use crate::{
+    cli::{DeviceCommand, LocationArg},
+    resolve,
+};
+use anyhow::{anyhow, bail};
+use terrane_app::Payload;
+use terrane_client::Client;
+use terrane_devices::{
+    msg::{AssertLocation, DeactivateDevice, Domains, TransferDevice},
+    testkit,
+    types::{Band, Capabilities, ResourceClass},
+};
+use terrane_geo::{DEVICE_RESOLUTION, H3Cell, offchain};
+use terrane_primitives::ChainId;
+use terrane_rewards::msg::ClaimRewards;
+
+fn location(arg: &LocationArg) -> anyhow::Result<H3Cell> {
+    let cell = match (&arg.cell, arg.lat, arg.lng) {
+        (Some(c), _, _) => c
+            .parse::<H3Cell>()
+            .map_err(|_| anyhow!("--cell {c:?} is not an H3 index in hex"))?,
+        (None, Some(lat), Some(lng)) => {
+            if !(-90.0..=90.0).contains(&lat) || !(-180.0..=180.0).contains(&lng) {
+                bail!("--lat must be within ±90 and --lng within ±180");
+            }
+            offchain::cell_at(lat, lng, DEVICE_RESOLUTION)
+        }
+        _ => bail!("give the location as --cell <h3> or --lat <deg> --lng <deg>"),
+    };
+    cell.validate(DEVICE_RESOLUTION)
+        .map_err(|e| anyhow!("the location is not usable: {e}"))?;
+    Ok(cell)
+}
+
+fn tenths(value: f64, what: &str) -> anyhow::Result<i16> {
+    let t = (value * 10.0).round();
+    if !(f64::from(i16::MIN)..=f64::from(i16::MAX)).contains(&t) {
+        bail!("{what} {value} is out of range");
+    }
+    // In range, checked just above.
+    #[allow(clippy::cast_possible_truncation)]
+    Ok(t as i16)
+}
+
+pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
+    match cmd {
+        DeviceCommand::Register {
+            owner,
+            device,
+            maker,
+            class,
+            gain_dbi,
+            power_dbm,
+            band,
+            capacity,
+            location: loc,
+            tx,
+        } => {
+            let class = ResourceClass::from_name(&class)
+                .ok_or_else(|| anyhow!("--class must be coverage, storage, compute, energy or sensing"))?;
+            let capabilities = match class {
+                ResourceClass::Coverage => Capabilities::Coverage {
+                    antenna_gain_dbi_x10: tenths(gain_dbi, "--gain-dbi")?,
+                    tx_power_dbm_x10: tenths(power_dbm, "--power-dbm")?,
+                    band: Band::from_name(&band)
+                        .ok_or_else(|| anyhow!("--band must be eu868, us915, as923 or ism2400"))?,
+                },
+                ResourceClass::Storage => Capabilities::Storage { capacity_gib: capacity },
+                ResourceClass::Compute => Capabilities::Compute {
+                    cpu_cores: u16::try_from(capacity).map_err(|_| anyhow!("--capacity too large"))?,
+                    gpus: 0,
+                    memory_gib: 1,
+                },
+                ResourceClass::Energy => Capabilities::Energy {
+                    rated_capacity_w: capacity,
+                    storage_wh: 0,
+                },
+                ResourceClass::Sensing => Capabilities::Sensing { sensors: 1 },
+            };
+            let cell = location(&loc)?;
+            let owner_key = resolve::signing_key(&tx.store, &owner)?;
+            let device_key = resolve::signing_key(&tx.store, &device)?;
+            let maker_key = resolve::signing_key(&tx.store, &maker)?;
+            let client = Client::new(&resolve::node_url(&tx.node)?);
+            let chain = ChainId::new(client.params().await?["chain_id"].as_str().unwrap_or_default())?;
+            let owner_addr = testkit::address_of(&owner_key);
+            let msg = testkit::registration(
+                &Domains::of(&chain),
+                &owner_addr,
+                &device_key,
+                capabilities,
+                cell,
+                &maker_key,
+            );
+            println!("registering device {} at cell {cell}", msg.device);
+            send_payload(&tx, &owner_key, Payload::RegisterDevice(msg)).await
+        }
+        DeviceCommand::AssertLocation {
+            owner,
+            device,
+            location: loc,
+            tx,
+        } => {
+            let key = resolve::signing_key(&tx.store, &owner)?;
+            let msg = AssertLocation {
+                device: device_id(&device, &tx.store)?,
+                location: location(&loc)?,
+            };
+            send_payload(&tx, &key, Payload::AssertLocation(msg)).await
+        }
+        DeviceCommand::Transfer { owner, device, to, tx } => {
+            let key = resolve::signing_key(&tx.store, &owner)?;
+            let msg = TransferDevice {
+                device: device_id(&device, &tx.store)?,
+                new_owner: resolve::address(&to, &tx.store)?,
+            };
+            send_payload(&tx, &key, Payload::TransferDevice(msg)).await
+        }
+        DeviceCommand::Deactivate { owner, device, tx } => {
+            let key = resolve::signing_key(&tx.store, &owner)?;
+            let msg = DeactivateDevice {
+                device: device_id(&device, &tx.store)?,
+            };
+            send_payload(&tx, &key, Payload::DeactivateDevice(msg)).await
+        }
+        DeviceCommand::Claim { owner, device, tx } => {
+            let key = resolve::signing_key(&tx.store, &owner)?;
+            let msg = ClaimRewards {
+                device: device_id(&device, &tx.store)?,
+            };
+            send_payload(&tx, &key, Payload::ClaimRewards(msg)).await
+        }
+        DeviceCommand::Show {
+            device,
+            node,
+            trust,
+            store,
+        } => {
+            let id = device_id(&device, &store)?;
+            let client = Client::new(&resolve::node_url(&node)?);
+            let (view, verified) = match resolve::trust(&trust)? {
+                Some(t) => match client.verified_device(&t, &id).await? {
+                    Some((_, v)) => (v, true),
+                    None => bail!("device {id} is not registered"),
+                },
+                None => match client.device(&id).await? {
+                    Some(v) => (v, false),
+                    None => bail!("device {id} is not registered"),
+                },
+            };
+            println!("device:       {}", view.id);
+            println!("owner:        {}", view.owner);
+            println!("class:        {} {}", view.class, view.capabilities);
+            println!("maker:        {}", view.maker);
+            println!("location:     {} (relocated {} times)", view.location, view.relocations);
+            println!("status:       {}", view.status);
+            println!("registered:   height {} (epoch {})", view.registered_at, view.registered_epoch);
+            println!("reputation:   {:.1} %  ({} valid, {} invalid reports)", f64::from(view.reputation_ppm) / 10_000.0, view.valid_reports, view.invalid_reports);
+            println!("rewards:      {} earned, {} claimed, {} claimable", trn(view.rewards.cumulative), trn(view.rewards.claimed), trn(view.rewards.claimable));
+            if verified {
+                println!("verified: record proven against block {} under the validator set's certificate", view.record.height);
+            } else {
+                println!("NOT verified (--no-verify)");
+            }
+            Ok(())
+        }
+        DeviceCommand::Outcomes { device, node, store } => {
+            let id = device_id(&device, &store)?;
+            let client = Client::new(&resolve::node_url(&node)?);
+            let Some(v) = client.device_outcomes(&id).await? else {
+                bail!("device {id} is not registered");
+            };
+            if v.outcomes.is_empty() {
+                println!("no reports judged yet for {id}");
+            }
+            for o in v.outcomes {
+                println!(
+                    "epoch {:>4} height {:>7} {:<8} {:>4} {:<28} units {:>4}  {}",
+                    o.epoch, o.height, o.kind, o.code, o.name, o.units, o.report_id
+                );
+            }
+            Ok(())
+        }
+        DeviceCommand::Rewards {
+            device,
+            epoch,
+            node,
+            trust,
+            store,
+        } => {
+            let id = device_id(&device, &store)?;
+            let client = Client::new(&resolve::node_url(&node)?);
+            if let Some(e) = epoch {
+                let (view, verified) = match resolve::trust(&trust)? {
+                    Some(t) => (client.verified_reward(&t, &id, e).await?, true),
+                    None => (client.reward_proof(&id, e).await?, false),
+                };
+                let Some(v) = view else {
+                    bail!("device {id} earned nothing in epoch {e}");
+                };
+                let l = &v.line;
+                println!("epoch {e} ({} pool): {}", l.class, trn(l.amount));
+                println!("  units {}  cell devices {}  cell scale {:.1} %  reputation {:.1} %  vetting {:.1} %  eligible {}  capped by {}",
+                    l.units, l.cell_devices, f64::from(l.cell_scale_ppm) / 1e4, f64::from(l.reputation_ppm) / 1e4, f64::from(l.vetting_ppm) / 1e4, l.eligible, l.capped_by);
+                println!("  reward root {}", v.reward_root);
+                println!(
+                    "{}",
+                    if verified {
+                        "verified: leaf → Merkle path → reward root in the epoch summary, proven against a certified state root"
+                    } else {
+                        "NOT verified (--no-verify)"
+                    }
+                );
+                return Ok(());
+            }
+            let Some(v) = client.device_rewards(&id).await? else {
+                bail!("device {id} is not registered");
+            };
+            println!("earned {}, claimed {}, claimable {}", trn(v.ledger.cumulative), trn(v.ledger.claimed), trn(v.ledger.claimable));
+            for l in v.lines {
+                println!(
+                    "  epoch {:>4}: {:>18}  units {:>5}  scale {:>5.1} %  reputation {:>5.1} %  vetting {:>5.1} %  {}",
+                    l.epoch,
+                    trn(l.amount),
+                    l.units,
+                    f64::from(l.cell_scale_ppm) / 1e4,
+                    f64::from(l.reputation_ppm) / 1e4,
+                    f64::from(l.vetting_ppm) / 1e4,
+                    if l.eligible { "" } else { "(not eligible)" }
+                );
+            }
+            Ok(())
+        }
+    }
+}
