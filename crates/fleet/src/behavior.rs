@@ -1,0 +1,84 @@
+//! What a simulated device does, honestly or not.
+
+use core::fmt;
+
+/// A device's behaviour. Each variant's doc says what it does and which chain rule defeats it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Behavior {
+    /// Registers its true capabilities at its true cell; every epoch it transmits a beacon in
+    /// its duty window, witnesses every beacon it hears (before the reveal) and reveals its own
+    /// nonce a few blocks after transmitting.
+    Honest,
+    /// Honest radio, but registered at a cell 150-300 km from where it really is. Its witnesses
+    /// name a beaconer ≥ 100 km from its asserted cell (`witness_too_far`, or
+    /// `signal_too_strong` if the lie were shorter); the devices that really hear its beacon
+    /// are too far from its asserted cell for the same reason, so its beacon gathers no
+    /// witness and earns nothing.
+    Spoofer,
+    /// A member of a colluding ring: devices of ONE owner in one building, asserting cells
+    /// 2-10 km apart in a remote area. They share nonces and fabricate witnesses of each
+    /// other's beacons with RSSI plausible for the asserted distances; the chain refuses every
+    /// one as `same_owner_witness` (and nobody else can hear them).
+    Ring,
+    /// Registered, does no radio work; every epoch it resubmits other devices' signed reports
+    /// from the previous epoch (`stale_epoch`) and copies of this epoch's reports already
+    /// included (`duplicate_report`). A report counts once, so the originals are untouched.
+    Replayer,
+    /// Tries to register claiming a 9 dBi antenna while its maker attested 3 dBi: the maker's
+    /// signature covers the capabilities, so registration fails (`bad_maker_signature`). It
+    /// keeps transmitting, witnessing and revealing anyway: every report is
+    /// `unknown_report_signer`, and honest witnesses of its beacon are refused without penalty
+    /// (`unknown_beaconer`).
+    GainInflator,
+}
+
+impl Behavior {
+    /// Every behaviour, honest first.
+    pub const ALL: [Self; 5] = [
+        Self::Honest,
+        Self::Spoofer,
+        Self::Ring,
+        Self::Replayer,
+        Self::GainInflator,
+    ];
+
+    /// The cheating behaviours.
+    pub const CHEATERS: [Self; 4] = [
+        Self::Spoofer,
+        Self::Ring,
+        Self::Replayer,
+        Self::GainInflator,
+    ];
+
+    /// A short stable name.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Honest => "honest",
+            Self::Spoofer => "spoofer",
+            Self::Ring => "ring",
+            Self::Replayer => "replayer",
+            Self::GainInflator => "inflator",
+        }
+    }
+
+    /// Whether the behaviour cheats.
+    pub const fn is_cheater(self) -> bool {
+        !matches!(self, Self::Honest)
+    }
+
+    /// Whether the device has a working radio it uses (transmits and listens).
+    pub const fn does_radio_work(self) -> bool {
+        !matches!(self, Self::Replayer)
+    }
+
+    /// Position in [`Self::ALL`].
+    pub const fn index(self) -> usize {
+        self as usize
+    }
+}
+
+impl fmt::Display for Behavior {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

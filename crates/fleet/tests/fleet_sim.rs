@@ -1,0 +1,502 @@
+//! The fleet against the real state machine: cheaters of every kind earn (almost) nothing,
+//! honest devices earn what they would without them, each cheat fails on the rule meant for
+//! it, and the whole run is deterministic.
+//!
+//! One full simulation is shared by the tests of this file (built once, on first use).
+//! Run with `--nocapture` to see the per-epoch reward tables.
+
+// Wall-clock time is measured only to report how long the simulation took.
+#![allow(clippy::disallowed_methods)]
+
+use futures::executor::block_on;
+use std::{
+    collections::BTreeMap,
+    path::PathBuf,
+    sync::OnceLock,
+    time::{Duration, Instant},
+};
+use terrane_accounts::params::AccountsParams;
+use terrane_app::testkit::named_key;
+use terrane_coverage::{outcome::CoverageRejection, verify::check_against_beacon};
+use terrane_devices::outcome::DevicesRejection;
+use terrane_fleet::{
+    Behavior, City, EpochShares, Fleet, FleetConfig, Sim, SimConfig, cities, sim::JudgedReport,
+};
+use terrane_pow::outcome::PowRejection;
+use terrane_primitives::{Address, DeviceId, Epoch};
+
+const SEED: u64 = 20_260_501;
+/// Epochs closed per run (epoch 0, with the registrations, included).
+const EPOCHS: u64 = 5;
+
+fn cities_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/cities15000.csv")
+}
+
+fn load_cities() -> Vec<City> {
+    let path = cities_path();
+    cities::load(&path).unwrap_or_else(|e| {
+        panic!(
+            "the fleet simulation needs the GeoNames city list at {} \
+             (../shared/data/cities15000.csv next to the repository): {e}",
+            path.display()
+        )
+    })
+}
+
+/// 178 devices, 38 of them (21 %) cheaters of every kind.
+fn config() -> FleetConfig {
+    FleetConfig {
+        cities: 16,
+        honest: 140,
+        spoofers: 14,
+        rings: 3,
+        ring_size: 4,
+        replayers: 6,
+        inflators: 6,
+        ..FleetConfig::devnet(SEED)
+    }
+}
+
+struct Run {
+    fleet: Fleet,
+    sim: Sim,
+    elapsed: Duration,
+}
+
+fn run(cfg: FleetConfig) -> Run {
+    run_for(cfg, EPOCHS)
+}
+
+fn run_for(cfg: FleetConfig, epochs: u64) -> Run {
+    let started = Instant::now();
+    let sim_cfg = SimConfig::new(SEED);
+    let fleet_cities = load_cities();
+    let mut fleet = Fleet::new(
+        cfg,
+        &fleet_cities,
+        sim_cfg.chain(),
+        named_key("fleet-maker"),
+        AccountsParams::default(),
+    );
+    let mut sim = Sim::new(sim_cfg, &fleet);
+    sim.run_epochs(&mut fleet, epochs);
+    Run {
+        fleet,
+        sim,
+        elapsed: started.elapsed(),
+    }
+}
+
+fn full() -> &'static Run {
+    static FULL: OnceLock<Run> = OnceLock::new();
+    FULL.get_or_init(|| {
+        let r = run(config());
+        println!(
+            "full run: {} devices, {} blocks, {} reports judged, {} state keys, {:.1} s",
+            r.fleet.devices().len(),
+            r.sim.height().get(),
+            r.sim.judged.len(),
+            r.sim.state_keys(),
+            r.elapsed.as_secs_f64()
+        );
+        r
+    })
+}
+
+fn of_kind(fleet: &Fleet, b: Behavior) -> Vec<DeviceId> {
+    fleet
+        .devices()
+        .into_iter()
+        .filter(|(_, k)| *k == b)
+        .map(|(d, _)| d)
+        .collect()
+}
+
+fn owners_of_kind(fleet: &Fleet, b: Behavior) -> Vec<Address> {
+    fleet
+        .device_info()
+        .filter(|i| i.behavior == b)
+        .map(|i| i.owner)
+        .collect()
+}
+
+fn totals(run: &Run) -> BTreeMap<DeviceId, u64> {
+    let mut t = BTreeMap::new();
+    for e in &run.sim.epochs {
+        for (d, a) in &e.rewards {
+            *t.entry(*d).or_insert(0) += a.get();
+        }
+    }
+    t
+}
+
+fn print_table(title: &str, shares: &[EpochShares]) {
+    println!("{title}");
+    for s in shares {
+        println!("  {s}");
+    }
+}
+
+#[test]
+fn cheaters_capture_under_one_percent_and_honest_devices_match_the_honest_only_model() {
+    let cfg = config();
+    assert!(cfg.devices() >= 150);
+    assert!(
+        cfg.cheaters() * 5 >= cfg.devices(),
+        "at least 20 % cheaters"
+    );
+    assert!(cfg.spoofers > 0 && cfg.rings > 0 && cfg.replayers > 0 && cfg.inflators > 0);
+
+    let full = full();
+    let honest_only = run(cfg.without_cheaters());
+    println!(
+        "honest-only run: {:.1} s",
+        honest_only.elapsed.as_secs_f64()
+    );
+
+    let shares = full.sim.shares(&full.fleet);
+    print_table("with cheaters:", &shares);
+    print_table("honest only:", &honest_only.sim.shares(&honest_only.fleet));
+    assert_eq!(shares.len() as u64, EPOCHS);
+    for s in &shares {
+        assert!(s.total() > 0, "epoch {} paid nothing", s.epoch.get());
+        assert!(s.cheater_share() < 0.01, "{s}");
+    }
+
+    // The same honest devices: same keys (hence ids), in the same order.
+    let honest = of_kind(&full.fleet, Behavior::Honest);
+    assert_eq!(honest, of_kind(&honest_only.fleet, Behavior::Honest));
+    let (with, without) = (totals(full), totals(&honest_only));
+    let mut worst: f64 = 0.0;
+    for d in &honest {
+        let a = with.get(d).copied().unwrap_or(0) as f64;
+        let b = without.get(d).copied().unwrap_or(0) as f64;
+        let dev = if b == 0.0 {
+            if a == 0.0 { 0.0 } else { 1.0 }
+        } else {
+            (a - b).abs() / b
+        };
+        worst = worst.max(dev);
+        assert!(dev <= 0.05, "{d:?}: {a} with cheaters vs {b} without");
+    }
+    let sum = |t: &BTreeMap<DeviceId, u64>| {
+        honest
+            .iter()
+            .map(|d| t.get(d).copied().unwrap_or(0))
+            .sum::<u64>() as f64
+    };
+    let (sw, so) = (sum(&with), sum(&without));
+    println!(
+        "honest total {sw} vs {so} base units without cheaters; largest per-device deviation {:.4} %",
+        100.0 * worst
+    );
+    assert!((sw - so).abs() <= 0.05 * so);
+}
+
+#[test]
+fn every_cheater_kind_is_rejected_for_the_reason_it_should_be() {
+    let Run { fleet, sim, .. } = full();
+    let state = sim.state();
+    let pow = sim.pow();
+    let code = |c: CoverageRejection| c.code();
+    let outcomes =
+        |d: &DeviceId| block_on(terrane_pow::query::recent_outcomes(&state, &pow, d)).unwrap();
+
+    // Spoofers: every witness they send, and every witness of their beacons, is refused on
+    // distance or physics (unless it names, or comes from, an unregistered inflator first);
+    // nothing is stored for their beacons.
+    let spoofers = of_kind(fleet, Behavior::Spoofer);
+    let inflators = of_kind(fleet, Behavior::GainInflator);
+    let physics = [
+        code(CoverageRejection::WitnessTooFar),
+        code(CoverageRejection::SignalTooStrong),
+    ];
+    // Reports as the fleet's relay submitted them (replayers resubmit some of them too).
+    let relayed = |j: &&JudgedReport| j.submitter == fleet.relay();
+    let mut physics_refusals = 0;
+    for j in sim.judged.iter().filter(relayed).filter(|j| j.kind == 1) {
+        let by_spoofer = spoofers.contains(&j.device);
+        let of_spoofer = j.beaconer.is_some_and(|b| spoofers.contains(&b));
+        if !(by_spoofer || of_spoofer) || inflators.contains(&j.device) {
+            continue;
+        }
+        if j.beaconer.is_some_and(|b| inflators.contains(&b)) {
+            assert_eq!(j.code, code(CoverageRejection::UnknownBeaconer));
+            continue;
+        }
+        assert!(
+            physics.contains(&j.code),
+            "witness involving a spoofer judged {}",
+            j.code
+        );
+        physics_refusals += 1;
+    }
+    assert!(physics_refusals > 0);
+    for s in &spoofers {
+        let ring: Vec<u16> = outcomes(s)
+            .iter()
+            .filter(|o| o.kind == 1)
+            .map(|o| o.code)
+            .collect();
+        assert!(
+            ring.iter().any(|c| physics.contains(c)),
+            "spoofer {s:?} outcomes {ring:?}"
+        );
+        for e in 0..EPOCHS {
+            let slot = block_on(terrane_coverage::query::slot(&state, Epoch::new(e), s))
+                .unwrap()
+                .unwrap_or_default();
+            assert_eq!(
+                slot.witnesses, 0,
+                "a witness of spoofer {s:?} was stored in epoch {e}"
+            );
+        }
+    }
+
+    // Ring members: every fabricated witness is a same-owner witness.
+    let ring = of_kind(fleet, Behavior::Ring);
+    let ring_witnesses: Vec<_> = sim
+        .judged
+        .iter()
+        .filter(relayed)
+        .filter(|j| ring.contains(&j.device) && j.kind == 1)
+        .collect();
+    assert!(!ring_witnesses.is_empty());
+    for j in &ring_witnesses {
+        assert_eq!(j.code, code(CoverageRejection::SameOwnerWitness));
+        assert_eq!(j.charged, Some(j.device), "the ring member answers for it");
+    }
+    for d in &ring {
+        for o in outcomes(d).iter().filter(|o| o.kind == 1) {
+            assert_eq!(o.code, code(CoverageRejection::SameOwnerWitness));
+        }
+    }
+
+    // Replays: stale or duplicate, charged to nobody; no original device was charged either.
+    let replayer_owners = owners_of_kind(fleet, Behavior::Replayer);
+    let replays: Vec<_> = sim
+        .judged
+        .iter()
+        .filter(|j| replayer_owners.contains(&j.submitter))
+        .collect();
+    let (stale, dup) = (
+        PowRejection::StaleEpoch.code(),
+        PowRejection::DuplicateReport.code(),
+    );
+    assert!(replays.iter().any(|j| j.code == stale), "no stale replay");
+    assert!(replays.iter().any(|j| j.code == dup), "no duplicate replay");
+    for j in &replays {
+        assert!(j.code == stale || j.code == dup, "replay judged {}", j.code);
+        assert_eq!(j.charged, None);
+    }
+    for (d, _) in fleet.devices() {
+        assert!(
+            outcomes(&d)
+                .iter()
+                .all(|o| o.code != stale && o.code != dup),
+            "{d:?} was charged with a replay"
+        );
+    }
+
+    // Inflators: registration refused for the maker signature, every report an unknown signer.
+    let inflator_owners = owners_of_kind(fleet, Behavior::GainInflator);
+    let registrations: Vec<_> = sim
+        .txs
+        .iter()
+        .filter(|t| {
+            t.kind == Some("register_device")
+                && t.signer.is_some_and(|s| inflator_owners.contains(&s))
+        })
+        .collect();
+    assert_eq!(registrations.len(), inflator_owners.len());
+    for t in &registrations {
+        assert_eq!(t.outcome.0, DevicesRejection::BadMakerSignature.code());
+    }
+    let reports: Vec<_> = sim
+        .judged
+        .iter()
+        .filter(|j| inflators.contains(&j.device))
+        .collect();
+    assert!(reports.iter().any(|j| j.kind == 0) && reports.iter().any(|j| j.kind == 1));
+    for j in &reports {
+        assert_eq!(j.code, PowRejection::UnknownDevice.code());
+        assert_eq!(j.charged, None);
+    }
+    // Honest devices that heard an inflator were refused without penalty.
+    let honest = of_kind(fleet, Behavior::Honest);
+    assert!(
+        sim.judged
+            .iter()
+            .any(|j| honest.contains(&j.device)
+                && j.code == code(CoverageRejection::UnknownBeaconer))
+    );
+
+    // Honest devices are never accountable for anything: their only refusals are the
+    // no-fault ones (too close, the other side's lie, an unregistered beaconer).
+    let no_fault = [
+        0,
+        code(CoverageRejection::WitnessTooClose),
+        code(CoverageRejection::WitnessTooFar),
+        code(CoverageRejection::SignalTooStrong),
+        code(CoverageRejection::UnknownBeaconer),
+    ];
+    let mut by_kind: BTreeMap<&str, BTreeMap<u16, usize>> = BTreeMap::new();
+    for j in sim.judged.iter() {
+        let kind = match fleet.behavior_of(&j.device) {
+            Some(_) if j.submitter != fleet.relay() => "replayed",
+            Some(b) => b.name(),
+            None => "unknown",
+        };
+        *by_kind.entry(kind).or_default().entry(j.code).or_insert(0) += 1;
+    }
+    for (kind, codes) in &by_kind {
+        println!("judged {kind} reports (code: count): {codes:?}");
+    }
+    for j in sim
+        .judged
+        .iter()
+        .filter(relayed)
+        .filter(|j| honest.contains(&j.device))
+    {
+        assert!(
+            no_fault.contains(&j.code),
+            "honest report judged {}",
+            j.code
+        );
+    }
+    for d in &honest {
+        let work = block_on(terrane_pow::query::device_work(
+            &state,
+            &pow,
+            d,
+            Epoch::new(EPOCHS),
+        ))
+        .unwrap();
+        assert_eq!(work.invalid_reports, 0, "honest {d:?} lost reputation");
+    }
+
+    // Every other registration succeeded.
+    let ok = sim
+        .txs
+        .iter()
+        .filter(|t| t.kind == Some("register_device") && t.outcome.is_ok())
+        .count();
+    assert_eq!(ok, fleet.devices().len() - inflators.len());
+}
+
+#[test]
+fn honest_beacons_gather_witnesses_and_earn() {
+    let Run { fleet, sim, .. } = full();
+    let state = sim.state();
+    let params = block_on(terrane_coverage::query::params(&state)).unwrap();
+    let honest = of_kind(fleet, Behavior::Honest);
+    let mut selected_counts = Vec::new();
+    let mut revealed = 0;
+    for e in 0..EPOCHS {
+        for d in &honest {
+            let epoch = Epoch::new(e);
+            let Some(slot) = block_on(terrane_coverage::query::slot(&state, epoch, d)).unwrap()
+            else {
+                continue;
+            };
+            let Some(beacon) = slot.beacon else { continue };
+            revealed += 1;
+            let witnesses = block_on(terrane_coverage::query::witnesses(&state, epoch, d)).unwrap();
+            let matched = witnesses
+                .iter()
+                .filter(|w| check_against_beacon(d, &w.body, Some(&beacon), &params).is_ok())
+                .count();
+            assert_eq!(
+                matched,
+                witnesses.len(),
+                "every stored witness of an honest beacon matches it"
+            );
+            selected_counts.push(matched.min(params.max_witnesses_selected as usize));
+        }
+    }
+    assert!(
+        revealed >= honest.len() * usize::try_from(EPOCHS - 1).unwrap(),
+        "honest devices reveal every epoch"
+    );
+    selected_counts.sort_unstable();
+    let median = selected_counts[selected_counts.len() / 2];
+    let at_least_3 = selected_counts.iter().filter(|&&n| n >= 3).count();
+    let mut histogram = BTreeMap::new();
+    for n in &selected_counts {
+        *histogram.entry(*n).or_insert(0) += 1;
+    }
+    println!(
+        "selected witnesses per honest beacon (count: beacons): {histogram:?}; median {median}"
+    );
+    assert!((4..=12).contains(&median), "median {median}");
+    assert!(
+        at_least_3 * 10 >= selected_counts.len() * 8,
+        "{at_least_3} of {} beacons have ≥ 3",
+        selected_counts.len()
+    );
+
+    let t = totals(full());
+    let earning = honest
+        .iter()
+        .filter(|d| t.get(d).copied().unwrap_or(0) > 0)
+        .count();
+    println!("{earning} of {} honest devices earned", honest.len());
+    assert_eq!(earning, honest.len(), "every honest device earns");
+}
+
+#[test]
+fn simulation_is_deterministic() {
+    let a = full();
+    let b = run(config());
+    assert_eq!(a.sim.epochs, b.sim.epochs, "same reward lists");
+    assert_eq!(a.sim.judged, b.sim.judged);
+    assert_eq!(a.sim.txs, b.sim.txs);
+    assert_eq!(a.sim.state_keys(), b.sim.state_keys());
+    assert_eq!(
+        a.sim.digest(),
+        b.sim.digest(),
+        "same writes, block by block"
+    );
+}
+
+#[test]
+fn devnet_default_fleet_registers_every_registrable_device_and_pays_cheaters_nothing() {
+    let cfg = FleetConfig::devnet(SEED);
+    assert_eq!(cfg.devices(), 300);
+    assert_eq!(cfg.cheaters() * 5, cfg.devices());
+    let r = run_for(cfg.clone(), 2);
+    let registered = r
+        .sim
+        .txs
+        .iter()
+        .filter(|t| t.kind == Some("register_device") && t.outcome.is_ok())
+        .count();
+    assert_eq!(registered, cfg.devices() - cfg.inflators);
+    let shares = r.sim.shares(&r.fleet);
+    print_table("devnet default fleet:", &shares);
+    for s in &shares {
+        assert!(s.total() > 0 && s.cheaters() == 0, "{s}");
+    }
+}
+
+/// Diagnostic, not a guarantee (run with `--ignored`): the same rings, but with an owner
+/// account per member. Their fabricated witnesses are self-consistent with the asserted
+/// geometry, so no physics rule can refuse them and only `same_owner_witness` stopped the
+/// ring above; with sybil owners the ring is paid. Kept to measure the gap until the chain has
+/// a defense (e.g. witness diversity or stake at risk).
+#[test]
+#[ignore = "diagnostic of a known gap in the chain's rules; prints the ring's share"]
+fn sybil_owned_ring_is_paid_for_fabricated_witnesses() {
+    let r = run(FleetConfig {
+        sybil_ring_owners: true,
+        ..config()
+    });
+    let shares = r.sim.shares(&r.fleet);
+    print_table("rings with one owner per member:", &shares);
+    let ring_paid: u64 = shares.iter().map(|s| s.amount(Behavior::Ring)).sum();
+    assert!(
+        ring_paid > 0,
+        "the rings earned nothing: the chain now catches sybil rings"
+    );
+}
