@@ -16,10 +16,12 @@
 //! in-process simulator ([`crate::sim`]) and, over HTTP, a real devnet (there [`Fleet::set_nonce`]
 //! resynchronizes an account after a dropped transaction).
 //!
-//! Timing, for a device transmitting when the head is `H`: its witnesses are in the bundle for
-//! block `H + 1`; its reveal is emitted when the head reaches `H + reveal_delay_blocks`, so it
-//! lands at `H + 1 + reveal_delay_blocks`, after the witnesses and, by construction, inside its
-//! window plus grace and inside the epoch (a device that would miss that does not transmit).
+//! Timing follows the duty schedule ([`terrane_pow::schedule`]): a device transmits once, in the
+//! work phase of its window, while at least `witness_margin_blocks` blocks of that phase remain
+//! after the block its witnesses are meant for (so witnesses delayed by a busy mempool still
+//! land in the work phase). Its reveal is emitted when the head reaches the last work-phase
+//! block, so it lands in the first block of the reveal phase, which leaves the whole grace
+//! period for a delayed reveal to still count.
 
 use crate::{
     behavior::Behavior,
@@ -77,9 +79,9 @@ pub struct FleetConfig {
     pub replayers: usize,
     /// Gain inflators.
     pub inflators: usize,
-    /// Blocks between transmitting a beacon and emitting its reveal (at least 1, so witnesses
-    /// land first).
-    pub reveal_delay_blocks: u64,
+    /// Work-phase blocks that must remain after the block a transmission's witnesses target
+    /// (slack for witnesses that miss their block).
+    pub witness_margin_blocks: u64,
     /// Blocks after the registrations were emitted before radio work starts.
     pub activation_delay_blocks: u64,
     /// Reports each replayer resubmits per epoch (half old, half already included).
@@ -108,7 +110,7 @@ impl FleetConfig {
             sybil_ring_owners: false,
             replayers: 12,
             inflators: 12,
-            reveal_delay_blocks: 3,
+            witness_margin_blocks: 3,
             activation_delay_blocks: 1,
             replays_per_epoch: 16,
             radio: RadioModel::default(),
@@ -503,6 +505,7 @@ impl Fleet {
                 schedule::window_bounds(
                     view.epoch_start,
                     p.epoch_length_blocks,
+                    p.window_grace_blocks,
                     p.windows_per_epoch,
                     w,
                 )
@@ -550,19 +553,15 @@ impl Fleet {
 
     fn transmit(&mut self, view: &ChainView, reports: &mut Vec<SignedReport>) {
         let next = view.height.get() + 1;
-        let delay = self.cfg.reveal_delay_blocks.max(1);
+        let margin = self.cfg.witness_margin_blocks;
         let plan = self.plan.as_ref().expect("rolled");
-        let epoch_end = plan.start.get() + view.pow.epoch_length_blocks;
-        let grace = view.pow.window_grace_blocks;
         let senders: Vec<usize> = (0..self.members.len())
             .filter(|&m| {
                 let (start, end) = plan.windows[m];
                 self.members[m].info.behavior.does_radio_work()
                     && !plan.transmitted[m]
                     && start.get() <= next
-                    && next < end.get()
-                    && next + delay < end.get() + grace
-                    && next + delay < epoch_end
+                    && next.saturating_add(margin) < end.get()
             })
             .collect();
         let seed = self.cfg.seed;
@@ -581,10 +580,12 @@ impl Fleet {
             for (w, reading) in self.receivers(b, view.epoch, channel) {
                 reports.push(self.witness(b, w, view.epoch, &beacon, reading));
             }
+            // Emitted when the head is the last work-phase block: lands in the reveal phase.
+            let end = self.plan.as_ref().expect("rolled").windows[b].1;
             self.reveals.push(PendingReveal {
                 member: b,
                 epoch: view.epoch,
-                due: Height::new(view.height.get() + delay),
+                due: Height::new(end.get() - 1),
                 beacon,
             });
             self.plan.as_mut().expect("rolled").transmitted[b] = true;

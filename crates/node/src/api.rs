@@ -225,7 +225,9 @@ where
         let guard = self.db.read().await;
         let overlay = Overlay::new(DbReader::<E>(&guard));
         let (height, _) = self.head(&overlay).await?;
-        let p = self.prove(&guard, height, &StateKey::of::<Accounts>(&address)).await?;
+        let p = self
+            .prove(&guard, height, &StateKey::of::<Accounts>(&address))
+            .await?;
         let account = match &p.value {
             Some(v) => Account::decode(bytes::Bytes::from(hex::decode(v).expect("we encoded it")))
                 .map_err(|e| ApiError::internal(format!("stored account corrupt: {e}")))?,
@@ -269,7 +271,10 @@ where
         let id = DeviceId::new(id);
         let guard = self.db.read().await;
         let overlay = Overlay::new(DbReader::<E>(&guard));
-        let Some(d) = terrane_devices::handler::device(&overlay, &id).await.map_err(internal)? else {
+        let Some(d) = terrane_devices::handler::device(&overlay, &id)
+            .await
+            .map_err(internal)?
+        else {
             return Ok(None);
         };
         let records = terrane_pow::handler::recent_outcomes(&overlay, self.pow_params(), &id)
@@ -285,7 +290,9 @@ where
                     epoch: r.epoch.get(),
                     kind: report_kind(d.class(), r.kind).to_owned(),
                     code: r.code,
-                    name: outcome::lookup(r.code).map_or("unregistered", |i| i.name).to_owned(),
+                    name: outcome::lookup(r.code)
+                        .map_or("unregistered", |i| i.name)
+                        .to_owned(),
                     units: r.units,
                 })
                 .collect(),
@@ -296,7 +303,11 @@ where
         let id = DeviceId::new(id);
         let guard = self.db.read().await;
         let overlay = Overlay::new(DbReader::<E>(&guard));
-        if terrane_devices::handler::device(&overlay, &id).await.map_err(internal)?.is_none() {
+        if terrane_devices::handler::device(&overlay, &id)
+            .await
+            .map_err(internal)?
+            .is_none()
+        {
             return Ok(None);
         }
         let (_, current) = self.head(&overlay).await?;
@@ -308,7 +319,10 @@ where
         while e > 0 && current.get() - e < REWARD_HISTORY_EPOCHS {
             e -= 1;
             let epoch = Epoch::new(e);
-            if let Some(line) = terrane_rewards::handler::line(&overlay, epoch, &id).await.map_err(internal)? {
+            if let Some(line) = terrane_rewards::handler::line(&overlay, epoch, &id)
+                .await
+                .map_err(internal)?
+            {
                 lines.push(line_view(epoch, &line));
             }
         }
@@ -324,7 +338,11 @@ where
         }))
     }
 
-    async fn reward_proof(&self, id: [u8; 32], epoch: u64) -> Result<Option<RewardProofView>, ApiError> {
+    async fn reward_proof(
+        &self,
+        id: [u8; 32],
+        epoch: u64,
+    ) -> Result<Option<RewardProofView>, ApiError> {
         let id = DeviceId::new(id);
         let epoch = Epoch::new(epoch);
         let guard = self.db.read().await;
@@ -340,7 +358,9 @@ where
             .map_err(internal)?
             .expect("a proven line belongs to a closed epoch");
         let (height, _) = self.head(&overlay).await?;
-        let summary_proof = self.prove(&guard, height, &StateKey::of::<Summaries>(&epoch)).await?;
+        let summary_proof = self
+            .prove(&guard, height, &StateKey::of::<Summaries>(&epoch))
+            .await?;
         Ok(Some(RewardProofView {
             epoch: epoch.get(),
             device: id.to_string(),
@@ -365,10 +385,15 @@ where
             EpochId::Current => self.head(&overlay).await?.1,
             EpochId::Number(n) => Epoch::new(n),
         };
-        let Some(info) = terrane_pow::handler::epoch_info(&overlay, epoch).await.map_err(internal)? else {
+        let Some(info) = terrane_pow::handler::epoch_info(&overlay, epoch)
+            .await
+            .map_err(internal)?
+        else {
             return Ok(None);
         };
-        let summary = terrane_rewards::handler::summary(&overlay, epoch).await.map_err(internal)?;
+        let summary = terrane_rewards::handler::summary(&overlay, epoch)
+            .await
+            .map_err(internal)?;
         let len = self.pow_params().epoch_length_blocks;
         Ok(Some(EpochView {
             epoch: epoch.get(),
@@ -411,7 +436,12 @@ where
         let working = terrane_pow::handler::cell_workers(&overlay, epoch, density_cell)
             .await
             .map_err(internal)?;
-        let target = self.executor.genesis().params.rewards.target_devices_per_cell;
+        let target = self
+            .executor
+            .genesis()
+            .params
+            .rewards
+            .target_devices_per_cell;
         Ok(CellView {
             cell: terrane_geo::H3Cell::from_raw(raw).to_string(),
             resolution: res,
@@ -466,9 +496,9 @@ impl EmptyHex for Digest {
 // ---- devices, proofs of work, epochs, rewards, cells ----------------------------------------
 
 use terrane_api::{
-    CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceSummaryView,
-    DeviceView, EpochId, EpochSummaryView, EpochView, ProofStepView, ReportOutcomeView,
-    RewardLedgerView, RewardLineView, RewardProofView, StateProofView,
+    CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView,
+    DeviceSummaryView, DeviceView, EpochId, EpochSummaryView, EpochView, ProofStepView,
+    ReportOutcomeView, RewardLedgerView, RewardLineView, RewardProofView, StateProofView,
 };
 use terrane_devices::{
     index,
@@ -492,7 +522,9 @@ fn capabilities_json(c: &Capabilities) -> serde_json::Value {
             "tx_power_dbm_x10": tx_power_dbm_x10,
             "band": band.name(),
         }),
-        Capabilities::Storage { capacity_gib } => serde_json::json!({ "capacity_gib": capacity_gib }),
+        Capabilities::Storage { capacity_gib } => {
+            serde_json::json!({ "capacity_gib": capacity_gib })
+        }
         Capabilities::Compute {
             cpu_cores,
             gpus,
@@ -527,7 +559,9 @@ fn line_view(epoch: Epoch, line: &RewardLine) -> RewardLineView {
     let b = &line.breakdown;
     RewardLineView {
         epoch: epoch.get(),
-        class: ResourceClass::from_tag(line.class).map_or("unknown", ResourceClass::name).to_owned(),
+        class: ResourceClass::from_tag(line.class)
+            .map_or("unknown", ResourceClass::name)
+            .to_owned(),
         units: b.units,
         cell_devices: b.cell_devices,
         cell_scale_ppm: b.cell_scale_ppm,
@@ -636,12 +670,18 @@ where
             return Err(ApiError::bad_request(
                 EnvelopeRejection::Malformed.code(),
                 "malformed",
-                format!("cell resolution {res} is too coarse: use resolution {} or finer", index_res - 3),
+                format!(
+                    "cell resolution {res} is too coarse: use resolution {} or finer",
+                    index_res - 3
+                ),
             ));
         };
         let mut out = Vec::new();
         for ic in index_cells {
-            for id in index::by_index_cell(overlay, ic, u32::MAX).await.map_err(internal)? {
+            for id in index::by_index_cell(overlay, ic, u32::MAX)
+                .await
+                .map_err(internal)?
+            {
                 let d = terrane_devices::handler::device(overlay, &id)
                     .await
                     .map_err(internal)?
@@ -661,7 +701,10 @@ where
     async fn device_view(&self, id: DeviceId) -> Result<Option<DeviceView>, ApiError> {
         let guard = self.db.read().await;
         let overlay = Overlay::new(DbReader::<E>(&guard));
-        let Some(d) = terrane_devices::handler::device(&overlay, &id).await.map_err(internal)? else {
+        let Some(d) = terrane_devices::handler::device(&overlay, &id)
+            .await
+            .map_err(internal)?
+        else {
             return Ok(None);
         };
         let (height, epoch) = self.head(&overlay).await?;
@@ -671,7 +714,9 @@ where
         let ledger = terrane_rewards::handler::device_rewards(&overlay, &id)
             .await
             .map_err(internal)?;
-        let record = self.prove(&guard, height, &StateKey::of::<Devices>(&id)).await?;
+        let record = self
+            .prove(&guard, height, &StateKey::of::<Devices>(&id))
+            .await?;
         Ok(Some(DeviceView {
             id: d.id.to_string(),
             owner: d.owner.to_string(),
@@ -701,9 +746,10 @@ where
         let guard = self.db.read().await;
         let overlay = Overlay::new(DbReader::<E>(&guard));
         let class = match &q.class {
-            Some(name) => Some(ResourceClass::from_name(name).ok_or_else(|| {
-                ApiError::malformed(format!("unknown class {name:?}"))
-            })?),
+            Some(name) => Some(
+                ResourceClass::from_name(name)
+                    .ok_or_else(|| ApiError::malformed(format!("unknown class {name:?}")))?,
+            ),
             None => None,
         };
         let cell = match q.cell {
@@ -712,7 +758,10 @@ where
         };
         let mut candidates: Vec<Device> = if let Some(owner) = q.owner {
             let mut v = Vec::new();
-            for id in index::by_owner(&overlay, &Address::new(owner), u32::MAX).await.map_err(internal)? {
+            for id in index::by_owner(&overlay, &Address::new(owner), u32::MAX)
+                .await
+                .map_err(internal)?
+            {
                 v.push(
                     terrane_devices::handler::device(&overlay, &id)
                         .await
@@ -725,7 +774,10 @@ where
             self.devices_in_cell(&overlay, c).await?
         } else if let Some(k) = class {
             let mut v = Vec::new();
-            for id in index::by_class(&overlay, k, u32::MAX).await.map_err(internal)? {
+            for id in index::by_class(&overlay, k, u32::MAX)
+                .await
+                .map_err(internal)?
+            {
                 v.push(
                     terrane_devices::handler::device(&overlay, &id)
                         .await
@@ -735,7 +787,9 @@ where
             }
             v
         } else {
-            return Err(ApiError::malformed("give at least one of owner, cell, class"));
+            return Err(ApiError::malformed(
+                "give at least one of owner, cell, class",
+            ));
         };
         candidates.retain(|d| {
             class.is_none_or(|k| d.class() == k)

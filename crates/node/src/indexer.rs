@@ -194,7 +194,9 @@ impl FinalizedObserver for Indexer {
                     device: device.map(|d| d.to_string()),
                     height: tip.height.get(),
                     code: *code,
-                    name: outcome::lookup(*code).map_or("unregistered", |i| i.name).to_owned(),
+                    name: outcome::lookup(*code)
+                        .map_or("unregistered", |i| i.name)
+                        .to_owned(),
                     units: *units,
                 },
                 _ => continue,

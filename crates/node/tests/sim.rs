@@ -145,3 +145,77 @@ fn equivocating_validator_cannot_stop_or_split_the_honest_ones() {
         .expect("simulation passes");
     assert!(recorded.lock().unwrap().len() >= 50);
 }
+
+/// At the end: the hotspots' reports were verified and rewarded, identically on every honest
+/// validator (same reward root, same units), in at least two closed epochs.
+#[derive(Clone)]
+struct HotspotsRewarded;
+
+impl commonware_glue::simulate::property::Property<terrane_node::types::PublicKey, SimState>
+    for HotspotsRewarded
+{
+    fn name(&self) -> &str {
+        "hotspots_rewarded"
+    }
+
+    fn check<'a>(
+        &'a self,
+        _tracker: &'a commonware_glue::simulate::tracker::ProgressTracker<
+            terrane_node::types::PublicKey,
+        >,
+        states: &'a [&'a SimState],
+    ) -> Check<'a> {
+        Box::pin(async move {
+            let mut seen: Option<Vec<(u64, String, u64)>> = None;
+            for s in states.iter().filter(|s| s.role == Role::Honest) {
+                let db = s.stateful.subscribe_databases().await;
+                let guard = db.read().await;
+                let o = terrane_state::Overlay::new(terrane_node::db::DbReader::<
+                    commonware_runtime::deterministic::Context,
+                >(&guard));
+                let mut rows = Vec::new();
+                for e in 0..6u64 {
+                    let epoch = terrane_primitives::Epoch::new(e);
+                    if let Some(summary) =
+                        terrane_rewards::handler::summary(&o, epoch).await.unwrap()
+                    {
+                        let beaconer =
+                            terrane_devices::testkit::id_of(&terrane_devices::testkit::key("hs-a"));
+                        let amount = terrane_rewards::handler::line(&o, epoch, &beaconer)
+                            .await
+                            .unwrap()
+                            .map_or(0, |l| l.breakdown.amount);
+                        rows.push((e, summary.reward_root.to_string(), amount));
+                    }
+                }
+                match &seen {
+                    None => seen = Some(rows),
+                    Some(first) if first != &rows => {
+                        return Err(format!(
+                            "validator {} disagrees: {rows:?} vs {first:?}",
+                            s.index
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+            let rows = seen.ok_or("no honest validator")?;
+            let paid = rows.iter().filter(|(_, _, amount)| *amount > 0).count();
+            if paid < 2 {
+                return Err(format!("the beaconer was paid in {paid} epochs: {rows:?}"));
+            }
+            Ok(())
+        })
+    }
+}
+
+#[test]
+fn reports_submitted_to_one_validator_are_verified_identically_by_all() {
+    let recorded = roots();
+    let height = SIM_EPOCH_BLOCKS * 4 + 5;
+    plan(SimEngine::new().with_devices(), height, &recorded)
+        .property(HotspotsRewarded)
+        .run()
+        .expect("simulation passes");
+    assert!(recorded.lock().unwrap().len() as u64 >= height);
+}

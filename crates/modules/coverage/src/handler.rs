@@ -4,7 +4,9 @@ use crate::{
     KIND_BEACON, KIND_WITNESS,
     outcome::CoverageRejection,
     params::CoverageParams,
-    state_key::{EpochBeaconCount, EpochBeacons, PARAMS_KEY, Params, Slots, WitnessSeen, Witnesses},
+    state_key::{
+        EpochBeaconCount, EpochBeacons, PARAMS_KEY, Params, Slots, WitnessSeen, Witnesses,
+    },
     types::{Beacon, BeaconRecord, BeaconSlot, Witness, WitnessRecord},
     verify::{self, Judgement},
 };
@@ -64,34 +66,25 @@ pub async fn verify_report<S: StateRead>(
     }
 }
 
-/// Whether `height` is inside `device`'s window of the current epoch (plus grace), and
-/// whether it is past it.
-async fn window_state<S: StateRead>(
+/// The phase of `device`'s window of the current epoch that this block is in.
+async fn window_phase<S: StateRead>(
     state: &Overlay<S>,
     env: &BlockEnv,
     pow_params: &PowParams,
     device: &DeviceId,
-) -> Result<(bool, bool), StateError> {
+) -> Result<schedule::Phase, StateError> {
     let info = pow::epoch_info(state, env.epoch)
         .await?
         .expect("the current epoch is open");
     let window = schedule::window_of(&info.randomness, device, pow_params.windows_per_epoch);
-    let inside = schedule::in_window(
+    Ok(schedule::phase(
         env.height,
         info.start_height,
         pow_params.epoch_length_blocks,
-        pow_params.windows_per_epoch,
-        window,
         pow_params.window_grace_blocks,
-    );
-    let (_, end) = schedule::window_bounds(
-        info.start_height,
-        pow_params.epoch_length_blocks,
         pow_params.windows_per_epoch,
         window,
-    );
-    let past = env.height.get() >= end.get().saturating_add(pow_params.window_grace_blocks);
-    Ok((inside, past))
+    ))
 }
 
 async fn slot<S: StateRead>(
@@ -118,10 +111,12 @@ async fn verify_beacon<S: StateRead>(
     beacon: &Beacon,
 ) -> Result<Verdict, StateError> {
     let beaconer = &report.device;
-    let (inside, _) = window_state(state, env, pow_params, &beaconer.id).await?;
+    let inside =
+        window_phase(state, env, pow_params, &beaconer.id).await? == schedule::Phase::Reveal;
     let existing = state.get::<Slots>(&(env.epoch, beaconer.id)).await?;
     let revealed = existing.is_some_and(|s| s.beacon.is_some());
-    if let Err(j) = verify::check_beacon(beaconer, beacon, p, env.timestamp.get(), inside, revealed) {
+    if let Err(j) = verify::check_beacon(beaconer, beacon, p, env.timestamp.get(), inside, revealed)
+    {
         return Ok(verdict(j));
     }
     let mut s = slot(state, env.epoch, &beaconer.id).await?;
@@ -159,9 +154,12 @@ async fn verify_witness<S: StateRead>(
     if existing.beacon.is_some() {
         return refuse(CoverageRejection::WitnessAfterReveal);
     }
-    let (_, past) = window_state(state, env, pow_params, &beaconer.id).await?;
-    if past {
-        return refuse(CoverageRejection::WitnessLate);
+    match window_phase(state, env, pow_params, &beaconer.id).await? {
+        schedule::Phase::Work => {}
+        schedule::Phase::Before => return refuse(CoverageRejection::WitnessEarly),
+        schedule::Phase::Reveal | schedule::Phase::After => {
+            return refuse(CoverageRejection::WitnessLate);
+        }
     }
     let seen_key = (env.epoch, beaconer.id, witness.id);
     if state.get::<WitnessSeen>(&seen_key).await?.is_some() {
@@ -241,12 +239,24 @@ pub async fn close_epoch<S: StateRead>(
                     if code == CoverageRejection::UnmatchedWitness {
                         summary.unmatched += 1;
                     }
-                    late(state, env, pow_params, epoch, &rec.witness, rec.report_id, KIND_WITNESS, code.code(), 0)
-                        .await?;
+                    // A witness the beacon does not confirm was false.
+                    late(
+                        state,
+                        env,
+                        pow_params,
+                        epoch,
+                        &rec.witness,
+                        rec.report_id,
+                        KIND_WITNESS,
+                        code.code(),
+                        0,
+                        Some(false),
+                    )
+                    .await?;
                 }
             }
         }
-        candidates.sort_by(|a, b| a.0.cmp(&b.0));
+        candidates.sort_by_key(|c| c.0);
         let k = (p.max_witnesses_selected as usize).min(candidates.len());
         for (_, rec) in &candidates[k..] {
             late(
@@ -259,6 +269,7 @@ pub async fn close_epoch<S: StateRead>(
                 KIND_WITNESS,
                 CoverageRejection::WitnessNotSelected.code(),
                 0,
+                Some(true),
             )
             .await?;
         }
@@ -266,8 +277,19 @@ pub async fn close_epoch<S: StateRead>(
         summary.selected += selected;
         let per_witness = verify::witness_units(selected, &p);
         for (_, rec) in &candidates[..k] {
-            late(state, env, pow_params, epoch, &rec.witness, rec.report_id, KIND_WITNESS, 0, per_witness)
-                .await?;
+            late(
+                state,
+                env,
+                pow_params,
+                epoch,
+                &rec.witness,
+                rec.report_id,
+                KIND_WITNESS,
+                0,
+                per_witness,
+                Some(true),
+            )
+            .await?;
         }
         if let Some(beacon) = &s.beacon {
             summary.beacons += 1;
@@ -281,6 +303,7 @@ pub async fn close_epoch<S: StateRead>(
                 KIND_BEACON,
                 0,
                 verify::beacon_units(selected, &p),
+                Some(true),
             )
             .await?;
         }
@@ -299,6 +322,7 @@ async fn late<S: StateRead>(
     kind: u8,
     code: u16,
     units: u64,
+    judgement: Option<bool>,
 ) -> Result<(), StateError> {
     let Some(d) = devices::device(state, device).await? else {
         return Ok(());
@@ -316,6 +340,7 @@ async fn late<S: StateRead>(
             code,
             units,
         },
+        judgement,
     )
     .await
 }

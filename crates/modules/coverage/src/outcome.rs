@@ -3,8 +3,8 @@
 terrane_primitives::reason_codes! {
     /// A rejection by the coverage verifier.
     pub enum CoverageRejection {
-        /// The beacon was revealed outside the beaconer's scheduled window (plus grace).
-        BeaconOutsideWindow = 401 => ("beacon_outside_window", "the beacon was revealed outside the beaconer's scheduled window for this epoch (plus grace)"),
+        /// The beacon was revealed outside the reveal phase of the beaconer's window.
+        BeaconOutsideWindow = 401 => ("beacon_outside_window", "the beacon was revealed outside the reveal phase of the beaconer's scheduled window (the grace blocks after its work phase)"),
         /// The beacon's frequency is outside the beaconer's band.
         BeaconFrequencyOutOfBand = 402 => ("beacon_frequency_out_of_band", "the beacon frequency is outside the beaconer's registered band"),
         /// The beacon's timestamp is too far from the block's.
@@ -45,8 +45,10 @@ terrane_primitives::reason_codes! {
         WitnessNotSelected = 420 => ("witness_not_selected", "valid, but more witnesses heard this beacon than are rewarded and this one was not drawn"),
         /// The beaconer already has the maximum number of stored witnesses.
         TooManyWitnesses = 421 => ("too_many_witnesses", "the beaconer already has the maximum number of witnesses stored for this epoch"),
-        /// The witness arrived after the beaconer's window and grace.
-        WitnessLate = 422 => ("witness_late", "the witness arrived after the beaconer's window and grace period"),
+        /// The witness arrived after the beaconer's work phase.
+        WitnessLate = 422 => ("witness_late", "the witness arrived after the work phase of the beaconer's window"),
+        /// The witness arrived before the beaconer's window opened.
+        WitnessEarly = 424 => ("witness_early", "the witness arrived before the beaconer's window opened"),
         /// The payload kind is not a coverage report kind.
         UnknownKind = 423 => ("unknown_coverage_kind", "the report kind is neither a beacon (0) nor a witness (1)"),
     }

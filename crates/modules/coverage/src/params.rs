@@ -27,7 +27,9 @@ pub struct CoverageParams {
     pub max_beacon_skew_ms: u64,
     /// Witnesses rewarded per beacon (the rest are not selected).
     pub max_witnesses_selected: u32,
-    /// Witnesses stored per beaconer per epoch (bounds state).
+    /// Witnesses stored per beaconer per epoch (bounds state). Generous on purpose: junk
+    /// witnesses (commitments no beacon opens) are only recognized at epoch close, so a low
+    /// first-come limit would let them crowd out the real ones.
     pub max_witnesses_stored: u32,
     /// Units a beaconer earns at saturation.
     pub beacon_units: u64,
@@ -50,7 +52,7 @@ impl Default for CoverageParams {
             snr_max_db_x10: 300,
             frequency_tolerance_khz: 50,
             max_witnesses_selected: 14,
-            max_witnesses_stored: 64,
+            max_witnesses_stored: 1024,
             max_witness_delay_ms: 30_000,
             max_beacon_skew_ms: 300_000,
             beacon_units: 100,
@@ -70,7 +72,9 @@ impl CoverageParams {
         if self.snr_min_db_x10 >= self.snr_max_db_x10 {
             return Err("coverage: snr_min_db_x10 must be below snr_max_db_x10".into());
         }
-        if self.max_witnesses_selected == 0 || self.max_witnesses_stored < self.max_witnesses_selected {
+        if self.max_witnesses_selected == 0
+            || self.max_witnesses_stored < self.max_witnesses_selected
+        {
             return Err("coverage: need 0 < max_witnesses_selected <= max_witnesses_stored".into());
         }
         if self.beacon_saturation == 0 || self.witness_saturation == 0 {

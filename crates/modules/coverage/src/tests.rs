@@ -1,4 +1,6 @@
 //! One named test per coverage rule (both sides), the commit-reveal flow, and epoch close.
+// Placing test devices uses floating-point geography; state code never does.
+#![allow(clippy::float_arithmetic)]
 
 use crate::{
     KIND_BEACON, KIND_WITNESS, genesis, handler,
@@ -11,14 +13,16 @@ use commonware_codec::Encode;
 use futures::executor::block_on;
 use terrane_accounts::{genesis as accounts_genesis, params::AccountsParams};
 use terrane_devices::{
-    genesis as devices_genesis,
-    handler as devices,
+    genesis as devices_genesis, handler as devices,
     msg::Domains,
     params::DevicesParams,
     testkit::{self, address_of, coverage, id_of, key},
     types::{Band, Device, DeviceStatus},
 };
-use terrane_geo::{H3Cell, offchain::{cell_at, offset}};
+use terrane_geo::{
+    H3Cell,
+    offchain::{cell_at, offset},
+};
 use terrane_pow::{
     genesis as pow_genesis,
     handler::{self as pow, Precheck},
@@ -27,7 +31,9 @@ use terrane_pow::{
     schedule,
     types::{Report, Verdict},
 };
-use terrane_primitives::{Address, Amount, ChainId, DeviceId, Epoch, Hash32, Height, Namespace, TimestampMs};
+use terrane_primitives::{
+    Address, Amount, ChainId, DeviceId, Epoch, Hash32, Height, Namespace, TimestampMs,
+};
 use terrane_state::{BlockEnv, MemStore, Overlay};
 
 const FREQ: u32 = 868_100;
@@ -100,7 +106,12 @@ fn rejects_witness_owned_by_the_beaconers_owner() {
     let b = device("beaconer", "alice", at_km_north(0.0));
     let ring = device("ring-member", "alice", at_km_north(2.0));
     assert_eq!(
-        code(verify::check_witness(&ring, &b, &witness_body(&b, -900), &p())),
+        code(verify::check_witness(
+            &ring,
+            &b,
+            &witness_body(&b, -900),
+            &p()
+        )),
         Some((CoverageRejection::SameOwnerWitness, true))
     );
 }
@@ -120,7 +131,12 @@ fn rejects_witness_farther_than_max_distance_without_blame() {
     let b = device("beaconer", "alice", at_km_north(0.0));
     let w = device("witness", "bob", at_km_north(150.0));
     assert_eq!(
-        code(verify::check_witness(&w, &b, &witness_body(&b, -1300), &p())),
+        code(verify::check_witness(
+            &w,
+            &b,
+            &witness_body(&b, -1300),
+            &p()
+        )),
         Some((CoverageRejection::WitnessTooFar, false))
     );
 }
@@ -142,7 +158,12 @@ fn rejects_signal_below_the_noise_floor() {
     let b = device("beaconer", "alice", at_km_north(0.0));
     let w = device("witness", "bob", at_km_north(2.0));
     assert_eq!(
-        code(verify::check_witness(&w, &b, &witness_body(&b, -1500), &p())),
+        code(verify::check_witness(
+            &w,
+            &b,
+            &witness_body(&b, -1500),
+            &p()
+        )),
         Some((CoverageRejection::SignalBelowNoise, true))
     );
 }
@@ -212,7 +233,10 @@ fn accepts_a_beacon_in_band_on_time_in_its_window() {
 fn rejects_beacon_outside_the_scheduled_window() {
     let b = device("beaconer", "alice", at_km_north(0.0));
     let r = verify::check_beacon(&b, &beacon(), &p(), 1_000_000, false, false);
-    assert_eq!(r.err().map(|j| j.code), Some(CoverageRejection::BeaconOutsideWindow));
+    assert_eq!(
+        r.err().map(|j| j.code),
+        Some(CoverageRejection::BeaconOutsideWindow)
+    );
 }
 
 #[test]
@@ -221,7 +245,10 @@ fn rejects_beacon_frequency_out_of_band() {
     let mut bc = beacon();
     bc.frequency_khz = 2_400_000;
     let r = verify::check_beacon(&b, &bc, &p(), 1_000_000, true, false);
-    assert_eq!(r.err().map(|j| j.code), Some(CoverageRejection::BeaconFrequencyOutOfBand));
+    assert_eq!(
+        r.err().map(|j| j.code),
+        Some(CoverageRejection::BeaconFrequencyOutOfBand)
+    );
 }
 
 #[test]
@@ -230,7 +257,10 @@ fn rejects_stale_or_future_beacon_timestamp() {
     let skew = p().max_beacon_skew_ms;
     for block in [1_000_000 + skew + 1, 1_000_000 - skew - 1] {
         let r = verify::check_beacon(&b, &beacon(), &p(), block, true, false);
-        assert_eq!(r.err().map(|j| j.code), Some(CoverageRejection::BeaconTimestampSkew));
+        assert_eq!(
+            r.err().map(|j| j.code),
+            Some(CoverageRejection::BeaconTimestampSkew)
+        );
     }
     assert!(verify::check_beacon(&b, &beacon(), &p(), 1_000_000 + skew, true, false).is_ok());
 }
@@ -239,7 +269,10 @@ fn rejects_stale_or_future_beacon_timestamp() {
 fn rejects_a_second_beacon_in_the_same_epoch() {
     let b = device("beaconer", "alice", at_km_north(0.0));
     let r = verify::check_beacon(&b, &beacon(), &p(), 1_000_000, true, true);
-    assert_eq!(r.err().map(|j| j.code), Some(CoverageRejection::DuplicateBeacon));
+    assert_eq!(
+        r.err().map(|j| j.code),
+        Some(CoverageRejection::DuplicateBeacon)
+    );
 }
 
 // ---- rules applied at epoch close ----------------------------------------------------------
@@ -257,7 +290,10 @@ fn revealed(b: &Device) -> BeaconRecord {
 #[test]
 fn witness_matching_the_revealed_beacon_counts() {
     let b = device("beaconer", "alice", at_km_north(0.0));
-    assert!(verify::check_against_beacon(&b.id, &witness_body(&b, -900), Some(&revealed(&b)), &p()).is_ok());
+    assert!(
+        verify::check_against_beacon(&b.id, &witness_body(&b, -900), Some(&revealed(&b)), &p())
+            .is_ok()
+    );
 }
 
 #[test]
@@ -308,7 +344,10 @@ fn beaconer_units_saturate_and_witness_units_shrink_with_more_witnesses() {
     assert_eq!(verify::witness_units(1, &p), verify::witness_units(4, &p));
     assert!(verify::witness_units(8, &p) < verify::witness_units(4, &p));
     for n in 1..=14 {
-        assert!(u64::from(n) * verify::witness_units(n, &p) <= p.witness_units * u64::from(p.witness_saturation));
+        assert!(
+            u64::from(n) * verify::witness_units(n, &p)
+                <= p.witness_units * u64::from(p.witness_saturation)
+        );
     }
 }
 
@@ -366,7 +405,11 @@ fn world(witnesses: &[(&str, &str, f64)]) -> World {
         .map(|n| (address_of(&key(n)), Amount::from_tokens(1_000).unwrap()))
         .collect();
     accounts_genesis::apply(&mut o, &owners, &AccountsParams::default());
-    devices_genesis::apply(&mut o, &[address_of(&key("maker"))], &DevicesParams::default());
+    devices_genesis::apply(
+        &mut o,
+        &[address_of(&key("maker"))],
+        &DevicesParams::default(),
+    );
     pow_genesis::apply(&mut o, &pow_params());
     genesis::apply(&mut o, &CoverageParams::default());
     pow::open_epoch(&mut o, Epoch::ZERO, Hash32::new([1; 32]), Height::new(1));
@@ -375,8 +418,17 @@ fn world(witnesses: &[(&str, &str, f64)]) -> World {
     regs.extend_from_slice(witnesses);
     for (name, owner, km) in regs {
         let owner = address_of(&key(owner));
-        let msg = testkit::registration(&domains, &owner, &key(name), coverage(30, 270, Band::Eu868), at_km_north(km), &key("maker"));
-        block_on(devices::register(&mut o, &env(1), &domains, &owner, &msg)).unwrap().unwrap();
+        let msg = testkit::registration(
+            &domains,
+            &owner,
+            &key(name),
+            coverage(30, 270, Band::Eu868),
+            at_km_north(km),
+            &key("maker"),
+        );
+        block_on(devices::register(&mut o, &env(1), &domains, &owner, &msg))
+            .unwrap()
+            .unwrap();
     }
     World {
         o,
@@ -398,8 +450,18 @@ impl World {
         let e = env(height);
         match block_on(pow::precheck(&self.o, &e, &signed, ok)).unwrap() {
             Precheck::Accepted(pre) => {
-                let v = block_on(handler::verify_report(&mut self.o, &e, &pow_params(), &pre)).unwrap();
-                block_on(pow::record(&mut self.o, &e, &pow_params(), &pre.device, &pre.report, pre.report_id, v)).unwrap();
+                let v =
+                    block_on(handler::verify_report(&mut self.o, &e, &pow_params(), &pre)).unwrap();
+                block_on(pow::record(
+                    &mut self.o,
+                    &e,
+                    &pow_params(),
+                    &pre.device,
+                    &pre.report,
+                    pre.report_id,
+                    v,
+                ))
+                .unwrap();
                 v
             }
             Precheck::Rejected { code, .. } => Verdict::Invalid(code.code()),
@@ -425,7 +487,14 @@ impl World {
 
     fn close(&mut self) -> handler::CloseSummary {
         let e = env(pow_params().epoch_length_blocks + 1);
-        block_on(handler::close_epoch(&mut self.o, &e, &pow_params(), Epoch::ZERO, &Hash32::new([5; 32]))).unwrap()
+        block_on(handler::close_epoch(
+            &mut self.o,
+            &e,
+            &pow_params(),
+            Epoch::ZERO,
+            &Hash32::new([5; 32]),
+        ))
+        .unwrap()
     }
 
     fn units(&self, name: &str) -> u64 {
@@ -437,34 +506,87 @@ impl World {
     }
 }
 
+/// The first height of the (single) window's reveal phase.
+fn reveal_phase() -> u64 {
+    let p = pow_params();
+    let (_, end) = schedule::window_bounds(
+        Height::new(1),
+        p.epoch_length_blocks,
+        p.window_grace_blocks,
+        1,
+        0,
+    );
+    end.get()
+}
+
+#[test]
+fn a_beacon_revealed_during_the_work_phase_is_outside_its_window() {
+    // Separate worlds: a judged report id is spent, so the same reveal cannot be retried in one.
+    assert_eq!(
+        world(&[]).reveal(reveal_phase() - 1),
+        Verdict::Invalid(CoverageRejection::BeaconOutsideWindow.code())
+    );
+    assert_eq!(world(&[]).reveal(reveal_phase()), Verdict::Pending);
+}
+
+#[test]
+fn a_witness_no_beacon_confirms_costs_reputation_at_close_only() {
+    let mut w = world(&[("w1", "bob", 2.0)]);
+    let id = id_of(&key("w1"));
+    let pp = pow_params();
+    w.witness("w1", -900, 5);
+    let before = block_on(pow::device_work(&w.o, &pp, &id, Epoch::ZERO)).unwrap();
+    assert_eq!(
+        before.reputation_ppm, pp.reputation_start_ppm,
+        "pending is not yet judged"
+    );
+    w.close();
+    let after = block_on(pow::device_work(&w.o, &pp, &id, Epoch::ZERO)).unwrap();
+    assert!(after.reputation_ppm < pp.reputation_start_ppm);
+}
+
 #[test]
 fn witnesses_before_the_reveal_earn_units_for_themselves_and_the_beaconer() {
     let mut w = world(&[("w1", "bob", 2.0), ("w2", "carol", 3.0)]);
     assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
     assert_eq!(w.witness("w2", -950, 6), Verdict::Pending);
-    assert_eq!(w.reveal(7), Verdict::Pending);
+    assert_eq!(w.reveal(reveal_phase()), Verdict::Pending);
     let s = w.close();
-    assert_eq!((s.beacons, s.witnesses, s.selected, s.unmatched), (1, 2, 2, 0));
+    assert_eq!(
+        (s.beacons, s.witnesses, s.selected, s.unmatched),
+        (1, 2, 2, 0)
+    );
     let p = CoverageParams::default();
     assert_eq!(w.units("beaconer"), verify::beacon_units(2, &p));
     assert_eq!(w.units("w1"), verify::witness_units(2, &p));
-    block_on(crate::invariants::check_slot(&w.o, &p, Epoch::ZERO, &id_of(&key("beaconer"))))
-        .unwrap()
-        .unwrap();
+    block_on(crate::invariants::check_slot(
+        &w.o,
+        &p,
+        Epoch::ZERO,
+        &id_of(&key("beaconer")),
+    ))
+    .unwrap()
+    .unwrap();
 }
 
 #[test]
 fn witness_after_the_reveal_is_refused() {
     let mut w = world(&[("w1", "bob", 2.0)]);
-    w.reveal(5);
-    assert_eq!(w.witness("w1", -900, 6), Verdict::Refused(CoverageRejection::WitnessAfterReveal.code()));
+    w.reveal(reveal_phase());
+    assert_eq!(
+        w.witness("w1", -900, reveal_phase() + 1),
+        Verdict::Refused(CoverageRejection::WitnessAfterReveal.code())
+    );
 }
 
 #[test]
 fn a_device_witnesses_a_beaconer_once_per_epoch() {
     let mut w = world(&[("w1", "bob", 2.0)]);
     assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
-    assert_eq!(w.witness("w1", -901, 6), Verdict::Invalid(CoverageRejection::DuplicateWitness.code()));
+    assert_eq!(
+        w.witness("w1", -901, 6),
+        Verdict::Invalid(CoverageRejection::DuplicateWitness.code())
+    );
 }
 
 #[test]
@@ -478,12 +600,21 @@ fn a_witness_with_no_revealed_beacon_earns_nothing() {
 }
 
 #[test]
-fn witness_arriving_after_the_window_and_grace_is_late() {
+fn witness_arriving_after_the_work_phase_is_late() {
     let mut w = world(&[("w1", "bob", 2.0)]);
     let p = pow_params();
-    let (_, end) = schedule::window_bounds(Height::new(1), p.epoch_length_blocks, 1, 0);
-    let late = end.get() + p.window_grace_blocks;
-    assert_eq!(w.witness("w1", -900, late), Verdict::Refused(CoverageRejection::WitnessLate.code()));
+    let (_, end) = schedule::window_bounds(
+        Height::new(1),
+        p.epoch_length_blocks,
+        p.window_grace_blocks,
+        1,
+        0,
+    );
+    let late = end.get();
+    assert_eq!(
+        w.witness("w1", -900, late),
+        Verdict::Refused(CoverageRejection::WitnessLate.code())
+    );
 }
 
 #[test]
@@ -501,12 +632,12 @@ fn only_the_drawn_witnesses_are_paid_when_too_many_heard_the_beacon() {
         let rssi = -900 - i16::try_from(i).unwrap() * 10;
         assert_eq!(w.witness(n, rssi, 5 + i as u64), Verdict::Pending);
     }
-    w.reveal(40);
+    w.reveal(reveal_phase());
     let s = w.close();
     let p = CoverageParams::default();
     assert_eq!(s.selected, p.max_witnesses_selected);
     let paid = names.iter().filter(|n| w.units(n) > 0).count();
-    assert_eq!(paid as u32, p.max_witnesses_selected);
+    assert_eq!(u32::try_from(paid).unwrap(), p.max_witnesses_selected);
 }
 
 #[test]

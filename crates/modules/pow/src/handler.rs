@@ -142,9 +142,11 @@ pub async fn record<S: StateRead>(
     state.put::<SeenReports>(&(report.epoch, report_id), &1);
     let mut work = device_work(state, params, &device.id, env.epoch).await?;
     match verdict {
-        Verdict::Valid { .. } | Verdict::Pending => reputation::apply(&mut work, params, true),
+        Verdict::Valid { .. } => reputation::apply(&mut work, params, true),
         Verdict::Invalid(_) => reputation::apply(&mut work, params, false),
-        Verdict::Refused(_) => {}
+        // A pending report is judged when its class decides (`record_late`); refused ones are
+        // nobody's fault.
+        Verdict::Pending | Verdict::Refused(_) => {}
     }
     let units = match verdict {
         Verdict::Valid { units } => units,
@@ -176,18 +178,23 @@ pub async fn record<S: StateRead>(
     })
 }
 
-/// Records an outcome decided later (at epoch close) for a report already counted: no
-/// reputation change, no seen marking.
+/// Records the final outcome of a report that was pending (decided at epoch close): its
+/// reputation effect (`Some(true)` valid, `Some(false)` invalid, `None` neutral), the outcome,
+/// and its units. The report was already marked seen.
 pub async fn record_late<S: StateRead>(
     state: &mut Overlay<S>,
     env: &BlockEnv,
     params: &PowParams,
     device: &Device,
     record: OutcomeRecord,
+    judgement: Option<bool>,
 ) -> Result<(), StateError> {
     // Decay only up to the report's epoch: an epoch close must see the reputation the device
     // had in the epoch being closed.
     let mut work = device_work(state, params, &device.id, record.epoch.min(env.epoch)).await?;
+    if let Some(valid) = judgement {
+        reputation::apply(&mut work, params, valid);
+    }
     let units = record.units;
     let epoch = record.epoch;
     append_outcome(state, params, &device.id, &mut work, record);
@@ -243,7 +250,10 @@ pub async fn credit<S: StateRead>(
                 index: info.workers,
             };
             state.put::<EpochWorkers>(&(epoch, info.workers), &device.id);
-            info.workers = info.workers.checked_add(1).expect("fewer than 2^32 workers");
+            info.workers = info
+                .workers
+                .checked_add(1)
+                .expect("fewer than 2^32 workers");
             state.put::<Epochs>(&epoch, &info);
             let cell_key = (epoch, density_cell);
             let n = state.get::<CellWork>(&cell_key).await?.unwrap_or(0);
@@ -315,7 +325,7 @@ pub async fn recent_outcomes<S: StateRead>(
     };
     let kept = u64::from(params.outcomes_kept);
     let n = work.outcomes.min(kept);
-    let mut out = Vec::with_capacity(n as usize);
+    let mut out = Vec::with_capacity(usize::try_from(n).unwrap_or(0));
     for k in 0..n {
         let seq = work.outcomes - 1 - k;
         let slot = u8::try_from(seq % kept).expect("below 256");

@@ -11,7 +11,8 @@ pub struct PowParams {
     pub epoch_length_blocks: u64,
     /// Duty windows per epoch (each device gets one, drawn from the epoch randomness).
     pub windows_per_epoch: u32,
-    /// Blocks after a window closes during which its reports are still accepted.
+    /// Blocks after a window's work phase during which its reveals are accepted (the epoch
+    /// reserves this many blocks at its end so every window's reveal phase fits inside it).
     pub window_grace_blocks: u64,
     /// Most reports in one bundle.
     pub max_reports_per_bundle: u32,
@@ -52,10 +53,15 @@ impl PowParams {
         if self.epoch_length_blocks < 4 {
             return Err("pow.epoch_length_blocks must be at least 4".into());
         }
-        if self.windows_per_epoch == 0
-            || u64::from(self.windows_per_epoch) > self.epoch_length_blocks
-        {
-            return Err("pow.windows_per_epoch must be 1..=epoch_length_blocks".into());
+        if self.window_grace_blocks >= self.epoch_length_blocks {
+            return Err("pow.window_grace_blocks must be below epoch_length_blocks".into());
+        }
+        let usable = self.epoch_length_blocks - self.window_grace_blocks;
+        if self.windows_per_epoch == 0 || u64::from(self.windows_per_epoch) > usable {
+            return Err(
+                "pow.windows_per_epoch must be 1..=(epoch_length_blocks - window_grace_blocks)"
+                    .into(),
+            );
         }
         if self.outcomes_kept == 0 || self.outcomes_kept > 256 {
             return Err("pow.outcomes_kept must be 1..=256".into());

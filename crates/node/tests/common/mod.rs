@@ -47,6 +47,8 @@ use terrane_node::{
 use terrane_primitives::{Address, Amount, Nonce};
 use terrane_state::Overlay;
 
+pub mod devices;
+
 pub const VALIDATORS: u32 = 4;
 pub const CHAIN: &str = "terrane-sim";
 
@@ -81,29 +83,50 @@ pub fn treasury() -> Address {
     address_of(&named_key("treasury"))
 }
 
+/// The accounts of the coverage workload ([`devices`]): three hotspot owners and the relay
+/// that submits report bundles. Separate from the transfer workloads' so their nonces never race.
+pub fn device_accounts() -> [String; 4] {
+    ["owner0", "owner1", "owner2", "relay"].map(String::from)
+}
+
 /// Every address that can ever hold a balance in the simulation.
 pub fn holders() -> Vec<Address> {
     let mut all: Vec<Address> = (0..VALIDATORS as usize)
         .flat_map(|i| [address_of(&named_key(&user(i))), sink(i)])
         .collect();
+    all.extend(device_accounts().iter().map(|n| address_of(&named_key(n))));
     all.push(forger());
     all.push(treasury());
     all
 }
 
+/// Short epochs with one duty window (20 work blocks, 10 of grace), so simulations close
+/// several epochs.
+pub const SIM_EPOCH_BLOCKS: u64 = 30;
+
 fn genesis(dealt: &Dealt) -> Genesis {
+    let mut params = ChainParams::default();
+    params.pow.epoch_length_blocks = SIM_EPOCH_BLOCKS;
+    params.pow.windows_per_epoch = 1;
+    params.pow.window_grace_blocks = 10;
+    params.rewards.vetting_valid_reports = 1;
     Genesis {
         chain_id: CHAIN.into(),
         genesis_time_ms: 0,
-        params: ChainParams::default(),
+        params,
         allocations: (0..VALIDATORS as usize)
-            .map(|i| Allocation {
-                address: address_of(&named_key(&user(i))).to_string(),
+            .map(user)
+            .chain(device_accounts())
+            .map(|name| Allocation {
+                address: address_of(&named_key(&name)).to_string(),
                 amount: Amount::from_tokens(1_000_000).unwrap().get(),
-                label: Some(user(i)),
+                label: Some(name),
             })
             .collect(),
-        makers: Vec::new(),
+        makers: vec![
+            terrane_devices::testkit::address_of(&terrane_devices::testkit::key("maker"))
+                .to_string(),
+        ],
         treasury: treasury().to_string(),
         consensus: ConsensusGenesis {
             validators: dealt
@@ -190,6 +213,7 @@ pub struct SimEngine {
     genesis: Genesis,
     roles: BTreeMap<usize, Role>,
     workload: bool,
+    devices: bool,
 }
 
 impl SimEngine {
@@ -202,7 +226,14 @@ impl SimEngine {
             genesis,
             roles: BTreeMap::new(),
             workload: true,
+            devices: false,
         }
+    }
+
+    /// Validator 0 also runs coverage hotspots: registrations, witnesses, beacon reveals.
+    pub fn with_devices(mut self) -> Self {
+        self.devices = true;
+        self
     }
 
     /// Gives validator `index` a role.
@@ -295,6 +326,14 @@ impl EngineDefinition for SimEngine {
             stateful: validator.stateful.clone(),
             observations,
         };
+        if self.devices && index == 0 {
+            devices::spawn(
+                validator.context.child("devices"),
+                state.clone(),
+                mempool.clone(),
+                self.genesis.clone(),
+            );
+        }
         if self.workload && role == Role::Honest {
             spawn_workload(
                 validator.context.child("workload"),
