@@ -17,7 +17,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(block) = Block::decode_cfg(bytes::Bytes::copy_from_slice(data), &limits) else {
         return;
     };
-    assert_eq!(block.encode().as_ref(), data, "a decoded block re-encodes differently");
+    assert_eq!(
+        block.encode().as_ref(),
+        data,
+        "a decoded block re-encodes differently"
+    );
     let header = block.header();
     assert_eq!(block.digest(), Sha256::hash(&[&header.encode()]));
     assert_eq!(block.txs().len(), header.tx_count as usize);

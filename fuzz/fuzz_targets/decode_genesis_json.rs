@@ -5,7 +5,7 @@
 use futures::executor::block_on;
 use libfuzzer_sys::fuzz_target;
 use terrane_app::{Executor, Genesis};
-use terrane_primitives::{Hash32, Height, TimestampMs};
+use terrane_primitives::{Epoch, Hash32, Height, TimestampMs};
 use terrane_state::{BlockEnv, MemStore, Overlay};
 
 fuzz_target!(|data: &[u8]| {
@@ -18,12 +18,15 @@ fuzz_target!(|data: &[u8]| {
     let again = Genesis::from_json(&genesis.to_json()).expect("a valid genesis re-parses");
     assert_eq!(again, genesis);
     assert_eq!(again.hash(), genesis.hash());
-    genesis.allocation_list().expect("validated allocations parse");
+    genesis
+        .allocation_list()
+        .expect("validated allocations parse");
 
     let exec = Executor::new(genesis);
     let env = BlockEnv {
         chain_id: exec.chain_id().clone(),
         height: Height::new(1),
+        epoch: Epoch::ZERO,
         timestamp: TimestampMs::new(exec.genesis().genesis_time_ms.saturating_add(1)),
         randomness: Hash32::default(),
     };

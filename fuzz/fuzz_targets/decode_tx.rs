@@ -11,7 +11,11 @@ fuzz_target!(|data: &[u8]| {
     let Ok(tx) = SignedTransaction::decode_bounded(data) else {
         return;
     };
-    assert_eq!(tx.encode().as_ref(), data, "a decoded transaction re-encodes differently");
+    assert_eq!(
+        tx.encode().as_ref(),
+        data,
+        "a decoded transaction re-encodes differently"
+    );
     assert!(data.len() <= terrane_app::MAX_TX_BYTES);
     assert_eq!(tx.id(), sha256(&[&tx.tx.encode()]));
     let _ = tx.verify(b"terrane/terrane-devnet/tx");

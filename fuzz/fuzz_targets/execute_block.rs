@@ -28,7 +28,9 @@ use terrane_app::{
     state_key::Receipt,
     testkit::{address_of, min_fee_for, named_key},
 };
-use terrane_primitives::{Address, Amount, ChainId, Height, Namespace, Nonce, TimestampMs, sha256};
+use terrane_primitives::{
+    Address, Amount, ChainId, Epoch, Height, Namespace, Nonce, TimestampMs, sha256,
+};
 use terrane_state::{BlockEnv, MemStore, Overlay, Writes};
 
 const CHAIN: &str = "terrane-devnet";
@@ -152,7 +154,10 @@ fn build(input: &mut Input<'_>, f: &Fixture) -> Vec<u8> {
         // Signed for another chain.
         0 => {
             let other = ChainId::new("terrane-other").expect("valid chain id");
-            signed.signature = from.sign(&other.namespace(Namespace::Transaction), &signed.tx.encode());
+            signed.signature = from.sign(
+                &other.namespace(Namespace::Transaction),
+                &signed.tx.encode(),
+            );
         }
         // Signed by another account's key.
         1 => {
@@ -173,6 +178,8 @@ fn env(height: u64, seed: &[u8]) -> BlockEnv {
     BlockEnv {
         chain_id: fixture().chain.clone(),
         height: Height::new(height),
+        // Heights 1 and 2 are in epoch 0 for every valid epoch length (at least 4 blocks).
+        epoch: Epoch::ZERO,
         timestamp: TimestampMs::new(height * 1_000),
         randomness: sha256(&[seed, &height.to_be_bytes()]),
     }
@@ -205,7 +212,10 @@ fn check_block(store: &MemStore, height: u64, txs: &[Vec<u8>], out: &BlockOutput
     for (i, (raw, result)) in txs.iter().zip(&out.txs).enumerate() {
         assert_eq!(result.index as usize, i);
         let code = result.outcome.0;
-        assert!(terrane_app::outcome::lookup(code).is_some(), "unregistered code {code}");
+        assert!(
+            terrane_app::outcome::lookup(code).is_some(),
+            "unregistered code {code}"
+        );
         match SignedTransaction::decode_bounded(raw) {
             Ok(tx) => assert_eq!(result.id, tx.id()),
             Err(_) => assert_eq!(result.id, sha256(&[raw])),
@@ -217,7 +227,11 @@ fn check_block(store: &MemStore, height: u64, txs: &[Vec<u8>], out: &BlockOutput
                 index: result.index,
                 code,
             };
-            assert_eq!(r, Some(expected), "charged transaction {i} lacks its receipt");
+            assert_eq!(
+                r,
+                Some(expected),
+                "charged transaction {i} lacks its receipt"
+            );
         } else if code == EnvelopeRejection::DuplicateTx.code() {
             assert!(r.is_some(), "duplicate {i} without an original receipt");
         } else if let Some(r) = r {
@@ -252,8 +266,10 @@ fuzz_target!(|data: &[u8]| {
     for raw in &txs {
         if let Ok(tx) = SignedTransaction::decode_bounded(raw) {
             holders.insert(tx.tx.signer);
-            let Payload::Transfer(t) = &tx.tx.payload;
-            holders.insert(t.to);
+            #[allow(irrefutable_let_patterns)]
+            if let Payload::Transfer(t) = &tx.tx.payload {
+                holders.insert(t.to);
+            }
         }
     }
 
@@ -263,7 +279,10 @@ fuzz_target!(|data: &[u8]| {
     let (out1, writes1) = execute(&store, &env1, &txs);
     let (again, writes_again) = execute(&MemStore::new(), &env1, &txs);
     assert_eq!(out1, again, "execution is not deterministic");
-    assert_eq!(writes1, writes_again, "execution writes are not deterministic");
+    assert_eq!(
+        writes1, writes_again,
+        "execution writes are not deterministic"
+    );
     store.apply(writes1);
     check_block(&store, 1, &txs, &out1);
     check_supply_holds(&store, &holders);

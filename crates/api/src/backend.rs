@@ -37,8 +37,10 @@ pub trait Backend: Send + Sync + 'static {
     /// `Ok` commits the node to having accepted the transaction into its mempool (and to
     /// gossiping it), and its hash is then reported as `pending` by [`Backend::tx`] until it is
     /// included or evicted. A transaction rejected by stateless or stateful checks returns an
-    /// error whose `code` is the outcome code of the rule it broke (400), 409 if it is already
-    /// known, or 503 if the mempool is full.
+    /// error whose `code` is the outcome code of the rule it broke: 400 for `malformed` and
+    /// `bad_signature`, 409 for conflicts (`duplicate_tx`, `replacement_underpriced`,
+    /// `nonce_too_low`), 503 when there is no room (`mempool_full`, `account_queue_full`), 413
+    /// when too large, 422 for every other rule (`docs/spec/api.md`).
     fn submit_tx(&self, tx: Vec<u8>) -> impl Future<Output = Result<TxSubmitted, ApiError>> + Send;
 
     /// Where the transaction with this hash is. A hash the node has never seen is not an

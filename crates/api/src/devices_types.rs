@@ -270,8 +270,31 @@ pub struct CellView {
     pub density_cell: String,
     /// The current epoch.
     pub epoch: u64,
-    /// Devices with work in the density cell this epoch.
+    /// Devices credited work in the density cell so far this epoch, all classes (coverage
+    /// devices are credited only when the epoch closes).
     pub working_devices: u32,
-    /// The density scale those devices would get, ppm.
-    pub scale_ppm: u32,
+    /// How the last closed epoch's reward split counted and scaled this density cell, per
+    /// class, as recorded in the reward lines of its devices (`None` before any close, if
+    /// none of its devices had a line, or if the cell is coarser than the density resolution).
+    pub last_closed: Option<CellDensityView>,
+}
+
+/// A density cell in one closed epoch's reward split.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellDensityView {
+    /// The closed epoch.
+    pub epoch: u64,
+    /// One entry per class with a reward line in the cell, in class order.
+    pub classes: Vec<CellClassDensityView>,
+}
+
+/// One class's density figures in a cell, exactly as the split used them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellClassDensityView {
+    /// Class name.
+    pub class: String,
+    /// Eligible devices of this class with work in the cell.
+    pub cell_devices: u32,
+    /// The density scale each of them got, ppm.
+    pub cell_scale_ppm: u32,
 }

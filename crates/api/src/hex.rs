@@ -1,7 +1,8 @@
 //! Lower-case hex without a `0x` prefix: the one encoding the API uses for bytes.
 //!
-//! Encoding always emits lower case; decoding accepts either case, so a hash pasted from
-//! another tool still resolves. Nothing here panics.
+//! Encoding always emits lower case; decoding accepts either case and an optional `0x`
+//! prefix (as the chain's own parser does), so a hash pasted from another tool still
+//! resolves. Nothing here panics.
 
 use thiserror::Error;
 
@@ -39,7 +40,7 @@ pub fn encode(bytes: impl AsRef<[u8]>) -> String {
 
 /// Decodes hex of any even length.
 pub fn decode(text: &str) -> Result<Vec<u8>, HexError> {
-    let raw = text.as_bytes();
+    let raw = text.strip_prefix("0x").unwrap_or(text).as_bytes();
     if !raw.len().is_multiple_of(2) {
         return Err(HexError::OddLength(raw.len()));
     }
@@ -55,6 +56,7 @@ pub fn decode(text: &str) -> Result<Vec<u8>, HexError> {
 
 /// Decodes hex that must be exactly `N` bytes, such as a hash or an address.
 pub fn decode_array<const N: usize>(text: &str) -> Result<[u8; N], HexError> {
+    let text = text.strip_prefix("0x").unwrap_or(text);
     // Length first, so an over-long input is rejected before any work is done on it.
     if text.len() != N * 2 {
         return Err(HexError::WrongLength {
@@ -92,7 +94,12 @@ mod tests {
     fn decode_rejects_odd_length_and_foreign_characters() {
         assert_eq!(decode("abc"), Err(HexError::OddLength(3)));
         assert_eq!(decode("0g"), Err(HexError::InvalidChar(1)));
-        assert_eq!(decode("0x00"), Err(HexError::InvalidChar(1)));
+        assert_eq!(
+            decode("0x00"),
+            Ok(vec![0]),
+            "an 0x prefix is accepted, like the chain's parser"
+        );
+        assert_eq!(decode("00x0"), Err(HexError::InvalidChar(2)));
         // A multi-byte UTF-8 character is never a hex digit.
         assert_eq!(decode("é"), Err(HexError::InvalidChar(0)));
     }

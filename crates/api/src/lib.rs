@@ -42,9 +42,10 @@ use tokio::{net::TcpListener, sync::watch};
 pub use crate::{
     backend::Backend,
     devices_types::{
-        CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView,
-        DeviceSummaryView, DeviceView, EpochId, EpochSummaryView, EpochView, ProofStepView,
-        ReportOutcomeView, RewardLedgerView, RewardLineView, RewardProofView, StateProofView,
+        CellClassDensityView, CellDensityView, CellView, DeviceListView, DeviceOutcomesView,
+        DeviceQuery, DeviceRewardsView, DeviceSummaryView, DeviceView, EpochId, EpochSummaryView,
+        EpochView, ProofStepView, ReportOutcomeView, RewardLedgerView, RewardLineView,
+        RewardProofView, StateProofView,
     },
     error::{ApiError, ErrorBody},
     types::{

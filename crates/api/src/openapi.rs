@@ -473,9 +473,11 @@ fn schemas() -> Value {
         ),
         "TxStatus": {
             "type": "string",
-            "enum": ["pending", "included", "unknown"],
-            "description": "pending: in this node's mempool; included: in a finalized block; \
-                unknown: neither.",
+            "enum": ["pending", "included", "refused", "unknown"],
+            "description": "pending: in this node's mempool; included: in a finalized block and \
+                charged (the outcome says whether the payload succeeded); refused: in a finalized \
+                block but rejected before being charged (nothing happened, nonce unchanged); \
+                unknown: none of these.",
         },
         "TxStatusView": object(
             "Where a transaction is.",
@@ -556,6 +558,8 @@ fn schemas() -> Value {
                 "index": uint_schema(u64::from(u32::MAX), "Position in the block."),
                 "code": uint_schema(u64::from(u16::MAX), "Outcome code."),
                 "name": string("Outcome name."),
+                "charged": boolean("Whether it was charged (fee burned, nonce used). An uncharged \
+                    rejection changed nothing: a transaction with this hash may still execute later."),
             }),
         ),
         "EpochClosedEvent": object(
@@ -811,9 +815,32 @@ fn device_schemas() -> Value {
                 "epoch": uint_schema(u64::MAX, "The current epoch."),
                 "working_devices": uint_schema(
                     u64::from(u32::MAX),
-                    "Devices with work in the density cell this epoch.",
+                    "Devices credited work in the density cell so far this epoch, all classes \
+                     (coverage devices are credited when the epoch closes).",
                 ),
-                "scale_ppm": ppm_schema("Density scale those devices would get."),
+                "last_closed": nullable(reference("CellDensityView")),
+            }),
+        ),
+        "CellDensityView": object(
+            "How the last closed epoch's reward split counted and scaled a density cell.",
+            json!({
+                "epoch": uint_schema(u64::MAX, "The closed epoch."),
+                "classes": {
+                    "type": "array",
+                    "items": reference("CellClassDensityView"),
+                    "description": "One entry per class with a reward line in the cell.",
+                },
+            }),
+        ),
+        "CellClassDensityView": object(
+            "One class's density figures in a cell, exactly as the split used them.",
+            json!({
+                "class": { "type": "string", "description": "Class name." },
+                "cell_devices": uint_schema(
+                    u64::from(u32::MAX),
+                    "Eligible devices of this class with work in the cell.",
+                ),
+                "cell_scale_ppm": ppm_schema("The density scale each of them got."),
             }),
         ),
     })

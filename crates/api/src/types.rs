@@ -37,7 +37,7 @@ pub struct StatusView {
 pub struct OutcomeView {
     /// Stable numeric code.
     pub code: u16,
-    /// Stable snake_case name, e.g. `insufficient_balance`.
+    /// Stable snake_case name, e.g. `insufficient_funds`.
     pub name: String,
     /// What the rule is and how to satisfy it.
     pub description: String,
@@ -100,8 +100,12 @@ pub struct TxStatusView {
 pub enum TxStatus {
     /// In this node's mempool, not yet in a finalized block.
     Pending,
-    /// In a finalized block; the outcome says whether it succeeded.
+    /// In a finalized block and charged (fee burned, nonce used); the outcome says whether
+    /// its payload succeeded.
     Included,
+    /// In a finalized block but rejected before being charged (bad signature, stale nonce,
+    /// unpayable fee...): nothing happened, and it may be fixed and submitted again.
+    Refused,
     /// Neither pending here nor indexed as included.
     Unknown,
 }
@@ -221,6 +225,9 @@ pub enum ChainEvent {
         code: u16,
         /// Outcome name.
         name: String,
+        /// Whether it was charged (fee burned, nonce used). An uncharged rejection changed
+        /// nothing: a transaction with this hash may still execute later.
+        charged: bool,
     },
     /// An epoch closed: its rewards were distributed.
     EpochClosed {
@@ -318,6 +325,7 @@ mod tests {
                 index: 0,
                 code: 0,
                 name: String::new(),
+                charged: true,
             },
             ChainEvent::EpochClosed {
                 epoch: 1,

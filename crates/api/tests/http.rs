@@ -63,7 +63,7 @@ async fn submit_tx_rejects_bad_hex_with_malformed_code() {
     let cases: [(&str, &[u8]); 6] = [
         (TEXT, b"zz"),
         (TEXT, b"abc"),
-        (TEXT, b"0x0102"),
+        (TEXT, b"0x01x2"),
         (TEXT, &[0xc3, 0x28]),
         (JSON, br#"{"tx":"nothex"}"#),
         (JSON, b"not json"),
@@ -740,7 +740,17 @@ async fn cell_view_counts_the_working_devices_of_its_density_cell() {
         .map(|device| device.id.as_str())
         .collect();
     assert_eq!(ids, [DEVICE_A, DEVICE_B]);
-    assert_eq!((area.working_devices, area.scale_ppm), (2, 500_000));
+    assert_eq!(area.working_devices, 2);
+    let last = area.last_closed.expect("the fake closed an epoch");
+    assert_eq!(last.epoch, CURRENT_EPOCH - 1);
+    assert_eq!(
+        (
+            last.classes[0].class.as_str(),
+            last.classes[0].cell_devices,
+            last.classes[0].cell_scale_ppm
+        ),
+        ("coverage", 2, 500_000)
+    );
     assert_eq!(area.epoch, CURRENT_EPOCH);
 }
 

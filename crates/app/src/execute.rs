@@ -32,7 +32,9 @@ use terrane_pow::{
     schedule,
     types::Verdict,
 };
-use terrane_primitives::{Address, ChainId, Epoch, Hash32, Height, Namespace, TimestampMs, merkle, sha256};
+use terrane_primitives::{
+    Address, ChainId, Epoch, Hash32, Height, Namespace, TimestampMs, merkle, sha256,
+};
 use terrane_state::{BlockEnv, Overlay, StateError, StateRead};
 
 /// What happened to one transaction of a block.
@@ -48,6 +50,11 @@ pub struct TxResult {
     pub signer: Option<Address>,
     /// The payload kind, if the bytes decoded.
     pub kind: Option<&'static str>,
+    /// Whether the envelope was charged (fee burned, nonce consumed, receipt written). An
+    /// uncharged rejection changed nothing: the same id may still execute later, and a
+    /// proposer can manufacture one for any pending id (a copy with a bad signature), so
+    /// nodes must not treat it as the transaction's fate.
+    pub charged: bool,
 }
 
 /// Everything execution of one block produced besides state writes.
@@ -75,12 +82,42 @@ impl BlockOutput {
 impl TxResult {
     /// This outcome's Merkle leaf hash.
     pub fn leaf(&self) -> Hash32 {
-        let mut data = Vec::with_capacity(38);
-        data.extend_from_slice(&self.index.to_be_bytes());
-        data.extend_from_slice(self.id.as_ref());
-        data.extend_from_slice(&self.outcome.0.to_be_bytes());
-        merkle::leaf(&data)
+        outcome_leaf(self.index, &self.id, self.outcome.0)
     }
+}
+
+/// The outcome-list leaf `index u32be || tx id || code u16be`.
+pub fn outcome_leaf(index: u32, id: &Hash32, code: u16) -> Hash32 {
+    let mut data = Vec::with_capacity(38);
+    data.extend_from_slice(&index.to_be_bytes());
+    data.extend_from_slice(id.as_ref());
+    data.extend_from_slice(&code.to_be_bytes());
+    merkle::leaf(&data)
+}
+
+/// The id an outcome names for block bytes `raw`: the transaction id if they decode, else
+/// SHA-256 of the bytes.
+pub fn outcome_id(raw: &[u8]) -> Hash32 {
+    SignedTransaction::decode_bounded(raw).map_or_else(|_| sha256(&[raw]), |tx| tx.id())
+}
+
+/// The outcomes root of a block's transactions and codes, computed from the bytes alone (what
+/// a node checks when it receives a block body, without executing it).
+///
+/// # Panics
+/// If `codes` does not have one entry per transaction.
+pub fn outcomes_root_of(txs: &[bytes::Bytes], codes: &[u16]) -> Hash32 {
+    assert_eq!(txs.len(), codes.len(), "one code per transaction");
+    let leaves: Vec<Hash32> = txs
+        .iter()
+        .zip(codes)
+        .enumerate()
+        .map(|(i, (raw, code))| {
+            let index = u32::try_from(i).expect("block tx count bounded by BlockLimits");
+            outcome_leaf(index, &outcome_id(raw), *code)
+        })
+        .collect();
+    merkle::root(&leaves)
 }
 
 /// Executes blocks for one chain.
@@ -143,7 +180,12 @@ impl Executor {
     }
 
     /// The execution environment of a block: its epoch follows from its height.
-    pub fn block_env(&self, height: Height, timestamp: TimestampMs, randomness: Hash32) -> BlockEnv {
+    pub fn block_env(
+        &self,
+        height: Height,
+        timestamp: TimestampMs,
+        randomness: Hash32,
+    ) -> BlockEnv {
         BlockEnv {
             chain_id: self.chain_id.clone(),
             height,
@@ -175,7 +217,7 @@ impl Executor {
             .iter()
             .map(|raw| SignedTransaction::decode_bounded(raw))
             .collect();
-        let (signatures_ok, reports_ok) = self.verify_signatures(&decoded, env);
+        let (signatures_ok, reports_ok) = self.verify_signatures(&decoded);
 
         for (index, (raw, item)) in txs.iter().zip(decoded).enumerate() {
             let index = u32::try_from(index).expect("block tx count bounded by BlockLimits");
@@ -192,6 +234,7 @@ impl Executor {
                         outcome: outcome.into(),
                         signer: None,
                         kind: None,
+                        charged: false,
                     }
                 }
                 Ok(tx) => {
@@ -199,8 +242,16 @@ impl Executor {
                         signature: signatures_ok[index as usize],
                         reports: &reports_ok[index as usize],
                     };
-                    self.execute_tx(state, env, &tx, raw.len(), index, checks, &mut output.events)
-                        .await?
+                    self.execute_tx(
+                        state,
+                        env,
+                        &tx,
+                        raw.len(),
+                        index,
+                        checks,
+                        &mut output.events,
+                    )
+                    .await?
                 }
             };
             output.txs.push(result);
@@ -230,9 +281,14 @@ impl Executor {
             self.genesis.apply(state);
         } else if schedule::is_epoch_start(env.height, pow_params.epoch_length_blocks) {
             let closing = Epoch::new(env.epoch.get() - 1);
-            let coverage =
-                terrane_coverage::handler::close_epoch(state, env, pow_params, closing, &env.randomness)
-                    .await?;
+            let coverage = terrane_coverage::handler::close_epoch(
+                state,
+                env,
+                pow_params,
+                closing,
+                &env.randomness,
+            )
+            .await?;
             events.push(AppEvent {
                 tx: None,
                 kind: EventKind::CoverageClosed {
@@ -283,6 +339,7 @@ impl Executor {
             outcome: Outcome::OK,
             signer: Some(tx.tx.signer),
             kind: Some(tx.tx.payload.kind()),
+            charged: false,
         };
         // A charged transaction keeps its receipt: a replay is reported but never overwrites
         // the original outcome.
@@ -304,6 +361,7 @@ impl Executor {
             }
             Ok(event) => {
                 state.commit_tx();
+                result.charged = true;
                 events.push(AppEvent {
                     tx: Some(id),
                     kind: EventKind::Accounts(event),
@@ -354,38 +412,69 @@ impl Executor {
             r: Result<Vec<E>, R>,
             f: impl Fn(E) -> EventKind,
         ) -> Result<Vec<EventKind>, Outcome> {
-            r.map(|evs| evs.into_iter().map(f).collect()).map_err(Into::into)
+            r.map(|evs| evs.into_iter().map(f).collect())
+                .map_err(Into::into)
         }
         let domains = &self.domains;
         Ok(match payload {
-            Payload::Transfer(msg) => wrap(accounts::transfer(state, signer, msg).await?, EventKind::Accounts),
+            Payload::Transfer(msg) => wrap(
+                accounts::transfer(state, signer, msg).await?,
+                EventKind::Accounts,
+            ),
             Payload::RegisterDevice(msg) => {
                 let r = devices::register(state, env, domains, signer, msg).await?;
                 wrap(r, EventKind::Devices)
             }
-            Payload::TransferDevice(msg) => wrap(devices::transfer(state, signer, msg).await?, EventKind::Devices),
-            Payload::AssertLocation(msg) => {
-                wrap(devices::assert_location(state, env, signer, msg).await?, EventKind::Devices)
-            }
-            Payload::DeactivateDevice(msg) => wrap(devices::deactivate(state, signer, msg).await?, EventKind::Devices),
+            Payload::TransferDevice(msg) => match devices::transfer(state, signer, msg).await? {
+                // Rewards earned under the seller are the seller's: paid out with the sale (the
+                // transfer already checked the signer owned the device).
+                Ok(transferred) => {
+                    let mut kinds = Vec::new();
+                    if let Some((amount, event)) =
+                        terrane_rewards::handler::settle(state, &msg.device, signer).await?
+                    {
+                        kinds.push(EventKind::Accounts(event));
+                        kinds.push(EventKind::Claimed {
+                            device: msg.device,
+                            amount,
+                        });
+                    }
+                    kinds.extend(transferred.into_iter().map(EventKind::Devices));
+                    Ok(kinds)
+                }
+                Err(r) => Err(r.into()),
+            },
+            Payload::AssertLocation(msg) => wrap(
+                devices::assert_location(state, env, signer, msg).await?,
+                EventKind::Devices,
+            ),
+            Payload::DeactivateDevice(msg) => wrap(
+                devices::deactivate(state, signer, msg).await?,
+                EventKind::Devices,
+            ),
             Payload::AuthorizeSessionKey(msg) => {
                 let r = devices::authorize_session(state, env, domains, signer, msg).await?;
                 wrap(r, EventKind::Devices)
             }
-            Payload::RevokeSessionKey(msg) => {
-                wrap(devices::revoke_session(state, signer, msg).await?, EventKind::Devices)
+            Payload::RevokeSessionKey(msg) => wrap(
+                devices::revoke_session(state, signer, msg).await?,
+                EventKind::Devices,
+            ),
+            Payload::SubmitReports(msg) => {
+                self.execute_reports(state, env, msg, reports_ok).await?
             }
-            Payload::SubmitReports(msg) => self.execute_reports(state, env, msg, reports_ok).await?,
-            Payload::ClaimRewards(msg) => match terrane_rewards::handler::claim(state, signer, msg).await? {
-                Ok((amount, event)) => Ok(vec![
-                    EventKind::Accounts(event),
-                    EventKind::Claimed {
-                        device: msg.device,
-                        amount,
-                    },
-                ]),
-                Err(r) => Err(r.into()),
-            },
+            Payload::ClaimRewards(msg) => {
+                match terrane_rewards::handler::claim(state, signer, msg).await? {
+                    Ok((amount, event)) => Ok(vec![
+                        EventKind::Accounts(event),
+                        EventKind::Claimed {
+                            device: msg.device,
+                            amount,
+                        },
+                    ]),
+                    Err(r) => Err(r.into()),
+                }
+            }
         })
     }
 
@@ -408,20 +497,38 @@ impl Executor {
                 Precheck::Accepted(pre) => {
                     let verdict = match pre.device.class() {
                         ResourceClass::Coverage => {
-                            terrane_coverage::handler::verify_report(state, env, pow_params, &pre).await?
+                            terrane_coverage::handler::verify_report(state, env, pow_params, &pre)
+                                .await?
                         }
-                        _ => Verdict::Invalid(PowRejection::ClassNotEnabled.code()),
+                        // Not the device's fault: refused, recorded, reputation untouched.
+                        _ => Verdict::Refused(PowRejection::ClassNotEnabled.code()),
                     };
-                    pow::record(state, env, pow_params, &pre.device, &pre.report, pre.report_id, verdict)
-                        .await?
+                    pow::record(
+                        state,
+                        env,
+                        pow_params,
+                        &pre.device,
+                        &pre.report,
+                        pre.report_id,
+                        verdict,
+                    )
+                    .await?
                 }
                 Precheck::Rejected {
                     report_id,
                     charged: Some(device),
                     code,
                 } => {
-                    pow::record(state, env, pow_params, &device, &signed.report, report_id, Verdict::Invalid(code.code()))
-                        .await?
+                    pow::record(
+                        state,
+                        env,
+                        pow_params,
+                        &device,
+                        &signed.report,
+                        report_id,
+                        Verdict::Invalid(code.code()),
+                    )
+                    .await?
                 }
                 Precheck::Rejected {
                     report_id, code, ..
@@ -438,13 +545,18 @@ impl Executor {
     }
 
     /// Checks every signature in the block, transactions' and device reports', with one batch
-    /// verification, and one-by-one only if the batch fails (to find the bad ones). Batch
-    /// verification randomizes its check with an RNG; seeding it from the block keeps runs
-    /// reproducible, and its verdict does not depend on the seed.
+    /// verification, and one-by-one only if the batch fails (to find the bad ones).
+    ///
+    /// Batch verification checks one random linear combination of the equations, so its
+    /// coefficients must be unpredictable to whoever chose the signatures: with known
+    /// coefficients a proposer can craft two invalid signatures whose errors cancel. Every
+    /// validator must also reach the same verdict. The seed is therefore a hash of the whole
+    /// batch (every key, namespace, message and signature), Fiat-Shamir style: changing any
+    /// signature to aim at the coefficients changes the coefficients. (Seeding from the
+    /// block randomness, which the proposer knows before building, was forgeable.)
     fn verify_signatures(
         &self,
         decoded: &[Result<SignedTransaction, DecodeTxError>],
-        env: &BlockEnv,
     ) -> (Vec<bool>, Vec<Vec<bool>>) {
         let mut tx_ok = vec![false; decoded.len()];
         let mut reports_ok: Vec<Vec<bool>> = decoded
@@ -458,7 +570,14 @@ impl Executor {
             })
             .collect();
         // (tx index, report index or None for the envelope, key, namespace, message, signature)
-        type Entry<'a> = (usize, Option<usize>, ed25519::PublicKey, &'a [u8], bytes::Bytes, &'a ed25519::Signature);
+        type Entry<'a> = (
+            usize,
+            Option<usize>,
+            ed25519::PublicKey,
+            &'a [u8],
+            bytes::Bytes,
+            &'a ed25519::Signature,
+        );
         let mut batch: Vec<Entry<'_>> = Vec::new();
         for (i, item) in decoded.iter().enumerate() {
             let Ok(tx) = item else { continue };
@@ -468,7 +587,14 @@ impl Executor {
             if let Payload::SubmitReports(m) = &tx.tx.payload {
                 for (j, r) in m.reports.iter().enumerate() {
                     if let Some(pk) = devices::public_key(&r.signer) {
-                        batch.push((i, Some(j), pk, &self.report_namespace, r.report.encode(), &r.signature));
+                        batch.push((
+                            i,
+                            Some(j),
+                            pk,
+                            &self.report_namespace,
+                            r.report.encode(),
+                            &r.signature,
+                        ));
                     }
                 }
             }
@@ -476,7 +602,17 @@ impl Executor {
         if batch.is_empty() {
             return (tx_ok, reports_ok);
         }
-        let mut rng = StdRng::from_seed(*env.randomness.as_bytes());
+        let mut transcript = Vec::with_capacity(batch.len() * 200);
+        transcript.extend_from_slice(b"terrane/batch-verify/v1");
+        for (_, _, pk, ns, msg, sig) in &batch {
+            for part in [pk.as_ref(), *ns, msg.as_ref(), sig.as_ref()] {
+                let len = u32::try_from(part.len()).expect("parts are far below 4 GiB");
+                transcript.extend_from_slice(&len.to_be_bytes());
+                transcript.extend_from_slice(part);
+            }
+        }
+        let seed = terrane_primitives::sha256(&[&transcript]);
+        let mut rng = StdRng::from_seed(*seed.as_bytes());
         let all_ok = ed25519::PublicKey::verify_batch(
             &mut rng,
             &batch,

@@ -8,7 +8,6 @@ use crate::params::{BlockLimits, ChainParams};
 use serde::{Deserialize, Serialize};
 use terrane_accounts::{genesis as accounts_genesis, params::AccountsParams};
 use terrane_primitives::{Address, Amount, ChainId, Hash32, TimestampMs, sha256};
-use commonware_codec::DecodeExt;
 use terrane_state::{Overlay, StateRead};
 
 /// One funded account.
@@ -65,13 +64,19 @@ pub struct Genesis {
     pub consensus: ConsensusGenesis,
 }
 
+/// An address nobody holds a key for, so dust accumulates until governance can move it. (The
+/// all-zero address would be worse than useless: it is a small-order point, which anyone can
+/// sign for.)
 fn default_treasury() -> String {
-    "00".repeat(32)
+    terrane_primitives::sha256(&[b"terrane/treasury/v1".as_slice()]).to_string()
 }
 
 /// Why a genesis file was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum GenesisError {
+    /// An address or key not in canonical form (lowercase hex, no prefix).
+    #[error("{0} is not canonical: write addresses and keys as lowercase hex without 0x")]
+    NonCanonicalAddress(String),
     /// Not valid JSON for the format.
     #[error("genesis file is not valid: {0}")]
     Parse(String),
@@ -113,6 +118,33 @@ impl Genesis {
         self.params.validate().map_err(GenesisError::Params)?;
         self.maker_list()?;
         self.treasury()?;
+        // The genesis hash covers the text: one key written two ways would be two chains.
+        let written = self
+            .allocations
+            .iter()
+            .map(|a| &a.address)
+            .chain(&self.makers)
+            .chain([&self.treasury]);
+        for a in written {
+            if a.parse::<Address>().map(|p| p.to_string()).as_ref() != Ok(a) {
+                return Err(GenesisError::NonCanonicalAddress(a.clone()));
+            }
+        }
+        // Likewise the consensus section's hex (its keys are parsed by the node).
+        let consensus_hex = self
+            .consensus
+            .validators
+            .iter()
+            .map(|v| &v.public_key)
+            .chain([&self.consensus.polynomial]);
+        for h in consensus_hex {
+            if !h
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            {
+                return Err(GenesisError::NonCanonicalAddress(h.clone()));
+            }
+        }
         if self.consensus.validators.is_empty() {
             return Err(GenesisError::NoValidators);
         }
@@ -154,8 +186,8 @@ impl Genesis {
                 let a = m
                     .parse::<Address>()
                     .map_err(|_| GenesisError::BadAddress(m.clone()))?;
-                commonware_cryptography::ed25519::PublicKey::decode(bytes::Bytes::copy_from_slice(a.as_bytes()))
-                    .map_err(|_| GenesisError::BadAddress(m.clone()))?;
+                terrane_primitives::keys::strong_ed25519(a.as_bytes())
+                    .ok_or_else(|| GenesisError::BadAddress(m.clone()))?;
                 Ok(a)
             })
             .collect()
@@ -165,7 +197,9 @@ impl Genesis {
     pub fn treasury(&self) -> Result<Address, GenesisError> {
         self.treasury
             .parse::<Address>()
-            .map_err(|_| GenesisError::BadAddress(self.treasury.clone()))
+            .ok()
+            .filter(|a| !terrane_primitives::keys::is_weak(a.as_bytes()))
+            .ok_or_else(|| GenesisError::BadAddress(self.treasury.clone()))
     }
 
     /// SHA-256 over the canonical JSON of the file (serde_json with struct field order and no

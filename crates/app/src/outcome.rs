@@ -5,8 +5,8 @@ use terrane_accounts::outcome::AccountsRejection;
 use terrane_coverage::outcome::CoverageRejection;
 use terrane_devices::outcome::DevicesRejection;
 use terrane_pow::outcome::PowRejection;
-use terrane_rewards::outcome::RewardsRejection;
 use terrane_primitives::ReasonInfo;
+use terrane_rewards::outcome::RewardsRejection;
 
 terrane_primitives::reason_codes! {
     /// A rejection of the transaction envelope, before its payload runs.

@@ -5,8 +5,8 @@ use terrane_accounts::params::AccountsParams;
 use terrane_coverage::params::CoverageParams;
 use terrane_devices::params::DevicesParams;
 use terrane_pow::params::PowParams;
-use terrane_rewards::EmissionParams;
 use terrane_primitives::Amount;
+use terrane_rewards::EmissionParams;
 
 /// How much a block may hold. Consensus-critical: a block over a limit is invalid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -128,6 +128,80 @@ fn rejects_signature_from_another_key() {
     );
 }
 
+/// The all-zero key is a small-order point: under ZIP-215 the signature with `R` = identity
+/// and `S = 0` verifies for it on any message, so anyone could spend what it holds.
+#[test]
+fn a_small_order_signer_is_refused_although_its_forged_signature_verifies() {
+    let weak = Address::new([0; 32]);
+    let g = Genesis::for_tests(CHAIN, &[(weak, Amount::new(1_000_000))]);
+    let exec = Executor::new(g);
+    let store = MemStore::new();
+    let mut tx = Transaction {
+        signer: weak,
+        nonce: Nonce::ZERO,
+        fee: Amount::ZERO,
+        payload: Payload::Transfer(Transfer {
+            to: address_of(&named_key("dave")),
+            amount: Amount::new(500_000),
+            memo: Vec::new(),
+        }),
+    };
+    tx.fee = tx.min_fee(&params());
+    let mut forged = [0u8; 64];
+    forged[0] = 1;
+    let signature = <ed25519::Signature as commonware_codec::DecodeExt<()>>::decode(
+        bytes::Bytes::copy_from_slice(&forged),
+    )
+    .unwrap();
+    let weak_key = <ed25519::PublicKey as commonware_codec::DecodeExt<()>>::decode(
+        bytes::Bytes::copy_from_slice(&[0u8; 32]),
+    )
+    .unwrap();
+    let ns = chain().namespace(terrane_primitives::Namespace::Transaction);
+    assert!(
+        commonware_cryptography::Verifier::verify(&weak_key, &ns, &tx.encode(), &signature),
+        "the forgery is valid ed25519 (ZIP-215)"
+    );
+    let signed = SignedTransaction { tx, signature };
+    let mut overlay = Overlay::new(&store);
+    let out = block_on(exec.execute(&mut overlay, &env(1), &[signed.encode().to_vec()])).unwrap();
+    assert_eq!(out.txs[0].outcome, EnvelopeRejection::BadSignature.into());
+    let balance = block_on(handler::account(&overlay, &weak)).unwrap().balance;
+    assert_eq!(balance, Amount::new(1_000_000));
+}
+
+#[test]
+fn genesis_refuses_a_treasury_or_maker_anyone_could_sign_for() {
+    let mut g = genesis();
+    g.treasury = "00".repeat(32);
+    assert!(matches!(
+        g.validate(),
+        Err(crate::genesis::GenesisError::BadAddress(_))
+    ));
+    let mut g = genesis();
+    g.makers = vec!["00".repeat(32)];
+    assert!(matches!(
+        g.validate(),
+        Err(crate::genesis::GenesisError::BadAddress(_))
+    ));
+    assert!(
+        genesis().validate().is_ok(),
+        "the default treasury is keyless but not weak"
+    );
+}
+
+#[test]
+fn genesis_refuses_an_address_written_in_a_non_canonical_form() {
+    for form in [str::to_uppercase, |s: &str| format!("0x{s}")] {
+        let mut g = genesis();
+        g.allocations[0].address = form(&g.allocations[0].address);
+        assert!(matches!(
+            g.validate(),
+            Err(crate::genesis::GenesisError::NonCanonicalAddress(_))
+        ));
+    }
+}
+
 #[test]
 fn rejects_transaction_signed_for_another_chain() {
     let mut c = Chain::new();

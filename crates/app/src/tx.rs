@@ -18,8 +18,8 @@ use commonware_cryptography::{Signer as _, Verifier as _, ed25519};
 use terrane_accounts::msg::Transfer;
 use terrane_devices::msg as devices;
 use terrane_pow::msg::SubmitReports;
-use terrane_rewards::msg::ClaimRewards;
 use terrane_primitives::{Address, Amount, ChainId, Hash32, Namespace, Nonce, sha256};
+use terrane_rewards::msg::ClaimRewards;
 
 /// Largest encoded signed transaction accepted anywhere (API, mempool, block), in bytes.
 pub const MAX_TX_BYTES: usize = 128 * 1024;
@@ -120,9 +120,15 @@ impl Read for Payload {
             10 => Ok(Self::RegisterDevice(devices::RegisterDevice::read(buf)?)),
             11 => Ok(Self::TransferDevice(devices::TransferDevice::read(buf)?)),
             12 => Ok(Self::AssertLocation(devices::AssertLocation::read(buf)?)),
-            13 => Ok(Self::DeactivateDevice(devices::DeactivateDevice::read(buf)?)),
-            14 => Ok(Self::AuthorizeSessionKey(devices::AuthorizeSessionKey::read(buf)?)),
-            15 => Ok(Self::RevokeSessionKey(devices::RevokeSessionKey::read(buf)?)),
+            13 => Ok(Self::DeactivateDevice(devices::DeactivateDevice::read(
+                buf,
+            )?)),
+            14 => Ok(Self::AuthorizeSessionKey(
+                devices::AuthorizeSessionKey::read(buf)?,
+            )),
+            15 => Ok(Self::RevokeSessionKey(devices::RevokeSessionKey::read(
+                buf,
+            )?)),
             20 => Ok(Self::SubmitReports(SubmitReports::read(buf)?)),
             30 => Ok(Self::ClaimRewards(ClaimRewards::read(buf)?)),
             other => Err(Error::InvalidEnum(other)),
@@ -236,9 +242,10 @@ impl SignedTransaction {
         self.tx.id()
     }
 
-    /// The signer's public key, or `None` if the 32 bytes are not a valid ed25519 point.
+    /// The signer's public key, or `None` if the 32 bytes are not a valid ed25519 point or are
+    /// one of small order (which anyone could sign for: see [`terrane_primitives::keys`]).
     pub fn public_key(&self) -> Option<ed25519::PublicKey> {
-        ed25519::PublicKey::decode(bytes::Bytes::copy_from_slice(self.tx.signer.as_bytes())).ok()
+        terrane_primitives::keys::strong_ed25519(self.tx.signer.as_bytes())
     }
 
     /// Checks the signature for `namespace` (from [`ChainId::namespace`]).

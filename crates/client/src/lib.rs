@@ -349,7 +349,8 @@ impl Client {
         &self,
         id: &DeviceId,
     ) -> Result<Option<DeviceOutcomesView>, ClientError> {
-        self.get_optional(&format!("/v1/devices/{id}/outcomes")).await
+        self.get_optional(&format!("/v1/devices/{id}/outcomes"))
+            .await
     }
 
     /// `GET /v1/devices/{id}/rewards`.
@@ -357,7 +358,8 @@ impl Client {
         &self,
         id: &DeviceId,
     ) -> Result<Option<DeviceRewardsView>, ClientError> {
-        self.get_optional(&format!("/v1/devices/{id}/rewards")).await
+        self.get_optional(&format!("/v1/devices/{id}/rewards"))
+            .await
     }
 
     /// `GET /v1/devices/{id}/rewards/{epoch}` (unverified).
@@ -399,10 +401,13 @@ impl Client {
                 detail: "the node proved a different state key".into(),
             });
         }
-        let block = self.block(proof.height).await?.ok_or_else(|| ClientError::Unexpected {
-            url: self.base.clone(),
-            detail: format!("block {} is not available", proof.height),
-        })?;
+        let block = self
+            .block(proof.height)
+            .await?
+            .ok_or_else(|| ClientError::Unexpected {
+                url: self.base.clone(),
+                detail: format!("block {} is not available", proof.height),
+            })?;
         let header = Self::verify_block(trust, &block)?;
         let root = light::parse_digest(&proof.state_root)?;
         if header.state_root != root {
@@ -481,10 +486,37 @@ impl Client {
             url: self.base.clone(),
             detail: detail.to_owned(),
         };
-        // The leaf must name this device and epoch (docs/spec/rewards.md layout: epoch first,
-        // then the device).
-        if leaf.len() < 40 || leaf[..8] != epoch.to_be_bytes() || leaf[8..40] != id.as_bytes()[..] {
-            return Err(bad("the reward leaf is for another device or epoch"));
+        // The leaf must be exactly the line shown, for this device and epoch: rebuild it from
+        // the view's figures (docs/spec/rewards.md layout) and compare bytes, so a node cannot
+        // pair a genuine proof with different numbers.
+        let l = &view.line;
+        let capped_by = match l.capped_by.as_str() {
+            "none" => terrane_rewards::Cap::None,
+            "device" => terrane_rewards::Cap::Device,
+            "cell" => terrane_rewards::Cap::Cell,
+            _ => return Err(bad("unknown cap in the reward line")),
+        };
+        let shown = terrane_rewards::Breakdown {
+            units: l.units,
+            cell_devices: l.cell_devices,
+            cell_scale_ppm: l.cell_scale_ppm,
+            reputation_ppm: l.reputation_ppm,
+            vetting_ppm: l.vetting_ppm,
+            eligible: l.eligible,
+            scaled_units: l
+                .scaled_units
+                .parse()
+                .map_err(|_| bad("scaled_units is not a number"))?,
+            uncapped: l.uncapped,
+            capped_by,
+            amount: l.amount,
+        };
+        if leaf.len() != terrane_rewards::leaf::LEAF_LEN
+            || leaf != terrane_rewards::leaf_bytes(e, *id, &shown)
+        {
+            return Err(bad(
+                "the reward leaf is not the line shown for this device and epoch",
+            ));
         }
         if !merkle::verify(merkle::leaf(&leaf), &path, &summary.reward_root) {
             return Err(LightError::BadProof.into());
@@ -502,10 +534,13 @@ impl Client {
         wait: std::time::Duration,
     ) -> Result<(Hash32, Option<u16>), ClientError> {
         let submitted = self.submit(tx).await?;
-        let id: Hash32 = submitted.hash.parse().map_err(|_| ClientError::Unexpected {
-            url: self.base.clone(),
-            detail: "the node returned a malformed hash".into(),
-        })?;
+        let id: Hash32 = submitted
+            .hash
+            .parse()
+            .map_err(|_| ClientError::Unexpected {
+                url: self.base.clone(),
+                detail: "the node returned a malformed hash".into(),
+            })?;
         let deadline = std::time::Instant::now() + wait;
         loop {
             let s = self.tx(&id).await?;

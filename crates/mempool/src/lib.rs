@@ -13,6 +13,12 @@
 //! later nonces of its account (which could no longer execute), but only for a newcomer that
 //! pays a strictly higher fee.
 //!
+//! An account's queue must be payable as a whole: a transaction is admitted only if the
+//! balance covers its fee and transfer amount *plus* those of every queued transaction with a
+//! lower nonce. Otherwise one paid fee could carry a queue of transactions that all fail
+//! uncharged, using block space for free. (Other payload costs, like an onboarding fee, are
+//! checked at execution, where failing still costs the fee.)
+//!
 //! Every refusal is an [`Outcome`] code from the chain's registry, so the API can return it as
 //! `{code, reason}`.
 
@@ -63,6 +69,8 @@ pub struct Pending {
     pub nonce: Nonce,
     /// Fee offered.
     pub fee: Amount,
+    /// What it spends from the balance at most: fee plus transfer amount.
+    pub cost: Amount,
     /// Admission order, for deterministic tie-breaks.
     pub seq: u64,
 }
@@ -148,8 +156,27 @@ impl Pool {
         if fee < min_fee {
             return Err(AccountsRejection::FeeBelowMinimum.into());
         }
-        if account.balance < fee {
+        // Whatever runs before this one (lower nonces, a same-nonce one being replaced aside).
+        let ahead = self
+            .by_account
+            .get(&signer)
+            .map_or(Some(Amount::ZERO), |q| {
+                q.range(..nonce)
+                    .try_fold(Amount::ZERO, |sum, (_, p)| sum.checked_add(p.cost))
+            })
+            .unwrap_or(Amount::new(u64::MAX));
+        let cost = spend(tx).checked_add(fee).unwrap_or(Amount::new(u64::MAX));
+        if ahead
+            .checked_add(fee)
+            .is_none_or(|need| account.balance < need)
+        {
             return Err(AccountsRejection::FeeUnpayable.into());
+        }
+        if ahead
+            .checked_add(cost)
+            .is_none_or(|need| account.balance < need)
+        {
+            return Err(AccountsRejection::InsufficientFunds.into());
         }
         let queue_len = self.by_account.get(&signer).map_or(0, BTreeMap::len);
         let replaced = self
@@ -208,6 +235,7 @@ impl Pool {
             signer,
             nonce,
             fee,
+            cost,
             seq: self.next_seq,
         });
         self.next_seq += 1;
@@ -219,10 +247,46 @@ impl Pool {
             .entry(signer)
             .or_default()
             .insert(nonce, pending);
+        if replaced.is_some() {
+            // A pricier replacement can leave later nonces unpayable: drop them now rather
+            // than carry transactions that must fail uncharged.
+            self.drop_unpayable_after(&signer, nonce, ahead, account.balance);
+        }
         Ok(match replaced {
             Some(old) => Admitted::Replaced(old.id),
             None => Admitted::Added,
         })
+    }
+
+    /// Drops the first transaction of `signer` from `from` on whose cumulative cost (from
+    /// `ahead`) exceeds `balance`, and every later one.
+    fn drop_unpayable_after(
+        &mut self,
+        signer: &Address,
+        from: Nonce,
+        ahead: Amount,
+        balance: Amount,
+    ) {
+        let Some(queue) = self.by_account.get(signer) else {
+            return;
+        };
+        let mut total = ahead;
+        let mut cut = None;
+        for (n, p) in queue.range(from..) {
+            match total.checked_add(p.cost) {
+                Some(t) if t <= balance => total = t,
+                _ => {
+                    cut = Some(*n);
+                    break;
+                }
+            }
+        }
+        if let Some(cut) = cut {
+            let doomed: Vec<Nonce> = queue.range(cut..).map(|(n, _)| *n).collect();
+            for n in doomed {
+                self.remove_entry(signer, n);
+            }
+        }
     }
 
     fn remove_entry(&mut self, signer: &Address, nonce: Nonce) -> Option<Arc<Pending>> {
@@ -251,6 +315,14 @@ impl Pool {
         }
     }
 
+    /// Whether the pending transaction with `id` has exactly these bytes.
+    pub fn holds_exactly(&self, id: &Hash32, raw: &[u8]) -> bool {
+        self.by_id
+            .get(id)
+            .and_then(|(a, n)| self.by_account.get(a)?.get(n))
+            .is_some_and(|p| p.raw.as_ref() == raw)
+    }
+
     /// Drops the transactions with these ids.
     pub fn remove_ids<'a>(&mut self, ids: impl IntoIterator<Item = &'a Hash32>) {
         for id in ids {
@@ -266,6 +338,15 @@ impl Pool {
             .iter()
             .map(|(a, q)| (*a, q.values().cloned().collect()))
             .collect()
+    }
+}
+
+/// What a transaction moves out of its signer's balance besides the fee, as far as the
+/// envelope shows.
+fn spend(tx: &SignedTransaction) -> Amount {
+    match &tx.tx.payload {
+        terrane_app::Payload::Transfer(t) => t.amount,
+        _ => Amount::ZERO,
     }
 }
 

@@ -220,3 +220,69 @@ proptest! {
         }
     }
 }
+
+/// One paid fee must not carry a queue of transactions that would all fail uncharged.
+#[test]
+fn an_accounts_queue_must_be_payable_as_a_whole() {
+    let mut pool = Pool::new(Config::default());
+    let first = tx("a", 0, 0);
+    let per_tx = first.tx.fee.get() + 1; // fee plus the 1-unit transfer
+    let acct = Account {
+        balance: Amount::new(2 * per_tx),
+        nonce: Nonce::ZERO,
+    };
+    assert_eq!(admit(&mut pool, &first, acct), Ok(Admitted::Added));
+    assert_eq!(admit(&mut pool, &tx("a", 1, 0), acct), Ok(Admitted::Added));
+    assert_eq!(
+        admit(&mut pool, &tx("a", 2, 0), acct),
+        Err(AccountsRejection::FeeUnpayable.into())
+    );
+    // The fee alone would fit if the transfer amount did not count.
+    let tight = Account {
+        balance: Amount::new(2 * per_tx + per_tx - 1),
+        nonce: Nonce::ZERO,
+    };
+    assert_eq!(
+        admit(&mut pool, &tx("a", 2, 0), tight),
+        Err(AccountsRejection::InsufficientFunds.into())
+    );
+    // Replacing nonce 1 with a pricier one is judged against nonce 0 only.
+    assert!(matches!(
+        admit(&mut pool, &tx("a", 1, 1), tight),
+        Ok(Admitted::Replaced(_))
+    ));
+}
+
+#[test]
+fn holds_exactly_tells_the_pending_bytes_from_a_copy_with_another_signature() {
+    let mut pool = Pool::new(Config::default());
+    let t = tx("a", 0, 0);
+    admit(&mut pool, &t, rich(0)).unwrap();
+    let mut copy = t.clone();
+    copy.signature = tx("b", 0, 0).signature;
+    assert_eq!(copy.id(), t.id(), "the id does not cover the signature");
+    assert!(pool.holds_exactly(&t.id(), &encode(&t)));
+    assert!(!pool.holds_exactly(&t.id(), &encode(&copy)));
+}
+
+#[test]
+fn a_pricier_replacement_drops_the_later_nonces_it_leaves_unpayable() {
+    let mut pool = Pool::new(Config::default());
+    let first = tx("a", 0, 0);
+    let per_tx = first.tx.fee.get() + 1;
+    let acct = Account {
+        balance: Amount::new(3 * per_tx),
+        nonce: Nonce::ZERO,
+    };
+    for n in 0..3 {
+        assert_eq!(admit(&mut pool, &tx("a", n, 0), acct), Ok(Admitted::Added));
+    }
+    // Nonce 1 now pays more: nonces 0 and 1 still fit, nonce 2 no longer does.
+    let pricier = tx("a", 1, per_tx - 1);
+    assert!(matches!(
+        admit(&mut pool, &pricier, acct),
+        Ok(Admitted::Replaced(_))
+    ));
+    assert_eq!(pool.len(), 2);
+    assert!(!pool.contains(&tx("a", 2, 0).id()));
+}

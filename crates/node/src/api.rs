@@ -62,6 +62,38 @@ pub struct NodeBackend<E: Spawner + commonware_storage::Context> {
     pub metrics: Arc<dyn Fn() -> String + Send + Sync>,
     /// The chain's executor (for its genesis parameters).
     pub executor: terrane_app::Executor,
+    /// Reward-list leaves of recently proven epochs (closed epochs never change), so a burst
+    /// of proof requests reads each epoch's list once instead of once per request.
+    pub reward_leaves: RewardLeavesCache,
+}
+
+/// Epochs' reward-list leaves, the most recently used [`RewardLeavesCache::EPOCHS`] kept.
+#[derive(Clone, Default)]
+pub struct RewardLeavesCache(Arc<std::sync::Mutex<Vec<CachedLeaves>>>);
+
+/// One epoch's leaves.
+type CachedLeaves = (Epoch, Arc<Vec<Hash32>>);
+
+impl RewardLeavesCache {
+    /// Epochs kept.
+    pub const EPOCHS: usize = 4;
+
+    fn get(&self, epoch: Epoch) -> Option<Arc<Vec<Hash32>>> {
+        let mut kept = self.0.lock().expect("cache lock");
+        let at = kept.iter().position(|(e, _)| *e == epoch)?;
+        let hit = kept.remove(at);
+        kept.push(hit.clone());
+        Some(hit.1)
+    }
+
+    fn put(&self, epoch: Epoch, leaves: Arc<Vec<Hash32>>) {
+        let mut kept = self.0.lock().expect("cache lock");
+        kept.retain(|(e, _)| *e != epoch);
+        kept.push((epoch, leaves));
+        if kept.len() > Self::EPOCHS {
+            kept.remove(0);
+        }
+    }
 }
 
 fn outcome_view(code: u16) -> OutcomeView {
@@ -183,7 +215,10 @@ where
             .map(|id| TxSubmitted {
                 hash: id.to_string(),
             })
-            .map_err(refusal)
+            .map_err(|e| match e {
+                crate::mempool::SubmitError::Refused(o) => refusal(o),
+                crate::mempool::SubmitError::Fault(f) => internal(f),
+            })
     }
 
     async fn tx(&self, hash: [u8; 32]) -> Result<TxStatusView, ApiError> {
@@ -195,7 +230,8 @@ where
             index: Some(index),
             outcome: Some(outcome_view(code)),
         };
-        if let Some(loc) = self.indexer.tx(&id) {
+        let indexed = self.indexer.tx(&id);
+        if let Some(loc) = indexed.filter(|l| l.charged) {
             return Ok(included(loc.height.get(), loc.index, loc.code));
         }
         let receipt = {
@@ -205,6 +241,16 @@ where
         };
         if let Some(r) = receipt {
             return Ok(included(r.height.get(), r.index, r.code));
+        }
+        // Still pending beats an uncharged rejection: that may have been a copy of this
+        // transaction with a bad signature, and this one can still execute.
+        if !self.mempool.contains(&id)
+            && let Some(loc) = indexed
+        {
+            return Ok(TxStatusView {
+                status: TxStatus::Refused,
+                ..included(loc.height.get(), loc.index, loc.code)
+            });
         }
         let status = if self.mempool.contains(&id) {
             TxStatus::Pending
@@ -347,16 +393,34 @@ where
         let epoch = Epoch::new(epoch);
         let guard = self.db.read().await;
         let overlay = Overlay::new(DbReader::<E>(&guard));
-        let Some((line, path)) = terrane_rewards::handler::line_proof(&overlay, epoch, &id)
-            .await
-            .map_err(internal)?
-        else {
+        let (Some(line), Some(summary)) = (
+            terrane_rewards::handler::line(&overlay, epoch, &id)
+                .await
+                .map_err(internal)?,
+            terrane_rewards::handler::summary(&overlay, epoch)
+                .await
+                .map_err(internal)?,
+        ) else {
             return Ok(None);
         };
-        let summary = terrane_rewards::handler::summary(&overlay, epoch)
-            .await
-            .map_err(internal)?
-            .expect("a proven line belongs to a closed epoch");
+        let Some(index) = line.leaf_index else {
+            return Ok(None);
+        };
+        let leaves = match self.reward_leaves.get(epoch) {
+            Some(l) => l,
+            None => {
+                let l = Arc::new(
+                    terrane_rewards::handler::reward_leaves(&overlay, epoch, summary.rewarded)
+                        .await
+                        .map_err(internal)?,
+                );
+                self.reward_leaves.put(epoch, l.clone());
+                l
+            }
+        };
+        let Some(path) = terrane_primitives::merkle::prove(&leaves, index as usize) else {
+            return Ok(None);
+        };
         let (height, _) = self.head(&overlay).await?;
         let summary_proof = self
             .prove(&guard, height, &StateKey::of::<Summaries>(&epoch))
@@ -436,12 +500,9 @@ where
         let working = terrane_pow::handler::cell_workers(&overlay, epoch, density_cell)
             .await
             .map_err(internal)?;
-        let target = self
-            .executor
-            .genesis()
-            .params
-            .rewards
-            .target_devices_per_cell;
+        let last_closed = self
+            .density_in_last_close(&overlay, &devices, res, density_res, density_cell)
+            .await?;
         Ok(CellView {
             cell: terrane_geo::H3Cell::from_raw(raw).to_string(),
             resolution: res,
@@ -449,7 +510,7 @@ where
             density_cell: terrane_geo::H3Cell::from_raw(density_cell).to_string(),
             epoch: epoch.get(),
             working_devices: working,
-            scale_ppm: terrane_rewards::split::cell_scale_ppm(u64::from(working.max(1)), target),
+            last_closed,
         })
     }
 
@@ -496,9 +557,10 @@ impl EmptyHex for Digest {
 // ---- devices, proofs of work, epochs, rewards, cells ----------------------------------------
 
 use terrane_api::{
-    CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView,
-    DeviceSummaryView, DeviceView, EpochId, EpochSummaryView, EpochView, ProofStepView,
-    ReportOutcomeView, RewardLedgerView, RewardLineView, RewardProofView, StateProofView,
+    CellClassDensityView, CellDensityView, CellView, DeviceListView, DeviceOutcomesView,
+    DeviceQuery, DeviceRewardsView, DeviceSummaryView, DeviceView, EpochId, EpochSummaryView,
+    EpochView, ProofStepView, ReportOutcomeView, RewardLedgerView, RewardLineView, RewardProofView,
+    StateProofView,
 };
 use terrane_devices::{
     index,
@@ -650,6 +712,63 @@ where
     }
 
     /// Devices listed in index cells covering `cell` and located inside it.
+    /// What the last close's split recorded for the density cell: per class, the counted
+    /// devices and scale from the first reward line found among the cell's devices (every
+    /// line of one class in one cell carries the same figures).
+    async fn density_in_last_close(
+        &self,
+        overlay: &Overlay<DbReader<'_, E>>,
+        in_queried: &[Device],
+        res: u8,
+        density_res: u8,
+        density_cell: u64,
+    ) -> Result<Option<CellDensityView>, ApiError> {
+        let Some(epoch) = terrane_rewards::handler::ledger(overlay)
+            .await
+            .map_err(internal)?
+            .last_closed
+        else {
+            return Ok(None);
+        };
+        if res < density_res {
+            // A coarser cell spans several density cells, each with its own figures.
+            return Ok(None);
+        }
+        let in_density = if res > density_res {
+            let parent =
+                h3o::CellIndex::try_from(density_cell).map_err(|_| bad_cell(density_cell))?;
+            self.devices_in_cell(overlay, parent).await?
+        } else {
+            in_queried.to_vec()
+        };
+        let mut by_class: std::collections::BTreeMap<u8, CellClassDensityView> =
+            std::collections::BTreeMap::new();
+        for d in &in_density {
+            let Some(line) = terrane_rewards::handler::line(overlay, epoch, &d.id)
+                .await
+                .map_err(internal)?
+            else {
+                continue;
+            };
+            by_class
+                .entry(line.class)
+                .or_insert_with(|| CellClassDensityView {
+                    class: ResourceClass::from_tag(line.class)
+                        .map_or("unknown", ResourceClass::name)
+                        .to_owned(),
+                    cell_devices: line.breakdown.cell_devices,
+                    cell_scale_ppm: line.breakdown.cell_scale_ppm,
+                });
+        }
+        if by_class.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(CellDensityView {
+            epoch: epoch.get(),
+            classes: by_class.into_values().collect(),
+        }))
+    }
+
     async fn devices_in_cell(
         &self,
         overlay: &Overlay<DbReader<'_, E>>,

@@ -370,6 +370,13 @@ where
             warn!(height = header.height.get(), "state root mismatch");
             return None;
         }
+        // State sync trusts these of a finalized block, so they are checked like the root.
+        let mut expected = header.clone();
+        set_roots(&mut expected, &merkleized);
+        if expected.ops_root != header.ops_root || expected.ops_range != header.ops_range {
+            warn!(height = header.height.get(), "ops root or range mismatch");
+            return None;
+        }
         self.remember(block.digest(), Arc::new(output));
         Some(merkleized)
     }

@@ -10,11 +10,12 @@
 //! ```
 //! The digest covers only the header, so a light client checks a certificate against a
 //! ~300-byte header and proves anything else (a transaction, an outcome, a state value)
-//! against the roots inside it. `txs_root` is recomputed while decoding, so a block whose
-//! transactions do not match its header never decodes. The body also carries each
-//! transaction's outcome code (what `outcomes_root` commits to, with the transaction ids), so
-//! any node can show a finalized block's outcomes without re-executing it; validators recompute
-//! them and reject a block whose codes differ.
+//! against the roots inside it. The body also carries each transaction's outcome code (what
+//! `outcomes_root` commits to, with the transaction ids), so any node can show a finalized
+//! block's outcomes without re-executing it. Both `txs_root` and `outcomes_root` are
+//! recomputed while decoding, so a body that does not match its header never decodes (a peer
+//! cannot serve altered codes under a finalized digest); validators also re-execute and reject
+//! a block whose codes differ from theirs.
 
 use crate::types::{BlsSignature, Context, Digest, PublicKey};
 use bytes::BufMut;
@@ -159,7 +160,8 @@ impl PartialEq for Block {
 impl Eq for Block {}
 
 impl Block {
-    /// Assembles a block; `header.tx_count` and `header.txs_root` are set from `txs`.
+    /// Assembles a block; `header.tx_count`, `header.txs_root` and `header.outcomes_root` are
+    /// set from `txs` and `outcomes`.
     ///
     /// # Panics
     /// If `outcomes` does not have one code per transaction.
@@ -167,6 +169,7 @@ impl Block {
         assert_eq!(txs.len(), outcomes.len(), "one outcome per transaction");
         header.tx_count = u32::try_from(txs.len()).expect("tx count bounded by BlockLimits");
         header.txs_root = txs_root(&txs);
+        header.outcomes_root = terrane_app::execute::outcomes_root_of(&txs, &outcomes);
         let digest = header.digest();
         Self {
             header,
@@ -275,6 +278,14 @@ impl Read for Block {
             ));
         }
         let outcomes = Vec::<u16>::read_cfg(buf, &(RangeCfg::from(txs.len()..=txs.len()), ()))?;
+        // The digest covers the header only: without this check a peer could serve a
+        // finalized block with altered codes under the same digest.
+        if terrane_app::execute::outcomes_root_of(&txs, &outcomes) != header.outcomes_root {
+            return Err(Error::Invalid(
+                "Block",
+                "outcome codes do not match the header",
+            ));
+        }
         let digest = header.digest();
         Ok(Self {
             header,
@@ -374,6 +385,16 @@ mod tests {
         let b = block(vec![bytes::Bytes::from_static(b"tx1")]);
         let mut forged = b.clone();
         forged.outcomes = vec![0, 0];
+        assert!(Block::decode_cfg(forged.encode(), &BlockLimits::default()).is_err());
+    }
+
+    #[test]
+    fn a_finalized_block_served_with_altered_outcome_codes_does_not_decode() {
+        let b = block(vec![bytes::Bytes::from_static(b"tx1")]);
+        assert!(Block::decode_cfg(b.encode(), &BlockLimits::default()).is_ok());
+        let mut forged = b.clone();
+        forged.outcomes = vec![1];
+        assert_eq!(forged.digest(), b.digest(), "same header, same digest");
         assert!(Block::decode_cfg(forged.encode(), &BlockLimits::default()).is_err());
     }
 

@@ -20,7 +20,7 @@ use commonware_utils::{NZU64, NZUsize};
 use terrane_state::{StateError, StateKey, StateRead};
 
 /// Largest stored value, in bytes (bounds decoding of the operation log).
-pub const MAX_VALUE_BYTES: usize = 4 * 1024;
+pub const MAX_VALUE_BYTES: usize = terrane_state::MAX_VALUE_BYTES;
 
 /// Bytes per bitmap chunk of the `current` activity bitmap (a power of two).
 pub const CHUNK_BYTES: usize = 32;

@@ -57,6 +57,8 @@ pub struct TxLocation {
     pub index: u32,
     /// Outcome code.
     pub code: u16,
+    /// Whether it was charged (see [`terrane_app::TxResult::charged`]).
+    pub charged: bool,
 }
 
 /// Node-level counters exported at `/metrics`.
@@ -148,9 +150,19 @@ impl FinalizedObserver for Indexer {
                     height: tip.height,
                     index: t.index,
                     code: t.outcome.0,
+                    charged: t.charged,
                 };
-                if state.txs.insert(t.id, location).is_none() {
-                    state.order.push_back(t.id);
+                // A charged outcome is the transaction's fate and is never overwritten (a later
+                // replay is an uncharged duplicate); an uncharged one is only the latest news.
+                match state.txs.get(&t.id) {
+                    Some(old) if old.charged => {}
+                    Some(_) => {
+                        state.txs.insert(t.id, location);
+                    }
+                    None => {
+                        state.txs.insert(t.id, location);
+                        state.order.push_back(t.id);
+                    }
                 }
             }
             while state.order.len() > TXS_KEPT {
@@ -212,6 +224,7 @@ impl FinalizedObserver for Indexer {
                 name: outcome::lookup(t.outcome.0)
                     .map_or("unknown", |i| i.name)
                     .to_owned(),
+                charged: t.charged,
             });
         }
     }

@@ -21,8 +21,26 @@ use terrane_primitives::{Address, Hash32, Nonce};
 use terrane_state::Overlay;
 use tracing::debug;
 
-/// The outcome of a submission: the transaction id, or why it was refused.
-pub type Submitted = Result<Hash32, Outcome>;
+/// The outcome of a submission: the transaction id, or why it was not admitted.
+pub type Submitted = Result<Hash32, SubmitError>;
+
+/// Why a submission was not admitted.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubmitError {
+    /// The transaction was refused, for a registered reason.
+    #[error("refused with code {}", .0.0)]
+    Refused(Outcome),
+    /// The node could not decide (its state could not be read): nothing is wrong with the
+    /// transaction, try again.
+    #[error("node fault: {0}")]
+    Fault(String),
+}
+
+impl From<Outcome> for SubmitError {
+    fn from(o: Outcome) -> Self {
+        Self::Refused(o)
+    }
+}
 
 /// Sends a locally admitted transaction to the other validators.
 type GossipFn = Box<dyn Fn(Bytes) + Send + Sync>;
@@ -75,18 +93,20 @@ impl Mempool {
         E: Spawner + commonware_storage::Context,
     {
         let tx = SignedTransaction::decode_bounded(&raw).map_err(|e| match e {
-            DecodeTxError::TooLarge(_) => Outcome::from(EnvelopeRejection::TxTooLarge),
-            DecodeTxError::Malformed(_) => Outcome::from(EnvelopeRejection::Malformed),
+            DecodeTxError::TooLarge(_) => {
+                SubmitError::from(Outcome::from(EnvelopeRejection::TxTooLarge))
+            }
+            DecodeTxError::Malformed(_) => Outcome::from(EnvelopeRejection::Malformed).into(),
         })?;
         if !tx.verify(&self.namespace) {
-            return Err(EnvelopeRejection::BadSignature.into());
+            return Err(Outcome::from(EnvelopeRejection::BadSignature).into());
         }
         let account = {
             let guard = db.read().await;
             let overlay = Overlay::new(DbReader::<E>(&guard));
             accounts::account(&overlay, &tx.tx.signer)
                 .await
-                .map_err(|_| Outcome::from(EnvelopeRejection::MempoolFull))?
+                .map_err(|e| SubmitError::Fault(format!("reading the signer's account: {e}")))?
         };
         let min_fee = self.params.min_fee(raw.len());
         let id = tx.id();
@@ -101,14 +121,22 @@ impl Mempool {
         Ok(id)
     }
 
-    /// Drops what a finalized block executed.
-    pub fn on_finalized<'a>(
+    /// Drops what a finalized block settled: every charged transaction, and every pending
+    /// transaction whose exact bytes the block rejected uncharged (it failed against the
+    /// state and would fail again). An uncharged rejection of *different* bytes with the same
+    /// id (a proposer's bad-signature copy) does not evict the real one.
+    pub fn on_finalized(
         &self,
-        executed: impl IntoIterator<Item = &'a Hash32>,
+        txs: &[Bytes],
+        output: &terrane_app::BlockOutput,
         nonces: &[(Address, Nonce)],
     ) {
         let mut pool = self.pool.lock().expect("pool lock");
-        pool.remove_ids(executed);
+        for (t, raw) in output.txs.iter().zip(txs) {
+            if t.charged || pool.holds_exactly(&t.id, raw) {
+                pool.remove_ids([&t.id]);
+            }
+        }
         for (signer, next) in nonces {
             pool.prune_below(signer, *next);
         }
@@ -149,10 +177,10 @@ impl TxSource for Mempool {
 impl crate::application::FinalizedObserver for Mempool {
     fn finalized(
         &self,
-        _block: &crate::block::Block,
+        block: &crate::block::Block,
         output: &terrane_app::BlockOutput,
         nonces: &[(Address, Nonce)],
     ) {
-        self.on_finalized(output.txs.iter().map(|t| &t.id), nonces);
+        self.on_finalized(block.txs(), output, nonces);
     }
 }

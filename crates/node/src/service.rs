@@ -202,6 +202,7 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
             observations,
             metrics: Arc::new(move || metrics_ctx.encode()),
             executor: executor.clone(),
+            reward_leaves: Default::default(),
         });
         let listener = ::tokio::net::TcpListener::from_std(std_listener)
             .expect("API listener registers with tokio");

@@ -14,6 +14,7 @@ mod amount;
 mod chain;
 pub mod hex;
 mod ids;
+pub mod keys;
 pub mod merkle;
 mod numbers;
 mod reason;

@@ -19,7 +19,13 @@
 //!
 //! A stored value that fails to decode means this code wrote something it cannot read: that is
 //! a broken invariant, and [`Overlay::get`] panics rather than executing on top of it.
+//! Likewise a value longer than [`MAX_VALUE_BYTES`] (what the node's database decodes): writing
+//! it would leave a store that cannot be reopened, so [`Overlay::put`] panics instead.
 #![deny(clippy::float_arithmetic)]
+
+/// Largest encoded value a table may store, bytes. The node's database refuses to decode
+/// longer values, so this is consensus-critical.
+pub const MAX_VALUE_BYTES: usize = 4 * 1024;
 
 mod env;
 mod key;

@@ -74,8 +74,21 @@ impl<S: StateRead> Overlay<S> {
     }
 
     /// Typed write.
+    ///
+    /// # Panics
+    /// If the encoded value is longer than [`crate::MAX_VALUE_BYTES`]: every table's values
+    /// are bounded by construction, so that is a bug, and storing it would corrupt the store.
     pub fn put<T: Table>(&mut self, key: &T::Key, value: &T::Value) {
-        self.put_raw(StateKey::of::<T>(key), Some(value.encode().to_vec()));
+        let bytes = value.encode().to_vec();
+        assert!(
+            bytes.len() <= crate::MAX_VALUE_BYTES,
+            "table {} ({:#04x}) value of {} bytes exceeds the {}-byte limit",
+            T::NAME,
+            T::ID,
+            bytes.len(),
+            crate::MAX_VALUE_BYTES
+        );
+        self.put_raw(StateKey::of::<T>(key), Some(bytes));
     }
 
     /// Typed delete.
@@ -124,6 +137,13 @@ mod tests {
         fn value_cfg() -> (RangeCfg<usize>, ()) {
             ((0..=64).into(), ())
         }
+    }
+
+    #[test]
+    #[should_panic(expected = "exceeds the 4096-byte limit")]
+    fn writing_a_value_the_database_could_not_read_back_is_a_crash_not_corruption() {
+        let mut o = Overlay::new(MemStore::new());
+        o.put::<Notes>(&1, &vec![0; crate::MAX_VALUE_BYTES + 1]);
     }
 
     #[test]

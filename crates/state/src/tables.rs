@@ -6,7 +6,7 @@
 pub const ACCOUNTS: u8 = 0x01;
 /// `accounts`: the supply ledger (genesis, minted, burned).
 pub const SUPPLY: u8 = 0x02;
-/// `app`: chain parameters written at genesis.
+/// `app` (shared): chain parameters written at genesis; today the accounts fee parameters.
 pub const CHAIN_PARAMS: u8 = 0x03;
 /// `app`: receipt (height, index, outcome) per transaction hash.
 pub const RECEIPTS: u8 = 0x04;
@@ -50,21 +50,22 @@ pub const EPOCH_INFO: u8 = 0x25;
 pub const EPOCH_WORKERS: u8 = 0x26;
 /// `pow`: parameters (one record).
 pub const POW_PARAMS: u8 = 0x27;
-/// `rewards`: per-epoch summaries.
-pub const EPOCHS: u8 = 0x30;
+/// `rewards`: epoch -> summary (emission, pools, reward root).
+pub const EPOCH_SUMMARIES: u8 = 0x30;
 /// `rewards`: per-device reward ledger (cumulative, claimed).
 pub const DEVICE_REWARDS: u8 = 0x31;
-/// `rewards`: per-epoch, per-device reward lines (breakdown).
-pub const EPOCH_REWARDS: u8 = 0x32;
-/// `rewards`: emission parameters and the unclaimed pool.
+/// `rewards`: (epoch, device) -> reward line (breakdown).
+pub const REWARD_LINES: u8 = 0x32;
+/// `rewards`: three single records by key: emission parameters, the rewards ledger (unclaimed
+/// pool), the treasury address.
 pub const EMISSION: u8 = 0x33;
 /// `rewards`: per-epoch list of rewarded devices in leaf order (index -> device).
 pub const REWARD_LIST: u8 = 0x34;
-/// `coverage`: beacons by report id.
-pub const BEACONS: u8 = 0x40;
-/// `coverage`: witnesses by (beacon, index).
+/// `coverage`: (epoch, beaconer) -> slot (the revealed beacon, the witness count).
+pub const BEACON_SLOTS: u8 = 0x40;
+/// `coverage`: (epoch, beaconer, index) -> witness record.
 pub const WITNESSES: u8 = 0x41;
-/// `coverage`: per-epoch list of beacons (index -> beacon id).
+/// `coverage`: (epoch, index) -> beaconer, the beaconers with a slot in first-seen order.
 pub const EPOCH_BEACONS: u8 = 0x42;
 /// `coverage`: parameters (one record).
 pub const COVERAGE_PARAMS: u8 = 0x43;
@@ -73,7 +74,8 @@ pub const EPOCH_BEACON_COUNT: u8 = 0x44;
 /// `coverage`: (epoch, beaconer, witness) pairs already witnessed.
 pub const WITNESS_SEEN: u8 = 0x45;
 
-/// Every allocated id, for the uniqueness test and `docs/spec/state.md`.
+/// Every allocated id, for the uniqueness test and `docs/spec/state.md`. A table's `NAME` is
+/// its id's name here, or `name/record` when one id holds several single records.
 pub const ALL: &[(u8, &str)] = &[
     (ACCOUNTS, "accounts"),
     (SUPPLY, "supply"),
@@ -99,12 +101,12 @@ pub const ALL: &[(u8, &str)] = &[
     (EPOCH_INFO, "epoch_info"),
     (EPOCH_WORKERS, "epoch_workers"),
     (POW_PARAMS, "pow_params"),
-    (EPOCHS, "epochs"),
+    (EPOCH_SUMMARIES, "epoch_summaries"),
     (DEVICE_REWARDS, "device_rewards"),
-    (EPOCH_REWARDS, "epoch_rewards"),
+    (REWARD_LINES, "reward_lines"),
     (EMISSION, "emission"),
     (REWARD_LIST, "reward_list"),
-    (BEACONS, "beacons"),
+    (BEACON_SLOTS, "beacon_slots"),
     (WITNESSES, "witnesses"),
     (EPOCH_BEACONS, "epoch_beacons"),
     (COVERAGE_PARAMS, "coverage_params"),

@@ -59,8 +59,9 @@ pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
             location: loc,
             tx,
         } => {
-            let class = ResourceClass::from_name(&class)
-                .ok_or_else(|| anyhow!("--class must be coverage, storage, compute, energy or sensing"))?;
+            let class = ResourceClass::from_name(&class).ok_or_else(|| {
+                anyhow!("--class must be coverage, storage, compute, energy or sensing")
+            })?;
             let capabilities = match class {
                 ResourceClass::Coverage => Capabilities::Coverage {
                     antenna_gain_dbi_x10: tenths(gain_dbi, "--gain-dbi")?,
@@ -68,9 +69,12 @@ pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
                     band: Band::from_name(&band)
                         .ok_or_else(|| anyhow!("--band must be eu868, us915, as923 or ism2400"))?,
                 },
-                ResourceClass::Storage => Capabilities::Storage { capacity_gib: capacity },
+                ResourceClass::Storage => Capabilities::Storage {
+                    capacity_gib: capacity,
+                },
                 ResourceClass::Compute => Capabilities::Compute {
-                    cpu_cores: u16::try_from(capacity).map_err(|_| anyhow!("--capacity too large"))?,
+                    cpu_cores: u16::try_from(capacity)
+                        .map_err(|_| anyhow!("--capacity too large"))?,
                     gpus: 0,
                     memory_gib: 1,
                 },
@@ -85,7 +89,11 @@ pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
             let device_key = resolve::signing_key(&tx.store, &device)?;
             let maker_key = resolve::signing_key(&tx.store, &maker)?;
             let client = Client::new(&resolve::node_url(&tx.node)?);
-            let chain = ChainId::new(client.params().await?["chain_id"].as_str().unwrap_or_default())?;
+            let chain = ChainId::new(
+                client.params().await?["chain_id"]
+                    .as_str()
+                    .unwrap_or_default(),
+            )?;
             let owner_addr = testkit::address_of(&owner_key);
             let msg = testkit::registration(
                 &Domains::of(&chain),
@@ -111,7 +119,12 @@ pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
             };
             send_payload(&tx, &key, Payload::AssertLocation(msg)).await
         }
-        DeviceCommand::Transfer { owner, device, to, tx } => {
+        DeviceCommand::Transfer {
+            owner,
+            device,
+            to,
+            tx,
+        } => {
             let key = resolve::signing_key(&tx.store, &owner)?;
             let msg = TransferDevice {
                 device: device_id(&device, &tx.store)?,
@@ -155,19 +168,42 @@ pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
             println!("owner:        {}", view.owner);
             println!("class:        {} {}", view.class, view.capabilities);
             println!("maker:        {}", view.maker);
-            println!("location:     {} (relocated {} times)", view.location, view.relocations);
+            println!(
+                "location:     {} (relocated {} times)",
+                view.location, view.relocations
+            );
             println!("status:       {}", view.status);
-            println!("registered:   height {} (epoch {})", view.registered_at, view.registered_epoch);
-            println!("reputation:   {:.1} %  ({} valid, {} invalid reports)", f64::from(view.reputation_ppm) / 10_000.0, view.valid_reports, view.invalid_reports);
-            println!("rewards:      {} earned, {} claimed, {} claimable", trn(view.rewards.cumulative), trn(view.rewards.claimed), trn(view.rewards.claimable));
+            println!(
+                "registered:   height {} (epoch {})",
+                view.registered_at, view.registered_epoch
+            );
+            println!(
+                "reputation:   {:.1} %  ({} valid, {} invalid reports)",
+                f64::from(view.reputation_ppm) / 10_000.0,
+                view.valid_reports,
+                view.invalid_reports
+            );
+            println!(
+                "rewards:      {} earned, {} claimed, {} claimable",
+                trn(view.rewards.cumulative),
+                trn(view.rewards.claimed),
+                trn(view.rewards.claimable)
+            );
             if verified {
-                println!("verified: record proven against block {} under the validator set's certificate", view.record.height);
+                println!(
+                    "verified: record proven against block {} under the validator set's certificate",
+                    view.record.height
+                );
             } else {
                 println!("NOT verified (--no-verify)");
             }
             Ok(())
         }
-        DeviceCommand::Outcomes { device, node, store } => {
+        DeviceCommand::Outcomes {
+            device,
+            node,
+            store,
+        } => {
             let id = device_id(&device, &store)?;
             let client = Client::new(&resolve::node_url(&node)?);
             let Some(v) = client.device_outcomes(&id).await? else {
@@ -203,8 +239,16 @@ pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
                 };
                 let l = &v.line;
                 println!("epoch {e} ({} pool): {}", l.class, trn(l.amount));
-                println!("  units {}  cell devices {}  cell scale {:.1} %  reputation {:.1} %  vetting {:.1} %  eligible {}  capped by {}",
-                    l.units, l.cell_devices, f64::from(l.cell_scale_ppm) / 1e4, f64::from(l.reputation_ppm) / 1e4, f64::from(l.vetting_ppm) / 1e4, l.eligible, l.capped_by);
+                println!(
+                    "  units {}  cell devices {}  cell scale {:.1} %  reputation {:.1} %  vetting {:.1} %  eligible {}  capped by {}",
+                    l.units,
+                    l.cell_devices,
+                    f64::from(l.cell_scale_ppm) / 1e4,
+                    f64::from(l.reputation_ppm) / 1e4,
+                    f64::from(l.vetting_ppm) / 1e4,
+                    l.eligible,
+                    l.capped_by
+                );
                 println!("  reward root {}", v.reward_root);
                 println!(
                     "{}",
@@ -219,7 +263,12 @@ pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
             let Some(v) = client.device_rewards(&id).await? else {
                 bail!("device {id} is not registered");
             };
-            println!("earned {}, claimed {}, claimable {}", trn(v.ledger.cumulative), trn(v.ledger.claimed), trn(v.ledger.claimable));
+            println!(
+                "earned {}, claimed {}, claimable {}",
+                trn(v.ledger.cumulative),
+                trn(v.ledger.claimed),
+                trn(v.ledger.claimable)
+            );
             for l in v.lines {
                 println!(
                     "  epoch {:>4}: {:>18}  units {:>5}  scale {:>5.1} %  reputation {:>5.1} %  vetting {:>5.1} %  {}",

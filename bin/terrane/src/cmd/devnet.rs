@@ -111,7 +111,14 @@ pub fn counter(metrics: &str, name: &str) -> u64 {
         .lines()
         .filter(|l| !l.starts_with('#') && l.starts_with(name))
         // Counters are integers; Prometheus may still print them as `12` or `12.0`.
-        .filter_map(|l| l.split_whitespace().last()?.split('.').next()?.parse::<u64>().ok())
+        .filter_map(|l| {
+            l.split_whitespace()
+                .last()?
+                .split('.')
+                .next()?
+                .parse::<u64>()
+                .ok()
+        })
         .next()
         .unwrap_or(0)
 }

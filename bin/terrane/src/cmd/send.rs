@@ -6,11 +6,15 @@ use anyhow::{Context, anyhow, bail};
 use commonware_cryptography::{Signer as _, ed25519};
 use terrane_app::{Payload, Transaction, tx::encode_signed};
 use terrane_client::Client;
-use terrane_primitives::{Address, Amount, ChainId, Nonce, hex};
+use terrane_primitives::{Address, Amount, ChainId, Nonce};
 
 /// Signs `payload` with `key`, submits it, and (unless `--no-wait`) waits for its outcome.
 /// Fails with the reason when the chain rejects it.
-pub async fn send_payload(opts: &TxOpts, key: &ed25519::PrivateKey, payload: Payload) -> anyhow::Result<()> {
+pub async fn send_payload(
+    opts: &TxOpts,
+    key: &ed25519::PrivateKey,
+    payload: Payload,
+) -> anyhow::Result<()> {
     let signer = Address::from_slice(key.public_key().as_ref()).map_err(|e| anyhow!("{e}"))?;
     let client = Client::new(&resolve::node_url(&opts.node)?);
     let trust = resolve::trust(&opts.trust)?;
@@ -24,7 +28,10 @@ pub async fn send_payload(opts: &TxOpts, key: &ed25519::PrivateKey, payload: Pay
     if let Some(t) = &trust
         && t.chain != chain
     {
-        bail!("the node serves chain {chain}, but the genesis you trust is {}", t.chain);
+        bail!(
+            "the node serves chain {chain}, but the genesis you trust is {}",
+            t.chain
+        );
     }
     let fee_params = serde_json::from_value(params["params"]["accounts"].clone())
         .map(|p: terrane_app::genesis::AccountsParamsJson| p.into())
@@ -69,7 +76,10 @@ pub async fn send_payload(opts: &TxOpts, key: &ed25519::PrivateKey, payload: Pay
 }
 
 /// A device id from hex or `@name` (a key in the keystore).
-pub fn device_id(text: &str, store: &crate::cli::KeystoreArg) -> anyhow::Result<terrane_primitives::DeviceId> {
+pub fn device_id(
+    text: &str,
+    store: &crate::cli::KeystoreArg,
+) -> anyhow::Result<terrane_primitives::DeviceId> {
     let address = resolve::address(text, store)?;
     Ok(terrane_primitives::DeviceId::new(*address.as_bytes()))
 }
@@ -77,9 +87,4 @@ pub fn device_id(text: &str, store: &crate::cli::KeystoreArg) -> anyhow::Result<
 /// Formats base units as TRN.
 pub fn trn(units: u64) -> String {
     Amount::new(units).to_string()
-}
-
-/// Hex of bytes (re-exported for commands).
-pub fn to_hex(bytes: &[u8]) -> String {
-    hex::encode(bytes)
 }

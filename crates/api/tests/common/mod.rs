@@ -11,11 +11,12 @@ use std::{
 
 use serde_json::{Value, json};
 use terrane_api::{
-    AccountView, ApiError, Backend, BlockId, BlockView, CellView, ChainEvent, DEVICE_CLASSES,
-    DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceSummaryView,
-    DeviceView, EpochId, EpochSummaryView, EpochView, OutcomeView, ProofStepView,
-    ReportOutcomeView, RewardLedgerView, RewardLineView, RewardProofView, StateProofView,
-    StatusView, TxInBlock, TxStatus, TxStatusView, TxSubmitted, hex,
+    AccountView, ApiError, Backend, BlockId, BlockView, CellClassDensityView, CellDensityView,
+    CellView, ChainEvent, DEVICE_CLASSES, DeviceListView, DeviceOutcomesView, DeviceQuery,
+    DeviceRewardsView, DeviceSummaryView, DeviceView, EpochId, EpochSummaryView, EpochView,
+    OutcomeView, ProofStepView, ReportOutcomeView, RewardLedgerView, RewardLineView,
+    RewardProofView, StateProofView, StatusView, TxInBlock, TxStatus, TxStatusView, TxSubmitted,
+    hex,
 };
 use tokio::{net::TcpListener, sync::broadcast, sync::oneshot, task::JoinHandle};
 
@@ -167,6 +168,7 @@ pub fn tx_outcome_event(height: u64, index: u32) -> ChainEvent {
         index,
         code: 0,
         name: "ok".into(),
+        charged: true,
     }
 }
 
@@ -718,7 +720,14 @@ impl Backend for FakeBackend {
             epoch: CURRENT_EPOCH,
             working_devices: working,
             // Target one device per density cell: each of n gets 1/n.
-            scale_ppm: 1_000_000 / working.max(1),
+            last_closed: Some(CellDensityView {
+                epoch: CURRENT_EPOCH - 1,
+                classes: vec![CellClassDensityView {
+                    class: "coverage".into(),
+                    cell_devices: working,
+                    cell_scale_ppm: 1_000_000 / working.max(1),
+                }],
+            }),
         })
     }
 

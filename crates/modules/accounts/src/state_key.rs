@@ -34,7 +34,7 @@ impl Table for SupplyLedger {
 pub struct Params;
 impl Table for Params {
     const ID: u8 = tables::CHAIN_PARAMS;
-    const NAME: &'static str = "accounts_params";
+    const NAME: &'static str = "chain_params/accounts";
     type Key = u8;
     type Value = AccountsParams;
     fn value_cfg() {}

@@ -198,7 +198,8 @@ pub struct CloseSummary {
     pub witnesses: u32,
     /// Witnesses selected and paid.
     pub selected: u32,
-    /// Witnesses that matched no revealed beacon.
+    /// Witnesses no revealed beacon confirmed: a different beacon was revealed (417) or none
+    /// was (425).
     pub unmatched: u32,
 }
 
@@ -236,10 +237,15 @@ pub async fn close_epoch<S: StateRead>(
                     rec,
                 )),
                 Err(code) => {
-                    if code == CoverageRejection::UnmatchedWitness {
+                    if code == CoverageRejection::UnmatchedWitness
+                        || code == CoverageRejection::BeaconNotRevealed
+                    {
                         summary.unmatched += 1;
                     }
-                    // A witness the beacon does not confirm was false.
+                    // A witness the revealed beacon contradicts was false. With no reveal there
+                    // is nothing to judge by: penalising would let a beaconer that transmits
+                    // and never reveals grief its honest witnesses for free.
+                    let judgement = (code != CoverageRejection::BeaconNotRevealed).then_some(false);
                     late(
                         state,
                         env,
@@ -250,7 +256,7 @@ pub async fn close_epoch<S: StateRead>(
                         KIND_WITNESS,
                         code.code(),
                         0,
-                        Some(false),
+                        judgement,
                     )
                     .await?;
                 }
@@ -303,7 +309,9 @@ pub async fn close_epoch<S: StateRead>(
                 KIND_BEACON,
                 0,
                 verify::beacon_units(selected, &p),
-                Some(true),
+                // Only a beacon somebody heard shows the device works; a lone reveal proves
+                // nothing and must not count towards vetting.
+                (selected > 0).then_some(true),
             )
             .await?;
         }

@@ -36,7 +36,7 @@ terrane_primitives::reason_codes! {
         /// This device already witnessed this beaconer this epoch.
         DuplicateWitness = 416 => ("duplicate_witness", "this device already witnessed this beaconer in this epoch"),
         /// No revealed beacon matches the witness's commitment.
-        UnmatchedWitness = 417 => ("unmatched_witness", "no beacon revealed in the epoch matches the witness's commitment"),
+        UnmatchedWitness = 417 => ("unmatched_witness", "the beaconer revealed a beacon this epoch and it does not match the witness's commitment"),
         /// The witness heard another frequency than the beacon used.
         WitnessFrequencyMismatch = 418 => ("witness_frequency_mismatch", "the reported frequency differs from the beacon's by more than the tolerance"),
         /// The witness time is outside the beacon's time window.
@@ -51,5 +51,7 @@ terrane_primitives::reason_codes! {
         WitnessEarly = 424 => ("witness_early", "the witness arrived before the beaconer's window opened"),
         /// The payload kind is not a coverage report kind.
         UnknownKind = 423 => ("unknown_coverage_kind", "the report kind is neither a beacon (0) nor a witness (1)"),
+        /// The beaconer never revealed a beacon in the epoch: nothing to check the witness against.
+        BeaconNotRevealed = 425 => ("beacon_not_revealed", "the beaconer revealed no beacon this epoch, so the witness could not be confirmed (no reputation change: the witness may be honest)"),
     }
 }

@@ -10,7 +10,7 @@ use terrane_state::{Table, tables};
 /// `(epoch, beaconer) -> BeaconSlot`.
 pub struct Slots;
 impl Table for Slots {
-    const ID: u8 = tables::BEACONS;
+    const ID: u8 = tables::BEACON_SLOTS;
     const NAME: &'static str = "beacon_slots";
     type Key = (Epoch, DeviceId);
     type Value = BeaconSlot;

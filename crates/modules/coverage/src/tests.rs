@@ -59,6 +59,7 @@ fn device(name: &str, owner: &str, cell: H3Cell) -> Device {
         owner_slot: 0,
         cell_slot: 0,
         class_slot: 0,
+        session_generation: 0,
     }
 }
 
@@ -297,7 +298,7 @@ fn witness_matching_the_revealed_beacon_counts() {
 }
 
 #[test]
-fn witness_with_a_commitment_no_beacon_opens_is_unmatched() {
+fn a_witness_is_unmatched_by_another_reveal_and_unconfirmed_without_one() {
     let b = device("beaconer", "alice", at_km_north(0.0));
     let mut body = witness_body(&b, -900);
     body.commitment = commitment(&b.id, &[8; 16]);
@@ -307,7 +308,7 @@ fn witness_with_a_commitment_no_beacon_opens_is_unmatched() {
     );
     assert_eq!(
         verify::check_against_beacon(&b.id, &witness_body(&b, -900), None, &p()),
-        Err(CoverageRejection::UnmatchedWitness)
+        Err(CoverageRejection::BeaconNotRevealed)
     );
 }
 
@@ -469,10 +470,15 @@ impl World {
     }
 
     fn witness(&mut self, name: &str, rssi: i16, height: u64) -> Verdict {
+        self.witness_of_nonce(name, rssi, height, [7; 16])
+    }
+
+    /// A witness committing to `nonce` (the beaconer reveals `[7; 16]`).
+    fn witness_of_nonce(&mut self, name: &str, rssi: i16, height: u64, nonce: [u8; 16]) -> Verdict {
         let b = id_of(&key("beaconer"));
         let body = Witness {
             beaconer: b,
-            commitment: commitment(&b, &[7; 16]),
+            commitment: commitment(&b, &nonce),
             rssi_dbm_x10: rssi,
             snr_db_x10: 50,
             frequency_khz: FREQ,
@@ -530,19 +536,49 @@ fn a_beacon_revealed_during_the_work_phase_is_outside_its_window() {
 }
 
 #[test]
-fn a_witness_no_beacon_confirms_costs_reputation_at_close_only() {
+fn a_witness_the_reveal_contradicts_costs_reputation_at_close_only() {
     let mut w = world(&[("w1", "bob", 2.0)]);
     let id = id_of(&key("w1"));
     let pp = pow_params();
-    w.witness("w1", -900, 5);
+    assert_eq!(w.witness_of_nonce("w1", -900, 5, [8; 16]), Verdict::Pending);
+    assert_eq!(w.reveal(reveal_phase()), Verdict::Pending);
     let before = block_on(pow::device_work(&w.o, &pp, &id, Epoch::ZERO)).unwrap();
     assert_eq!(
         before.reputation_ppm, pp.reputation_start_ppm,
         "pending is not yet judged"
     );
-    w.close();
+    let s = w.close();
+    assert_eq!(s.unmatched, 1);
     let after = block_on(pow::device_work(&w.o, &pp, &id, Epoch::ZERO)).unwrap();
     assert!(after.reputation_ppm < pp.reputation_start_ppm);
+    assert_eq!(after.invalid_reports, 1);
+}
+
+#[test]
+fn a_beaconer_that_never_reveals_cannot_cost_its_witnesses_reputation() {
+    let mut w = world(&[("w1", "bob", 2.0)]);
+    let id = id_of(&key("w1"));
+    let pp = pow_params();
+    assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
+    w.close();
+    let after = block_on(pow::device_work(&w.o, &pp, &id, Epoch::ZERO)).unwrap();
+    assert_eq!(after.reputation_ppm, pp.reputation_start_ppm);
+    assert_eq!((after.valid_reports, after.invalid_reports), (0, 0));
+    let last = block_on(pow::recent_outcomes(&w.o, &pp, &id)).unwrap();
+    assert_eq!(last[0].code, CoverageRejection::BeaconNotRevealed.code());
+}
+
+#[test]
+fn a_beacon_nobody_heard_earns_nothing_and_does_not_count_towards_vetting() {
+    let mut w = world(&[]);
+    let id = id_of(&key("beaconer"));
+    let pp = pow_params();
+    assert_eq!(w.reveal(reveal_phase()), Verdict::Pending);
+    w.close();
+    let after = block_on(pow::device_work(&w.o, &pp, &id, Epoch::ZERO)).unwrap();
+    assert_eq!(after.reputation_ppm, pp.reputation_start_ppm);
+    assert_eq!(after.valid_reports, 0);
+    assert_eq!(w.units("beaconer"), 0);
 }
 
 #[test]

@@ -148,7 +148,7 @@ pub fn check_against_beacon(
     p: &CoverageParams,
 ) -> Result<(), CoverageRejection> {
     let Some(beacon) = beacon else {
-        return Err(CoverageRejection::UnmatchedWitness);
+        return Err(CoverageRejection::BeaconNotRevealed);
     };
     if body.commitment != beacon.commitment || &body.beaconer != beaconer {
         return Err(CoverageRejection::UnmatchedWitness);

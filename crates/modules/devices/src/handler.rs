@@ -43,9 +43,10 @@ pub async fn device<S: StateRead>(
     state.get::<Devices>(id).await
 }
 
-/// The ed25519 key of a device or session key, if its 32 bytes are a valid point.
+/// The ed25519 key of a device, session key or maker, if its 32 bytes are a valid point not
+/// of small order (see [`terrane_primitives::keys`]).
 pub fn public_key(id: &DeviceId) -> Option<ed25519::PublicKey> {
-    ed25519::PublicKey::decode(bytes::Bytes::copy_from_slice(id.as_bytes())).ok()
+    terrane_primitives::keys::strong_ed25519(id.as_bytes())
 }
 
 fn valid_location(cell: H3Cell) -> bool {
@@ -71,7 +72,9 @@ fn capabilities_in_range(caps: &Capabilities, params: &DevicesParams) -> bool {
         Capabilities::Energy {
             rated_capacity_w, ..
         } => rated_capacity_w > 0,
-        Capabilities::Sensing { sensors } => sensors != 0,
+        Capabilities::Sensing { sensors } => {
+            sensors != 0 && sensors & !crate::types::KNOWN_SENSORS == 0
+        }
     }
 }
 
@@ -156,6 +159,7 @@ pub async fn register<S: StateRead>(
         owner_slot: 0,
         cell_slot: 0,
         class_slot: 0,
+        session_generation: 0,
     };
     crate::index::insert(state, &mut record).await?;
     state.put::<Devices>(&msg.device, &record);
@@ -186,6 +190,8 @@ pub async fn transfer<S: StateRead>(
     }
     let from = d.owner;
     crate::index::change_owner(state, &mut d, msg.new_owner).await?;
+    // Every session key the seller authorized stops counting (see `SessionKey::live_for`).
+    d.session_generation = d.session_generation.wrapping_add(1);
     state.put::<Devices>(&msg.device, &d);
     Ok(Ok(vec![DevicesEvent::OwnerChanged {
         device: msg.device,
@@ -294,7 +300,19 @@ pub async fn authorize_session<S: StateRead>(
     ) {
         return Ok(Err(DevicesRejection::BadDeviceSignature));
     }
-    if state.get::<SessionKeys>(&msg.session_key).await?.is_some() {
+    // A key still live for some device is taken; an expired or superseded record is dead
+    // weight and may be replaced (it is never deleted otherwise).
+    if let Some(existing) = state.get::<SessionKeys>(&msg.session_key).await? {
+        let live = match device(state, &existing.device).await? {
+            Some(holder) => existing.live_for(&holder, env.height),
+            None => false,
+        };
+        if live {
+            return Ok(Err(DevicesRejection::SessionKeyExists));
+        }
+    }
+    if state.get::<Devices>(&msg.session_key).await?.is_some() {
+        // A device key cannot double as another device's session key.
         return Ok(Err(DevicesRejection::SessionKeyExists));
     }
     state.put::<SessionKeys>(
@@ -302,6 +320,7 @@ pub async fn authorize_session<S: StateRead>(
         &SessionKey {
             device: msg.device,
             expires_at: msg.expires_at,
+            generation: d.session_generation,
         },
     );
     Ok(Ok(vec![DevicesEvent::SessionAuthorized {
@@ -317,11 +336,14 @@ pub async fn revoke_session<S: StateRead>(
     signer: &Address,
     msg: &RevokeSessionKey,
 ) -> Executed<Vec<DevicesEvent>> {
-    if let Err(r) = owned(state, signer, &msg.device).await? {
-        return Ok(Err(r));
-    }
+    let d = match owned(state, signer, &msg.device).await? {
+        Ok(d) => d,
+        Err(r) => return Ok(Err(r)),
+    };
+    // Only the current generation's keys are the owner's to revoke; a previous owner's are
+    // already dead.
     match state.get::<SessionKeys>(&msg.session_key).await? {
-        Some(s) if s.device == msg.device => {}
+        Some(s) if s.device == msg.device && s.generation == d.session_generation => {}
         _ => return Ok(Err(DevicesRejection::UnknownSessionKey)),
     }
     state.delete::<SessionKeys>(&msg.session_key);
@@ -341,9 +363,11 @@ pub async fn signer_device<S: StateRead>(
     if state.get::<Devices>(signer).await?.is_some() {
         return Ok(Some(*signer));
     }
-    Ok(state
-        .get::<SessionKeys>(signer)
-        .await?
-        .filter(|s| s.expires_at >= env.height)
-        .map(|s| s.device))
+    let Some(s) = state.get::<SessionKeys>(signer).await? else {
+        return Ok(None);
+    };
+    let Some(d) = device(state, &s.device).await? else {
+        return Ok(None);
+    };
+    Ok(s.live_for(&d, env.height).then_some(s.device))
 }

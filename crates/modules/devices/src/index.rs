@@ -16,7 +16,7 @@ use terrane_state::{Overlay, StateError, StateRead, Table, tables};
 pub const INDEX_RESOLUTION: u8 = 8;
 
 macro_rules! list_tables {
-    ($list:ident, $count:ident, $list_id:expr, $count_id:expr, $key:ty, $name:literal) => {
+    ($list:ident, $count:ident, $list_id:expr, $count_id:expr, $key:ty, $name:literal, $count_name:literal) => {
         /// `(key, slot) -> device`.
         pub struct $list;
         impl Table for $list {
@@ -31,7 +31,7 @@ macro_rules! list_tables {
         pub struct $count;
         impl Table for $count {
             const ID: u8 = $count_id;
-            const NAME: &'static str = concat!($name, "_count");
+            const NAME: &'static str = $count_name;
             type Key = $key;
             type Value = u32;
             fn value_cfg() {}
@@ -39,9 +39,33 @@ macro_rules! list_tables {
     };
 }
 
-list_tables!(OwnerList, OwnerCount, tables::OWNER_DEVICES, tables::OWNER_DEVICE_COUNT, Address, "owner_devices");
-list_tables!(CellList, CellCount, tables::CELL_DEVICES, tables::CELL_DEVICE_COUNT, u64, "cell_devices");
-list_tables!(ClassList, ClassCount, tables::CLASS_DEVICES, tables::CLASS_DEVICE_COUNT, ResourceClass, "class_devices");
+list_tables!(
+    OwnerList,
+    OwnerCount,
+    tables::OWNER_DEVICES,
+    tables::OWNER_DEVICE_COUNT,
+    Address,
+    "owner_devices",
+    "owner_device_count"
+);
+list_tables!(
+    CellList,
+    CellCount,
+    tables::CELL_DEVICES,
+    tables::CELL_DEVICE_COUNT,
+    u64,
+    "cell_devices",
+    "cell_device_count"
+);
+list_tables!(
+    ClassList,
+    ClassCount,
+    tables::CLASS_DEVICES,
+    tables::CLASS_DEVICE_COUNT,
+    ResourceClass,
+    "class_devices",
+    "class_device_count"
+);
 
 /// The index cell of a device location.
 pub fn index_cell(d: &Device) -> u64 {
@@ -52,7 +76,11 @@ pub fn index_cell(d: &Device) -> u64 {
 }
 
 /// Appends `device` to the list `key`, returning its slot.
-async fn push<S, L, C, K>(state: &mut Overlay<S>, key: &K, device: &DeviceId) -> Result<u32, StateError>
+async fn push<S, L, C, K>(
+    state: &mut Overlay<S>,
+    key: &K,
+    device: &DeviceId,
+) -> Result<u32, StateError>
 where
     S: StateRead,
     K: Clone,
@@ -98,7 +126,10 @@ where
 }
 
 /// Lists a newly registered device everywhere, setting its slots.
-pub async fn insert<S: StateRead>(state: &mut Overlay<S>, d: &mut Device) -> Result<(), StateError> {
+pub async fn insert<S: StateRead>(
+    state: &mut Overlay<S>,
+    d: &mut Device,
+) -> Result<(), StateError> {
     d.owner_slot = push::<S, OwnerList, OwnerCount, _>(state, &d.owner, &d.id).await?;
     d.cell_slot = push::<S, CellList, CellCount, _>(state, &index_cell(d), &d.id).await?;
     d.class_slot = push::<S, ClassList, ClassCount, _>(state, &d.class(), &d.id).await?;
@@ -111,8 +142,13 @@ pub async fn change_owner<S: StateRead>(
     d: &mut Device,
     new_owner: Address,
 ) -> Result<(), StateError> {
-    if let Some(moved) = swap_remove::<S, OwnerList, OwnerCount, _>(state, &d.owner, d.owner_slot).await? {
-        let mut m = state.get::<Devices>(&moved).await?.expect("listed devices exist");
+    if let Some(moved) =
+        swap_remove::<S, OwnerList, OwnerCount, _>(state, &d.owner, d.owner_slot).await?
+    {
+        let mut m = state
+            .get::<Devices>(&moved)
+            .await?
+            .expect("listed devices exist");
         m.owner_slot = d.owner_slot;
         state.put::<Devices>(&moved, &m);
     }
@@ -132,8 +168,13 @@ pub async fn change_cell<S: StateRead>(
     if new_cell == old_cell {
         return Ok(());
     }
-    if let Some(moved) = swap_remove::<S, CellList, CellCount, _>(state, &old_cell, d.cell_slot).await? {
-        let mut m = state.get::<Devices>(&moved).await?.expect("listed devices exist");
+    if let Some(moved) =
+        swap_remove::<S, CellList, CellCount, _>(state, &old_cell, d.cell_slot).await?
+    {
+        let mut m = state
+            .get::<Devices>(&moved)
+            .await?
+            .expect("listed devices exist");
         m.cell_slot = d.cell_slot;
         state.put::<Devices>(&moved, &m);
     }
@@ -141,7 +182,11 @@ pub async fn change_cell<S: StateRead>(
     Ok(())
 }
 
-async fn list<S, L, C, K>(state: &Overlay<S>, key: &K, limit: u32) -> Result<Vec<DeviceId>, StateError>
+async fn list<S, L, C, K>(
+    state: &Overlay<S>,
+    key: &K,
+    limit: u32,
+) -> Result<Vec<DeviceId>, StateError>
 where
     S: StateRead,
     K: Clone,
@@ -151,23 +196,40 @@ where
     let n = state.get::<C>(key).await?.unwrap_or(0).min(limit);
     let mut out = Vec::with_capacity(n as usize);
     for i in 0..n {
-        out.push(state.get::<L>(&(key.clone(), i)).await?.expect("lists are contiguous"));
+        out.push(
+            state
+                .get::<L>(&(key.clone(), i))
+                .await?
+                .expect("lists are contiguous"),
+        );
     }
     Ok(out)
 }
 
 /// Devices of `owner` (at most `limit`).
-pub async fn by_owner<S: StateRead>(state: &Overlay<S>, owner: &Address, limit: u32) -> Result<Vec<DeviceId>, StateError> {
+pub async fn by_owner<S: StateRead>(
+    state: &Overlay<S>,
+    owner: &Address,
+    limit: u32,
+) -> Result<Vec<DeviceId>, StateError> {
     list::<S, OwnerList, OwnerCount, _>(state, owner, limit).await
 }
 
 /// Devices whose location's resolution-8 parent is `cell` (at most `limit`).
-pub async fn by_index_cell<S: StateRead>(state: &Overlay<S>, cell: u64, limit: u32) -> Result<Vec<DeviceId>, StateError> {
+pub async fn by_index_cell<S: StateRead>(
+    state: &Overlay<S>,
+    cell: u64,
+    limit: u32,
+) -> Result<Vec<DeviceId>, StateError> {
     list::<S, CellList, CellCount, _>(state, &cell, limit).await
 }
 
 /// Devices of `class` (at most `limit`).
-pub async fn by_class<S: StateRead>(state: &Overlay<S>, class: ResourceClass, limit: u32) -> Result<Vec<DeviceId>, StateError> {
+pub async fn by_class<S: StateRead>(
+    state: &Overlay<S>,
+    class: ResourceClass,
+    limit: u32,
+) -> Result<Vec<DeviceId>, StateError> {
     list::<S, ClassList, ClassCount, _>(state, &class, limit).await
 }
 

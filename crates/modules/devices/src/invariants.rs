@@ -1,6 +1,6 @@
 //! What must hold of every device record.
 
-use crate::types::Device;
+use crate::types::{Device, SessionKey};
 use terrane_geo::DEVICE_RESOLUTION;
 
 /// Why a record breaks the registry's invariants.
@@ -10,6 +10,10 @@ pub enum RecordViolation {
     BadLocation,
     /// The coverage cooldown ends before registration.
     CooldownBeforeRegistration,
+    /// A session key names no registered device.
+    SessionForUnknownDevice,
+    /// A session key claims a generation its device has not reached.
+    SessionFromTheFuture,
 }
 
 /// Checks one stored device record.
@@ -19,6 +23,20 @@ pub fn check_record(d: &Device) -> Result<(), RecordViolation> {
     }
     if d.coverage_eligible_from < d.registered_epoch {
         return Err(RecordViolation::CooldownBeforeRegistration);
+    }
+    Ok(())
+}
+
+/// Checks one stored session key against the device it names (`None` if not registered).
+pub fn check_session(s: &SessionKey, device: Option<&Device>) -> Result<(), RecordViolation> {
+    let Some(d) = device else {
+        return Err(RecordViolation::SessionForUnknownDevice);
+    };
+    if s.device != d.id {
+        return Err(RecordViolation::SessionForUnknownDevice);
+    }
+    if s.generation > d.session_generation {
+        return Err(RecordViolation::SessionFromTheFuture);
     }
     Ok(())
 }

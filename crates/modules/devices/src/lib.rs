@@ -9,7 +9,10 @@
 //! main key.
 //!
 //! Invariants ([`invariants`]): every stored device has a valid resolution-12 location and
-//! capabilities of its own class; a session key maps to a registered device.
+//! capabilities of its own class; a session key maps to a registered device at a generation
+//! it has reached. A session key signs only while unexpired and of its device's current
+//! session generation, which a transfer bumps: the seller's keys die with the sale.
+//! Small-order keys (which anyone can sign for) are refused as device, session and maker keys.
 //!
 //! Rooms: [`types`], [`msg`], [`outcome`] (codes 200-299), [`params`], [`genesis`], [`events`],
 //! [`state_key`], [`handler`], [`invariants`], [`query`]. Rules: `docs/spec/devices.md`.

@@ -30,7 +30,7 @@ terrane_primitives::reason_codes! {
         /// A capability is outside the allowed range (e.g. antenna gain above the limit).
         CapabilitiesOutOfRange = 215 => ("capabilities_out_of_range", "a capability is outside the range the chain allows (gain, power or capacity limits)"),
         /// The device or session key is not a valid ed25519 public key.
-        InvalidDeviceKey = 216 => ("invalid_device_key", "the device or session key is not a valid ed25519 public key"),
+        InvalidDeviceKey = 216 => ("invalid_device_key", "the device or session key is not a valid ed25519 public key, or is one of small order (which anyone could sign for)"),
         /// The session key is already authorized.
         SessionKeyExists = 217 => ("session_key_exists", "this session key is already authorized"),
         /// The new owner equals the current one.

@@ -56,7 +56,7 @@ impl Table for RegistryTotals {
 pub struct Params;
 impl Table for Params {
     const ID: u8 = tables::DEVICE_PARAMS;
-    const NAME: &'static str = "devices_params";
+    const NAME: &'static str = "device_params";
     type Key = u8;
     type Value = DevicesParams;
     fn value_cfg() {}

@@ -3,7 +3,10 @@
 //! Keys here derive from public names: never use them for a real device.
 
 use crate::{
-    msg::{AuthorizeSessionKey, Domains, RegisterDevice, maker_message, registration_message, session_message},
+    msg::{
+        AuthorizeSessionKey, Domains, RegisterDevice, maker_message, registration_message,
+        session_message,
+    },
     types::{Band, Capabilities},
 };
 use commonware_cryptography::{Signer as _, ed25519};

@@ -1,8 +1,7 @@
 //! One named test per registry rule, both sides.
 
 use crate::{
-    genesis,
-    handler,
+    genesis, handler,
     msg::{AssertLocation, DeactivateDevice, Domains, RevokeSessionKey, TransferDevice},
     outcome::DevicesRejection,
     params::DevicesParams,
@@ -60,7 +59,11 @@ fn setup() -> Overlay<MemStore> {
         ],
         &AccountsParams::default(),
     );
-    genesis::apply(&mut o, &[address_of(&key("maker"))], &DevicesParams::default());
+    genesis::apply(
+        &mut o,
+        &[address_of(&key("maker"))],
+        &DevicesParams::default(),
+    );
     let (_, writes) = o.into_parts();
     let mut store = MemStore::new();
     store.apply(writes);
@@ -68,10 +71,49 @@ fn setup() -> Overlay<MemStore> {
 }
 
 fn register(o: &mut Overlay<MemStore>, name: &str) -> Result<(), DevicesRejection> {
-    let msg = testkit::registration(&domains(), &owner(), &key(name), caps(), berlin(), &key("maker"));
+    let msg = testkit::registration(
+        &domains(),
+        &owner(),
+        &key(name),
+        caps(),
+        berlin(),
+        &key("maker"),
+    );
     block_on(handler::register(o, &env(1, 0), &domains(), &owner(), &msg))
         .unwrap()
         .map(|_| ())
+}
+
+fn submit_registration(
+    o: &mut Overlay<MemStore>,
+    msg: &crate::msg::RegisterDevice,
+) -> Result<Vec<crate::events::DevicesEvent>, DevicesRejection> {
+    block_on(handler::register(o, &env(1, 0), &domains(), &owner(), msg)).unwrap()
+}
+
+fn authorize(
+    o: &mut Overlay<MemStore>,
+    height: u64,
+    signer: &Address,
+    msg: &crate::msg::AuthorizeSessionKey,
+) -> Result<Vec<crate::events::DevicesEvent>, DevicesRejection> {
+    block_on(handler::authorize_session(
+        o,
+        &env(height, 0),
+        &domains(),
+        signer,
+        msg,
+    ))
+    .unwrap()
+}
+
+/// The device `session` speaks for at `height`.
+fn speaks_for(
+    o: &Overlay<MemStore>,
+    height: u64,
+    session: &commonware_cryptography::ed25519::PrivateKey,
+) -> Option<terrane_primitives::DeviceId> {
+    block_on(handler::signer_device(o, &env(height, 0), &id_of(session))).unwrap()
 }
 
 #[test]
@@ -79,12 +121,17 @@ fn registers_device_with_all_three_signatures_and_burns_the_onboarding_fee() {
     let mut o = setup();
     let before = block_on(accounts::account(&o, &owner())).unwrap().balance;
     register(&mut o, "dev").unwrap();
-    let d = block_on(handler::device(&o, &id_of(&key("dev")))).unwrap().unwrap();
+    let d = block_on(handler::device(&o, &id_of(&key("dev"))))
+        .unwrap()
+        .unwrap();
     assert_eq!(d.owner, owner());
     assert_eq!(d.location, berlin());
     assert_eq!(d.status, DeviceStatus::Active);
     let after = block_on(accounts::account(&o, &owner())).unwrap().balance;
-    assert_eq!(before.get() - after.get(), DevicesParams::default().onboarding_fee);
+    assert_eq!(
+        before.get() - after.get(),
+        DevicesParams::default().onboarding_fee
+    );
     assert_eq!(block_on(crate::query::totals(&o)).unwrap().active, 1);
 }
 
@@ -98,27 +145,55 @@ fn rejects_registering_the_same_device_twice() {
 #[test]
 fn rejects_maker_that_is_not_approved() {
     let mut o = setup();
-    let msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), berlin(), &key("rogue"));
-    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+    let msg = testkit::registration(
+        &domains(),
+        &owner(),
+        &key("dev"),
+        caps(),
+        berlin(),
+        &key("rogue"),
+    );
+    let r = submit_registration(&mut o, &msg);
     assert_eq!(r.err(), Some(DevicesRejection::MakerNotApproved));
 }
 
 #[test]
 fn rejects_maker_attestation_of_other_capabilities() {
     let mut o = setup();
-    let mut msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), berlin(), &key("maker"));
+    let mut msg = testkit::registration(
+        &domains(),
+        &owner(),
+        &key("dev"),
+        caps(),
+        berlin(),
+        &key("maker"),
+    );
     // A gain inflator: the maker attested 3 dBi, the registration claims 9 dBi.
     msg.capabilities = coverage(90, 200, Band::Eu868);
-    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+    let r = submit_registration(&mut o, &msg);
     assert_eq!(r.err(), Some(DevicesRejection::BadMakerSignature));
 }
 
 #[test]
 fn rejects_device_consent_for_another_owner() {
     let mut o = setup();
-    let msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), berlin(), &key("maker"));
+    let msg = testkit::registration(
+        &domains(),
+        &owner(),
+        &key("dev"),
+        caps(),
+        berlin(),
+        &key("maker"),
+    );
     let thief = address_of(&key("poor"));
-    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &thief, &msg)).unwrap();
+    let r = block_on(handler::register(
+        &mut o,
+        &env(1, 0),
+        &domains(),
+        &thief,
+        &msg,
+    ))
+    .unwrap();
     assert_eq!(r.err(), Some(DevicesRejection::BadDeviceSignature));
 }
 
@@ -126,8 +201,15 @@ fn rejects_device_consent_for_another_owner() {
 fn rejects_location_that_is_not_a_resolution_12_cell() {
     let mut o = setup();
     for bad in [cell_at(52.52, 13.405, 11), H3Cell::from_raw(42)] {
-        let msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), bad, &key("maker"));
-        let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+        let msg = testkit::registration(
+            &domains(),
+            &owner(),
+            &key("dev"),
+            caps(),
+            bad,
+            &key("maker"),
+        );
+        let r = submit_registration(&mut o, &msg);
         assert_eq!(r.err(), Some(DevicesRejection::InvalidLocation));
     }
 }
@@ -135,9 +217,20 @@ fn rejects_location_that_is_not_a_resolution_12_cell() {
 #[test]
 fn rejects_antenna_gain_above_the_chain_limit() {
     let mut o = setup();
-    let inflated = coverage(DevicesParams::default().max_antenna_gain_dbi_x10 + 1, 200, Band::Eu868);
-    let msg = testkit::registration(&domains(), &owner(), &key("dev"), inflated, berlin(), &key("maker"));
-    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+    let inflated = coverage(
+        DevicesParams::default().max_antenna_gain_dbi_x10 + 1,
+        200,
+        Band::Eu868,
+    );
+    let msg = testkit::registration(
+        &domains(),
+        &owner(),
+        &key("dev"),
+        inflated,
+        berlin(),
+        &key("maker"),
+    );
+    let r = submit_registration(&mut o, &msg);
     assert_eq!(r.err(), Some(DevicesRejection::CapabilitiesOutOfRange));
 }
 
@@ -145,21 +238,46 @@ fn rejects_antenna_gain_above_the_chain_limit() {
 fn rejects_registration_the_owner_cannot_pay_for_and_writes_nothing() {
     let mut o = setup();
     let poor = address_of(&key("poor"));
-    let msg = testkit::registration(&domains(), &poor, &key("dev"), caps(), berlin(), &key("maker"));
-    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &poor, &msg)).unwrap();
+    let msg = testkit::registration(
+        &domains(),
+        &poor,
+        &key("dev"),
+        caps(),
+        berlin(),
+        &key("maker"),
+    );
+    let r = block_on(handler::register(
+        &mut o,
+        &env(1, 0),
+        &domains(),
+        &poor,
+        &msg,
+    ))
+    .unwrap();
     assert_eq!(r.err(), Some(DevicesRejection::FeeUnpayable));
-    assert!(block_on(handler::device(&o, &id_of(&key("dev")))).unwrap().is_none());
+    assert!(
+        block_on(handler::device(&o, &id_of(&key("dev"))))
+            .unwrap()
+            .is_none()
+    );
 }
 
 #[test]
 fn rejects_device_key_that_is_not_an_ed25519_point() {
     let mut o = setup();
-    let mut msg = testkit::registration(&domains(), &owner(), &key("dev"), caps(), berlin(), &key("maker"));
+    let mut msg = testkit::registration(
+        &domains(),
+        &owner(),
+        &key("dev"),
+        caps(),
+        berlin(),
+        &key("maker"),
+    );
     // Not the encoding of a curve point (y = 2 is not on the curve).
     let mut raw = [0u8; 32];
     raw[0] = 2;
     msg.device = terrane_primitives::DeviceId::new(raw);
-    let r = block_on(handler::register(&mut o, &env(1, 0), &domains(), &owner(), &msg)).unwrap();
+    let r = submit_registration(&mut o, &msg);
     assert_eq!(r.err(), Some(DevicesRejection::InvalidDeviceKey));
 }
 
@@ -170,18 +288,33 @@ fn only_the_owner_transfers_a_device_and_not_to_itself() {
     let id = id_of(&key("dev"));
     let new = address_of(&key("buyer"));
     let stranger = address_of(&key("stranger"));
-    let msg = TransferDevice { device: id, new_owner: new };
+    let msg = TransferDevice {
+        device: id,
+        new_owner: new,
+    };
     assert_eq!(
-        block_on(handler::transfer(&mut o, &stranger, &msg)).unwrap().err(),
+        block_on(handler::transfer(&mut o, &stranger, &msg))
+            .unwrap()
+            .err(),
         Some(DevicesRejection::NotOwner)
     );
-    let same = TransferDevice { device: id, new_owner: owner() };
+    let same = TransferDevice {
+        device: id,
+        new_owner: owner(),
+    };
     assert_eq!(
-        block_on(handler::transfer(&mut o, &owner(), &same)).unwrap().err(),
+        block_on(handler::transfer(&mut o, &owner(), &same))
+            .unwrap()
+            .err(),
         Some(DevicesRejection::SameOwner)
     );
-    block_on(handler::transfer(&mut o, &owner(), &msg)).unwrap().unwrap();
-    assert_eq!(block_on(handler::device(&o, &id)).unwrap().unwrap().owner, new);
+    block_on(handler::transfer(&mut o, &owner(), &msg))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        block_on(handler::device(&o, &id)).unwrap().unwrap().owner,
+        new
+    );
 }
 
 #[test]
@@ -190,15 +323,28 @@ fn relocation_burns_the_fee_and_pauses_coverage_rewards_for_the_cooldown() {
     register(&mut o, "dev").unwrap();
     let id = id_of(&key("dev"));
     let before = block_on(accounts::account(&o, &owner())).unwrap().balance;
-    let msg = AssertLocation { device: id, location: paris() };
-    block_on(handler::assert_location(&mut o, &env(10, 3), &owner(), &msg)).unwrap().unwrap();
+    let msg = AssertLocation {
+        device: id,
+        location: paris(),
+    };
+    block_on(handler::assert_location(
+        &mut o,
+        &env(10, 3),
+        &owner(),
+        &msg,
+    ))
+    .unwrap()
+    .unwrap();
     let d = block_on(handler::device(&o, &id)).unwrap().unwrap();
     assert_eq!(d.location, paris());
     assert_eq!(d.relocations, 1);
     let cooldown = DevicesParams::default().relocation_cooldown_epochs;
     assert_eq!(d.coverage_eligible_from, Epoch::new(3 + cooldown + 1));
     let after = block_on(accounts::account(&o, &owner())).unwrap().balance;
-    assert_eq!(before.get() - after.get(), DevicesParams::default().location_fee);
+    assert_eq!(
+        before.get() - after.get(),
+        DevicesParams::default().location_fee
+    );
 }
 
 #[test]
@@ -206,20 +352,53 @@ fn rejects_relocation_to_the_same_cell_or_by_a_stranger_or_of_an_inactive_device
     let mut o = setup();
     register(&mut o, "dev").unwrap();
     let id = id_of(&key("dev"));
-    let same = AssertLocation { device: id, location: berlin() };
+    let same = AssertLocation {
+        device: id,
+        location: berlin(),
+    };
     assert_eq!(
-        block_on(handler::assert_location(&mut o, &env(2, 0), &owner(), &same)).unwrap().err(),
+        block_on(handler::assert_location(
+            &mut o,
+            &env(2, 0),
+            &owner(),
+            &same
+        ))
+        .unwrap()
+        .err(),
         Some(DevicesRejection::SameLocation)
     );
     let stranger = address_of(&key("stranger"));
-    let moved = AssertLocation { device: id, location: paris() };
+    let moved = AssertLocation {
+        device: id,
+        location: paris(),
+    };
     assert_eq!(
-        block_on(handler::assert_location(&mut o, &env(2, 0), &stranger, &moved)).unwrap().err(),
+        block_on(handler::assert_location(
+            &mut o,
+            &env(2, 0),
+            &stranger,
+            &moved
+        ))
+        .unwrap()
+        .err(),
         Some(DevicesRejection::NotOwner)
     );
-    block_on(handler::deactivate(&mut o, &owner(), &DeactivateDevice { device: id })).unwrap().unwrap();
+    block_on(handler::deactivate(
+        &mut o,
+        &owner(),
+        &DeactivateDevice { device: id },
+    ))
+    .unwrap()
+    .unwrap();
     assert_eq!(
-        block_on(handler::assert_location(&mut o, &env(2, 0), &owner(), &moved)).unwrap().err(),
+        block_on(handler::assert_location(
+            &mut o,
+            &env(2, 0),
+            &owner(),
+            &moved
+        ))
+        .unwrap()
+        .err(),
         Some(DevicesRejection::DeviceInactive)
     );
 }
@@ -228,11 +407,17 @@ fn rejects_relocation_to_the_same_cell_or_by_a_stranger_or_of_an_inactive_device
 fn deactivation_is_once_and_lowers_the_active_count() {
     let mut o = setup();
     register(&mut o, "dev").unwrap();
-    let msg = DeactivateDevice { device: id_of(&key("dev")) };
-    block_on(handler::deactivate(&mut o, &owner(), &msg)).unwrap().unwrap();
+    let msg = DeactivateDevice {
+        device: id_of(&key("dev")),
+    };
+    block_on(handler::deactivate(&mut o, &owner(), &msg))
+        .unwrap()
+        .unwrap();
     assert_eq!(block_on(crate::query::totals(&o)).unwrap().active, 0);
     assert_eq!(
-        block_on(handler::deactivate(&mut o, &owner(), &msg)).unwrap().err(),
+        block_on(handler::deactivate(&mut o, &owner(), &msg))
+            .unwrap()
+            .err(),
         Some(DevicesRejection::DeviceInactive)
     );
 }
@@ -244,16 +429,21 @@ fn session_key_speaks_for_its_device_until_it_expires_or_is_revoked() {
     let id = id_of(&key("dev"));
     let sk = key("session");
     let msg = testkit::session(&domains(), &key("dev"), &sk, Height::new(50));
-    block_on(handler::authorize_session(&mut o, &env(10, 0), &domains(), &owner(), &msg))
+    authorize(&mut o, 10, &owner(), &msg).unwrap();
+    assert_eq!(speaks_for(&o, 50, &sk), Some(id));
+    assert_eq!(speaks_for(&o, 51, &sk), None);
+    let revoke = RevokeSessionKey {
+        device: id,
+        session_key: id_of(&sk),
+    };
+    block_on(handler::revoke_session(&mut o, &owner(), &revoke))
         .unwrap()
         .unwrap();
-    assert_eq!(block_on(handler::signer_device(&o, &env(50, 0), &id_of(&sk))).unwrap(), Some(id));
-    assert_eq!(block_on(handler::signer_device(&o, &env(51, 0), &id_of(&sk))).unwrap(), None);
-    let revoke = RevokeSessionKey { device: id, session_key: id_of(&sk) };
-    block_on(handler::revoke_session(&mut o, &owner(), &revoke)).unwrap().unwrap();
-    assert_eq!(block_on(handler::signer_device(&o, &env(20, 0), &id_of(&sk))).unwrap(), None);
+    assert_eq!(speaks_for(&o, 20, &sk), None);
     assert_eq!(
-        block_on(handler::revoke_session(&mut o, &owner(), &revoke)).unwrap().err(),
+        block_on(handler::revoke_session(&mut o, &owner(), &revoke))
+            .unwrap()
+            .err(),
         Some(DevicesRejection::UnknownSessionKey)
     );
 }
@@ -267,24 +457,18 @@ fn rejects_session_key_not_signed_by_the_device_or_living_too_long() {
     let mut forged = forged;
     forged.device = id_of(&key("dev"));
     assert_eq!(
-        block_on(handler::authorize_session(&mut o, &env(10, 0), &domains(), &owner(), &forged))
-            .unwrap()
-            .err(),
+        authorize(&mut o, 10, &owner(), &forged).err(),
         Some(DevicesRejection::BadDeviceSignature)
     );
     let far = Height::new(10 + DevicesParams::default().max_session_blocks + 1);
     let long = testkit::session(&domains(), &key("dev"), &sk, far);
     assert_eq!(
-        block_on(handler::authorize_session(&mut o, &env(10, 0), &domains(), &owner(), &long))
-            .unwrap()
-            .err(),
+        authorize(&mut o, 10, &owner(), &long).err(),
         Some(DevicesRejection::SessionExpiryInvalid)
     );
     let past = testkit::session(&domains(), &key("dev"), &sk, Height::new(9));
     assert_eq!(
-        block_on(handler::authorize_session(&mut o, &env(10, 0), &domains(), &owner(), &past))
-            .unwrap()
-            .err(),
+        authorize(&mut o, 10, &owner(), &past).err(),
         Some(DevicesRejection::SessionExpiryInvalid)
     );
 }
@@ -293,7 +477,9 @@ fn rejects_session_key_not_signed_by_the_device_or_living_too_long() {
 fn stored_records_satisfy_the_registry_invariants() {
     let mut o = setup();
     register(&mut o, "dev").unwrap();
-    let d = block_on(handler::device(&o, &id_of(&key("dev")))).unwrap().unwrap();
+    let d = block_on(handler::device(&o, &id_of(&key("dev"))))
+        .unwrap()
+        .unwrap();
     crate::invariants::check_record(&d).unwrap();
 }
 
@@ -302,10 +488,15 @@ fn device_record_round_trips_through_its_encoding() {
     use commonware_codec::{DecodeExt, Encode};
     let mut o = setup();
     register(&mut o, "dev").unwrap();
-    let d = block_on(handler::device(&o, &id_of(&key("dev")))).unwrap().unwrap();
+    let d = block_on(handler::device(&o, &id_of(&key("dev"))))
+        .unwrap()
+        .unwrap();
     let back = crate::types::Device::decode(d.encode()).unwrap();
     assert_eq!(back, d);
-    let _ = Capabilities::Energy { rated_capacity_w: 5000, storage_wh: 10_000 };
+    let _ = Capabilities::Energy {
+        rated_capacity_w: 5000,
+        storage_wh: 10_000,
+    };
 }
 
 // ---- the owner / cell / class lists --------------------------------------------------------
@@ -321,20 +512,50 @@ fn transfer_and_relocation_move_a_device_between_lists() {
     register(&mut o, "d2").unwrap();
     let (d1, d2) = (id_of(&key("d1")), id_of(&key("d2")));
     let buyer = address_of(&key("buyer"));
-    block_on(handler::transfer(&mut o, &owner(), &TransferDevice { device: d1, new_owner: buyer }))
-        .unwrap()
-        .unwrap();
-    assert_eq!(block_on(index::by_owner(&o, &owner(), 10)).unwrap(), vec![d2]);
+    block_on(handler::transfer(
+        &mut o,
+        &owner(),
+        &TransferDevice {
+            device: d1,
+            new_owner: buyer,
+        },
+    ))
+    .unwrap()
+    .unwrap();
+    assert_eq!(
+        block_on(index::by_owner(&o, &owner(), 10)).unwrap(),
+        vec![d2]
+    );
     assert_eq!(block_on(index::by_owner(&o, &buyer, 10)).unwrap(), vec![d1]);
-    block_on(handler::assert_location(&mut o, &env(5, 0), &owner(), &AssertLocation { device: d2, location: paris() }))
-        .unwrap()
-        .unwrap();
+    block_on(handler::assert_location(
+        &mut o,
+        &env(5, 0),
+        &owner(),
+        &AssertLocation {
+            device: d2,
+            location: paris(),
+        },
+    ))
+    .unwrap()
+    .unwrap();
     let berlin8 = berlin().parent(index::INDEX_RESOLUTION).unwrap().raw();
     let paris8 = paris().parent(index::INDEX_RESOLUTION).unwrap().raw();
-    assert_eq!(block_on(index::by_index_cell(&o, berlin8, 10)).unwrap(), vec![d1]);
-    assert_eq!(block_on(index::by_index_cell(&o, paris8, 10)).unwrap(), vec![d2]);
     assert_eq!(
-        block_on(index::by_class(&o, crate::types::ResourceClass::Coverage, 10)).unwrap().len(),
+        block_on(index::by_index_cell(&o, berlin8, 10)).unwrap(),
+        vec![d1]
+    );
+    assert_eq!(
+        block_on(index::by_index_cell(&o, paris8, 10)).unwrap(),
+        vec![d2]
+    );
+    assert_eq!(
+        block_on(index::by_class(
+            &o,
+            crate::types::ResourceClass::Coverage,
+            10
+        ))
+        .unwrap()
+        .len(),
         2
     );
 }
@@ -379,6 +600,114 @@ proptest! {
                 let d = block_on(handler::device(&o, id)).unwrap().unwrap();
                 prop_assert_eq!(d.owner_slot as usize, slot);
             }
+        }
+    }
+}
+
+#[test]
+fn a_transfer_silences_every_session_key_the_seller_authorized() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let id = id_of(&key("dev"));
+    let sk = key("session");
+    let msg = testkit::session(&domains(), &key("dev"), &sk, Height::new(500));
+    authorize(&mut o, 10, &owner(), &msg).unwrap();
+    assert_eq!(speaks_for(&o, 11, &sk), Some(id));
+    let buyer = address_of(&key("buyer"));
+    block_on(handler::transfer(
+        &mut o,
+        &owner(),
+        &TransferDevice {
+            device: id,
+            new_owner: buyer,
+        },
+    ))
+    .unwrap()
+    .unwrap();
+    assert_eq!(speaks_for(&o, 12, &sk), None);
+    // The buyer has nothing to revoke, and may authorize the same key for itself.
+    let revoke = RevokeSessionKey {
+        device: id,
+        session_key: id_of(&sk),
+    };
+    assert_eq!(
+        block_on(handler::revoke_session(&mut o, &buyer, &revoke))
+            .unwrap()
+            .err(),
+        Some(DevicesRejection::UnknownSessionKey)
+    );
+    authorize(&mut o, 13, &buyer, &msg).unwrap();
+    assert_eq!(speaks_for(&o, 14, &sk), Some(id));
+    let s = block_on(o.get::<crate::state_key::SessionKeys>(&id_of(&sk)))
+        .unwrap()
+        .unwrap();
+    let d = block_on(handler::device(&o, &id)).unwrap().unwrap();
+    crate::invariants::check_session(&s, Some(&d)).unwrap();
+}
+
+#[test]
+fn an_expired_session_key_may_be_authorized_again_but_a_live_one_may_not() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    let sk = key("session");
+    let first = testkit::session(&domains(), &key("dev"), &sk, Height::new(50));
+    authorize(&mut o, 10, &owner(), &first).unwrap();
+    let again = testkit::session(&domains(), &key("dev"), &sk, Height::new(90));
+    assert_eq!(
+        authorize(&mut o, 20, &owner(), &again).err(),
+        Some(DevicesRejection::SessionKeyExists)
+    );
+    authorize(&mut o, 51, &owner(), &again).unwrap();
+    assert_eq!(speaks_for(&o, 60, &sk), Some(id_of(&key("dev"))));
+}
+
+#[test]
+fn a_device_key_cannot_be_another_devices_session_key() {
+    let mut o = setup();
+    register(&mut o, "dev").unwrap();
+    register(&mut o, "other").unwrap();
+    let msg = testkit::session(&domains(), &key("dev"), &key("other"), Height::new(50));
+    assert_eq!(
+        authorize(&mut o, 10, &owner(), &msg).err(),
+        Some(DevicesRejection::SessionKeyExists)
+    );
+}
+
+/// The all-zero key is a small-order point anyone can sign for (ZIP-215): as a device it
+/// would let anyone speak for the hardware.
+#[test]
+fn rejects_a_small_order_device_key() {
+    let mut o = setup();
+    let mut msg = testkit::registration(
+        &domains(),
+        &owner(),
+        &key("dev"),
+        caps(),
+        berlin(),
+        &key("maker"),
+    );
+    msg.device = terrane_primitives::DeviceId::new([0; 32]);
+    let r = submit_registration(&mut o, &msg);
+    assert_eq!(r.err(), Some(DevicesRejection::InvalidDeviceKey));
+}
+
+#[test]
+fn rejects_sensor_bits_the_chain_does_not_know() {
+    let mut o = setup();
+    for (sensors, ok) in [(0b10_0001u16, true), (0b100_0000, false), (0, false)] {
+        let name = format!("station-{sensors}");
+        let msg = testkit::registration(
+            &domains(),
+            &owner(),
+            &key(&name),
+            Capabilities::Sensing { sensors },
+            berlin(),
+            &key("maker"),
+        );
+        let r = submit_registration(&mut o, &msg);
+        assert_eq!(r.is_ok(), ok, "sensors {sensors:#b}");
+        if !ok {
+            assert_eq!(r.err(), Some(DevicesRejection::CapabilitiesOutOfRange));
         }
     }
 }

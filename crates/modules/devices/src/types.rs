@@ -174,10 +174,14 @@ pub enum Capabilities {
     /// Tag 4: a sensing station.
     Sensing {
         /// Bitmask of sensor kinds (bit 0 temperature, 1 humidity, 2 pressure, 3 wind,
-        /// 4 rain, 5 air quality).
+        /// 4 rain, 5 air quality; [`KNOWN_SENSORS`]). Other bits are refused so they stay
+        /// free for future kinds.
         sensors: u16,
     },
 }
+
+/// The sensor bits the chain knows (bits 0-5).
+pub const KNOWN_SENSORS: u16 = 0b11_1111;
 
 impl Capabilities {
     /// The class these capabilities belong to.
@@ -325,6 +329,9 @@ pub struct Device {
     pub cell_slot: u32,
     /// Its slot in its class's device list.
     pub class_slot: u32,
+    /// Session keys count only if authorized under this generation; a transfer bumps it, so
+    /// the seller's session keys stop signing for the buyer's device without listing them.
+    pub session_generation: u32,
 }
 
 impl Device {
@@ -349,12 +356,13 @@ impl Write for Device {
         self.owner_slot.write(buf);
         self.cell_slot.write(buf);
         self.class_slot.write(buf);
+        self.session_generation.write(buf);
     }
 }
 
 impl EncodeSize for Device {
     fn encode_size(&self) -> usize {
-        32 + 32 + self.capabilities.encode_size() + 32 + 8 + 1 + 8 + 8 + 4 + 8 + 12
+        32 + 32 + self.capabilities.encode_size() + 32 + 8 + 1 + 8 + 8 + 4 + 8 + 12 + 4
     }
 }
 
@@ -375,6 +383,7 @@ impl Read for Device {
             owner_slot: u32::read(buf)?,
             cell_slot: u32::read(buf)?,
             class_slot: u32::read(buf)?,
+            session_generation: u32::read(buf)?,
         })
     }
 }
@@ -386,12 +395,26 @@ pub struct SessionKey {
     pub device: DeviceId,
     /// Last height at which its signatures count.
     pub expires_at: Height,
+    /// The device's session generation when it was authorized (see
+    /// [`Device::session_generation`]).
+    pub generation: u32,
+}
+
+impl SessionKey {
+    /// Whether it signs for `device` at `height` (whether the device itself is active is the
+    /// report precheck's concern).
+    pub fn live_for(&self, device: &Device, height: Height) -> bool {
+        self.device == device.id
+            && self.generation == device.session_generation
+            && height <= self.expires_at
+    }
 }
 
 impl Write for SessionKey {
     fn write(&self, buf: &mut impl BufMut) {
         self.device.write(buf);
         self.expires_at.write(buf);
+        self.generation.write(buf);
     }
 }
 
@@ -401,12 +424,13 @@ impl Read for SessionKey {
         Ok(Self {
             device: DeviceId::read(buf)?,
             expires_at: Height::read(buf)?,
+            generation: u32::read(buf)?,
         })
     }
 }
 
 impl FixedSize for SessionKey {
-    const SIZE: usize = 32 + 8;
+    const SIZE: usize = 32 + 8 + 4;
 }
 
 /// An approved maker.

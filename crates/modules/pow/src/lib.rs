@@ -3,8 +3,9 @@
 //!
 //! ```text
 //! SubmitReports(bundle from any relay) ─▶ per report:
-//!   precheck: signer is the device or its live session key · signature · device active ·
-//!             class matches · epoch is the current one · never seen before
+//!   precheck: signer is the device or its live session key · it speaks for the named
+//!             device · signature · device active · epoch not past · never seen before ·
+//!             epoch not future · class matches (the first four charge no device)
 //!   class Verifier (coverage, …): pure check of (report, device, history, randomness)
 //!             ─▶ Valid { units } | Pending | Invalid(code)
 //!   record:   report marked seen · outcome in the device's ring · reputation · units into

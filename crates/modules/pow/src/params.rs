@@ -22,7 +22,8 @@ pub struct PowParams {
     pub reputation_gain_ppm: u32,
     /// Share of the reputation lost to an invalid report, ppm.
     pub reputation_loss_ppm: u32,
-    /// Share of the distance to the start value closed per elapsed epoch, ppm.
+    /// Share of a reputation's excess above the start value lost per idle epoch, ppm (a
+    /// reputation at or below the start value does not change while idle).
     pub reputation_decay_ppm: u32,
     /// Outcomes kept per device.
     pub outcomes_kept: u32,
@@ -53,8 +54,9 @@ impl PowParams {
         if self.epoch_length_blocks < 4 {
             return Err("pow.epoch_length_blocks must be at least 4".into());
         }
-        if self.window_grace_blocks >= self.epoch_length_blocks {
-            return Err("pow.window_grace_blocks must be below epoch_length_blocks".into());
+        // Zero grace leaves no reveal phase: commit-reveal classes could never reveal.
+        if self.window_grace_blocks == 0 || self.window_grace_blocks >= self.epoch_length_blocks {
+            return Err("pow.window_grace_blocks must be 1..epoch_length_blocks".into());
         }
         let usable = self.epoch_length_blocks - self.window_grace_blocks;
         if self.windows_per_epoch == 0 || u64::from(self.windows_per_epoch) > usable {

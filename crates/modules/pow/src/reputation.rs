@@ -1,20 +1,21 @@
 //! A device's reputation: parts per million, rising with valid reports, falling with invalid
-//! ones, decaying toward the start value when idle. Integer-only; every division rounds down.
+//! ones, and, above the start value, decaying back toward it while idle. Integer-only.
 //!
 //! ```text
-//! valid:    r' = r + (10^6 - r) * gain / 10^6
-//! invalid:  r' = r - r * loss / 10^6
-//! per idle epoch: r' = r + (start - r) * decay / 10^6     (toward start from either side)
+//! valid:    r' = r + (10^6 - r) * gain / 10^6                          (rounded down)
+//! invalid:  r' = r - r * loss / 10^6                                   (rounded down)
+//! idle n epochs, r > start: r' = start + (r - start) * (10^6 - decay)^n / 10^6n  (rounded up)
+//! idle, r <= start: unchanged
 //! ```
-//! Decay is applied lazily when the record is next touched, one step per elapsed epoch, at
-//! most 64 steps (after which the value is within 4% of `start` for any decay ≥ 5%, and is
-//! set to `start`).
-
+//! Idling never repairs a low reputation: a device penalised for invalid reports climbs back
+//! only by doing valid work, so going quiet cannot launder a record. A high reputation must
+//! keep being earned. Decay is applied lazily when the record is next touched, in closed form
+//! (fixed-point power by squaring), so a device idle for a million epochs costs the same as
+//! one idle for one.
 use crate::{params::PowParams, types::DeviceWork};
 use terrane_primitives::Epoch;
 
 const PPM: u64 = 1_000_000;
-const MAX_DECAY_STEPS: u64 = 64;
 
 /// A fresh record for a device first seen in `epoch`.
 pub fn fresh(params: &PowParams, epoch: Epoch) -> DeviceWork {
@@ -33,21 +34,41 @@ pub fn decay_to(work: &mut DeviceWork, params: &PowParams, epoch: Epoch) {
         return;
     };
     let start = u64::from(params.reputation_start_ppm);
-    let mut r = u64::from(work.reputation_ppm);
-    if elapsed > MAX_DECAY_STEPS {
-        r = start;
-    } else {
-        for _ in 0..elapsed {
-            // Round toward start so repeated steps converge instead of stalling a unit away.
-            if r > start {
-                r -= ((r - start) * u64::from(params.reputation_decay_ppm)).div_ceil(PPM);
-            } else {
-                r += ((start - r) * u64::from(params.reputation_decay_ppm)).div_ceil(PPM);
-            }
+    let r = u64::from(work.reputation_ppm);
+    if r > start {
+        let keep = retained_ppm(
+            PPM - u64::from(params.reputation_decay_ppm).min(PPM),
+            elapsed,
+        );
+        // Rounded up so a tiny excess is not wiped out early by rounding.
+        let excess = (u128::from(r - start) * u128::from(keep)).div_ceil(u128::from(PPM));
+        let excess = u64::try_from(excess).expect("at most the excess");
+        work.reputation_ppm = u32::try_from((start + excess).min(PPM)).expect("at most 10^6");
+    }
+    work.reputation_epoch = epoch;
+}
+
+/// `factor^n / PPM^(n-1)` in ppm: the share of an excess kept after `n` idle epochs that each
+/// keep `factor` ppm. Each product is rounded up, so the result never undershoots by more than
+/// the number of multiplications (a few ppm), and it is exactly `PPM` when `factor` is.
+fn retained_ppm(factor: u64, mut n: u64) -> u64 {
+    let mul = |a: u64, b: u64| -> u64 {
+        u64::try_from((u128::from(a) * u128::from(b)).div_ceil(u128::from(PPM)))
+            .expect("at most 10^6")
+    };
+    let mut base = factor;
+    let mut acc = PPM;
+    while n > 0 {
+        if n & 1 == 1 {
+            acc = mul(acc, base);
+        }
+        base = mul(base, base);
+        n >>= 1;
+        if acc == 0 || (base == PPM && acc == PPM) {
+            break;
         }
     }
-    work.reputation_ppm = u32::try_from(r.min(PPM)).expect("at most 10^6");
-    work.reputation_epoch = epoch;
+    acc
 }
 
 /// Applies one verdict: valid raises, invalid lowers.
@@ -91,18 +112,55 @@ mod tests {
     }
 
     #[test]
-    fn idle_reputation_decays_toward_start_from_both_sides() {
+    fn idle_reputation_decays_down_toward_start_but_a_low_one_never_recovers_by_idling() {
         let p = PowParams::default();
         let mut hi = fresh(&p, Epoch::ZERO);
         hi.reputation_ppm = 1_000_000;
         decay_to(&mut hi, &p, Epoch::new(10));
         assert!(hi.reputation_ppm < 1_000_000 && hi.reputation_ppm > p.reputation_start_ppm);
+        decay_to(&mut hi, &p, Epoch::new(10_000));
+        assert_eq!(
+            hi.reputation_ppm,
+            p.reputation_start_ppm + 1,
+            "rounded up, never below start"
+        );
         let mut lo = fresh(&p, Epoch::ZERO);
-        lo.reputation_ppm = 0;
-        decay_to(&mut lo, &p, Epoch::new(10));
-        assert!(lo.reputation_ppm > 0 && lo.reputation_ppm < p.reputation_start_ppm);
-        decay_to(&mut lo, &p, Epoch::new(1_000));
-        assert_eq!(lo.reputation_ppm, p.reputation_start_ppm);
+        lo.reputation_ppm = 10_000;
+        decay_to(&mut lo, &p, Epoch::new(1_000_000));
+        assert_eq!(lo.reputation_ppm, 10_000);
+    }
+
+    #[test]
+    fn no_decay_means_an_idle_reputation_is_kept_forever() {
+        let p = PowParams {
+            reputation_decay_ppm: 0,
+            ..PowParams::default()
+        };
+        let mut w = fresh(&p, Epoch::ZERO);
+        w.reputation_ppm = 900_000;
+        decay_to(&mut w, &p, Epoch::new(u64::MAX));
+        assert_eq!(w.reputation_ppm, 900_000);
+    }
+
+    #[test]
+    fn closed_form_decay_matches_stepping_one_epoch_at_a_time_within_a_few_ppm() {
+        let p = PowParams::default();
+        for n in [1u64, 2, 3, 7, 20, 64] {
+            let mut stepped = fresh(&p, Epoch::ZERO);
+            stepped.reputation_ppm = 950_000;
+            let mut jumped = stepped;
+            for e in 1..=n {
+                decay_to(&mut stepped, &p, Epoch::new(e));
+            }
+            decay_to(&mut jumped, &p, Epoch::new(n));
+            let gap = stepped.reputation_ppm.abs_diff(jumped.reputation_ppm);
+            assert!(
+                gap <= 8,
+                "n={n}: stepped {} jumped {}",
+                stepped.reputation_ppm,
+                jumped.reputation_ppm
+            );
+        }
     }
 
     #[test]

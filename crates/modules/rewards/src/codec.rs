@@ -14,7 +14,6 @@ impl Write for EmissionParams {
         self.coverage_cap_per_cell.write(buf);
         self.device_cap_per_epoch.write(buf);
         self.target_devices_per_cell.write(buf);
-        self.density_resolution.write(buf);
         self.vetting_valid_reports.write(buf);
     }
 }
@@ -30,12 +29,11 @@ impl Read for EmissionParams {
             coverage_cap_per_cell: u64::read(buf)?,
             device_cap_per_epoch: u64::read(buf)?,
             target_devices_per_cell: u32::read(buf)?,
-            density_resolution: u8::read(buf)?,
             vetting_valid_reports: u32::read(buf)?,
         })
     }
 }
 
 impl FixedSize for EmissionParams {
-    const SIZE: usize = 8 + 8 + 2 * CLASS_COUNT + 8 + 8 + 8 + 4 + 1 + 4;
+    const SIZE: usize = 8 + 8 + 2 * CLASS_COUNT + 8 + 8 + 8 + 4 + 4;
 }

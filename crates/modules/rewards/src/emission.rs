@@ -57,9 +57,6 @@ pub struct EmissionParams {
     pub device_cap_per_epoch: u64,
     /// Devices a density cell may hold before their shares are scaled down.
     pub target_devices_per_cell: u32,
-    /// H3 resolution of the density cells (the work ledger records each device's parent cell
-    /// at this resolution).
-    pub density_resolution: u8,
     /// Valid reports a new device needs before it earns its full share.
     pub vetting_valid_reports: u32,
 }
@@ -77,7 +74,6 @@ impl Default for EmissionParams {
             coverage_cap_per_cell: 20_000_000,
             device_cap_per_epoch: 100_000_000,
             target_devices_per_cell: 10,
-            density_resolution: 8,
             vetting_valid_reports: 10,
         }
     }
@@ -97,9 +93,6 @@ impl EmissionParams {
         }
         if self.target_devices_per_cell == 0 {
             return Err("rewards.target_devices_per_cell must be at least 1".into());
-        }
-        if self.density_resolution > 15 {
-            return Err("rewards.density_resolution must be an H3 resolution, 0..=15".into());
         }
         Ok(())
     }

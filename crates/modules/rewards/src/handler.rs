@@ -18,8 +18,8 @@ use crate::{
     outcome::RewardsRejection,
     split::{SplitParams, WorkItem, split},
     state_key::{
-        LEDGER_KEY, Ledgers, Lines, List, ModuleLedger, PARAMS_KEY, Params, Summaries, TREASURY_KEY,
-        Treasury,
+        LEDGER_KEY, Ledgers, Lines, List, ModuleLedger, PARAMS_KEY, Params, Summaries,
+        TREASURY_KEY, Treasury,
     },
     types::{DeviceRewards, EpochSummary, Ledger, RewardLine},
 };
@@ -53,7 +53,10 @@ pub async fn treasury<S: StateRead>(state: &Overlay<S>) -> Result<Address, State
 
 /// The module's running totals.
 pub async fn ledger<S: StateRead>(state: &Overlay<S>) -> Result<Ledger, StateError> {
-    Ok(state.get::<ModuleLedger>(&LEDGER_KEY).await?.unwrap_or_default())
+    Ok(state
+        .get::<ModuleLedger>(&LEDGER_KEY)
+        .await?
+        .unwrap_or_default())
 }
 
 /// A device's reward ledger.
@@ -172,8 +175,14 @@ pub async fn close_epoch<S: StateRead>(
         events.push(accounts::mint(state, &treasury, Amount::new(summary.dust)).await?);
     }
     let mut l = ledger(state).await?;
-    l.unclaimed = l.unclaimed.checked_add(distributed).expect("fits the supply");
-    l.distributed = l.distributed.checked_add(distributed).expect("fits the supply");
+    l.unclaimed = l
+        .unclaimed
+        .checked_add(distributed)
+        .expect("fits the supply");
+    l.distributed = l
+        .distributed
+        .checked_add(distributed)
+        .expect("fits the supply");
     l.dust = l
         .dust
         .checked_add(Amount::new(summary.dust))
@@ -182,6 +191,30 @@ pub async fn close_epoch<S: StateRead>(
     state.put::<ModuleLedger>(&LEDGER_KEY, &l);
     state.put::<Summaries>(&epoch, &summary);
     Ok((summary, events))
+}
+
+/// Pays out whatever `device` has earned and not claimed to `owner`, if anything: called
+/// before the device changes hands, so a sale never hands the seller's earnings to the buyer.
+pub async fn settle<S: StateRead>(
+    state: &mut Overlay<S>,
+    device: &DeviceId,
+    owner: &Address,
+) -> Result<Option<(Amount, AccountsEvent)>, StateError> {
+    let mut ledger = device_rewards(state, device).await?;
+    let amount = ledger.claimable();
+    if amount.is_zero() {
+        return Ok(None);
+    }
+    ledger.claimed = ledger.cumulative;
+    state.put::<Ledgers>(device, &ledger);
+    let mut l = self::ledger(state).await?;
+    l.unclaimed = l
+        .unclaimed
+        .checked_sub(amount)
+        .expect("claims never exceed what was minted to the pool");
+    state.put::<ModuleLedger>(&LEDGER_KEY, &l);
+    let event = accounts::credit_from_pool(state, owner, amount).await?;
+    Ok(Some((amount, event)))
 }
 
 /// Pays a device's claimable rewards to its owner.
@@ -196,21 +229,10 @@ pub async fn claim<S: StateRead>(
     if &device.owner != signer {
         return Ok(Err(RewardsRejection::NotOwner));
     }
-    let mut ledger = device_rewards(state, &msg.device).await?;
-    let amount = ledger.claimable();
-    if amount.is_zero() {
-        return Ok(Err(RewardsRejection::NothingToClaim));
+    match settle(state, &msg.device, signer).await? {
+        Some(paid) => Ok(Ok(paid)),
+        None => Ok(Err(RewardsRejection::NothingToClaim)),
     }
-    ledger.claimed = ledger.cumulative;
-    state.put::<Ledgers>(&msg.device, &ledger);
-    let mut l = self::ledger(state).await?;
-    l.unclaimed = l
-        .unclaimed
-        .checked_sub(amount)
-        .expect("claims never exceed what was minted to the pool");
-    state.put::<ModuleLedger>(&LEDGER_KEY, &l);
-    let event = accounts::credit_from_pool(state, signer, amount).await?;
-    Ok(Ok((amount, event)))
 }
 
 /// The epoch's summary, if closed.
@@ -236,15 +258,29 @@ pub async fn line_proof<S: StateRead>(
     epoch: Epoch,
     device: &DeviceId,
 ) -> Result<Option<(RewardLine, Vec<merkle::ProofStep>)>, StateError> {
-    let (Some(line), Some(summary)) = (line(state, epoch, device).await?, summary(state, epoch).await?)
-    else {
+    let (Some(line), Some(summary)) = (
+        line(state, epoch, device).await?,
+        summary(state, epoch).await?,
+    ) else {
         return Ok(None);
     };
     let Some(index) = line.leaf_index else {
         return Ok(None);
     };
-    let mut leaves = Vec::with_capacity(summary.rewarded as usize);
-    for i in 0..summary.rewarded {
+    let leaves = reward_leaves(state, epoch, summary.rewarded).await?;
+    Ok(merkle::prove(&leaves, index as usize).map(|p| (line, p)))
+}
+
+/// The leaf hashes of closed epoch `epoch`'s reward list (`rewarded` of them, from its
+/// summary). Reads two records per rewarded device: callers serving many proofs of one epoch
+/// should keep the result (a closed epoch's leaves never change).
+pub async fn reward_leaves<S: StateRead>(
+    state: &Overlay<S>,
+    epoch: Epoch,
+    rewarded: u32,
+) -> Result<Vec<Hash32>, StateError> {
+    let mut leaves = Vec::with_capacity(rewarded as usize);
+    for i in 0..rewarded {
         let d = state
             .get::<List>(&(epoch, i))
             .await?
@@ -255,5 +291,5 @@ pub async fn line_proof<S: StateRead>(
             .expect("every listed device has a line");
         leaves.push(leaf::leaf_hash(epoch, d, &l.breakdown));
     }
-    Ok(merkle::prove(&leaves, index as usize).map(|p| (line, p)))
+    Ok(leaves)
 }

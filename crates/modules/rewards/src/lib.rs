@@ -14,7 +14,8 @@
 //! - `pool_c`: `floor(emission × class_weights_bps[c] / 10_000)`; coverage's is further capped
 //!   by `coverage_cap_per_epoch` (a bounded subsidy: the excess is not issued).
 //! - `units`: the class verifier's work units for the device this epoch (the work ledger).
-//! - `density_cell`: the device's location's H3 parent at `density_resolution`.
+//! - `density_cell`: the device's location's H3 parent at `pow.density_resolution`, recorded
+//!   in the work ledger (one setting, so the split and the ledger cannot disagree).
 //! - `reputation_ppm`: the device's reputation score; `vetting_ppm`: its progress through the
 //!   first `vetting_valid_reports` valid reports; `eligible`: active, not slashed, not cooling
 //!   down. All three come from the state that records the work.

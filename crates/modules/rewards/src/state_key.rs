@@ -10,7 +10,7 @@ use terrane_state::{Table, tables};
 /// `epoch -> EpochSummary`.
 pub struct Summaries;
 impl Table for Summaries {
-    const ID: u8 = tables::EPOCHS;
+    const ID: u8 = tables::EPOCH_SUMMARIES;
     const NAME: &'static str = "epoch_summaries";
     type Key = Epoch;
     type Value = EpochSummary;
@@ -30,7 +30,7 @@ impl Table for Ledgers {
 /// `(epoch, device) -> RewardLine`.
 pub struct Lines;
 impl Table for Lines {
-    const ID: u8 = tables::EPOCH_REWARDS;
+    const ID: u8 = tables::REWARD_LINES;
     const NAME: &'static str = "reward_lines";
     type Key = (Epoch, DeviceId);
     type Value = RewardLine;
@@ -58,7 +58,7 @@ pub const TREASURY_KEY: u8 = 2;
 pub struct ModuleLedger;
 impl Table for ModuleLedger {
     const ID: u8 = tables::EMISSION;
-    const NAME: &'static str = "rewards_ledger";
+    const NAME: &'static str = "emission/ledger";
     type Key = u8;
     type Value = Ledger;
     fn value_cfg() {}
@@ -68,7 +68,7 @@ impl Table for ModuleLedger {
 pub struct Params;
 impl Table for Params {
     const ID: u8 = tables::EMISSION;
-    const NAME: &'static str = "emission_params";
+    const NAME: &'static str = "emission/params";
     type Key = u8;
     type Value = EmissionParams;
     fn value_cfg() {}
@@ -78,7 +78,7 @@ impl Table for Params {
 pub struct Treasury;
 impl Table for Treasury {
     const ID: u8 = tables::EMISSION;
-    const NAME: &'static str = "treasury";
+    const NAME: &'static str = "emission/treasury";
     type Key = u8;
     type Value = Address;
     fn value_cfg() {}
