@@ -37,6 +37,9 @@ pub enum Command {
     Device(DeviceCommand),
     /// Measure signature, execution and network throughput.
     Bench(BenchArgs),
+    /// Run a devnet's simulated hotspot fleet against a node: registrations, beacons,
+    /// witnesses and reveals signed by the devices, per-epoch reward shares.
+    Agent(AgentArgs),
 }
 
 #[derive(Args, Debug, Clone)]
@@ -204,6 +207,42 @@ pub struct DevnetArgs {
     /// Delete an existing devnet in --dir and start a new chain.
     #[arg(long)]
     pub fresh: bool,
+    /// Stop after this many seconds (default: run until Ctrl-C).
+    #[arg(long)]
+    pub duration_secs: Option<u64>,
+    /// Seed of the simulated hotspot fleet (only when creating a new devnet).
+    #[arg(long, default_value_t = 7)]
+    pub fleet_seed: u64,
+    /// Create the devnet without a simulated fleet.
+    #[arg(long)]
+    pub no_fleet: bool,
+    /// The GeoNames cities15000.csv the fleet is placed from (default:
+    /// ../shared/data/cities15000.csv next to the checkout).
+    #[arg(long)]
+    pub cities: Option<PathBuf>,
+    /// Do not run the fleet's agent in this process (run `terrane agent` instead).
+    #[arg(long)]
+    pub no_agent: bool,
+    /// Epoch length in blocks (only when creating; default 400, about 100 s at 4 blocks/s).
+    #[arg(long)]
+    pub epoch_blocks: Option<u64>,
+}
+
+#[derive(Args, Debug)]
+pub struct AgentArgs {
+    /// The devnet directory whose fleet to run (its fleet.json and keystore).
+    #[arg(long, default_value = ".terrane/devnet")]
+    pub dir: PathBuf,
+    /// Node API to talk to (default: the devnet's validator 0).
+    #[arg(long)]
+    pub node: Option<String>,
+    /// Run only this device of the fleet (its index in `--list`, a range of indices `A-B`, or
+    /// its hex key); repeatable. Its owner pays for its reports. Default: every device.
+    #[arg(long = "device", value_name = "INDEX|KEY")]
+    pub devices: Vec<String>,
+    /// List the fleet's devices (index, key, behaviour, city, asserted cell) and exit.
+    #[arg(long)]
+    pub list: bool,
     /// Stop after this many seconds (default: run until Ctrl-C).
     #[arg(long)]
     pub duration_secs: Option<u64>,

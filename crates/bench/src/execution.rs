@@ -6,15 +6,18 @@
 //!                    ─▶ writes into the batch in key order ─▶ merkleize ─▶ apply_batch ─▶ commit
 //! untimed: every outcome ok, every balance and nonce as predicted, supply conserved
 //! ```
-//! The database is the node's [`StateDb`] with the node's layout ([`db::config`]), page cache and
-//! floor policy, on commonware's tokio runtime with one worker thread. The node reaches the same
-//! calls through glue's `Stateful` and syncs in the background; here every block commits
-//! durably before the next one starts, so the figure includes one fsync'd commit per block.
+//! The database is the node's [`StateDb`] with the node's layout ([`db::config`]), page cache
+//! size and floor policy (glue's `Proportional`), on commonware's tokio runtime with one worker
+//! thread: the blocks run on the thread that starts it, storage I/O on its blocking pool. The
+//! node reaches the same calls through glue's `Stateful` and syncs in the background; here every
+//! block commits durably before the next one starts, so the figure includes one fsync'd commit
+//! per block.
 
 use crate::{
     BenchError, baseline,
+    cpu::CpuShare,
     stats::rate,
-    verify::{batch_rate, single_rate},
+    verify::{batch_rate, cpu_line, single_rate},
     workload::{self, SignedItem},
 };
 use commonware_cryptography::Sha256;
@@ -50,6 +53,12 @@ const GENESIS_BALANCE: u64 = 1_000_000_000_000;
 
 /// Base units each benchmark transfer moves.
 const TRANSFER_AMOUNT: u64 = 1;
+
+/// Page size of the state database's page cache, as the node's engine sets it up.
+const PAGE_BYTES: u16 = 4096;
+
+/// Pages in the state database's page cache (32 MiB), as the node's engine sets it up.
+const PAGE_CACHE_PAGES: usize = 8192;
 
 /// Most transactions whose verification is timed for the same-run ratios (at least one block).
 const VERIFY_SAMPLE: usize = 10_000;
@@ -89,6 +98,10 @@ pub struct ExecutionFigures {
     /// `tx_per_sec / batch_verify_per_sec`: the share of a core left to everything but
     /// signatures is `1 - ratio`.
     pub ratio_to_batch_verify: f64,
+    /// Share of the timed blocks' wall-clock the executing thread spent on a CPU (`None` if
+    /// the OS does not say). The per-block fsync lowers it a little; much below 1 means the
+    /// core was shared and the throughput is understated.
+    pub cpu_share: Option<f64>,
 }
 
 /// Measures `txs` signed transfers executed in blocks of `block_txs` on a fresh on-disk
@@ -167,7 +180,10 @@ pub(crate) fn run(plan: &Plan) -> Result<ExecutionFigures, BenchError> {
         let context = context.child("bench");
         let db = StateDb::init(
             context.child("state"),
-            db::config("bench", CacheRef::new(NZU16!(4096), NZUsize!(8192))),
+            db::config(
+                "bench",
+                CacheRef::new(NZU16!(PAGE_BYTES), NZUsize!(PAGE_CACHE_PAGES)),
+            ),
             None,
         )
         .await
@@ -193,6 +209,7 @@ pub(crate) fn run(plan: &Plan) -> Result<ExecutionFigures, BenchError> {
         batch_verify_per_sec,
         ratio_to_single_verify: tx_per_sec / single_verify_per_sec,
         ratio_to_batch_verify: tx_per_sec / batch_verify_per_sec,
+        cpu_share: timings.cpu_share,
     })
 }
 
@@ -265,6 +282,7 @@ struct Timings {
     execute: Duration,
     merkleize: Duration,
     apply_commit: Duration,
+    cpu_share: Option<f64>,
 }
 
 /// A speculative batch straight from the database (no glue wrapper).
@@ -404,7 +422,11 @@ async fn execute_blocks<E: Spawner + commonware_storage::Context>(
         execute: Duration::ZERO,
         merkleize: Duration::ZERO,
         apply_commit: Duration::ZERO,
+        cpu_share: None,
     };
+    // The root future runs on the thread that started the runtime, so this thread's CPU time
+    // is the execution's (storage I/O runs on the runtime's blocking threads).
+    let cpu = CpuShare::start();
     for (i, txs) in timed.chunks(block_txs).enumerate() {
         let run = block(db, executor, 3 + i as u64, txs).await?;
         db = run.db;
@@ -414,6 +436,7 @@ async fn execute_blocks<E: Spawner + commonware_storage::Context>(
         timings.merkleize += run.merkleize;
         timings.apply_commit += run.apply_commit;
     }
+    timings.cpu_share = cpu.share();
 
     audit(&db, prepared).await?;
     db.destroy().await.map_err(storage)?;
@@ -495,7 +518,8 @@ impl fmt::Display for ExecutionFigures {
             self.block_txs,
             self.batch_verify_per_sec,
             self.ratio_to_batch_verify
-        )
+        )?;
+        writeln!(f, "  {}", cpu_line(self.cpu_share))
     }
 }
 

@@ -6,7 +6,6 @@
 //! [`MAX_LINE_BYTES`] is dropped whole (and its message with it), so a misbehaving server
 //! cannot grow the buffer without bound.
 
-use terrane_api::{ChainEvent, StreamLagged};
 use terrane_primitives::Hash32;
 
 /// Longest line kept, in bytes. Chain events are a few hundred bytes.
@@ -133,29 +132,36 @@ pub(crate) enum Observed {
         height: u64,
         /// Outcome code.
         code: u16,
+        /// Whether it was charged (fee burned, nonce used). An uncharged rejection changed
+        /// nothing, and a transaction with this hash may still execute later. Absent in the
+        /// JSON (older nodes): charged.
+        charged: bool,
     },
     /// The stream skipped this many events.
     Lagged(u64),
 }
 
 /// What `message` says, if it is a `tx_outcome` or `lagged` message that parses. Everything
-/// else (blocks, event types newer than this code, malformed data) is `None`.
+/// else (blocks, other event types, malformed data) is `None`.
+///
+/// Only the fields used here are read, so fields the API adds later do not break the client.
 pub(crate) fn observe(message: &SseMessage) -> Option<Observed> {
-    match message.event.as_str() {
-        "lagged" => serde_json::from_str::<StreamLagged>(&message.data)
-            .ok()
-            .map(|l| Observed::Lagged(l.skipped)),
-        _ => match serde_json::from_str::<ChainEvent>(&message.data).ok()? {
-            ChainEvent::TxOutcome {
-                hash, height, code, ..
-            } => Some(Observed::TxOutcome {
-                hash: hash.parse().ok()?,
-                height,
-                code,
-            }),
-            _ => None,
-        },
+    let data: serde_json::Value = serde_json::from_str(&message.data).ok()?;
+    if message.event == "lagged" {
+        return Some(Observed::Lagged(data.get("skipped")?.as_u64()?));
     }
+    if data.get("type")?.as_str()? != "tx_outcome" {
+        return None;
+    }
+    Some(Observed::TxOutcome {
+        hash: data.get("hash")?.as_str()?.parse().ok()?,
+        height: data.get("height")?.as_u64()?,
+        code: u16::try_from(data.get("code")?.as_u64()?).ok()?,
+        charged: match data.get("charged") {
+            None => true,
+            Some(charged) => charged.as_bool()?,
+        },
+    })
 }
 
 #[cfg(test)]
@@ -181,7 +187,7 @@ mod tests {
              : keep-alive\n\
              \n\
              event: tx_outcome\n\
-             data: {{\"type\":\"tx_outcome\",\"hash\":\"{HASH}\",\"height\":42,\"index\":0,\"code\":0,\"name\":\"ok\"}}\n\
+             data: {{\"type\":\"tx_outcome\",\"hash\":\"{HASH}\",\"height\":42,\"index\":0,\"code\":0,\"name\":\"ok\",\"charged\":true}}\n\
              \n"
         )
     }
@@ -199,7 +205,8 @@ mod tests {
             Some(Observed::TxOutcome {
                 hash: HASH.parse().unwrap(),
                 height: 42,
-                code: 0
+                code: 0,
+                charged: true,
             })
         );
     }
@@ -258,6 +265,28 @@ mod tests {
         assert_eq!(out.len(), 1);
         assert_eq!(observe(&out[0]), Some(Observed::Lagged(17)));
         assert!(parser.line.capacity() <= 2 * MAX_LINE_BYTES);
+    }
+
+    #[test]
+    fn tx_outcome_reads_charged_and_treats_its_absence_as_charged() {
+        let msg = |charged: &str| SseMessage {
+            event: "tx_outcome".into(),
+            data: format!(
+                r#"{{"type":"tx_outcome","hash":"{HASH}","height":7,"index":3,"code":111,"name":"nonce_too_high"{charged},"future_field":[1]}}"#
+            ),
+        };
+        let outcome = |charged| {
+            Some(Observed::TxOutcome {
+                hash: HASH.parse().unwrap(),
+                height: 7,
+                code: 111,
+                charged,
+            })
+        };
+        assert_eq!(observe(&msg(r#","charged":false"#)), outcome(false));
+        assert_eq!(observe(&msg(r#","charged":true"#)), outcome(true));
+        assert_eq!(observe(&msg("")), outcome(true));
+        assert_eq!(observe(&msg(r#","charged":"no""#)), None);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::{
     baseline,
+    cpu::CpuShare,
     stats::median_rate,
     workload::{self, SignedItem},
 };
@@ -38,6 +39,9 @@ pub struct Ed25519Figures {
     pub batch64_per_sec: f64,
     /// Signatures per second through `verify_batch` in batches of 1024 (of all samples if fewer).
     pub batch1024_per_sec: f64,
+    /// Share of the timed wall-clock this thread spent on a CPU (`None` if the OS does not
+    /// say): well below 1 means the core was shared and the rates are understated.
+    pub cpu_share: Option<f64>,
 }
 
 /// Measures ed25519 verification of `samples` signed transfers on the calling thread.
@@ -75,6 +79,7 @@ pub fn ed25519(samples: usize) -> Ed25519Figures {
     let warm = &items[..items.len().min(WARMUP)];
     assert_eq!(verify_singles(&namespace, warm), warm.len());
 
+    let cpu = CpuShare::start();
     let single_per_sec = single_rate(&namespace, &items);
     let single_with_decode_per_sec = median_rate(&items, ROUNDS, <[_]>::len, |group| {
         let valid = group
@@ -93,6 +98,7 @@ pub fn ed25519(samples: usize) -> Ed25519Figures {
     });
     let batch64_per_sec = batch_rate(&namespace, &items, 64);
     let batch1024_per_sec = batch_rate(&namespace, &items, 1024);
+    let cpu_share = cpu.share();
 
     Ed25519Figures {
         samples,
@@ -101,6 +107,7 @@ pub fn ed25519(samples: usize) -> Ed25519Figures {
         single_with_decode_per_sec,
         batch64_per_sec,
         batch1024_per_sec,
+        cpu_share,
     }
 }
 
@@ -210,6 +217,22 @@ impl fmt::Display for Ed25519Figures {
                 format!("{:.0}/s ({:.2}x)", base, rate / base)
             )?;
         }
-        Ok(())
+        writeln!(f, "  {}", cpu_line(self.cpu_share))
+    }
+}
+
+/// The `cpu_share` line of a figures table.
+pub(crate) fn cpu_line(share: Option<f64>) -> String {
+    match share {
+        Some(share) => format!(
+            "benchmark thread on a CPU {:.0}% of the timed wall-clock{}",
+            share * 100.0,
+            if share < 0.9 {
+                " (core shared or waiting on I/O: rates understated)"
+            } else {
+                ""
+            }
+        ),
+        None => "benchmark thread CPU time not available on this OS".to_owned(),
     }
 }

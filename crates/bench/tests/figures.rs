@@ -21,6 +21,10 @@ fn ed25519_figures_are_positive_for_transfer_sized_messages() {
     ] {
         assert!(rate.is_finite() && rate > 0.0, "{fig:?}");
     }
+    assert!(
+        fig.cpu_share.is_none_or(|s| (0.0..=1.0).contains(&s)),
+        "{fig:?}"
+    );
 }
 
 #[test]
@@ -53,6 +57,10 @@ fn execution_times_only_successful_transfers_that_moved_the_balances() {
     ] {
         assert!(value.is_finite() && value > 0.0, "{fig:?}");
     }
+    assert!(
+        fig.cpu_share.is_none_or(|s| (0.0..=1.0).contains(&s)),
+        "{fig:?}"
+    );
 }
 
 /// `cargo test -p terrane-bench --release -- --ignored --nocapture`

@@ -1,9 +1,23 @@
-//! `load` against an in-process fake node on 127.0.0.1: the real API router over a backend that
-//! accepts transfers and reports each one final a few milliseconds later. Assertions are about
-//! counts and codes, never about speed.
+//! `load` against an in-process fake node on 127.0.0.1 speaking the three endpoints it uses, as
+//! `docs/spec/api.md` describes them: it accepts transfers and reports each one final a few
+//! milliseconds later. Assertions are about counts and codes, never about speed.
 
+use axum::{
+    Json, Router,
+    body::Bytes,
+    extract::State,
+    http::{HeaderMap, StatusCode, header::CONTENT_TYPE},
+    response::{
+        IntoResponse, Response,
+        sse::{Event, Sse},
+    },
+    routing::{get, post},
+};
+use futures::{Stream, stream};
+use serde_json::json;
 use std::{
     collections::{BTreeMap, BTreeSet},
+    convert::Infallible,
     net::SocketAddr,
     sync::{
         Arc, Mutex,
@@ -11,20 +25,16 @@ use std::{
     },
     time::Duration,
 };
-use terrane_api::{
-    AccountView, ApiError, Backend, BlockId, BlockView, ChainEvent, OutcomeView, StatusView,
-    TxStatusView, TxSubmitted,
-};
 use terrane_app::{SignedTransaction, testkit::named_key};
 use terrane_bench::{LoadConfig, load};
-use tokio::sync::{broadcast, oneshot};
+use tokio::sync::broadcast;
 
 const CHAIN: &str = "bench-fake";
 
-/// Accepts every decodable transaction except every `reject_every`-th submission (503), and
-/// publishes its `tx_outcome` (code 0) 5 ms later.
+/// Accepts every transfer except every `reject_every`-th submission (503), and publishes its
+/// `tx_outcome` (code 0) 5 ms later.
 struct FakeNode {
-    events: broadcast::Sender<ChainEvent>,
+    events: broadcast::Sender<serde_json::Value>,
     calls: AtomicU64,
     reject_every: u64,
     /// Accepted nonces per signer.
@@ -33,86 +43,74 @@ struct FakeNode {
     rejected: Mutex<BTreeMap<[u8; 32], BTreeSet<u64>>>,
 }
 
-impl Backend for FakeNode {
-    async fn status(&self) -> Result<StatusView, ApiError> {
-        Err(ApiError::unavailable("not faked"))
-    }
-
-    async fn submit_tx(&self, tx: Vec<u8>) -> Result<TxSubmitted, ApiError> {
-        let tx = SignedTransaction::decode_bounded(&tx)
-            .map_err(|e| ApiError::bad_request(7, "malformed", e.to_string()))?;
-        let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
-        if self.reject_every > 0 && call.is_multiple_of(self.reject_every) {
-            self.rejected
-                .lock()
-                .unwrap()
-                .entry(*tx.tx.signer.as_bytes())
-                .or_default()
-                .insert(tx.tx.nonce.get());
-            return Err(ApiError::unavailable("mempool full"));
-        }
-        let fresh = self
-            .accepted
-            .lock()
-            .unwrap()
-            .entry(*tx.tx.signer.as_bytes())
-            .or_default()
-            .insert(tx.tx.nonce.get());
-        if !fresh {
-            return Err(ApiError::conflict(2, "duplicate_tx", "already known"));
-        }
-        let hash = tx.id().to_string();
-        let events = self.events.clone();
-        let event_hash = hash.clone();
-        tokio::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(5)).await;
-            let _ = events.send(ChainEvent::TxOutcome {
-                hash: event_hash,
-                height: 1,
-                index: 0,
-                code: 0,
-                name: "ok".into(),
-            });
-        });
-        Ok(TxSubmitted { hash })
-    }
-
-    async fn tx(&self, _hash: [u8; 32]) -> Result<TxStatusView, ApiError> {
-        Err(ApiError::unavailable("not faked"))
-    }
-
-    async fn account(&self, address: [u8; 32]) -> Result<AccountView, ApiError> {
-        Ok(AccountView {
-            address: terrane_primitives::Address::new(address).to_string(),
-            balance: 1_000_000_000,
-            nonce: 0,
-            height: 1,
-            state_root: "00".repeat(32),
-            key: "00".repeat(32),
-            value: None,
-            proof: String::new(),
-        })
-    }
-
-    async fn block(&self, _id: BlockId) -> Result<Option<BlockView>, ApiError> {
-        Ok(None)
-    }
-
-    fn subscribe(&self) -> broadcast::Receiver<ChainEvent> {
-        self.events.subscribe()
-    }
-
-    fn metrics(&self) -> String {
-        String::new()
-    }
-
-    fn outcomes(&self) -> Vec<OutcomeView> {
-        Vec::new()
-    }
+fn error(status: StatusCode, code: u16, reason: &str) -> Response {
+    let body = json!({"code": code, "reason": reason, "message": reason});
+    (status, Json(body)).into_response()
 }
 
-/// Serves a fake node on 127.0.0.1 from its own thread until the returned sender is dropped.
-fn serve(reject_every: u64) -> (SocketAddr, Arc<FakeNode>, oneshot::Sender<()>) {
+async fn account() -> Json<serde_json::Value> {
+    Json(json!({"balance": 1_000_000_000u64, "nonce": 0}))
+}
+
+async fn submit(State(node): State<Arc<FakeNode>>, headers: HeaderMap, body: Bytes) -> Response {
+    if headers.get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) != Some("application/octet-stream") {
+        return error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            0,
+            "unsupported_media_type",
+        );
+    }
+    let Ok(tx) = SignedTransaction::decode_bounded(&body) else {
+        return error(StatusCode::BAD_REQUEST, 7, "malformed");
+    };
+    let signer = *tx.tx.signer.as_bytes();
+    let nonce = tx.tx.nonce.get();
+    let call = node.calls.fetch_add(1, Ordering::SeqCst) + 1;
+    if node.reject_every > 0 && call.is_multiple_of(node.reject_every) {
+        node.rejected
+            .lock()
+            .unwrap()
+            .entry(signer)
+            .or_default()
+            .insert(nonce);
+        return error(StatusCode::SERVICE_UNAVAILABLE, 0, "unavailable");
+    }
+    let fresh = node
+        .accepted
+        .lock()
+        .unwrap()
+        .entry(signer)
+        .or_default()
+        .insert(nonce);
+    if !fresh {
+        return error(StatusCode::CONFLICT, 2, "duplicate_tx");
+    }
+    let hash = tx.id().to_string();
+    let events = node.events.clone();
+    let event = json!({
+        "type": "tx_outcome", "hash": hash, "height": 1, "index": 0, "code": 0, "name": "ok",
+        "charged": true
+    });
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+        let _ = events.send(event);
+    });
+    (StatusCode::ACCEPTED, Json(json!({"hash": hash}))).into_response()
+}
+
+async fn events(
+    State(node): State<Arc<FakeNode>>,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let receiver = node.events.subscribe();
+    Sse::new(stream::unfold(receiver, |mut receiver| async move {
+        let event = receiver.recv().await.ok()?;
+        let message = Event::default().event("tx_outcome").data(event.to_string());
+        Some((Ok(message), receiver))
+    }))
+}
+
+/// Serves a fake node on 127.0.0.1 from its own thread for the rest of the test process.
+fn serve(reject_every: u64) -> (SocketAddr, Arc<FakeNode>) {
     let node = Arc::new(FakeNode {
         events: broadcast::channel(65_536).0,
         calls: AtomicU64::new(0),
@@ -120,9 +118,12 @@ fn serve(reject_every: u64) -> (SocketAddr, Arc<FakeNode>, oneshot::Sender<()>) 
         accepted: Mutex::new(BTreeMap::new()),
         rejected: Mutex::new(BTreeMap::new()),
     });
+    let app = Router::new()
+        .route("/v1/accounts/{address}", get(account))
+        .route("/v1/tx", post(submit))
+        .route("/v1/events", get(events))
+        .with_state(Arc::clone(&node));
     let (addr_tx, addr_rx) = std::sync::mpsc::channel();
-    let (stop_tx, stop_rx) = oneshot::channel::<()>();
-    let backend = Arc::clone(&node);
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(1)
@@ -132,14 +133,10 @@ fn serve(reject_every: u64) -> (SocketAddr, Arc<FakeNode>, oneshot::Sender<()>) 
         runtime.block_on(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             addr_tx.send(listener.local_addr().unwrap()).unwrap();
-            terrane_api::serve(backend, listener, async {
-                let _ = stop_rx.await;
-            })
-            .await
-            .unwrap();
+            axum::serve(listener, app).await.unwrap();
         });
     });
-    (addr_rx.recv().unwrap(), node, stop_tx)
+    (addr_rx.recv().unwrap(), node)
 }
 
 fn config(addr: SocketAddr) -> LoadConfig {
@@ -160,7 +157,7 @@ fn config(addr: SocketAddr) -> LoadConfig {
 
 #[test]
 fn every_accepted_transfer_is_matched_to_its_outcome_event() {
-    let (addr, node, _stop) = serve(0);
+    let (addr, node) = serve(0);
     let fig = load(config(addr)).expect("load runs");
     assert!(fig.submitted > 0, "{fig}");
     assert_eq!(fig.rejected_by_api, 0, "{fig}");
@@ -188,7 +185,7 @@ fn every_accepted_transfer_is_matched_to_its_outcome_event() {
 
 #[test]
 fn rejected_submissions_are_counted_by_reason_and_their_nonces_sent_again() {
-    let (addr, node, _stop) = serve(3);
+    let (addr, node) = serve(3);
     let fig = load(config(addr)).expect("load runs");
     assert!(fig.rejected_by_api > 0, "{fig}");
     assert_eq!(

@@ -1,5 +1,6 @@
 //! Creating and reading a devnet directory.
 
+use crate::fleet::FleetSpec;
 use commonware_cryptography::Signer as _;
 use serde::{Deserialize, Serialize};
 use std::{
@@ -48,6 +49,11 @@ pub struct Spec {
     pub accounts: Vec<(String, u64)>,
     /// Genesis time (ms since the Unix epoch).
     pub genesis_time_ms: u64,
+    /// The simulated fleet whose accounts genesis funds (`None`: no fleet).
+    pub fleet: Option<FleetSpec>,
+    /// Epoch length in blocks (`None`: the chain default, 400). The duty windows' grace is a
+    /// tenth of it.
+    pub epoch_blocks: Option<u64>,
 }
 
 impl Spec {
@@ -69,6 +75,8 @@ impl Spec {
             .map(|(n, t)| ((*n).to_owned(), *t))
             .collect(),
             genesis_time_ms,
+            fleet: None,
+            epoch_blocks: None,
         }
     }
 }
@@ -121,6 +129,37 @@ impl Layout {
     /// `accounts.json`.
     pub fn accounts(&self) -> PathBuf {
         self.dir.join("accounts.json")
+    }
+
+    /// `fleet.json`: the simulated fleet, if the devnet has one.
+    pub fn fleet(&self) -> PathBuf {
+        self.dir.join("fleet.json")
+    }
+
+    /// The simulated fleet's spec, if the devnet has one.
+    pub fn load_fleet(&self) -> Result<Option<FleetSpec>, LayoutError> {
+        let path = self.fleet();
+        if !path.exists() {
+            return Ok(None);
+        }
+        let text =
+            std::fs::read_to_string(&path).map_err(|source| ConfigError::Io { path, source })?;
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| LayoutError::Invalid(format!("fleet.json: {e}")))
+    }
+
+    /// The devnet's fleet, rebuilt exactly as genesis funded it (keys from its seed, maker
+    /// from the keystore).
+    pub fn build_fleet(&self) -> Result<Option<terrane_fleet::Fleet>, LayoutError> {
+        let Some(spec) = self.load_fleet()? else {
+            return Ok(None);
+        };
+        let genesis = config::load_genesis(&self.genesis())?;
+        let maker = Keystore::open(self.keys())?.load("maker", None)?;
+        spec.build(genesis.chain_id(), maker, genesis.params.accounts)
+            .map(Some)
+            .map_err(|e| LayoutError::Invalid(format!("fleet cities: {e}")))
     }
 
     /// Whether a devnet already lives here.
@@ -181,13 +220,42 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
     accounts
         .accounts
         .insert("treasury".into(), treasury.address_hex.clone());
+    let mut params = ChainParams::default();
+    if let Some(blocks) = spec.epoch_blocks {
+        params.pow.epoch_length_blocks = blocks;
+        params.pow.window_grace_blocks = (blocks / 10).max(1);
+        params
+            .validate()
+            .map_err(|e| LayoutError::Invalid(format!("--epoch-blocks {blocks}: {e}")))?;
+    }
+    if let Some(fleet_spec) = &spec.fleet {
+        let chain = terrane_primitives::ChainId::new(&spec.chain_id)
+            .map_err(|e| LayoutError::Invalid(e.to_string()))?;
+        let fleet = fleet_spec
+            .build(chain, keystore.load("maker", None)?, params.accounts)
+            .map_err(|e| LayoutError::Invalid(format!("fleet cities: {e}")))?;
+        for (address, amount) in fleet.funding() {
+            allocations.push(Allocation {
+                address: address.to_string(),
+                amount: amount.get(),
+                label: Some("fleet".into()),
+            });
+        }
+        accounts
+            .accounts
+            .insert("fleet-relay".into(), fleet.relay().to_string());
+        config::write(
+            &layout.fleet(),
+            &serde_json::to_string_pretty(fleet_spec).expect("fleet spec serializes"),
+        )?;
+    }
     let p2p: Vec<SocketAddr> = (0..spec.validators)
         .map(|i| port_addr(spec.p2p_port, i))
         .collect::<Result<_, _>>()?;
     let mut genesis = Genesis {
         chain_id: spec.chain_id.clone(),
         genesis_time_ms: spec.genesis_time_ms,
-        params: ChainParams::default(),
+        params,
         allocations,
         makers: vec![maker.address_hex.clone()],
         treasury: treasury.address_hex.clone(),

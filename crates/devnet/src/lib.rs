@@ -14,5 +14,7 @@
 //! on an existing directory resumes the same chain.
 #![allow(clippy::disallowed_methods)] // Tooling, not state code: progress reports use the wall clock.
 
+pub mod agent;
+pub mod fleet;
 pub mod layout;
 pub mod supervisor;

@@ -95,6 +95,9 @@ pub struct FleetConfig {
     pub relay_funding: Amount,
     /// Largest encoded report bundle, bytes (below the chain's 128 KiB transaction limit).
     pub max_bundle_bytes: usize,
+    /// The chain's nominal block interval, ms: beacon times are placed on it (see
+    /// [`Fleet::step`]), so every process simulating the fleet agrees on them.
+    pub nominal_block_ms: u64,
 }
 
 impl FleetConfig {
@@ -117,6 +120,7 @@ impl FleetConfig {
             owner_funding_per_device: Amount::new(100_000_000),
             relay_funding: Amount::new(10_000_000_000_000),
             max_bundle_bytes: 100_000,
+            nominal_block_ms: 250,
         }
     }
 
@@ -156,6 +160,8 @@ pub struct ChainView {
     pub epoch_start: Height,
     /// That epoch's randomness (schedules duty windows).
     pub epoch_randomness: Hash32,
+    /// The timestamp of that epoch's first block, ms.
+    pub epoch_start_timestamp_ms: u64,
     /// The framework parameters.
     pub pow: PowParams,
     /// The chain.
@@ -241,6 +247,8 @@ pub struct Fleet {
     log_previous: Vec<SignedReport>,
     /// Reports submitted in the current epoch, with the head height they were emitted at.
     log_current: Vec<(Height, SignedReport)>,
+    /// When set, only these members' transactions are submitted (see [`Fleet::restrict_to`]).
+    only: Option<std::collections::BTreeSet<usize>>,
 }
 
 fn key_of(seed: u64, name: &str, index: usize) -> ed25519::PrivateKey {
@@ -354,8 +362,36 @@ impl Fleet {
             reveals: Vec::new(),
             log_previous: Vec::new(),
             log_current: Vec::new(),
+            only: None,
             cfg,
         }
+    }
+
+    /// Submits only the work of `devices` from now on, each device's reports paid for by its
+    /// own owner instead of the shared relay. The whole fleet is still simulated (who hears
+    /// whom, every beacon), and it is deterministic, so several processes each running a
+    /// different part of one fleet together submit exactly what one process would: a device
+    /// agent per device. Unknown devices are ignored; returns how many were selected.
+    pub fn restrict_to(&mut self, devices: &[DeviceId]) -> usize {
+        let set: std::collections::BTreeSet<usize> = devices
+            .iter()
+            .filter_map(|d| self.index.get(d).copied())
+            .collect();
+        let n = set.len();
+        self.only = Some(set);
+        n
+    }
+
+    /// The devices whose work this fleet submits (all, unless [`Fleet::restrict_to`]).
+    pub fn submitted_devices(&self) -> Vec<DeviceId> {
+        (0..self.members.len())
+            .filter(|&m| self.submits(m))
+            .map(|m| self.members[m].info.id)
+            .collect()
+    }
+
+    fn submits(&self, member: usize) -> bool {
+        self.only.as_ref().is_none_or(|s| s.contains(&member))
     }
 
     /// The configuration.
@@ -412,6 +448,17 @@ impl Fleet {
         &self.cities
     }
 
+    /// Skips registration: an earlier run registered the devices (at or before `height`), as
+    /// when an agent restarts against a running chain.
+    pub fn assume_registered(&mut self, height: Height) {
+        self.registered_at = Some(height);
+    }
+
+    /// Every account the fleet signs with (owners and the relay).
+    pub fn accounts(&self) -> Vec<Address> {
+        self.accounts.iter().map(|a| a.address).collect()
+    }
+
     /// Resynchronizes `account`'s next nonce (after a dropped or rejected transaction on a real
     /// network). Unknown accounts are ignored.
     pub fn set_nonce(&mut self, account: Address, nonce: Nonce) {
@@ -447,14 +494,35 @@ impl Fleet {
                 self.log_current.push((view.height, r.clone()));
             }
         }
-        let relay = self.relay;
-        self.bundles(relay, reports, &view.pow, &mut txs);
+        match self.only.clone() {
+            None => {
+                let relay = self.relay;
+                self.bundles(relay, reports, &view.pow, &mut txs);
+            }
+            Some(only) => {
+                // Each selected device's owner pays for its own reports.
+                let mut by_owner: BTreeMap<usize, Vec<SignedReport>> = BTreeMap::new();
+                for r in reports {
+                    if let Some(&m) = self.index.get(&r.report.device)
+                        && only.contains(&m)
+                    {
+                        by_owner.entry(self.members[m].owner).or_default().push(r);
+                    }
+                }
+                for (owner, reports) in by_owner {
+                    self.bundles(owner, reports, &view.pow, &mut txs);
+                }
+            }
+        }
         self.replay(view, &mut txs);
         txs
     }
 
     fn register(&mut self, txs: &mut Vec<Vec<u8>>) {
         for m in 0..self.members.len() {
+            if !self.submits(m) {
+                continue;
+            }
             let member = &self.members[m];
             let info = &member.info;
             let maker = address_of(&self.maker_key);
@@ -572,10 +640,16 @@ impl Fleet {
             let nonce: [u8; 16] = nonce_draw[..16].try_into().expect("16 bytes");
             let channels = &self.cfg.radio.channels_khz;
             let channel = channels[usize::from(nonce_draw[16]) % channels.len()];
+            // On the nominal block clock from the epoch's first block: the same in every
+            // process simulating this fleet, whenever each one noticed the window opening.
+            let window_start = self.plan.as_ref().expect("rolled").windows[b].0;
+            let offset_blocks = window_start.get().saturating_sub(view.epoch_start.get());
             let beacon = Beacon {
                 nonce,
                 frequency_khz: channel,
-                timestamp_ms: view.timestamp_ms + 250,
+                timestamp_ms: view.epoch_start_timestamp_ms
+                    + offset_blocks * self.cfg.nominal_block_ms
+                    + 250,
             };
             for (w, reading) in self.receivers(b, view.epoch, channel) {
                 reports.push(self.witness(b, w, view.epoch, &beacon, reading));
@@ -703,7 +777,10 @@ impl Fleet {
         let half = self.cfg.replays_per_epoch.div_ceil(2);
         let mut work = Vec::new();
         for m in 0..self.members.len() {
-            if self.members[m].info.behavior != Behavior::Replayer || plan.replayed[m] {
+            if self.members[m].info.behavior != Behavior::Replayer
+                || plan.replayed[m]
+                || !self.submits(m)
+            {
                 continue;
             }
             let name = format!("replay/{}", view.epoch.get());

@@ -47,14 +47,14 @@ pub struct SimConfig {
 }
 
 impl SimConfig {
-    /// Short epochs (100 blocks, 4 windows of 25, 10 blocks of grace), 500 ms blocks, every
+    /// Short epochs (100 blocks, 4 windows of 22 blocks and 10 of grace), 250 ms blocks, every
     /// other parameter at its default.
     pub fn new(seed: u64) -> Self {
         Self {
             chain_id: "terrane-fleet-sim".into(),
             seed,
             genesis_time_ms: 1_767_225_600_000,
-            block_time_ms: 500,
+            block_time_ms: 250,
             params: ChainParams {
                 pow: PowParams {
                     epoch_length_blocks: 100,
@@ -230,6 +230,7 @@ impl Sim {
             epoch,
             epoch_start,
             epoch_randomness,
+            epoch_start_timestamp_ms: self.timestamp(epoch_start.get()),
             pow,
             chain: self.cfg.chain(),
         }

@@ -500,3 +500,43 @@ fn sybil_owned_ring_is_paid_for_fabricated_witnesses() {
         "the rings earned nothing: the chain now catches sybil rings"
     );
 }
+
+/// The device agent's premise: a fleet split across processes (each restricted to its own
+/// devices, each device's owner paying for its reports) earns every device exactly what the
+/// same fleet run by one process earns it.
+#[test]
+fn a_fleet_split_across_agents_earns_each_device_what_one_agent_would() {
+    let epochs = 3;
+    let whole = run_for(config(), epochs);
+    let sim_cfg = SimConfig::new(SEED);
+    let cities = load_cities();
+    let build = || {
+        Fleet::new(
+            config(),
+            &cities,
+            sim_cfg.chain(),
+            named_key("fleet-maker"),
+            AccountsParams::default(),
+        )
+    };
+    let devices: Vec<DeviceId> = whole.fleet.devices().into_iter().map(|(d, _)| d).collect();
+    let (left, right) = devices.split_at(devices.len() / 3);
+    let mut parts = [build(), build()];
+    assert_eq!(parts[0].restrict_to(left), left.len());
+    assert_eq!(parts[1].restrict_to(right), right.len());
+    let mut sim = Sim::new(sim_cfg.clone(), &parts[0]);
+    let last = terrane_pow::schedule::epoch_start(
+        terrane_primitives::Epoch::new(epochs),
+        sim_cfg.params.pow.epoch_length_blocks,
+    );
+    while sim.height() < last {
+        let view = sim.view();
+        let txs: Vec<Vec<u8>> = parts.iter_mut().flat_map(|p| p.step(&view)).collect();
+        sim.execute(&txs);
+    }
+    assert_eq!(sim.epochs.len(), whole.sim.epochs.len());
+    for (split, one) in sim.epochs.iter().zip(&whole.sim.epochs) {
+        assert!(!one.rewards.is_empty());
+        assert_eq!(split.rewards, one.rewards, "epoch {}", one.epoch.get());
+    }
+}

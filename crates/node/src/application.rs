@@ -42,6 +42,12 @@ use tracing::{debug, warn};
 /// How far ahead of a validator's clock a block timestamp may be before it waits to vote.
 pub const MAX_CLOCK_DRIFT: Duration = Duration::from_millis(500);
 
+/// The pace a proposer keeps: it builds no earlier than this after its parent's timestamp.
+/// Not a validity rule (a faster honest block is still valid); it keeps an idle chain from
+/// producing dozens of empty blocks a second, which would cost disk and make epochs (counted
+/// in blocks) pass in seconds. Well under the leader timeout, so pacing never costs a view.
+pub const TARGET_BLOCK_INTERVAL: Duration = Duration::from_millis(250);
+
 /// How long a proposer waits for its parent's seed before giving up the view.
 const SEED_WAIT: Duration = Duration::from_secs(1);
 
@@ -265,6 +271,12 @@ where
             }
         };
 
+        let interval = u64::try_from(TARGET_BLOCK_INTERVAL.as_millis()).unwrap_or(u64::MAX);
+        let due = parent.header().timestamp.get().saturating_add(interval);
+        let now = now_ms(&runtime);
+        if due > now {
+            runtime.sleep(Duration::from_millis(due - now)).await;
+        }
         let timestamp = TimestampMs::new(now_ms(&runtime).max(parent.header().timestamp.get() + 1));
         let mut header = Header {
             context: context.clone(),

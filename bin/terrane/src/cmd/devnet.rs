@@ -5,6 +5,8 @@ use anyhow::Context;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use terrane_client::Client;
 use terrane_devnet::{
+    agent::Agent,
+    fleet::FleetSpec,
     layout::{self, Layout, Spec},
     supervisor::{Event, Supervisor},
 };
@@ -22,6 +24,16 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
         spec.validators = args.validators;
         spec.api_port = args.api_port;
         spec.p2p_port = args.p2p_port;
+        spec.epoch_blocks = args.epoch_blocks;
+        if !args.no_fleet {
+            let cities = match args.cities.clone() {
+                Some(c) => c,
+                None => terrane_devnet::fleet::default_cities().context(
+                    "the fleet needs ../shared/data/cities15000.csv (or pass --cities PATH, or --no-fleet)",
+                )?,
+            };
+            spec.fleet = Some(FleetSpec::devnet(args.fleet_seed, cities));
+        }
         layout::create(&layout, &spec)?;
     }
     let n = layout.validators()?;
@@ -57,11 +69,49 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
+    let fleet = if args.no_agent {
+        None
+    } else {
+        layout.build_fleet()?
+    };
     runtime.block_on(async {
         let client = Client::new(&api);
+        if let Some(fleet) = fleet {
+            println!(
+                "  fleet: {} simulated hotspots in {} cities ({} cheaters); its agent runs here",
+                fleet.devices().len(),
+                fleet.cities().len(),
+                fleet.config().cheaters()
+            );
+            let agent_client = Client::new(&api);
+            tokio::spawn(async move {
+                // The validators may still be starting: wait until the API answers.
+                while agent_client.status().await.is_err() {
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                let mut agent = match Agent::connect(fleet, agent_client).await {
+                    Ok((agent, events)) => {
+                        super::agent::print_events(&events);
+                        agent
+                    }
+                    Err(e) => {
+                        eprintln!("fleet agent could not start: {e}");
+                        return;
+                    }
+                };
+                let mut tick = tokio::time::interval(super::agent::POLL);
+                loop {
+                    tick.tick().await;
+                    match agent.tick().await {
+                        Ok(events) => super::agent::print_events(&events),
+                        Err(e) => eprintln!("agent: {e}"),
+                    }
+                }
+            });
+        }
         let started = Instant::now();
         let mut last: Option<(Instant, u64, u64)> = None;
-        let mut tick = tokio::time::interval(Duration::from_secs(2));
+        let mut tick = tokio::time::interval(Duration::from_secs(10));
         loop {
             tokio::select! {
                 _ = tokio::signal::ctrl_c() => {

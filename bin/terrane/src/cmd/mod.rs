@@ -1,5 +1,7 @@
 //! One module per command.
 
+mod agent;
+mod bench;
 mod device;
 mod devnet;
 mod genesis;
@@ -21,7 +23,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tx(cmd) => block_on(tx::run(cmd)),
         Command::Query(cmd) => block_on(query::run(cmd)),
         Command::Device(cmd) => block_on(device::run(cmd)),
-        Command::Bench(_) => anyhow::bail!("terrane bench is not available in this build"),
+        Command::Bench(args) => bench::run(args),
+        Command::Agent(args) => block_on(agent::run(args)),
     }
 }
 

@@ -1,0 +1,188 @@
+//! The devnet and its hotspot fleet as a user runs them: `terrane devnet` (four validator
+//! processes on loopback) without its built-in agent, and the fleet's 300 devices driven by two
+//! separate `terrane agent` processes, each running its own share of the devices over the HTTP
+//! API. Honest hotspots must be paid and cheaters must not, exactly as in the deterministic
+//! simulation, with the reward lines read back from the running chain.
+#![allow(clippy::disallowed_methods)] // A process-level test: its deadlines are wall-clock time.
+
+use std::{
+    net::TcpListener,
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+use terrane_client::Client;
+use terrane_devnet::layout::Layout;
+use terrane_fleet::Behavior;
+
+const BIN: &str = env!("CARGO_BIN_EXE_terrane");
+/// Short epochs (15 s at 4 blocks/s) so a few close within the test.
+const EPOCH_BLOCKS: u64 = 60;
+
+fn free_ports(n: u16) -> u16 {
+    for _ in 0..200 {
+        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
+        let base = probe.local_addr().unwrap().port();
+        drop(probe);
+        if base > 60_000 {
+            continue;
+        }
+        if (0..n).all(|i| TcpListener::bind(("127.0.0.1", base + i)).is_ok()) {
+            return base;
+        }
+    }
+    panic!("no free port range");
+}
+
+fn spawn(args: &[&str], log: &Path) -> Child {
+    let out = std::fs::File::create(log).unwrap();
+    Command::new(BIN)
+        .args(args)
+        .stdout(out.try_clone().unwrap())
+        .stderr(out)
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// Stops a process the way Ctrl-C does, so the devnet stops its validators.
+fn interrupt(child: &mut Child) {
+    let pid = rustix::process::Pid::from_raw(i32::try_from(child.id()).unwrap()).unwrap();
+    let _ = rustix::process::kill_process(pid, rustix::process::Signal::INT);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if child.try_wait().unwrap().is_some() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[test]
+fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("net");
+    let dir_s = dir.to_str().unwrap().to_owned();
+    let api = free_ports(4);
+    let p2p = free_ports(4);
+    let mut devnet = spawn(
+        &[
+            "devnet",
+            "--dir",
+            &dir_s,
+            "--no-agent",
+            "--epoch-blocks",
+            &EPOCH_BLOCKS.to_string(),
+            "--api-port",
+            &api.to_string(),
+            "--p2p-port",
+            &p2p.to_string(),
+            "--duration-secs",
+            "400",
+        ],
+        &tmp.path().join("devnet.log"),
+    );
+    let client = Client::new(&format!("http://127.0.0.1:{api}"));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let head = |deadline: Instant| -> u64 {
+        loop {
+            if let Ok(s) = runtime.block_on(client.status())
+                && s.finalized_height > 0
+            {
+                return s.finalized_height;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the devnet did not start: {}",
+                std::fs::read_to_string(tmp.path().join("devnet.log")).unwrap_or_default()
+            );
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    };
+    head(Instant::now() + Duration::from_secs(60));
+
+    // Two device agents, a third and two thirds of the fleet each.
+    let mut agents = [("0-99", "agent-a.log"), ("100-299", "agent-b.log")].map(|(range, log)| {
+        spawn(
+            &["agent", "--dir", &dir_s, "--device", range],
+            &tmp.path().join(log),
+        )
+    });
+
+    // Epoch 0 is partial (registration, activation); epochs 1 and 2 are full.
+    let closed = 2u64;
+    let target = (closed + 1) * EPOCH_BLOCKS + 2;
+    let deadline = Instant::now() + Duration::from_secs(240);
+    while head(deadline) < target {
+        assert!(
+            Instant::now() < deadline,
+            "the chain did not reach height {target}"
+        );
+        std::thread::sleep(Duration::from_secs(1));
+    }
+
+    // Read every device's reward line for the last full epoch from the running chain.
+    let fleet = Layout::new(&dir)
+        .build_fleet()
+        .unwrap()
+        .expect("the devnet has a fleet");
+    let mut paid = std::collections::BTreeMap::<&str, (u64, usize)>::new();
+    let mut honest_earning = 0;
+    let devices = fleet.devices();
+    for (id, behavior) in &devices {
+        let view = runtime.block_on(client.device_rewards(id)).unwrap();
+        let amount = view
+            .and_then(|v| v.lines.into_iter().find(|l| l.epoch == closed))
+            .map_or(0, |l| l.amount);
+        let e = paid.entry(behavior.name()).or_default();
+        e.0 += amount;
+        if amount > 0 {
+            e.1 += 1;
+            if *behavior == Behavior::Honest {
+                honest_earning += 1;
+            }
+        }
+    }
+    let summary = runtime
+        .block_on(client.epoch(closed))
+        .unwrap()
+        .and_then(|e| e.summary)
+        .expect("epoch closed");
+    for agent in &mut agents {
+        interrupt(agent);
+    }
+    interrupt(&mut devnet);
+    let logs: String = ["agent-a.log", "agent-b.log"]
+        .iter()
+        .map(|l| std::fs::read_to_string(tmp.path().join(l)).unwrap_or_default())
+        .collect();
+    eprintln!("epoch {closed}: paid by behaviour (base units, devices) {paid:?}\n{logs}");
+
+    let honest_total = fleet.config().honest;
+    let cheaters: u64 = paid
+        .iter()
+        .filter(|(b, _)| **b != Behavior::Honest.name())
+        .map(|(_, (a, _))| *a)
+        .sum();
+    let honest = paid.get(Behavior::Honest.name()).map_or(0, |p| p.0);
+    assert_eq!(
+        honest + cheaters,
+        summary.distributed["coverage"],
+        "lines add up to the summary"
+    );
+    assert!(honest > 0, "honest hotspots were paid");
+    assert_eq!(cheaters, 0, "no cheater was paid");
+    assert!(
+        honest_earning * 100 >= honest_total * 95,
+        "{honest_earning} of {honest_total} honest hotspots earned in epoch {closed}"
+    );
+    assert!(
+        logs.contains("rewards epoch"),
+        "agents print per-epoch reward shares"
+    );
+}
