@@ -390,6 +390,13 @@ pub struct BenchArgs {
     /// Transactions per block in the execution benchmark.
     #[arg(long, default_value_t = 2_000)]
     pub block_txs: usize,
+    /// Coverage hotspots for the device-report and epoch-close figures (0 to skip).
+    #[arg(long, default_value_t = 10_000)]
+    pub hotspots: usize,
+    /// Hotspots per town: each hears every other one in its town, so each beacon gets
+    /// `town - 1` witnesses.
+    #[arg(long, default_value_t = 9)]
+    pub town: usize,
     /// Seconds of load against a temporary 4-validator loopback devnet (0 to skip).
     #[arg(long, default_value_t = 30)]
     pub devnet_secs: u64,

@@ -27,6 +27,22 @@ pub enum BenchError {
         /// Outcome name.
         name: &'static str,
     },
+    /// A device report the benchmark built to be accepted was not: the figures would time a
+    /// rejection.
+    #[error(
+        "report {index} of block {height} got code {code} ({name}) instead of being accepted: \
+         the benchmark would measure a rejection"
+    )]
+    ReportRejected {
+        /// Block height.
+        height: u64,
+        /// Position among the block's reports (bundles in order).
+        index: usize,
+        /// Reason code.
+        code: u16,
+        /// Reason name.
+        name: &'static str,
+    },
     /// The state after the run differs from what the workload predicts.
     #[error("final state differs from the workload's prediction: {0}")]
     StateMismatch(String),

@@ -6,44 +6,24 @@
 //!                    ─▶ writes into the batch in key order ─▶ merkleize ─▶ apply_batch ─▶ commit
 //! untimed: every outcome ok, every balance and nonce as predicted, supply conserved
 //! ```
-//! The database is the node's [`StateDb`] with the node's layout ([`db::config`]), page cache
-//! size and floor policy (glue's `Proportional`), on commonware's tokio runtime with one worker
-//! thread: the blocks run on the thread that starts it, storage I/O on its blocking pool. The
-//! node reaches the same calls through glue's `Stateful` and syncs in the background; here every
-//! block commits durably before the next one starts, so the figure includes one fsync'd commit
-//! per block.
+//! The database and the per-block path are [`crate::statedb`]'s: the node's [`StateDb`] layout,
+//! page cache and floor policy on a one-worker tokio runtime, one fsync'd commit per block.
 
 use crate::{
     BenchError, baseline,
     cpu::CpuShare,
+    statedb::{block, storage, with_state_db},
     stats::rate,
     verify::{batch_rate, cpu_line, single_rate},
     workload::{self, SignedItem},
 };
-use commonware_cryptography::Sha256;
-use commonware_parallel::Sequential;
-use commonware_runtime::{Runner as _, Spawner, Supervisor as _, buffer::paged::CacheRef, tokio};
-use commonware_storage::{
-    mmr,
-    qmdb::{
-        any::{ordered::Update, value::VariableEncoding},
-        current::batch::UnmerkleizedBatch,
-        floor::Proportional,
-    },
-};
-use commonware_utils::{NZU16, NZUsize};
-use std::{
-    fmt,
-    time::{Duration, Instant},
-};
+use commonware_runtime::Spawner;
+use std::{fmt, time::Duration};
 use terrane_accounts::{handler as accounts, invariants::check_supply, params::AccountsParams};
 use terrane_app::{Executor, Genesis, SignedTransaction, testkit::address_of, tx::encode_signed};
-use terrane_node::{
-    db::{self, CHUNK_BYTES, StateDb, StateValue, qmdb_key},
-    types::Digest,
-};
-use terrane_primitives::{Address, Amount, Hash32, Height, Nonce, TimestampMs, sha256};
-use terrane_state::{BlockEnv, Overlay, StateError, StateKey, StateRead};
+use terrane_node::db::StateDb;
+use terrane_primitives::{Address, Amount, Hash32, Nonce};
+use terrane_state::Overlay;
 
 /// Funded accounts in the benchmark genesis; transfers rotate through all of them.
 pub const GENESIS_ACCOUNTS: usize = 10_000;
@@ -53,12 +33,6 @@ const GENESIS_BALANCE: u64 = 1_000_000_000_000;
 
 /// Base units each benchmark transfer moves.
 const TRANSFER_AMOUNT: u64 = 1;
-
-/// Page size of the state database's page cache, as the node's engine sets it up.
-const PAGE_BYTES: u16 = 4096;
-
-/// Pages in the state database's page cache (32 MiB), as the node's engine sets it up.
-const PAGE_CACHE_PAGES: usize = 8192;
 
 /// Most transactions whose verification is timed for the same-run ratios (at least one block).
 const VERIFY_SAMPLE: usize = 10_000;
@@ -169,26 +143,8 @@ pub(crate) fn run(plan: &Plan) -> Result<ExecutionFigures, BenchError> {
     let batch_verify_per_sec = batch_rate(&namespace, &items, plan.block_txs);
     drop(items);
 
-    let dir = tempfile::Builder::new()
-        .prefix("terrane-bench-execution")
-        .tempdir()
-        .map_err(|e| BenchError::Setup(format!("creating a temporary directory: {e}")))?;
-    let config = tokio::Config::new()
-        .with_worker_threads(1)
-        .with_storage_directory(dir.path());
-    let timings = tokio::Runner::new(config).start(|context| async move {
-        let context = context.child("bench");
-        let db = StateDb::init(
-            context.child("state"),
-            db::config(
-                "bench",
-                CacheRef::new(NZU16!(PAGE_BYTES), NZUsize!(PAGE_CACHE_PAGES)),
-            ),
-            None,
-        )
-        .await
-        .map_err(storage)?;
-        execute_blocks(db, &prepared, plan.block_txs).await
+    let timings = with_state_db("terrane-bench-execution", |db| {
+        execute_blocks(db, &prepared, plan.block_txs)
     })?;
 
     let total = timings.execute + timings.merkleize + timings.apply_commit;
@@ -285,125 +241,6 @@ struct Timings {
     cpu_share: Option<f64>,
 }
 
-/// A speculative batch straight from the database (no glue wrapper).
-type PendingBatch = UnmerkleizedBatch<
-    mmr::Family,
-    Sha256,
-    Update<Digest, VariableEncoding<StateValue>>,
-    CHUNK_BYTES,
-    Sequential,
->;
-
-/// Reads state through an unmerkleized batch, as the node's `BatchReader` does.
-struct BatchRead<'a, E: Spawner + commonware_storage::Context> {
-    batch: &'a PendingBatch,
-    db: &'a StateDb<E>,
-}
-
-impl<E: Spawner + commonware_storage::Context> StateRead for BatchRead<'_, E> {
-    async fn get_raw(&self, key: &StateKey) -> Result<Option<Vec<u8>>, StateError> {
-        self.batch
-            .get(&qmdb_key(key), self.db)
-            .await
-            .map(|v| v.map(|v| v.0))
-            .map_err(|e| StateError(e.to_string()))
-    }
-}
-
-/// Reads the applied state.
-struct DbRead<'a, E: Spawner + commonware_storage::Context>(&'a StateDb<E>);
-
-impl<E: Spawner + commonware_storage::Context> StateRead for DbRead<'_, E> {
-    async fn get_raw(&self, key: &StateKey) -> Result<Option<Vec<u8>>, StateError> {
-        self.0
-            .get(&qmdb_key(key))
-            .await
-            .map(|v| v.map(|v| v.0))
-            .map_err(|e| StateError(e.to_string()))
-    }
-}
-
-fn storage(e: impl fmt::Display) -> BenchError {
-    BenchError::Storage(e.to_string())
-}
-
-fn env(executor: &Executor, height: u64) -> BlockEnv {
-    executor.block_env(
-        Height::new(height),
-        TimestampMs::new(height * 1_000),
-        sha256(&[b"terrane/bench/randomness", &height.to_be_bytes()]),
-    )
-}
-
-/// What one block did, with the time of each step.
-struct BlockRun<E: Spawner + commonware_storage::Context> {
-    db: StateDb<E>,
-    writes: usize,
-    execute: Duration,
-    merkleize: Duration,
-    apply_commit: Duration,
-}
-
-/// Runs one block the node's way and checks every outcome is `ok` (after the clock stops).
-async fn block<E: Spawner + commonware_storage::Context>(
-    db: StateDb<E>,
-    executor: &Executor,
-    height: u64,
-    txs: &[Vec<u8>],
-) -> Result<BlockRun<E>, BenchError> {
-    let env = env(executor, height);
-    let start = Instant::now();
-    let batch = db.new_batch();
-    let (output, writes) = {
-        let mut overlay = Overlay::new(BatchRead {
-            batch: &batch,
-            db: &db,
-        });
-        let output = executor
-            .execute(&mut overlay, &env, txs)
-            .await
-            .map_err(storage)?;
-        (output, overlay.into_parts().1)
-    };
-    let executed = Instant::now();
-    let write_count = writes.len();
-    let mut batch = batch;
-    for (key, value) in writes {
-        batch = batch.write(qmdb_key(&key), value.map(StateValue));
-    }
-    let merkleized = batch
-        .merkleize(&db, None, &mut Proportional)
-        .await
-        .map_err(storage)?;
-    let merkleized_at = Instant::now();
-    let db = db.apply_batch(merkleized).await.map_err(storage)?;
-    let db = db.commit().await.map_err(storage)?;
-    let committed = Instant::now();
-
-    if let Some(bad) = output.txs.iter().find(|t| !t.outcome.is_ok()) {
-        return Err(BenchError::TxFailed {
-            height,
-            index: bad.index,
-            code: bad.outcome.0,
-            name: bad.outcome.info().name,
-        });
-    }
-    if output.txs.len() != txs.len() {
-        return Err(BenchError::StateMismatch(format!(
-            "block {height} reported {} outcomes for {} transactions",
-            output.txs.len(),
-            txs.len()
-        )));
-    }
-    Ok(BlockRun {
-        db,
-        writes: write_count,
-        execute: executed - start,
-        merkleize: merkleized_at - executed,
-        apply_commit: committed - merkleized_at,
-    })
-}
-
 /// Genesis and warm-up blocks untimed, then the timed blocks, then the final-state audit.
 async fn execute_blocks<E: Spawner + commonware_storage::Context>(
     db: StateDb<E>,
@@ -448,7 +285,7 @@ async fn audit<E: Spawner + commonware_storage::Context>(
     db: &StateDb<E>,
     prepared: &Prepared,
 ) -> Result<(), BenchError> {
-    let state = Overlay::new(DbRead(db));
+    let state = Overlay::new(terrane_node::db::DbReader(db));
     for (address, balance, nonce) in &prepared.expected {
         let account = accounts::account(&state, address).await.map_err(storage)?;
         if account.balance != *balance || account.nonce != *nonce {

@@ -5,6 +5,9 @@
 //! execution(txs, block)  genesis (10,000 funded accounts) ─▶ pre-signed transfers ─▶ per block:
 //!                        Executor::execute on an Overlay over a QMDB batch ─▶ writes ─▶
 //!                        merkleize ─▶ apply ─▶ commit        (on-disk StateDb, 1 worker thread)
+//! reports(hotspots, town) coverage hotspots registered ─▶ one epoch of witness and beacon
+//!                        reports in relay bundles ─▶ the blocks that carry them (timed) ─▶
+//!                        the next epoch's first block, which closes and pays (timed, memory)
 //! load(config)           POST /v1/tx at a target rate ─▶ GET /v1/events tx_outcome ─▶ latency
 //! ```
 //!
@@ -21,6 +24,13 @@
 //!   commit. LIMITS bounds it near 59k/s per core (`1/(1/82k + 2/419k)`); the figures also give
 //!   its ratio to single and batch verification measured in the same run on the same
 //!   transactions, since the machine is too noisy to compare runs.
+//! - [`ReportFigures`]: device reports per second through the same per-block path: relay
+//!   bundles of device-signed coverage witnesses and beacon reveals, every report judged by
+//!   the coverage rules. Each report carries its own signature, so the same-run ed25519 rates
+//!   over those signatures are its ceiling. Its [`EpochCloseFigures`] time the block that
+//!   closes the epoch for those hotspots in state (coverage matching, reward split, reward
+//!   root, credits), with its writes and resident memory; `terrane-rewards`'s `rewards_bench`
+//!   times the split alone at 1M and 10M devices.
 //! - [`LoadFigures`]: what a running network sustains from outside: transactions submitted
 //!   through the HTTP API, finalized per second after a warm-up, and the latency from
 //!   submission to the `tx_outcome` event. Its ceiling is the execution figure of the slowest
@@ -40,8 +50,12 @@ pub mod baseline;
 mod cpu;
 mod error;
 mod execution;
+mod hotspots;
 mod load;
+mod memory;
+mod reports;
 mod sse;
+mod statedb;
 mod stats;
 mod verify;
 mod workload;
@@ -49,4 +63,6 @@ mod workload;
 pub use error::BenchError;
 pub use execution::{ExecutionFigures, GENESIS_ACCOUNTS, execution};
 pub use load::{LoadConfig, LoadFigures, MAX_IN_FLIGHT, MAX_RATE_PER_SEC, default_sink, load};
+pub use memory::RssReading;
+pub use reports::{EPOCH_BLOCKS, EpochCloseFigures, ReportFigures, reports};
 pub use verify::{Ed25519Figures, ed25519};

@@ -11,6 +11,7 @@ use terrane_app::{
     Payload, SignedTransaction, Transaction,
     testkit::{address_of, min_fee_for, named_key},
 };
+use terrane_pow::types::SignedReport;
 use terrane_primitives::{Address, Amount, ChainId, Namespace, Nonce};
 
 /// The chain id every in-process benchmark runs on.
@@ -56,14 +57,15 @@ pub(crate) fn transfer(
     tx.sign(from, chain)
 }
 
-/// One transaction ready for signature verification, with everything a verifier would have
-/// cached or received already: its decoded key, its encoded body and its signature.
+/// One signature ready for verification (a transaction's or a device report's), with
+/// everything a verifier would have cached or received already: its decoded key, its encoded
+/// body and its signature.
 pub(crate) struct SignedItem {
-    /// The signer's 32 key bytes, as they arrive in a transaction.
+    /// The signer's 32 key bytes, as they arrive in a transaction or report.
     pub(crate) signer: Address,
     /// The signer's key, decoded.
     pub(crate) public_key: ed25519::PublicKey,
-    /// The encoded transaction body the signature covers (after the namespace prefix).
+    /// The encoded transaction or report the signature covers (after the namespace prefix).
     pub(crate) message: Vec<u8>,
     /// The signature.
     pub(crate) signature: ed25519::Signature,
@@ -80,6 +82,20 @@ impl SignedItem {
             public_key: tx.public_key().expect("benchmark signer is a valid key"),
             message: tx.tx.encode().to_vec(),
             signature: tx.signature.clone(),
+        }
+    }
+
+    /// Prepares a device report's signature for verification (under the report namespace).
+    ///
+    /// # Panics
+    /// If the signer is not a valid ed25519 point: benchmark reports are signed by real keys.
+    pub(crate) fn report(signed: &SignedReport) -> Self {
+        Self {
+            signer: Address::from_slice(signed.signer.as_ref()).expect("32 bytes"),
+            public_key: terrane_devices::handler::public_key(&signed.signer)
+                .expect("benchmark device is a valid key"),
+            message: signed.report.encode().to_vec(),
+            signature: signed.signature.clone(),
         }
     }
 }

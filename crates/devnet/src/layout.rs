@@ -278,6 +278,7 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
             p2p_listen: p2p[i as usize],
             api_listen: port_addr(spec.api_port, i)?,
             worker_threads: 2,
+            page_cache_mib: terrane_node::config::DEFAULT_PAGE_CACHE_MIB,
         };
         config::write(&dir.join("node.toml"), &node.to_toml())?;
         let secrets_json = serde_json::to_string_pretty(&SecretsFile::from_secrets(secrets))

@@ -146,6 +146,8 @@ pub struct EngineConfig {
     pub timing: Timing,
     /// Adversarial proposer for simulations; `None` in production.
     pub forged_mint: Option<ForgedMint>,
+    /// Pages of 4 KiB in the storage page cache shared by state, blocks and certificates.
+    pub page_cache_pages: NonZeroUsize,
 }
 
 /// One p2p channel's sender and receiver.
@@ -299,9 +301,10 @@ where
         observations,
         timing,
         forged_mint,
+        page_cache_pages,
     } = cfg;
     let limits = executor.genesis().params.block;
-    let page_cache = CacheRef::new(NZU16!(4096), NZUsize!(8192));
+    let page_cache = CacheRef::new(NZU16!(4096), page_cache_pages);
 
     let resolver = marshal_resolver::init(
         context.child("marshal_resolver"),

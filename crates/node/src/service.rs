@@ -175,6 +175,7 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
                 observations: observations.clone(),
                 timing: Timing::default(),
                 forged_mint: None,
+                page_cache_pages: config.page_cache_pages(),
             },
             Channels::from_ordered(channels),
             oracle.clone(),

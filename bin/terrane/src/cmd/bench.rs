@@ -1,8 +1,9 @@
 //! `terrane bench`: signature, execution and whole-network figures on this machine.
 //!
-//! Three measurements, printed as tables: raw ed25519 verification (the ceiling every
+//! Four measurements, printed as tables: raw ed25519 verification (the ceiling every
 //! transaction pays), block execution through the node's own state database (against that
-//! ceiling), and sustained load through the HTTP API of a temporary 4-validator devnet run as
+//! ceiling), device reports and the epoch close that pays for them through the same database,
+//! and sustained load through the HTTP API of a temporary 4-validator devnet run as
 //! separate processes on loopback (finalized transactions per second and submit-to-finality
 //! latency, every transaction matched to its finalized outcome).
 
@@ -33,6 +34,18 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
     );
     let exec = terrane_bench::execution(args.txs, args.block_txs)?;
     println!("{exec}");
+
+    if args.hotspots > 0 {
+        println!(
+            "== device reports and epoch close ({} coverage hotspots in towns of {}, epochs of {} \
+             blocks, node state database on disk) ==",
+            args.hotspots,
+            args.town,
+            terrane_bench::EPOCH_BLOCKS
+        );
+        let reports = terrane_bench::reports(args.hotspots, args.town)?;
+        println!("{reports}");
+    }
 
     if args.devnet_secs == 0 {
         return Ok(());

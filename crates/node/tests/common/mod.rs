@@ -307,6 +307,8 @@ impl EngineDefinition for SimEngine {
                 to: forger(),
                 amount: Amount::new(1_000_000),
             }),
+            // 32 MiB each: a simulation's state is small and many validators share the machine.
+            page_cache_pages: commonware_utils::NZUsize!(8192),
         };
         let pk = public_key.clone();
         let validator = engine::build(
