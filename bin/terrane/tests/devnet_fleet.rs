@@ -6,7 +6,6 @@
 #![allow(clippy::disallowed_methods)] // A process-level test: its deadlines are wall-clock time.
 
 use std::{
-    net::TcpListener,
     path::Path,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
@@ -15,24 +14,12 @@ use terrane_client::Client;
 use terrane_devnet::layout::Layout;
 use terrane_fleet::Behavior;
 
+mod common;
+use common::free_ports;
+
 const BIN: &str = env!("CARGO_BIN_EXE_terrane");
 /// Short epochs (15 s at 4 blocks/s) so a few close within the test.
 const EPOCH_BLOCKS: u64 = 60;
-
-fn free_ports(n: u16) -> u16 {
-    for _ in 0..200 {
-        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = probe.local_addr().unwrap().port();
-        drop(probe);
-        if base > 60_000 {
-            continue;
-        }
-        if (0..n).all(|i| TcpListener::bind(("127.0.0.1", base + i)).is_ok()) {
-            return base;
-        }
-    }
-    panic!("no free port range");
-}
 
 fn spawn(args: &[&str], log: &Path) -> Child {
     let out = std::fs::File::create(log).unwrap();

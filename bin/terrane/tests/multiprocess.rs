@@ -6,7 +6,6 @@
 
 use commonware_cryptography::{Signer as _, ed25519};
 use std::{
-    net::TcpListener,
     path::Path,
     process::{Child, Command, Stdio},
     time::{Duration, Instant},
@@ -18,26 +17,13 @@ use terrane_devnet::layout::Layout;
 use terrane_keystore::Keystore;
 use terrane_primitives::{Address, Amount, ChainId, Nonce};
 
+mod common;
+use common::free_ports;
+
 const BIN: &str = env!("CARGO_BIN_EXE_terrane");
 
 /// The validator that gets killed.
 const VICTIM: u32 = 2;
-
-/// A run of `n` free consecutive ports (checked by binding them).
-fn free_ports(n: u16) -> u16 {
-    for _ in 0..200 {
-        let probe = TcpListener::bind("127.0.0.1:0").unwrap();
-        let base = probe.local_addr().unwrap().port();
-        drop(probe);
-        if base > 60_000 {
-            continue;
-        }
-        if (0..n).all(|i| TcpListener::bind(("127.0.0.1", base + i)).is_ok()) {
-            return base;
-        }
-    }
-    panic!("no free port range");
-}
 
 fn start_node(layout: &Layout, i: u32) -> Child {
     let log = std::fs::File::create(

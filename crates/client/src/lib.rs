@@ -223,30 +223,15 @@ impl Client {
         address: &Address,
     ) -> Result<(Account, AccountView), ClientError> {
         let view = self.account(address).await?;
-        let key = StateKey::of::<Accounts>(address);
-        if view.key != key.0.to_string() {
-            return Err(ClientError::Unexpected {
-                url: self.base.clone(),
-                detail: "the node proved a different state key".into(),
-            });
-        }
-        let block = self
-            .block(view.height)
-            .await?
-            .ok_or_else(|| ClientError::Unexpected {
-                url: self.base.clone(),
-                detail: format!("block {} is not available", view.height),
-            })?;
-        let header = Self::verify_block(trust, &block)?;
-        let root = light::parse_digest(&view.state_root)?;
-        if header.state_root != root {
-            return Err(LightError::RootMismatch {
-                proof: view.state_root.clone(),
-                header: header.state_root.to_string(),
-            }
-            .into());
-        }
-        light::verify_state(&key, view.value.as_deref(), &view.proof, &root)?;
+        let proof = StateProofView {
+            height: view.height,
+            state_root: view.state_root.clone(),
+            key: view.key.clone(),
+            value: view.value.clone(),
+            proof: view.proof.clone(),
+        };
+        self.verify_state_proof(trust, &StateKey::of::<Accounts>(address), &proof)
+            .await?;
         let account = match &view.value {
             Some(v) => {
                 let bytes = hex::decode(v).ok_or(LightError::Hex("value"))?;

@@ -659,6 +659,23 @@ fn class_map(values: &[u64]) -> std::collections::BTreeMap<String, u64> {
         .collect()
 }
 
+/// The records of devices an index listed (an index never lists a device that does not exist).
+async fn load_devices<R: terrane_state::StateRead>(
+    overlay: &Overlay<R>,
+    ids: Vec<DeviceId>,
+) -> Result<Vec<Device>, ApiError> {
+    let mut out = Vec::with_capacity(ids.len());
+    for id in ids {
+        out.push(
+            terrane_devices::handler::device(overlay, &id)
+                .await
+                .map_err(internal)?
+                .expect("listed devices exist"),
+        );
+    }
+    Ok(out)
+}
+
 fn bad_cell(raw: u64) -> ApiError {
     ApiError::malformed(format!("{raw:x} is not an H3 cell index"))
 }
@@ -797,22 +814,14 @@ where
         };
         let mut out = Vec::new();
         for ic in index_cells {
-            for id in index::by_index_cell(overlay, ic, u32::MAX)
+            let ids = index::by_index_cell(overlay, ic, u32::MAX)
                 .await
-                .map_err(internal)?
-            {
-                let d = terrane_devices::handler::device(overlay, &id)
-                    .await
-                    .map_err(internal)?
-                    .expect("listed devices exist");
-                let inside = d
-                    .location
+                .map_err(internal)?;
+            out.extend(load_devices(overlay, ids).await?.into_iter().filter(|d| {
+                d.location
                     .parent(res)
-                    .is_some_and(|p| p.raw() == u64::from(cell));
-                if inside {
-                    out.push(d);
-                }
-            }
+                    .is_some_and(|p| p.raw() == u64::from(cell))
+            }));
         }
         Ok(out)
     }
@@ -876,35 +885,17 @@ where
             None => None,
         };
         let mut candidates: Vec<Device> = if let Some(owner) = q.owner {
-            let mut v = Vec::new();
-            for id in index::by_owner(&overlay, &Address::new(owner), u32::MAX)
+            let ids = index::by_owner(&overlay, &Address::new(owner), u32::MAX)
                 .await
-                .map_err(internal)?
-            {
-                v.push(
-                    terrane_devices::handler::device(&overlay, &id)
-                        .await
-                        .map_err(internal)?
-                        .expect("listed devices exist"),
-                );
-            }
-            v
+                .map_err(internal)?;
+            load_devices(&overlay, ids).await?
         } else if let Some(c) = cell {
             self.devices_in_cell(&overlay, c).await?
         } else if let Some(k) = class {
-            let mut v = Vec::new();
-            for id in index::by_class(&overlay, k, u32::MAX)
+            let ids = index::by_class(&overlay, k, u32::MAX)
                 .await
-                .map_err(internal)?
-            {
-                v.push(
-                    terrane_devices::handler::device(&overlay, &id)
-                        .await
-                        .map_err(internal)?
-                        .expect("listed devices exist"),
-                );
-            }
-            v
+                .map_err(internal)?;
+            load_devices(&overlay, ids).await?
         } else {
             return Err(ApiError::malformed(
                 "give at least one of owner, cell, class",

@@ -92,10 +92,18 @@ async fn slot<S: StateRead>(
     epoch: Epoch,
     beaconer: &DeviceId,
 ) -> Result<BeaconSlot, StateError> {
-    if let Some(s) = state.get::<Slots>(&(epoch, *beaconer)).await? {
-        return Ok(s);
+    match state.get::<Slots>(&(epoch, *beaconer)).await? {
+        Some(s) => Ok(s),
+        None => new_slot(state, epoch, beaconer).await,
     }
-    // First time this beaconer appears in the epoch: list it for the close.
+}
+
+/// The first slot of a beaconer in `epoch`: lists it for the close.
+async fn new_slot<S: StateRead>(
+    state: &mut Overlay<S>,
+    epoch: Epoch,
+    beaconer: &DeviceId,
+) -> Result<BeaconSlot, StateError> {
     let n = state.get::<EpochBeaconCount>(&epoch).await?.unwrap_or(0);
     state.put::<EpochBeacons>(&(epoch, n), beaconer);
     state.put::<EpochBeaconCount>(&epoch, &(n + 1));
@@ -114,12 +122,15 @@ async fn verify_beacon<S: StateRead>(
     let inside =
         window_phase(state, env, pow_params, &beaconer.id).await? == schedule::Phase::Reveal;
     let existing = state.get::<Slots>(&(env.epoch, beaconer.id)).await?;
-    let revealed = existing.is_some_and(|s| s.beacon.is_some());
+    let revealed = existing.as_ref().is_some_and(|s| s.beacon.is_some());
     if let Err(j) = verify::check_beacon(beaconer, beacon, p, env.timestamp.get(), inside, revealed)
     {
         return Ok(verdict(j));
     }
-    let mut s = slot(state, env.epoch, &beaconer.id).await?;
+    let mut s = match existing {
+        Some(s) => s,
+        None => new_slot(state, env.epoch, &beaconer.id).await?,
+    };
     s.beacon = Some(BeaconRecord {
         commitment: verify::reveal_commitment(&beaconer.id, beacon),
         report_id: report.report_id,

@@ -218,7 +218,7 @@ struct CellState {
 /// ascending cell order, so they depend only on the set of cells, never on input order.
 ///
 /// Returns the slot of each item (input order) and the number of cells.
-fn cell_slots(items: &[WorkItem]) -> (Vec<usize>, usize) {
+pub fn cell_slots(items: &[WorkItem]) -> (Vec<usize>, usize) {
     let mut order: Vec<(u64, usize)> = items
         .iter()
         .enumerate()

@@ -166,27 +166,6 @@ fn generate(n: usize, cells: u64) -> Vec<WorkItem> {
     items
 }
 
-/// The grouping `split` uses: sort `(cell, index)`, number distinct cells in order.
-fn slots_by_sort(items: &[WorkItem]) -> (Vec<usize>, usize) {
-    let mut order: Vec<(u64, usize)> = items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| (item.density_cell, i))
-        .collect();
-    order.sort_unstable();
-    let mut slots = vec![0usize; items.len()];
-    let mut cells = 0;
-    let mut previous = None;
-    for (cell, i) in order {
-        if previous != Some(cell) {
-            previous = Some(cell);
-            cells += 1;
-        }
-        slots[i] = cells - 1;
-    }
-    (slots, cells)
-}
-
 /// The alternative: a `BTreeMap` from cell to slot, then one lookup per item.
 fn slots_by_btree(items: &[WorkItem]) -> (Vec<usize>, usize) {
     let mut map: BTreeMap<u64, usize> = BTreeMap::new();
@@ -273,7 +252,7 @@ fn measure(n: usize) -> Result<Row, String> {
     drop(out);
 
     let t = Instant::now();
-    let (by_sort, cell_count) = slots_by_sort(&items);
+    let (by_sort, cell_count) = terrane_rewards::split::cell_slots(&items);
     let sort_slots = t.elapsed();
     drop(by_sort);
     let t = Instant::now();
