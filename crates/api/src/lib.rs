@@ -32,12 +32,13 @@ pub mod error;
 pub mod hex;
 pub mod openapi;
 mod routes;
+pub mod server;
 pub mod types;
 
 use std::sync::Arc;
 
 use axum::{Router, http::Method};
-use tokio::{net::TcpListener, sync::watch};
+use tokio::sync::watch;
 
 pub use crate::{
     backend::Backend,
@@ -48,6 +49,7 @@ pub use crate::{
         RewardProofView, StateProofView,
     },
     error::{ApiError, ErrorBody},
+    server::{ServerLimits, ServerStats, serve, serve_with},
     types::{
         AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, StreamLagged,
         SubmitTxRequest, TxInBlock, TxStatus, TxStatusView, TxSubmitted,
@@ -95,23 +97,4 @@ pub fn router<B: Backend>(backend: Arc<B>) -> Router {
     // event stream treats a dropped sender as "never".
     let (_, closing) = watch::channel(false);
     routes::build(backend, closing)
-}
-
-/// Serves the API on `listener` until `shutdown` completes, then stops accepting, ends open
-/// event streams, and returns once in-flight requests are answered.
-pub async fn serve<B: Backend>(
-    backend: Arc<B>,
-    listener: TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let (closing_sender, closing) = watch::channel(false);
-    let app = routes::build(backend, closing);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
-            shutdown.await;
-            // An event stream never ends by itself, so without this graceful shutdown would
-            // wait for every subscriber to hang up.
-            closing_sender.send_replace(true);
-        })
-        .await
 }

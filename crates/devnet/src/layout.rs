@@ -54,6 +54,8 @@ pub struct Spec {
     /// Epoch length in blocks (`None`: the chain default, 400). The duty windows' grace is a
     /// tenth of it.
     pub epoch_blocks: Option<u64>,
+    /// Finalized blocks each validator keeps (`retain_blocks` in its `node.toml`).
+    pub retain_blocks: u64,
 }
 
 impl Spec {
@@ -77,6 +79,7 @@ impl Spec {
             genesis_time_ms,
             fleet: None,
             epoch_blocks: None,
+            retain_blocks: terrane_node::engine::Retention::DEFAULT.blocks.get() as u64,
         }
     }
 }
@@ -279,6 +282,8 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
             api_listen: port_addr(spec.api_port, i)?,
             worker_threads: 2,
             page_cache_mib: terrane_node::config::DEFAULT_PAGE_CACHE_MIB,
+            retain_blocks: spec.retain_blocks,
+            api: devnet_api_limits(),
         };
         config::write(&dir.join("node.toml"), &node.to_toml())?;
         let secrets_json = serde_json::to_string_pretty(&SecretsFile::from_secrets(secrets))
@@ -312,6 +317,18 @@ pub fn api_url(layout: &Layout, i: u32) -> Result<String, LayoutError> {
 /// Whether `path` is inside a devnet directory that looks complete.
 pub fn looks_complete(path: &Path) -> bool {
     Layout::new(path).exists()
+}
+
+/// A devnet's API limits: the defaults, except that every client of a devnet (fleet agents,
+/// load generators, wallets) shares the loopback address, so the per-address caps are the
+/// global ones and the per-address request rate is off.
+pub fn devnet_api_limits() -> terrane_node::config::ApiLimits {
+    let defaults = terrane_node::config::ApiLimits::default();
+    terrane_node::config::ApiLimits {
+        max_connections_per_ip: defaults.max_connections,
+        requests_per_second_per_ip: 0,
+        ..defaults
+    }
 }
 
 #[cfg(test)]

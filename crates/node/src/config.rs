@@ -28,6 +28,8 @@ use std::{
     num::NonZeroU32,
     path::{Path, PathBuf},
 };
+/// `[api]` in `node.toml`: the API connection layer's limits.
+pub use terrane_api::ServerLimits as ApiLimits;
 use terrane_app::{Genesis, genesis::Validator};
 use terrane_primitives::hex;
 
@@ -102,6 +104,14 @@ pub struct NodeConfig {
     /// close of 20,000 hotspots took 4.5x as long as at 256 MiB (`terrane bench`).
     #[serde(default = "default_page_cache_mib")]
     pub page_cache_mib: u32,
+    /// Finalized blocks kept behind the tip; older blocks, their certificates and the state
+    /// history below them are pruned. A peer further behind than this cannot catch up from
+    /// this node.
+    #[serde(default = "default_retain_blocks")]
+    pub retain_blocks: u64,
+    /// The API's connection limits and timeouts (`[api]`); every field defaults safely.
+    #[serde(default)]
+    pub api: terrane_api::ServerLimits,
 }
 
 /// Bytes per page-cache page.
@@ -120,6 +130,18 @@ pub const MAX_PAGE_CACHE_MIB: u32 = 256 * 1024;
 fn default_page_cache_mib() -> u32 {
     DEFAULT_PAGE_CACHE_MIB
 }
+
+fn default_retain_blocks() -> u64 {
+    crate::engine::Retention::DEFAULT.blocks.get() as u64
+}
+
+/// The fewest finalized blocks a config may keep: more than consensus keeps views, so that a
+/// peer that falls out of the view window can still fetch the blocks it missed.
+pub const MIN_RETAIN_BLOCKS: u64 = 1024;
+
+/// The most finalized blocks a config may keep; pruning keeps one small record per retained
+/// block in memory (about 64 bytes).
+pub const MAX_RETAIN_BLOCKS: u64 = 50_000_000;
 
 impl NodeConfig {
     /// Loads `path`, resolving relative paths against its directory.
@@ -141,6 +163,15 @@ impl NodeConfig {
                 format!("page_cache_mib must be 4..={MAX_PAGE_CACHE_MIB}"),
             ));
         }
+        if !(MIN_RETAIN_BLOCKS..=MAX_RETAIN_BLOCKS).contains(&cfg.retain_blocks) {
+            return Err(invalid(
+                path,
+                format!("retain_blocks must be {MIN_RETAIN_BLOCKS}..={MAX_RETAIN_BLOCKS}"),
+            ));
+        }
+        cfg.api
+            .validate()
+            .map_err(|e| invalid(path, e.to_string()))?;
         Ok(cfg)
     }
 
@@ -148,6 +179,15 @@ impl NodeConfig {
     pub fn page_cache_pages(&self) -> std::num::NonZeroUsize {
         std::num::NonZeroUsize::new(self.page_cache_mib as usize * (1024 * 1024 / PAGE_BYTES))
             .expect("page_cache_mib is validated to be at least 4")
+    }
+
+    /// The history this config keeps.
+    pub fn retention(&self) -> crate::engine::Retention {
+        let blocks = usize::try_from(self.retain_blocks).expect("retain_blocks is validated");
+        crate::engine::Retention {
+            blocks: std::num::NonZeroUsize::new(blocks).expect("retain_blocks is validated"),
+            prune_every_blocks: crate::engine::Retention::DEFAULT.prune_every_blocks,
+        }
     }
 
     /// The TOML text of this config.
@@ -308,5 +348,29 @@ api_listen = "127.0.0.1:8000"
         }
         let cfg = load_text(&format!("{BASE}page_cache_mib = 4\n")).unwrap();
         assert_eq!(cfg.page_cache_pages().get(), 1024);
+    }
+
+    #[test]
+    fn an_api_section_sets_limits_and_a_bad_one_names_its_field() {
+        let cfg = load_text(&format!(
+            "{BASE}[api]\nmax_connections = 50\nmax_connections_per_ip = 5\n"
+        ))
+        .unwrap();
+        assert_eq!(cfg.api.max_connections, 50);
+        assert_eq!(cfg.api.max_connections_per_ip, 5);
+        assert_eq!(
+            cfg.api.header_read_timeout_ms,
+            ApiLimits::default().header_read_timeout_ms
+        );
+        let err = load_text(&format!(
+            "{BASE}[api]\nmax_connections = 4\nmax_connections_per_ip = 5\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("api.max_connections_per_ip"),
+            "{err}"
+        );
+        let err = load_text(&format!("{BASE}[api]\nheader_timeout = 5\n")).unwrap_err();
+        assert!(err.to_string().contains("header_timeout"), "{err}");
     }
 }

@@ -25,6 +25,12 @@ pub const MAX_VALUE_BYTES: usize = terrane_state::MAX_VALUE_BYTES;
 /// Bytes per bitmap chunk of the `current` activity bitmap (a power of two).
 pub const CHUNK_BYTES: usize = 32;
 
+/// Operations per file of the state's operation log and Merkle journal. Each file is a
+/// descriptor (two once read with direct I/O); with pruning, the live files hold the
+/// operations above the inactivity floor, about two per live key, so the state holds roughly
+/// `8 × live_keys / OPS_PER_FILE` handles (docs/operations.md).
+pub const OPS_PER_FILE: u64 = 1 << 16;
+
 /// A stored value: a table value's codec bytes, at most [`MAX_VALUE_BYTES`].
 ///
 /// A newtype rather than `Vec<u8>` so its decoding limit is built in (`Cfg = ()`), which the
@@ -79,7 +85,7 @@ pub fn config(prefix: &str, page_cache: CacheRef) -> VariableConfig<EightCap, Op
         merkle_config: MmrConfig {
             journal_partition: format!("{prefix}-state-mmr"),
             metadata_partition: format!("{prefix}-state-mmr-meta"),
-            items_per_blob: NZU64!(4096),
+            items_per_blob: NZU64!(OPS_PER_FILE),
             write_buffer: NZUsize!(1 << 16),
             replay_buffer: NZUsize!(1 << 16),
             strategy: Sequential,
@@ -87,7 +93,7 @@ pub fn config(prefix: &str, page_cache: CacheRef) -> VariableConfig<EightCap, Op
         },
         journal_config: VariableLogConfig {
             partition: format!("{prefix}-state-log"),
-            items_per_section: NZU64!(4096),
+            items_per_section: NZU64!(OPS_PER_FILE),
             compression: None,
             codec_config: ((), ()),
             page_cache,

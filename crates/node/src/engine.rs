@@ -37,7 +37,7 @@ use commonware_consensus::{
 };
 use commonware_cryptography::{Digestible, Sha256, certificate::ConstantProvider};
 use commonware_glue::stateful::{
-    self, Config as StatefulConfig, Stateful, SyncPlan,
+    self, Config as StatefulConfig, PruneConfig, Stateful, SyncPlan,
     db::SyncEngineConfig,
     probe::{self, Config as ProbeConfig, Probe},
 };
@@ -94,6 +94,46 @@ const SYNC_BATCH_OPS: NonZeroU64 = NZU64!(256);
 /// I/O buffer for journals and archives.
 const IO_BUFFER: NonZeroUsize = NZUsize!(1 << 16);
 
+/// Finalized heights per section of the block and certificate archives. Each section is a key
+/// and a value file (plus a direct-I/O descriptor per file once read), so the archives hold
+/// about `4 × retain_blocks / ARCHIVE_SECTION_BLOCKS` handles: see docs/operations.md.
+pub const ARCHIVE_SECTION_BLOCKS: u64 = 1 << 16;
+
+/// Views of votes and certificates simplex keeps (one journal file per view) and marshal keeps
+/// in its view-indexed caches. A node that falls further behind catches up from finalized
+/// blocks, which are kept for [`Retention::blocks`].
+pub const VIEW_RETENTION: u64 = 256;
+
+/// How much finalized history a validator keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    /// Finalized blocks (and their certificates) kept behind the tip. Peers that fall further
+    /// behind than this, and new validators, cannot catch up from this node (no state sync yet).
+    pub blocks: NonZeroUsize,
+    /// Finalized blocks between pruning passes of the state database and the archives.
+    pub prune_every_blocks: NonZeroUsize,
+}
+
+impl Retention {
+    /// The retention a validator runs with unless `node.toml` says otherwise: 500,000 blocks,
+    /// about 35 hours at four blocks a second.
+    pub const DEFAULT: Self = Self {
+        blocks: NZUsize!(500_000),
+        prune_every_blocks: NZUsize!(1024),
+    };
+
+    fn prune_config(self) -> PruneConfig {
+        let config = PruneConfig {
+            maintenance_interval: self.prune_every_blocks,
+            retained_marshal_blocks: self.blocks.get(),
+            // State below the inactivity floor only serves state sync, which Terrane does not.
+            retained_qmdb_blocks: 0,
+        };
+        config.assert_valid();
+        config
+    }
+}
+
 /// Consensus timing.
 #[derive(Clone, Copy, Debug)]
 pub struct Timing {
@@ -148,6 +188,8 @@ pub struct EngineConfig {
     pub forged_mint: Option<ForgedMint>,
     /// Pages of 4 KiB in the storage page cache shared by state, blocks and certificates.
     pub page_cache_pages: NonZeroUsize,
+    /// How much finalized history to keep; everything older is pruned.
+    pub retention: Retention,
 }
 
 /// One p2p channel's sender and receiver.
@@ -262,7 +304,7 @@ fn archive_config<C>(
         value_partition: format!("{prefix}-{name}-value"),
         compression: None,
         codec_config: codec,
-        items_per_section: NZU64!(4096),
+        items_per_section: NZU64!(ARCHIVE_SECTION_BLOCKS),
         key_write_buffer: IO_BUFFER,
         value_write_buffer: IO_BUFFER,
         replay_buffer: IO_BUFFER,
@@ -302,6 +344,7 @@ where
         timing,
         forged_mint,
         page_cache_pages,
+        retention,
     } = cfg;
     let limits = executor.genesis().params.block;
     let page_cache = CacheRef::new(NZU16!(4096), page_cache_pages);
@@ -379,7 +422,7 @@ where
                 )),
                 partition_prefix: partition_prefix.clone(),
                 mailbox_size: NZUsize!(1024),
-                view_retention: ViewDelta::new(1024),
+                view_retention: ViewDelta::new(VIEW_RETENTION),
                 prunable_items_per_section: NZU64!(4096),
                 page_cache: page_cache.clone(),
                 replay_buffer: IO_BUFFER,
@@ -422,7 +465,7 @@ where
                 apply_batch_size: NZU64!(1024),
                 max_outstanding_requests: NZUsize!(8),
             },
-            prune_config: None,
+            prune_config: Some(retention.prune_config()),
             strategy: Sequential,
         },
     );
@@ -496,7 +539,7 @@ where
                 leader_timeout: self.timing.leader_timeout,
                 certification_timeout: self.timing.certification_timeout,
                 timeout_retry: self.timing.timeout_retry,
-                view_retention: ViewDelta::new(1024),
+                view_retention: ViewDelta::new(VIEW_RETENTION),
                 skip: SkipPolicy::Enabled {
                     timeout: Duration::from_secs(5),
                     budget: simplex::SkipBudget::Participants,

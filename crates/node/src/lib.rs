@@ -7,6 +7,7 @@ pub mod block;
 pub mod config;
 pub mod db;
 pub mod engine;
+pub mod handles;
 pub mod indexer;
 pub mod light;
 pub mod mempool;

@@ -127,6 +127,18 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
             .collect();
         network.start();
 
+        let open_files = prometheus_client::metrics::gauge::Gauge::default();
+        let _open_files_registered = context.register(
+            "terrane_open_files",
+            "file handles this process has open",
+            open_files.clone(),
+        );
+        if let Some((soft, _)) = crate::handles::raise_limit() {
+            context
+                .child("open_files")
+                .spawn(move |_| crate::handles::watch(open_files, soft));
+        }
+
         let indexer = Indexer::new();
         let node_metrics = indexer.metrics();
         // Registrations last as long as these handles: keep them for the life of the node.
@@ -176,6 +188,7 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
                 timing: Timing::default(),
                 forged_mint: None,
                 page_cache_pages: config.page_cache_pages(),
+                retention: config.retention(),
             },
             Channels::from_ordered(channels),
             oracle.clone(),
@@ -205,6 +218,7 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
             executor: executor.clone(),
             reward_leaves: Default::default(),
         });
+        let api_limits = config.api.clone();
         let listener = ::tokio::net::TcpListener::from_std(std_listener)
             .expect("API listener registers with tokio");
         let (stop_api, api_stopped) = ::tokio::sync::oneshot::channel::<()>();
@@ -212,7 +226,10 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
             let shutdown = async move {
                 let _ = api_stopped.await;
             };
-            if let Err(e) = terrane_api::serve(backend, listener, shutdown).await {
+            let stats = Arc::new(terrane_api::ServerStats::default());
+            if let Err(e) =
+                terrane_api::serve_with(backend, listener, api_limits, stats, shutdown).await
+            {
                 warn!(error = %e, "API server stopped");
             }
         });

@@ -1,47 +1,206 @@
 //! The live event stream: finalized chain events as Server-Sent Events.
 //!
+//! ```text
+//!  backend broadcast ──▶ forwarder task ──▶ bounded queue (api.subscriber_queue_events)
+//!                          │ queue full                  │
+//!                          ▼                             ▼
+//!                   `lagged` queued behind it     SSE body, written as the client reads
+//!                   then disconnect if not read
+//!                   within STALL_GRACE
+//! ```
+//!
 //! Each [`ChainEvent`] is one SSE message whose `event:` field is its type and whose `data:`
-//! is its JSON. A subscriber that falls behind gets one `lagged` message saying how many
-//! events it missed, then the stream continues from the oldest event still buffered. Comment
-//! lines keep idle connections (and proxies) alive.
+//! is its JSON. A subscriber's events wait in its own bounded queue, so one that stops reading
+//! pins at most that queue (plus the connection's capped send buffer) and never slows the
+//! others: when its queue fills, the stream stops taking events for it, sends one `lagged`
+//! message saying how many it missed once the client reads again, and ends. A client that
+//! does not read even that within [`STALL_GRACE`] has its connection closed. Comment lines keep
+//! idle connections (and proxies) alive. At most `api.max_subscribers` streams are open at
+//! once; the next is answered 503 `too_many_subscribers`.
 
-use std::{convert::Infallible, time::Duration};
+use std::{
+    convert::Infallible,
+    sync::{Arc, atomic::Ordering},
+    time::Duration,
+};
 
 use axum::{
+    Extension,
     extract::State,
     response::sse::{Event, KeepAlive, Sse},
 };
 use futures::{Stream, StreamExt, future, stream};
-use tokio::sync::{broadcast::error::RecvError, watch};
+use tokio::sync::{
+    broadcast::{self, error::RecvError},
+    mpsc, oneshot, watch,
+};
 
 use super::{AppState, Route};
-use crate::{Backend, ChainEvent, StreamLagged};
+use crate::{
+    ApiError, Backend, ChainEvent, StreamLagged,
+    server::{ConnectionContext, Refusal, ServerLimits, Shared},
+};
 
 /// Idle time after which a keep-alive comment is sent; below common proxy timeouts (60 s).
 const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(15);
+
+/// How long a subscriber whose queue filled has to read its `lagged` message before its
+/// connection is closed.
+pub const STALL_GRACE: Duration = Duration::from_secs(5);
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     vec![Route::get("/v1/events", events::<B>)]
 }
 
+/// One item of a subscriber's queue.
+enum Queued {
+    Event(ChainEvent),
+    /// The forwarder itself fell behind the backend's buffer by this many events.
+    Skipped(u64),
+}
+
 async fn events<B: Backend>(
     State(state): State<AppState<B>>,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let receiver = state.backend.subscribe();
-    let messages = stream::unfold(receiver, |mut receiver| async move {
-        let message = match receiver.recv().await {
-            Ok(event) => chain_event(&event),
-            Err(RecvError::Lagged(skipped)) => lagged(skipped),
-            // The backend dropped its sender: no more events will ever come.
-            Err(RecvError::Closed) => return None,
-        };
-        Some((Ok(message), receiver))
-    });
-    Sse::new(messages.take_until(closing(state.closing))).keep_alive(
-        KeepAlive::new()
-            .interval(KEEP_ALIVE_INTERVAL)
-            .text("keep-alive"),
+    context: Option<Extension<ConnectionContext>>,
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    // A router served without `serve_with` has no connection layer: default limits, and no
+    // shared subscriber count.
+    let (shared, closer) = match context {
+        Some(Extension(context)) => (context.server, Some((context.closer, context.peer))),
+        None => (
+            Arc::new(Shared::new(ServerLimits::default(), Arc::default())),
+            None,
+        ),
+    };
+    let permit = SubscriberPermit::take(&shared)?;
+    let queue_events = shared.limits.subscriber_queue_events as usize;
+    let (queue, queued) = mpsc::channel(queue_events);
+    let (final_lag, final_lag_rx) = oneshot::channel::<u64>();
+    let (read_lag, lag_read) = oneshot::channel::<()>();
+    tokio::spawn(forward(
+        state.backend.subscribe(),
+        queue,
+        final_lag,
+        lag_read,
+        Arc::clone(&shared),
+        closer,
+    ));
+    let messages = stream::unfold(
+        Subscriber {
+            queued,
+            final_lag: Some(final_lag_rx),
+            read_lag: Some(read_lag),
+            _permit: permit,
+        },
+        next_message,
+    );
+    Ok(
+        Sse::new(messages.take_until(closing(state.closing))).keep_alive(
+            KeepAlive::new()
+                .interval(KEEP_ALIVE_INTERVAL)
+                .text("keep-alive"),
+        ),
     )
+}
+
+/// The stream's side of one subscription.
+struct Subscriber {
+    queued: mpsc::Receiver<Queued>,
+    final_lag: Option<oneshot::Receiver<u64>>,
+    read_lag: Option<oneshot::Sender<()>>,
+    _permit: SubscriberPermit,
+}
+
+async fn next_message(
+    mut subscriber: Subscriber,
+) -> Option<(Result<Event, Infallible>, Subscriber)> {
+    if let Some(item) = subscriber.queued.recv().await {
+        let message = match item {
+            Queued::Event(event) => chain_event(&event),
+            Queued::Skipped(skipped) => lagged(skipped),
+        };
+        return Some((Ok(message), subscriber));
+    }
+    // The forwarder stopped: the backend closed, or this subscriber's queue filled.
+    let skipped = subscriber.final_lag.take()?.await.ok()?;
+    if let Some(read) = subscriber.read_lag.take() {
+        let _ = read.send(());
+    }
+    Some((Ok(lagged(skipped)), subscriber))
+}
+
+/// Moves events from the backend's broadcast into one subscriber's bounded queue.
+async fn forward(
+    mut receiver: broadcast::Receiver<ChainEvent>,
+    queue: mpsc::Sender<Queued>,
+    final_lag: oneshot::Sender<u64>,
+    lag_read: oneshot::Receiver<()>,
+    shared: Arc<Shared>,
+    closer: Option<(Arc<tokio::sync::Notify>, std::net::SocketAddr)>,
+) {
+    loop {
+        let item = match receiver.recv().await {
+            Ok(event) => Queued::Event(event),
+            Err(RecvError::Lagged(skipped)) => Queued::Skipped(skipped),
+            // The backend dropped its sender: no more events will ever come.
+            Err(RecvError::Closed) => return,
+        };
+        match queue.try_send(item) {
+            Ok(()) => {}
+            // The stream ended (client gone or server closing).
+            Err(mpsc::error::TrySendError::Closed(_)) => return,
+            Err(mpsc::error::TrySendError::Full(_)) => break,
+        }
+    }
+    // The queue is full: this subscriber is dropped. Everything still buffered for it in the
+    // broadcast, plus the event that did not fit, is what it missed.
+    let skipped = receiver.len() as u64 + 1;
+    drop(receiver);
+    drop(queue);
+    shared
+        .stats
+        .dropped_subscribers
+        .fetch_add(1, Ordering::Relaxed);
+    let _ = final_lag.send(skipped);
+    if let Some((closer, peer)) = closer {
+        shared.log_refusal(Refusal::SubscriberLagged, peer);
+        if tokio::time::timeout(STALL_GRACE, lag_read).await.is_err() {
+            closer.notify_one();
+        }
+    }
+}
+
+/// An open event stream's place under `api.max_subscribers`; freed on drop.
+struct SubscriberPermit(Arc<Shared>);
+
+impl SubscriberPermit {
+    fn take(shared: &Arc<Shared>) -> Result<Self, ApiError> {
+        let open = &shared.stats.open_subscribers;
+        let mut current = open.load(Ordering::Relaxed);
+        loop {
+            if current >= shared.limits.max_subscribers {
+                shared
+                    .stats
+                    .refused_subscribers
+                    .fetch_add(1, Ordering::Relaxed);
+                return Err(Refusal::TooManySubscribers.error(&shared.limits));
+            }
+            match open.compare_exchange(current, current + 1, Ordering::Relaxed, Ordering::Relaxed)
+            {
+                Ok(_) => return Ok(Self(Arc::clone(shared))),
+                Err(now) => current = now,
+            }
+        }
+    }
+}
+
+impl Drop for SubscriberPermit {
+    fn drop(&mut self) {
+        self.0
+            .stats
+            .open_subscribers
+            .fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 fn chain_event(event: &ChainEvent) -> Event {

@@ -309,6 +309,12 @@ impl EngineDefinition for SimEngine {
             }),
             // 32 MiB each: a simulation's state is small and many validators share the machine.
             page_cache_pages: commonware_utils::NZUsize!(8192),
+            // Simulations are shorter than any retention a validator runs with; a node that
+            // crashes or is partitioned catches up from its peers' full history.
+            retention: engine::Retention {
+                blocks: commonware_utils::NZUsize!(100_000),
+                prune_every_blocks: commonware_utils::NZUsize!(1024),
+            },
         };
         let pk = public_key.clone();
         let validator = engine::build(
