@@ -37,6 +37,9 @@ pub enum Command {
     Device(DeviceCommand),
     /// Measure signature, execution and network throughput.
     Bench(BenchArgs),
+    /// Soak test: run a devnet with its fleet, load and adversarial clients for a while, sample
+    /// every validator's handles, memory, disk and height, and fail if any grows without bound
+    Soak(SoakArgs),
     /// Run a devnet's simulated hotspot fleet against a node: registrations, beacons,
     /// witnesses and reveals signed by the devices, per-epoch reward shares.
     Agent(AgentArgs),
@@ -403,4 +406,41 @@ pub struct BenchArgs {
     /// Target submission rate for the devnet load, transfers per second.
     #[arg(long, default_value_t = 2_000)]
     pub rate: u64,
+}
+
+#[derive(Args, Debug)]
+pub struct SoakArgs {
+    /// How long to run, e.g. `180s`, `30m`, `6h`.
+    #[arg(long, default_value = "180s", value_parser = parse_duration)]
+    pub duration: std::time::Duration,
+    /// Where the soak's devnet lives (created fresh).
+    #[arg(long, default_value = ".terrane/soak")]
+    pub dir: PathBuf,
+    /// Transfers per second the load generator offers, spread over all validators.
+    #[arg(long, default_value_t = 50)]
+    pub rate: u32,
+    /// Silent sockets held open against validator 0.
+    #[arg(long, default_value_t = 100)]
+    pub idle_sockets: usize,
+    /// The GeoNames cities15000.csv the fleet is placed from (default: ../shared/data).
+    #[arg(long)]
+    pub cities: Option<PathBuf>,
+}
+
+/// Parses `90`, `90s`, `30m` or `6h`.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    let (number, unit) = match text.find(|c: char| !c.is_ascii_digit()) {
+        Some(i) => text.split_at(i),
+        None => (text, "s"),
+    };
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{text:?} is not a duration like 180s, 30m or 6h"))?;
+    let secs = match unit {
+        "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("unknown unit {unit:?} in {text:?}: use s, m or h")),
+    };
+    Ok(std::time::Duration::from_secs(secs))
 }

@@ -54,6 +54,7 @@ mod hotspots;
 mod load;
 mod memory;
 mod reports;
+pub mod soak;
 mod sse;
 mod statedb;
 mod stats;

@@ -54,8 +54,9 @@ pub struct Spec {
     /// Epoch length in blocks (`None`: the chain default, 400). The duty windows' grace is a
     /// tenth of it.
     pub epoch_blocks: Option<u64>,
-    /// Finalized blocks each validator keeps (`retain_blocks` in its `node.toml`).
-    pub retain_blocks: u64,
+    /// How much history each validator keeps (`retain_blocks`, `prune_every_blocks` and
+    /// `archive_section_blocks` in its `node.toml`).
+    pub retention: terrane_node::engine::Retention,
 }
 
 impl Spec {
@@ -79,7 +80,7 @@ impl Spec {
             genesis_time_ms,
             fleet: None,
             epoch_blocks: None,
-            retain_blocks: terrane_node::engine::Retention::DEFAULT.blocks.get() as u64,
+            retention: terrane_node::engine::Retention::DEFAULT,
         }
     }
 }
@@ -282,7 +283,9 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
             api_listen: port_addr(spec.api_port, i)?,
             worker_threads: 2,
             page_cache_mib: terrane_node::config::DEFAULT_PAGE_CACHE_MIB,
-            retain_blocks: spec.retain_blocks,
+            retain_blocks: spec.retention.blocks.get() as u64,
+            prune_every_blocks: spec.retention.prune_every_blocks.get() as u64,
+            archive_section_blocks: spec.retention.archive_section_blocks.get(),
             api: devnet_api_limits(),
         };
         config::write(&dir.join("node.toml"), &node.to_toml())?;

@@ -128,6 +128,11 @@ impl Supervisor {
         events
     }
 
+    /// The process id of validator `i`, if it is running.
+    pub fn pid(&self, i: u32) -> Option<u32> {
+        self.slots.get(i as usize)?.child.as_ref().map(Child::id)
+    }
+
     /// Sends SIGKILL to validator `i` (for crash tests). It is restarted by [`Self::poll`].
     pub fn kill(&mut self, i: u32) -> std::io::Result<()> {
         match self.slots[i as usize].child.as_mut() {

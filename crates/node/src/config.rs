@@ -109,6 +109,13 @@ pub struct NodeConfig {
     /// this node.
     #[serde(default = "default_retain_blocks")]
     pub retain_blocks: u64,
+    /// Finalized blocks between pruning passes.
+    #[serde(default = "default_prune_every_blocks")]
+    pub prune_every_blocks: u64,
+    /// Finalized heights per file section of the block archives (a power of two; fixed for
+    /// the life of the data directory). Archives are pruned a section at a time.
+    #[serde(default = "default_archive_section_blocks")]
+    pub archive_section_blocks: u64,
     /// The API's connection limits and timeouts (`[api]`); every field defaults safely.
     #[serde(default)]
     pub api: terrane_api::ServerLimits,
@@ -135,9 +142,19 @@ fn default_retain_blocks() -> u64 {
     crate::engine::Retention::DEFAULT.blocks.get() as u64
 }
 
+fn default_prune_every_blocks() -> u64 {
+    crate::engine::Retention::DEFAULT.prune_every_blocks.get() as u64
+}
+
+fn default_archive_section_blocks() -> u64 {
+    crate::engine::Retention::DEFAULT
+        .archive_section_blocks
+        .get()
+}
+
 /// The fewest finalized blocks a config may keep: more than consensus keeps views, so that a
 /// peer that falls out of the view window can still fetch the blocks it missed.
-pub const MIN_RETAIN_BLOCKS: u64 = 1024;
+pub const MIN_RETAIN_BLOCKS: u64 = crate::engine::VIEW_RETENTION + 64;
 
 /// The most finalized blocks a config may keep; pruning keeps one small record per retained
 /// block in memory (about 64 bytes).
@@ -184,9 +201,14 @@ impl NodeConfig {
     /// The history this config keeps.
     pub fn retention(&self) -> crate::engine::Retention {
         let blocks = usize::try_from(self.retain_blocks).expect("retain_blocks is validated");
+        let every =
+            usize::try_from(self.prune_every_blocks).expect("prune_every_blocks is validated");
         crate::engine::Retention {
             blocks: std::num::NonZeroUsize::new(blocks).expect("retain_blocks is validated"),
-            prune_every_blocks: crate::engine::Retention::DEFAULT.prune_every_blocks,
+            prune_every_blocks: std::num::NonZeroUsize::new(every)
+                .expect("prune_every_blocks is validated"),
+            archive_section_blocks: std::num::NonZeroU64::new(self.archive_section_blocks)
+                .expect("archive_section_blocks is validated"),
         }
     }
 
@@ -353,7 +375,7 @@ api_listen = "127.0.0.1:8000"
     #[test]
     fn an_api_section_sets_limits_and_a_bad_one_names_its_field() {
         let cfg = load_text(&format!(
-            "{BASE}[api]\nmax_connections = 50\nmax_connections_per_ip = 5\n"
+            "{BASE}[api]\nmax_connections = 50\nmax_connections_per_ip = 5\nmax_subscribers = 10\n"
         ))
         .unwrap();
         assert_eq!(cfg.api.max_connections, 50);
@@ -363,7 +385,7 @@ api_listen = "127.0.0.1:8000"
             ApiLimits::default().header_read_timeout_ms
         );
         let err = load_text(&format!(
-            "{BASE}[api]\nmax_connections = 4\nmax_connections_per_ip = 5\n"
+            "{BASE}[api]\nmax_connections = 4\nmax_connections_per_ip = 5\nmax_subscribers = 4\n"
         ))
         .unwrap_err();
         assert!(

@@ -94,11 +94,6 @@ const SYNC_BATCH_OPS: NonZeroU64 = NZU64!(256);
 /// I/O buffer for journals and archives.
 const IO_BUFFER: NonZeroUsize = NZUsize!(1 << 16);
 
-/// Finalized heights per section of the block and certificate archives. Each section is a key
-/// and a value file (plus a direct-I/O descriptor per file once read), so the archives hold
-/// about `4 × retain_blocks / ARCHIVE_SECTION_BLOCKS` handles: see docs/operations.md.
-pub const ARCHIVE_SECTION_BLOCKS: u64 = 1 << 16;
-
 /// Views of votes and certificates simplex keeps (one journal file per view) and marshal keeps
 /// in its view-indexed caches. A node that falls further behind catches up from finalized
 /// blocks, which are kept for [`Retention::blocks`].
@@ -112,6 +107,12 @@ pub struct Retention {
     pub blocks: NonZeroUsize,
     /// Finalized blocks between pruning passes of the state database and the archives.
     pub prune_every_blocks: NonZeroUsize,
+    /// Finalized heights per file section of the block and certificate archives, which are
+    /// pruned a whole section at a time. Each section is a key and a value file (plus a
+    /// direct-I/O descriptor per file once read), so the archives hold about
+    /// `8 × (retain_blocks / archive_section_blocks + 1)` handles (docs/operations.md). Fixed
+    /// for the life of a data directory.
+    pub archive_section_blocks: NonZeroU64,
 }
 
 impl Retention {
@@ -120,6 +121,7 @@ impl Retention {
     pub const DEFAULT: Self = Self {
         blocks: NZUsize!(500_000),
         prune_every_blocks: NZUsize!(1024),
+        archive_section_blocks: NZU64!(16_384),
     };
 
     fn prune_config(self) -> PruneConfig {
@@ -295,6 +297,7 @@ fn archive_config<C>(
     name: &str,
     page_cache: CacheRef,
     codec: C,
+    section_blocks: NonZeroU64,
 ) -> prunable::Config<TwoCap, C> {
     prunable::Config {
         translator: TwoCap,
@@ -304,7 +307,7 @@ fn archive_config<C>(
         value_partition: format!("{prefix}-{name}-value"),
         compression: None,
         codec_config: codec,
-        items_per_section: NZU64!(ARCHIVE_SECTION_BLOCKS),
+        items_per_section: section_blocks,
         key_write_buffer: IO_BUFFER,
         value_write_buffer: IO_BUFFER,
         replay_buffer: IO_BUFFER,
@@ -381,13 +384,25 @@ where
     // Threshold certificates are fixed-size: their codec needs no participant bound.
     let finalizations = prunable::Archive::init(
         context.child("finalizations_by_height"),
-        archive_config(&partition_prefix, "finalizations", page_cache.clone(), ()),
+        archive_config(
+            &partition_prefix,
+            "finalizations",
+            page_cache.clone(),
+            (),
+            retention.archive_section_blocks,
+        ),
     )
     .await
     .expect("finalizations archive opens");
     let blocks = prunable::Archive::init(
         context.child("finalized_blocks"),
-        archive_config(&partition_prefix, "blocks", page_cache.clone(), limits),
+        archive_config(
+            &partition_prefix,
+            "blocks",
+            page_cache.clone(),
+            limits,
+            retention.archive_section_blocks,
+        ),
     )
     .await
     .expect("blocks archive opens");

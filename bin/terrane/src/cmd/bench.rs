@@ -105,7 +105,7 @@ fn devnet_load(
 }
 
 /// Waits until the node answers and has finalized a few blocks with every peer connected.
-fn wait_until_finalizing(api: &str, limit: Duration) -> anyhow::Result<()> {
+pub(super) fn wait_until_finalizing(api: &str, limit: Duration) -> anyhow::Result<()> {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;

@@ -9,6 +9,7 @@ mod keys;
 mod node;
 mod query;
 mod send;
+mod soak;
 mod tx;
 
 use crate::cli::{Cli, Command};
@@ -24,6 +25,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Query(cmd) => block_on(query::run(cmd)),
         Command::Device(cmd) => block_on(device::run(cmd)),
         Command::Bench(args) => bench::run(args),
+        Command::Soak(args) => soak::run(args),
         Command::Agent(args) => block_on(agent::run(args)),
     }
 }

@@ -314,6 +314,7 @@ impl EngineDefinition for SimEngine {
             retention: engine::Retention {
                 blocks: commonware_utils::NZUsize!(100_000),
                 prune_every_blocks: commonware_utils::NZUsize!(1024),
+                archive_section_blocks: commonware_utils::NZU64!(4096),
             },
         };
         let pk = public_key.clone();
