@@ -8,9 +8,10 @@ pub mod config;
 pub mod db;
 pub mod engine;
 pub mod indexer;
-pub mod light;
 pub mod mempool;
 pub mod seeds;
 pub mod service;
 pub mod setup;
 pub mod types;
+
+pub use terrane_types::light;
