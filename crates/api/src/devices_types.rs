@@ -94,6 +94,8 @@ pub struct DeviceQuery {
     pub class: Option<String>,
     /// Most devices returned (1..=1000).
     pub limit: u32,
+    /// Where the page starts in the list read (`next_cursor` of the previous page; 0 first).
+    pub cursor: u32,
 }
 
 /// A list of devices.
@@ -101,8 +103,13 @@ pub struct DeviceQuery {
 pub struct DeviceListView {
     /// The devices.
     pub devices: Vec<DeviceSummaryView>,
-    /// How many matched before the limit.
+    /// Length of the index list the page was read from: the owner's devices if `owner` was
+    /// given, else the devices in the index cells covering `cell`, else the class's devices.
+    /// It is the number of matches when that is the only filter (and a `cell` is at the index
+    /// resolution, 8); otherwise an upper bound.
     pub total: u32,
+    /// Pass as `cursor` for the next page; `None` when the list has been read to its end.
+    pub next_cursor: Option<u32>,
 }
 
 /// One judged report of a device.
@@ -264,8 +271,11 @@ pub struct CellView {
     pub cell: String,
     /// Its resolution.
     pub resolution: u8,
-    /// Devices located in it.
+    /// Devices located in it: at most 1000, the first found in the index.
     pub devices: Vec<DeviceSummaryView>,
+    /// `true` when the cell may hold more devices than `devices` lists (list them with
+    /// `GET /v1/devices?cell=…` and its cursor).
+    pub truncated: bool,
     /// The cell at the density resolution containing it (or itself if coarser).
     pub density_cell: String,
     /// The current epoch.

@@ -231,10 +231,26 @@ fn paths() -> Value {
                         }),
                         json!(10),
                     ),
+                    query_param(
+                        "cursor",
+                        "Where the page starts: the `next_cursor` of the previous page (0, the \
+                         default, starts at the beginning). A page reads at most 4000 index \
+                         slots, so it may hold fewer than `limit` devices and still have a \
+                         `next_cursor`.",
+                        json!({
+                            "type": "integer",
+                            "format": "uint32",
+                            "minimum": 0,
+                            "maximum": u32::MAX,
+                            "default": 0,
+                        }),
+                        json!(0),
+                    ),
                 ],
                 "responses": with_backend_errors(json!({
                     "200": ok(
-                        "The matching devices (at most `limit`) and how many matched in all.",
+                        "One page of the matching devices (at most `limit`), the length of the \
+                         index list read, and the cursor of the next page.",
                         reference("DeviceListView"),
                     ),
                     "400": error("No filter, a malformed filter or limit, an unknown or repeated \
@@ -672,7 +688,16 @@ fn device_schemas() -> Value {
                     "items": reference("DeviceSummaryView"),
                     "description": "The devices, at most `limit`.",
                 },
-                "total": uint_schema(u64::from(u32::MAX), "How many matched before the limit."),
+                "total": uint_schema(
+                    u64::from(u32::MAX),
+                    "Length of the index list read (owner's, else the cell's index cells', else \
+                     the class's): the number of matches when that is the only filter and a \
+                     cell is at resolution 8, otherwise an upper bound.",
+                ),
+                "next_cursor": nullable(uint_schema(
+                    u64::from(u32::MAX),
+                    "The `cursor` of the next page; null once the list has been read to its end.",
+                )),
             }),
         ),
         "ReportOutcomeView": object(
@@ -808,7 +833,14 @@ fn device_schemas() -> Value {
                 "devices": {
                     "type": "array",
                     "items": reference("DeviceSummaryView"),
-                    "description": "Devices located in it.",
+                    "maxItems": MAX_DEVICE_LIST_LIMIT,
+                    "description": "Devices located in it: at most 1000, the first found in \
+                        the index.",
+                },
+                "truncated": {
+                    "type": "boolean",
+                    "description": "True when the cell may hold more devices than listed (page \
+                        through them with GET /v1/devices?cell=…).",
                 },
                 "density_cell": cell_schema("The cell at the density resolution containing it, \
                     or itself if it is coarser."),

@@ -517,6 +517,7 @@ async fn device_list_passes_every_filter_and_the_default_limit_to_the_backend() 
             cell: Some(AREA_AB),
             class: Some("coverage".into()),
             limit: DEFAULT_DEVICE_LIST_LIMIT,
+            cursor: 0,
         })
     );
 }
@@ -585,6 +586,39 @@ async fn device_list_needs_a_filter() {
 }
 
 #[tokio::test]
+async fn device_list_pages_follow_next_cursor_to_the_end() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let first: DeviceListView = json_of(
+        server
+            .get(&format!("/v1/devices?owner={OWNER_A}&limit=1"))
+            .await,
+    )
+    .await;
+    let cursor = first.next_cursor.expect("a second page");
+    let second: DeviceListView = json_of(
+        server
+            .get(&format!(
+                "/v1/devices?owner={OWNER_A}&limit=1&cursor={cursor}"
+            ))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        server
+            .backend
+            .device_queries
+            .lock()
+            .unwrap()
+            .last()
+            .map(|q| q.cursor),
+        Some(cursor)
+    );
+    assert_eq!(second.devices.len(), 1);
+    assert_ne!(second.devices[0].id, first.devices[0].id);
+    assert_eq!(second.next_cursor, None);
+}
+
+#[tokio::test]
 async fn device_list_rejects_unknown_class_and_bad_limit() {
     let server = TestServer::start(FakeBackend::new()).await;
     for class in ["Coverage", "wifi", "", "coverage%20", "coverage,storage"] {
@@ -609,6 +643,20 @@ async fn device_list_rejects_unknown_class_and_bad_limit() {
         let path = format!("/v1/devices?class=coverage&limit={limit}");
         let message = assert_malformed(server.get(&path).await, &path).await;
         assert!(message.contains("limit"), "{path}: {message}");
+    }
+    let path = format!(
+        "/v1/devices?class=coverage&limit={}",
+        MAX_DEVICE_LIST_LIMIT + 1
+    );
+    let message = assert_malformed(server.get(&path).await, &path).await;
+    assert!(
+        message.contains(&MAX_DEVICE_LIST_LIMIT.to_string()),
+        "the refusal names the maximum: {message}"
+    );
+    for cursor in ["-1", "", "x", "4294967296"] {
+        let path = format!("/v1/devices?class=coverage&cursor={cursor}");
+        let message = assert_malformed(server.get(&path).await, &path).await;
+        assert!(message.contains("cursor"), "{path}: {message}");
     }
     for (path, needle) in [
         ("/v1/devices?owner=abc".to_owned(), "owner"),

@@ -3,6 +3,7 @@
 //! ```text
 //! Client ──HTTP──▶ node API (docs/spec/api.md)
 //!   verified_account: account + proof ─▶ certified block header ─▶ light::verify_* ─▶ Account
+//!                     (feature `state-proofs`, on by default)
 //! ```
 //! The node is not trusted for anything the client verifies: with a [`Trust`] anchor (the
 //! chain id and network identity from the genesis file), [`Client::verified_account`] only
@@ -10,18 +11,18 @@
 
 #![allow(clippy::disallowed_methods)] // A client: waiting uses the wall clock.
 
-use commonware_codec::DecodeExt;
+#[cfg(feature = "state-proofs")]
+mod verified;
+
 use futures::StreamExt;
-use terrane_accounts::{state_key::Accounts, types::Account};
 use terrane_api::{
     AccountView, BlockView, ChainEvent, ErrorBody, StatusView, TxStatusView, TxSubmitted,
 };
-use terrane_node::light::{self, LightError};
-use terrane_primitives::{Address, ChainId, Hash32, hex};
-use terrane_state::StateKey;
+use terrane_primitives::{Address, ChainId, Hash32};
+use terrane_types::light::{self, LightError};
 
 /// The network identity type (BLS12-381 public key).
-pub use terrane_node::types::Identity;
+pub use terrane_types::Identity;
 
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
@@ -197,7 +198,7 @@ impl Client {
     pub fn verify_block(
         trust: &Trust,
         block: &BlockView,
-    ) -> Result<terrane_node::block::Header, ClientError> {
+    ) -> Result<terrane_types::header::Header, ClientError> {
         let finalization =
             block
                 .finalization
@@ -212,41 +213,6 @@ impl Client {
             &block.header,
             finalization,
         )?)
-    }
-
-    /// The account, proven against a finalized header: fetches the account and its proof,
-    /// fetches the block at the proof's height with its certificate, and checks the chain
-    /// identity → certificate → header → state root → proof → record.
-    pub async fn verified_account(
-        &self,
-        trust: &Trust,
-        address: &Address,
-    ) -> Result<(Account, AccountView), ClientError> {
-        let view = self.account(address).await?;
-        let proof = StateProofView {
-            height: view.height,
-            state_root: view.state_root.clone(),
-            key: view.key.clone(),
-            value: view.value.clone(),
-            proof: view.proof.clone(),
-        };
-        self.verify_state_proof(trust, &StateKey::of::<Accounts>(address), &proof)
-            .await?;
-        let account = match &view.value {
-            Some(v) => {
-                let bytes = hex::decode(v).ok_or(LightError::Hex("value"))?;
-                Account::decode(bytes::Bytes::from(bytes))
-                    .map_err(|e| LightError::Decode("account", e.to_string()))?
-            }
-            None => Account::default(),
-        };
-        if account.balance.get() != view.balance || account.nonce.get() != view.nonce {
-            return Err(ClientError::Unexpected {
-                url: self.base.clone(),
-                detail: "balance/nonce fields disagree with the proven record".into(),
-            });
-        }
-        Ok((account, view))
     }
 
     /// Streams chain events (`GET /v1/events`), calling `on_event` for each until it returns
@@ -302,11 +268,8 @@ pub fn trust_from_genesis(genesis: &terrane_app::Genesis) -> Result<Trust, Light
 
 use terrane_api::{
     DeviceListView, DeviceOutcomesView, DeviceRewardsView, DeviceView, EpochView, RewardProofView,
-    StateProofView,
 };
-use terrane_devices::{state_key::Devices, types::Device};
-use terrane_primitives::{DeviceId, Epoch, merkle};
-use terrane_rewards::{state_key::Summaries, types::EpochSummary};
+use terrane_primitives::DeviceId;
 
 impl Client {
     async fn get_optional<T: serde::de::DeserializeOwned>(
@@ -370,146 +333,6 @@ impl Client {
     /// `GET /v1/params`.
     pub async fn params(&self) -> Result<serde_json::Value, ClientError> {
         self.get("/v1/params").await
-    }
-
-    /// Checks a state record against a header finalized under `trust` at the proof's height:
-    /// certificate → header → state root → QMDB proof of (key, value).
-    pub async fn verify_state_proof(
-        &self,
-        trust: &Trust,
-        expected_key: &StateKey,
-        proof: &StateProofView,
-    ) -> Result<(), ClientError> {
-        if proof.key != expected_key.0.to_string() {
-            return Err(ClientError::Unexpected {
-                url: self.base.clone(),
-                detail: "the node proved a different state key".into(),
-            });
-        }
-        let block = self
-            .block(proof.height)
-            .await?
-            .ok_or_else(|| ClientError::Unexpected {
-                url: self.base.clone(),
-                detail: format!("block {} is not available", proof.height),
-            })?;
-        let header = Self::verify_block(trust, &block)?;
-        let root = light::parse_digest(&proof.state_root)?;
-        if header.state_root != root {
-            return Err(LightError::RootMismatch {
-                proof: proof.state_root.clone(),
-                header: header.state_root.to_string(),
-            }
-            .into());
-        }
-        light::verify_state(expected_key, proof.value.as_deref(), &proof.proof, &root)?;
-        Ok(())
-    }
-
-    /// The device record, proven against a finalized header.
-    pub async fn verified_device(
-        &self,
-        trust: &Trust,
-        id: &DeviceId,
-    ) -> Result<Option<(Device, DeviceView)>, ClientError> {
-        let Some(view) = self.device(id).await? else {
-            return Ok(None);
-        };
-        self.verify_state_proof(trust, &StateKey::of::<Devices>(id), &view.record)
-            .await?;
-        let bytes = view
-            .record
-            .value
-            .as_deref()
-            .and_then(hex::decode)
-            .ok_or(LightError::Hex("device record"))?;
-        let device = Device::decode(bytes::Bytes::from(bytes))
-            .map_err(|e| LightError::Decode("device record", e.to_string()))?;
-        if device.id != *id || device.owner.to_string() != view.owner {
-            return Err(ClientError::Unexpected {
-                url: self.base.clone(),
-                detail: "the view disagrees with the proven record".into(),
-            });
-        }
-        Ok(Some((device, view)))
-    }
-
-    /// A reward line proven end to end: leaf → Merkle path → reward root, which the proven
-    /// epoch summary holds, under a certified state root.
-    pub async fn verified_reward(
-        &self,
-        trust: &Trust,
-        id: &DeviceId,
-        epoch: u64,
-    ) -> Result<Option<RewardProofView>, ClientError> {
-        let Some(view) = self.reward_proof(id, epoch).await? else {
-            return Ok(None);
-        };
-        let e = Epoch::new(epoch);
-        self.verify_state_proof(trust, &StateKey::of::<Summaries>(&e), &view.summary)
-            .await?;
-        let summary_bytes = view
-            .summary
-            .value
-            .as_deref()
-            .and_then(hex::decode)
-            .ok_or(LightError::Hex("epoch summary"))?;
-        let summary = EpochSummary::decode(bytes::Bytes::from(summary_bytes))
-            .map_err(|e| LightError::Decode("epoch summary", e.to_string()))?;
-        let leaf = hex::decode(&view.leaf).ok_or(LightError::Hex("leaf"))?;
-        let mut path = Vec::with_capacity(view.path.len());
-        for step in &view.path {
-            path.push(merkle::ProofStep {
-                sibling: step
-                    .sibling
-                    .parse()
-                    .map_err(|_| LightError::Hex("merkle sibling"))?,
-                sibling_is_left: step.side == "left",
-            });
-        }
-        let bad = |detail: &str| ClientError::Unexpected {
-            url: self.base.clone(),
-            detail: detail.to_owned(),
-        };
-        // The leaf must be exactly the line shown, for this device and epoch: rebuild it from
-        // the view's figures (docs/spec/rewards.md layout) and compare bytes, so a node cannot
-        // pair a genuine proof with different numbers.
-        let l = &view.line;
-        let capped_by = match l.capped_by.as_str() {
-            "none" => terrane_rewards::Cap::None,
-            "device" => terrane_rewards::Cap::Device,
-            "cell" => terrane_rewards::Cap::Cell,
-            _ => return Err(bad("unknown cap in the reward line")),
-        };
-        let shown = terrane_rewards::Breakdown {
-            units: l.units,
-            cell_devices: l.cell_devices,
-            cell_scale_ppm: l.cell_scale_ppm,
-            reputation_ppm: l.reputation_ppm,
-            vetting_ppm: l.vetting_ppm,
-            eligible: l.eligible,
-            scaled_units: l
-                .scaled_units
-                .parse()
-                .map_err(|_| bad("scaled_units is not a number"))?,
-            uncapped: l.uncapped,
-            capped_by,
-            amount: l.amount,
-        };
-        if leaf.len() != terrane_rewards::leaf::LEAF_LEN
-            || leaf != terrane_rewards::leaf_bytes(e, *id, &shown)
-        {
-            return Err(bad(
-                "the reward leaf is not the line shown for this device and epoch",
-            ));
-        }
-        if !merkle::verify(merkle::leaf(&leaf), &path, &summary.reward_root) {
-            return Err(LightError::BadProof.into());
-        }
-        if summary.reward_root.to_string() != view.reward_root {
-            return Err(bad("the reward root disagrees with the proven summary"));
-        }
-        Ok(Some(view))
     }
 
     /// Submits `tx` and waits up to `wait` for it to be finalized; returns its outcome code.

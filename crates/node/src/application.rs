@@ -17,7 +17,7 @@ use crate::{
     types::{Context, Digest, Scheme, Seed},
 };
 use commonware_codec::Encode;
-use commonware_consensus::{marshal::ancestry::Ancestry, types::Round};
+use commonware_consensus::marshal::ancestry::Ancestry;
 use commonware_cryptography::Digestible;
 use commonware_glue::stateful::{
     Application, Finality, Input, Proposed,
@@ -187,7 +187,7 @@ pub fn genesis_block<E: Spawner + commonware_storage::Context>(executor: &Execut
         executor.genesis_hash(),
         executor.genesis().genesis_time(),
         initial.root,
-        initial.range,
+        &initial.range,
     )
 }
 
@@ -217,7 +217,10 @@ where
 {
     header.state_root = merkleized.root();
     header.ops_root = merkleized.ops_root();
-    header.ops_range = non_empty_range!(merkleized.sync_boundary(), merkleized.bounds().tip.size);
+    header.ops_range = crate::block::ops_range(&non_empty_range!(
+        merkleized.sync_boundary(),
+        merkleized.bounds().tip.size
+    ));
 }
 
 impl<E, T> Application<E> for ChainApp<T>
@@ -234,7 +237,9 @@ where
     type Input = ();
 
     fn sync_targets(block: &Block) -> <Databases<E> as DatabaseSet<E>>::SyncTargets {
-        Target::new(block.header().ops_root, block.header().ops_range.clone())
+        let range = crate::block::locations(&block.header().ops_range)
+            .expect("decoded and built blocks carry valid locations");
+        Target::new(block.header().ops_root, range)
     }
 
     async fn genesis(&mut self) -> Block {
@@ -279,7 +284,7 @@ where
         }
         let timestamp = TimestampMs::new(now_ms(&runtime).max(parent.header().timestamp.get() + 1));
         let mut header = Header {
-            context: context.clone(),
+            context: crate::types::header_context(&context),
             parent: parent.digest(),
             height,
             timestamp,
@@ -289,7 +294,7 @@ where
             txs_root: Hash32::default(),
             state_root: parent.header().state_root,
             ops_root: parent.header().ops_root,
-            ops_range: parent.header().ops_range.clone(),
+            ops_range: parent.header().ops_range,
             outcomes_root: Hash32::default(),
         };
         let env = self.env(&header);
@@ -463,14 +468,18 @@ impl<T: TxSource> ChainApp<T> {
             warn!("block timestamp does not advance");
             return false;
         }
-        if header.context.parent.0 != parent.context.round.view() && parent.height != Height::ZERO {
+        if header.context.parent_view != parent.context.round.view && parent.height != Height::ZERO
+        {
             warn!("block context names another parent view");
             return false;
         }
         match (&header.seed, parent.height == Height::ZERO) {
             (None, true) => true,
             (Some(sig), false) => {
-                let round = Round::new(header.context.round.epoch(), header.context.parent.0);
+                let round = crate::types::consensus_round(terrane_types::header::Round {
+                    epoch: header.context.round.epoch,
+                    view: header.context.parent_view,
+                });
                 let ok = Seed::new(round, *sig).verify(&self.inner.seed_verifier);
                 if !ok {
                     warn!("block seed does not verify");

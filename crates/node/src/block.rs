@@ -17,130 +17,29 @@
 //! cannot serve altered codes under a finalized digest); validators also re-execute and reject
 //! a block whose codes differ from theirs.
 
-use crate::types::{BlsSignature, Context, Digest, PublicKey};
+use crate::types::{Context, Digest, PublicKey, consensus_context};
 use bytes::BufMut;
-use commonware_codec::{
-    Buf, EncodeSize, Error, FixedSize, MaxEncodeSize, RangeCfg, Read, ReadExt, Write,
-};
+use commonware_codec::{Buf, EncodeSize, Error, MaxEncodeSize, RangeCfg, Read, ReadExt, Write};
 use commonware_consensus::{
     Block as ConsensusBlock, BoundedBlock, CertifiableBlock, Heightable,
-    types::{Epoch, Height as ConsensusHeight, Round, View},
+    types::Height as ConsensusHeight,
 };
-use commonware_cryptography::{Digestible, Hasher, Sha256, Signer as _, ed25519};
+use commonware_cryptography::{Digestible, Signer as _, ed25519};
 use commonware_storage::mmr::Location;
-use commonware_utils::range::NonEmptyRange;
+use commonware_utils::{non_empty_range, range::NonEmptyRange};
 use terrane_app::params::BlockLimits;
-use terrane_primitives::{Hash32, Height, TimestampMs, merkle};
+use terrane_primitives::{Hash32, Height, TimestampMs};
+pub use terrane_types::header::{Header, OpsRange, Round, txs_root};
 
-/// A block header.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Header {
-    /// Consensus context the block was proposed in.
-    pub context: Context,
-    /// Parent block digest (`Digest::EMPTY` for genesis).
-    pub parent: Digest,
-    /// Height (genesis 0).
-    pub height: Height,
-    /// Proposer's timestamp, strictly above the parent's.
-    pub timestamp: TimestampMs,
-    /// The chain's genesis hash: a block from another chain never verifies.
-    pub chain: Hash32,
-    /// The VRF seed signature of the parent's round (`None` when the parent is genesis).
-    pub seed: Option<BlsSignature>,
-    /// Number of transactions.
-    pub tx_count: u32,
-    /// Merkle root of the transactions' bytes.
-    pub txs_root: Hash32,
-    /// Canonical root of the QMDB `current` state after this block: what state proofs check.
-    pub state_root: Digest,
-    /// QMDB operations root after this block: what state sync checks.
-    pub ops_root: Digest,
-    /// QMDB operation range state sync must fetch.
-    pub ops_range: NonEmptyRange<Location>,
-    /// Merkle root of the per-transaction outcomes.
-    pub outcomes_root: Hash32,
+/// The header form of a QMDB operation range.
+pub fn ops_range(range: &NonEmptyRange<Location>) -> OpsRange {
+    OpsRange::new(range.start().as_u64(), range.end().as_u64()).expect("a non-empty range")
 }
 
-impl Write for Header {
-    fn write(&self, buf: &mut impl BufMut) {
-        self.context.write(buf);
-        self.parent.write(buf);
-        self.height.write(buf);
-        self.timestamp.write(buf);
-        self.chain.write(buf);
-        self.seed.write(buf);
-        self.tx_count.write(buf);
-        self.txs_root.write(buf);
-        self.state_root.write(buf);
-        self.ops_root.write(buf);
-        self.ops_range.write(buf);
-        self.outcomes_root.write(buf);
-    }
-}
-
-impl EncodeSize for Header {
-    fn encode_size(&self) -> usize {
-        self.context.encode_size()
-            + Digest::SIZE
-            + Height::SIZE
-            + TimestampMs::SIZE
-            + Hash32::SIZE
-            + self.seed.encode_size()
-            + u32::SIZE
-            + Hash32::SIZE
-            + 2 * Digest::SIZE
-            + self.ops_range.encode_size()
-            + Hash32::SIZE
-    }
-}
-
-impl Read for Header {
-    type Cfg = ();
-    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
-        Ok(Self {
-            context: Context::read(buf)?,
-            parent: Digest::read(buf)?,
-            height: Height::read(buf)?,
-            timestamp: TimestampMs::read(buf)?,
-            chain: Hash32::read(buf)?,
-            seed: Option::<BlsSignature>::read(buf)?,
-            tx_count: u32::read(buf)?,
-            txs_root: Hash32::read(buf)?,
-            state_root: Digest::read(buf)?,
-            ops_root: Digest::read(buf)?,
-            ops_range: NonEmptyRange::<Location>::read(buf)?,
-            outcomes_root: Hash32::read(buf)?,
-        })
-    }
-}
-
-impl MaxEncodeSize for Header {
-    const MAX_ENCODE_SIZE: usize = Context::MAX_ENCODE_SIZE
-        + Digest::SIZE
-        + Height::SIZE
-        + TimestampMs::SIZE
-        + Hash32::SIZE
-        + 1
-        + BlsSignature::SIZE
-        + u32::SIZE
-        + Hash32::SIZE
-        + 2 * Digest::SIZE
-        + NonEmptyRange::<Location>::MAX_ENCODE_SIZE
-        + Hash32::SIZE;
-}
-
-impl Header {
-    /// The block digest: SHA-256 of the encoded header.
-    pub fn digest(&self) -> Digest {
-        use commonware_codec::Encode;
-        Sha256::hash(&[&self.encode()])
-    }
-}
-
-/// The Merkle root of a transaction list: leaf `i` is the transaction's bytes.
-pub fn txs_root(txs: &[bytes::Bytes]) -> Hash32 {
-    let leaves: Vec<Hash32> = txs.iter().map(|t| merkle::leaf(t)).collect();
-    merkle::root(&leaves)
+/// The QMDB form of a header's operation range, `None` if a location exceeds what an MMR holds.
+pub fn locations(range: &OpsRange) -> Option<NonEmptyRange<Location>> {
+    let (start, end) = (Location::new(range.start()), Location::new(range.end()));
+    (start.is_valid() && end.is_valid()).then(|| non_empty_range!(start, end))
 }
 
 /// A block: header plus transactions, with its digest cached.
@@ -185,18 +84,16 @@ impl Block {
         chain: Hash32,
         genesis_time: TimestampMs,
         ops_root: Digest,
-        ops_range: NonEmptyRange<Location>,
+        ops_range: &NonEmptyRange<Location>,
     ) -> Self {
         Self::new(
             Header {
-                context: Context {
-                    round: Round::new(Epoch::zero(), View::zero()),
+                context: terrane_types::header::Context {
+                    round: Round { epoch: 0, view: 0 },
                     // A fixed, well-known key: genesis has no proposer.
                     leader: ed25519::PrivateKey::from_seed(0).public_key(),
-                    parent: (
-                        View::zero(),
-                        <Digest as commonware_cryptography::Digest>::EMPTY,
-                    ),
+                    parent_view: 0,
+                    parent: <Digest as commonware_cryptography::Digest>::EMPTY,
                 },
                 parent: <Digest as commonware_cryptography::Digest>::EMPTY,
                 height: Height::ZERO,
@@ -207,7 +104,7 @@ impl Block {
                 txs_root: Hash32::default(),
                 state_root: <Digest as commonware_cryptography::Digest>::EMPTY,
                 ops_root,
-                ops_range,
+                ops_range: self::ops_range(ops_range),
                 outcomes_root: Hash32::default(),
             },
             Vec::new(),
@@ -261,6 +158,12 @@ impl Read for Block {
 
     fn read_cfg(buf: &mut impl Buf, limits: &BlockLimits) -> Result<Self, Error> {
         let header = Header::read(buf)?;
+        if locations(&header.ops_range).is_none() {
+            return Err(Error::Invalid(
+                "Block",
+                "ops_range exceeds the MMR's capacity",
+            ));
+        }
         let max_txs = limits.max_txs as usize;
         let max_tx = terrane_app::MAX_TX_BYTES;
         let txs = Vec::<bytes::Bytes>::read_cfg(
@@ -318,7 +221,7 @@ impl ConsensusBlock for Block {
 impl CertifiableBlock for Block {
     type Context = Context;
     fn context(&self) -> Context {
-        self.header.context.clone()
+        consensus_context(&self.header.context)
     }
 }
 
@@ -334,14 +237,14 @@ impl BoundedBlock for Block {
 mod tests {
     use super::*;
     use commonware_codec::{Decode, Encode};
-    use commonware_utils::non_empty_range;
+    use commonware_cryptography::{Hasher, Sha256};
 
     fn block(txs: Vec<bytes::Bytes>) -> Block {
         let g = Block::genesis(
             Hash32::new([1; 32]),
             TimestampMs::new(5),
             Sha256::hash(&[b"ops"]),
-            non_empty_range!(Location::new(0), Location::new(1)),
+            &non_empty_range!(Location::new(0), Location::new(1)),
         );
         let mut header = g.header().clone();
         header.height = Height::new(1);

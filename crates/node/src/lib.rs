@@ -9,9 +9,10 @@ pub mod db;
 pub mod engine;
 pub mod handles;
 pub mod indexer;
-pub mod light;
 pub mod mempool;
 pub mod seeds;
 pub mod service;
 pub mod setup;
 pub mod types;
+
+pub use terrane_types::light;

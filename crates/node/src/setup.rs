@@ -19,7 +19,7 @@ use commonware_cryptography::{
 use commonware_math::algebra::Random;
 use commonware_utils::{N3f1, TryCollect, ordered::Set};
 use rand::CryptoRng;
-use terrane_primitives::{ChainId, Namespace};
+use terrane_primitives::ChainId;
 
 /// One validator's secrets.
 #[derive(Clone, Debug)]
@@ -76,10 +76,7 @@ pub fn deal_validators(mut rng: impl CryptoRng, n: u32) -> Dealt {
     }
 }
 
-/// The namespace consensus signs under for `chain`.
-pub fn consensus_namespace(chain: &ChainId) -> Vec<u8> {
-    chain.namespace(Namespace::Consensus)
-}
+pub use terrane_types::certificate::consensus_namespace;
 
 /// A validator's signing scheme.
 ///

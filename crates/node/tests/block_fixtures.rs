@@ -35,8 +35,8 @@ use terrane_app::{
 };
 use terrane_node::{
     application::{genesis_block, randomness},
-    block::{Block, Header, txs_root},
-    types::{Context, Digest},
+    block::{Block, Header, ops_range, txs_root},
+    types::{Context, Digest, header_context},
 };
 use terrane_primitives::{Amount, Hash32, Height, TimestampMs, hex, merkle, sha256};
 
@@ -93,7 +93,7 @@ fn genesis() -> Block {
         sha256(&[b"terrane/fixture/genesis"]),
         TimestampMs::new(GENESIS_TIME_MS),
         fixed_digest("terrane/fixture/ops-0"),
-        non_empty_range!(Location::new(0), Location::new(1)),
+        &non_empty_range!(Location::new(0), Location::new(1)),
     )
 }
 
@@ -124,11 +124,11 @@ fn child() -> Block {
     let parent = genesis();
     let txs = fixture_txs();
     let header = Header {
-        context: Context {
+        context: header_context(&Context {
             round: Round::new(Epoch::zero(), View::new(1)),
             leader: leader(1),
             parent: (View::zero(), parent.digest()),
-        },
+        }),
         parent: parent.digest(),
         height: Height::new(1),
         timestamp: TimestampMs::new(GENESIS_TIME_MS + 1_000),
@@ -138,7 +138,7 @@ fn child() -> Block {
         txs_root: Hash32::default(),
         state_root: fixed_digest("terrane/fixture/state-1"),
         ops_root: fixed_digest("terrane/fixture/ops-1"),
-        ops_range: non_empty_range!(Location::new(0), Location::new(9)),
+        ops_range: ops_range(&non_empty_range!(Location::new(0), Location::new(9))),
         outcomes_root: malformed_outcomes_root(&txs),
     };
     Block::new(header, txs, vec![MALFORMED, MALFORMED])
@@ -151,11 +151,11 @@ fn seeded() -> Block {
     let parent = child();
     let seed = ops::hash::<MinSig>(MinSig::MESSAGE, b"terrane/fixture/seed");
     let header = Header {
-        context: Context {
+        context: header_context(&Context {
             round: Round::new(Epoch::zero(), View::new(2)),
             leader: leader(2),
             parent: (View::new(1), parent.digest()),
-        },
+        }),
         parent: parent.digest(),
         height: Height::new(2),
         timestamp: TimestampMs::new(GENESIS_TIME_MS + 2_000),
@@ -165,7 +165,7 @@ fn seeded() -> Block {
         txs_root: Hash32::default(),
         state_root: fixed_digest("terrane/fixture/state-2"),
         ops_root: fixed_digest("terrane/fixture/ops-2"),
-        ops_range: non_empty_range!(Location::new(3), Location::new(300)),
+        ops_range: ops_range(&non_empty_range!(Location::new(3), Location::new(300))),
         outcomes_root: Hash32::default(),
     };
     Block::new(header, Vec::new(), Vec::new())

@@ -45,6 +45,7 @@ struct ListParams {
     cell: Option<String>,
     class: Option<String>,
     limit: Option<String>,
+    cursor: Option<String>,
 }
 
 impl ListParams {
@@ -67,11 +68,13 @@ impl ListParams {
         let limit = self
             .limit
             .map_or(Ok(DEFAULT_DEVICE_LIST_LIMIT), |limit| parse_limit(&limit))?;
+        let cursor = self.cursor.map_or(Ok(0), |cursor| parse_cursor(&cursor))?;
         Ok(DeviceQuery {
             owner,
             cell,
             class,
             limit,
+            cursor,
         })
     }
 }
@@ -95,6 +98,18 @@ fn parse_limit(limit: &str) -> Result<u32, ApiError> {
         .ok_or_else(|| {
             ApiError::malformed(format!(
                 "limit must be a decimal number from 1 to {MAX_DEVICE_LIST_LIMIT}"
+            ))
+        })
+}
+
+fn parse_cursor(cursor: &str) -> Result<u32, ApiError> {
+    parse_decimal(cursor, "cursor")
+        .ok()
+        .and_then(|cursor| u32::try_from(cursor).ok())
+        .ok_or_else(|| {
+            ApiError::malformed(format!(
+                "cursor must be a decimal number from 0 to {} (a next_cursor from an earlier page)",
+                u32::MAX
             ))
         })
 }

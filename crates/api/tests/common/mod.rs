@@ -580,12 +580,12 @@ impl Backend for FakeBackend {
             })
             .map(FakeDevice::summary)
             .collect();
+        let start = usize::try_from(query.cursor).unwrap().min(matching.len());
+        let end = (start + usize::try_from(query.limit).unwrap()).min(matching.len());
         Ok(DeviceListView {
             total: u32::try_from(matching.len()).unwrap(),
-            devices: matching
-                .into_iter()
-                .take(usize::try_from(query.limit).unwrap())
-                .collect(),
+            next_cursor: (end < matching.len()).then(|| u32::try_from(end).unwrap()),
+            devices: matching[start..end].to_vec(),
         })
     }
 
@@ -716,6 +716,7 @@ impl Backend for FakeBackend {
                 .filter(|device| contains(cell, device.location))
                 .map(FakeDevice::summary)
                 .collect(),
+            truncated: false,
             density_cell: cell_text(density_cell),
             epoch: CURRENT_EPOCH,
             working_devices: working,
