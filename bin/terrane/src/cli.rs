@@ -425,6 +425,12 @@ pub struct SoakArgs {
     /// The GeoNames cities15000.csv the fleet is placed from (default: ../shared/data).
     #[arg(long)]
     pub cities: Option<PathBuf>,
+    /// First API port (validator i serves on port + i); away from the devnet's by default.
+    #[arg(long, default_value_t = 19_650)]
+    pub api_port: u16,
+    /// First p2p port.
+    #[arg(long, default_value_t = 39_650)]
+    pub p2p_port: u16,
 }
 
 /// Parses `90`, `90s`, `30m` or `6h`.

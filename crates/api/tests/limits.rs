@@ -363,6 +363,15 @@ async fn stalled_subscriber_is_dropped_after_its_queue_fills_and_others_get_ever
     }
     let (heights, _reader) = collect.await.unwrap();
     assert_eq!(heights, (0..EVENTS).collect::<Vec<_>>());
+    // The stalled one is dropped once its queue has stayed full for the 5 s grace.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while server.stats.dropped_subscribers.load(Ordering::Relaxed) == 0 {
+        assert!(
+            Instant::now() < deadline,
+            "the stalled subscriber was never dropped"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(server.stats.dropped_subscribers.load(Ordering::Relaxed), 1);
     // The stalled subscriber never reads its `lagged` message, so after the grace period the
     // server closes its connection: reading now drains the buffers and then finds the end.
@@ -375,6 +384,35 @@ async fn stalled_subscriber_is_dropped_after_its_queue_fills_and_others_get_ever
         assert!(Instant::now() < deadline, "the dropped stream still counts");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+#[tokio::test]
+async fn a_burst_larger_than_the_queue_does_not_drop_a_reading_subscriber() {
+    let server = start(ServerLimits {
+        subscriber_queue_events: 16,
+        ..ServerLimits::default()
+    })
+    .await;
+    let reader = reqwest::Client::new()
+        .get(format!("http://{}/v1/events", server.addr))
+        .send()
+        .await
+        .unwrap();
+    while server.backend.events.receiver_count() < 1 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // One block's worth of events at once: 50 times the queue.
+    for height in 0..800 {
+        server.backend.events.send(block_event(height)).unwrap();
+    }
+    let mut reader = common::SseReader::new(reader);
+    for height in 0..800 {
+        let message = reader.expect_next().await;
+        assert_eq!(message.event, "block");
+        let data: Value = serde_json::from_str(&message.data).unwrap();
+        assert_eq!(data["height"], height);
+    }
+    assert_eq!(server.stats.dropped_subscribers.load(Ordering::Relaxed), 0);
 }
 
 #[tokio::test]
@@ -392,7 +430,8 @@ async fn a_subscriber_that_falls_behind_and_reads_again_gets_lagged_then_the_str
     for height in 0..2000 {
         server.backend.events.send(block_event(height)).unwrap();
     }
-    let deadline = Instant::now() + Duration::from_secs(5);
+    // Dropped once its queue has stayed full for the 5 s grace.
+    let deadline = Instant::now() + Duration::from_secs(10);
     while server.stats.dropped_subscribers.load(Ordering::Relaxed) == 0 {
         assert!(
             Instant::now() < deadline,

@@ -57,6 +57,8 @@ pub struct Spec {
     /// How much history each validator keeps (`retain_blocks`, `prune_every_blocks` and
     /// `archive_section_blocks` in its `node.toml`).
     pub retention: terrane_node::engine::Retention,
+    /// Each validator's API limits (`[api]` in its `node.toml`).
+    pub api_limits: terrane_node::config::ApiLimits,
 }
 
 impl Spec {
@@ -81,6 +83,7 @@ impl Spec {
             fleet: None,
             epoch_blocks: None,
             retention: terrane_node::engine::Retention::DEFAULT,
+            api_limits: devnet_api_limits(),
         }
     }
 }
@@ -286,7 +289,7 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
             retain_blocks: spec.retention.blocks.get() as u64,
             prune_every_blocks: spec.retention.prune_every_blocks.get() as u64,
             archive_section_blocks: spec.retention.archive_section_blocks.get(),
-            api: devnet_api_limits(),
+            api: spec.api_limits.clone(),
         };
         config::write(&dir.join("node.toml"), &node.to_toml())?;
         let secrets_json = serde_json::to_string_pretty(&SecretsFile::from_secrets(secrets))

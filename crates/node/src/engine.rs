@@ -99,6 +99,10 @@ const IO_BUFFER: NonZeroUsize = NZUsize!(1 << 16);
 /// blocks, which are kept for [`Retention::blocks`].
 pub const VIEW_RETENTION: u64 = 256;
 
+/// Views per file section of marshal's view-indexed caches (notarized, verified and certified
+/// blocks, notarizations, finalizations).
+pub const VIEW_SECTION: u64 = 128;
+
 /// How much finalized history a validator keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Retention {
@@ -438,7 +442,9 @@ where
                 partition_prefix: partition_prefix.clone(),
                 mailbox_size: NZUsize!(1024),
                 view_retention: ViewDelta::new(VIEW_RETENTION),
-                prunable_items_per_section: NZU64!(4096),
+                // Sections of the view-indexed caches: they are pruned a section at a time, so
+                // they hold up to VIEW_RETENTION + one section of views.
+                prunable_items_per_section: NZU64!(VIEW_SECTION),
                 page_cache: page_cache.clone(),
                 replay_buffer: IO_BUFFER,
                 key_write_buffer: IO_BUFFER,

@@ -35,8 +35,9 @@ const LOAD_SENDERS: usize = 16;
 /// Stalled subscribers held against validator 0 at once.
 const STALLED_SUBSCRIBERS: usize = 3;
 
-/// Epoch length of the soak's chain: short, so epoch closes (the heaviest blocks) recur.
-const EPOCH_BLOCKS: u64 = 40;
+/// Epoch length of the soak's chain: a tenth of the default, so epoch closes (the heaviest
+/// blocks) recur every half minute.
+const EPOCH_BLOCKS: u64 = 100;
 
 /// The soak's retention: a few minutes of blocks, pruned often, in small archive sections,
 /// so that even a CI-length run spends its second half at steady state.
@@ -55,11 +56,13 @@ pub fn run(args: SoakArgs) -> anyhow::Result<()> {
     let now_ms = u64::try_from(SystemTime::now().duration_since(UNIX_EPOCH)?.as_millis())?;
     let mut spec = Spec::default_devnet(now_ms);
     spec.chain_id = "terrane-soak".into();
-    // Away from the default devnet's and the bench's ports.
-    spec.api_port = 19_650;
-    spec.p2p_port = 39_650;
+    spec.api_port = args.api_port;
+    spec.p2p_port = args.p2p_port;
     spec.epoch_blocks = Some(EPOCH_BLOCKS);
     spec.retention = RETENTION;
+    // A small subscriber queue, so a stalled subscriber is dropped within seconds at the
+    // fleet's event rate and the soak sees it happen several times.
+    spec.api_limits.subscriber_queue_events = 256;
     spec.accounts
         .extend((0..LOAD_SENDERS).map(|i| (format!("soak-{i}"), 1_000_000)));
     let cities = match args.cities.clone() {
@@ -166,23 +169,31 @@ pub fn run(args: SoakArgs) -> anyhow::Result<()> {
                     continue;
                 };
                 let height = client.status().await.map_or(0, |s| s.finalized_height);
+                let (open_files, state_files) = soak::open_files(pid).unwrap_or((0, 0));
+                let (disk_bytes, state_disk_bytes) =
+                    soak::disk_bytes(&layout.validator_dir(i).join("data"));
                 samples.push(Sample {
                     secs,
                     validator: i,
-                    open_files: soak::open_files(pid).unwrap_or(0),
+                    open_files,
+                    state_files,
                     rss_bytes: soak::rss_bytes(pid).unwrap_or(0),
-                    disk_bytes: soak::disk_bytes(&layout.validator_dir(i).join("data")),
+                    disk_bytes,
+                    state_disk_bytes,
                     height,
                 });
             }
             if let Some(last) = samples.iter().rev().find(|s| s.validator == 0) {
                 println!(
-                    "{:>6.0} s  height {:>6}  v0: {:>5} handles  {:>6.1} MiB rss  {:>7.1} MiB disk",
+                    "{:>6.0} s  height {:>6}  v0: {:>4} handles ({:>3} state)  {:>6.1} MiB rss  \
+                     {:>6.1} MiB disk ({:>6.1} state)",
                     last.secs,
                     last.height,
                     last.open_files,
+                    last.state_files,
                     soak::Series::Rss.value(last),
-                    soak::Series::Disk.value(last)
+                    last.disk_bytes as f64 / (1024.0 * 1024.0),
+                    soak::Series::StateDisk.value(last)
                 );
             }
         }
@@ -205,15 +216,17 @@ pub fn run(args: SoakArgs) -> anyhow::Result<()> {
     let mut failures = Vec::new();
     println!("\nsecond-half slopes (per hour; threshold in brackets):");
     for trend in &trends {
+        let (threshold, verdict) = match trend.series.threshold_per_hour() {
+            Some(t) => (format!("{t}"), if trend.bounded { "ok" } else { "GROWS" }),
+            None => ("-".to_owned(), "reported"),
+        };
         println!(
-            "  validator {} {:<10} {:>10.1} -> {:>10.1}  slope {:>9.1}/h [{}] {}",
+            "  validator {} {:<14} {:>9.1} -> {:>9.1}  slope {:>9.1}/h [{threshold}] {verdict}",
             trend.validator,
             trend.series.name(),
             trend.first,
             trend.last,
             trend.slope_per_hour,
-            trend.series.threshold_per_hour(),
-            if trend.bounded { "ok" } else { "GROWS" }
         );
         if !trend.bounded {
             failures.push(format!(

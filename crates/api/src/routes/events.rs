@@ -2,7 +2,7 @@
 //!
 //! ```text
 //!  backend broadcast ──▶ forwarder task ──▶ bounded queue (api.subscriber_queue_events)
-//!                          │ queue full                  │
+//!                          │ queue full for STALL_GRACE  │
 //!                          ▼                             ▼
 //!                   `lagged` queued behind it     SSE body, written as the client reads
 //!                   then disconnect if not read
@@ -12,9 +12,12 @@
 //! Each [`ChainEvent`] is one SSE message whose `event:` field is its type and whose `data:`
 //! is its JSON. A subscriber's events wait in its own bounded queue, so one that stops reading
 //! pins at most that queue (plus the connection's capped send buffer) and never slows the
-//! others: when its queue fills, the stream stops taking events for it, sends one `lagged`
-//! message saying how many it missed once the client reads again, and ends. A client that
-//! does not read even that within [`STALL_GRACE`] has its connection closed. Comment lines keep
+//! others: when its queue stays full for [`STALL_GRACE`] (a burst of one block's events only
+//! fills it for as long as a reading client takes to drain it), the stream stops taking events
+//! for it, sends one `lagged` message saying how many it missed once the client reads again,
+//! and ends. A client that does not read even that within another [`STALL_GRACE`] has its
+//! connection closed. Meanwhile the backend's broadcast buffer holds what the waiting
+//! forwarder has not taken; past it, the subscriber gets a `lagged` message and continues. Comment lines keep
 //! idle connections (and proxies) alive. At most `api.max_subscribers` streams are open at
 //! once; the next is answered 503 `too_many_subscribers`.
 
@@ -44,8 +47,8 @@ use crate::{
 /// Idle time after which a keep-alive comment is sent; below common proxy timeouts (60 s).
 const KEEP_ALIVE_INTERVAL: Duration = Duration::from_secs(15);
 
-/// How long a subscriber whose queue filled has to read its `lagged` message before its
-/// connection is closed.
+/// How long a subscriber's queue may stay full before it is dropped, and how long a dropped
+/// subscriber then has to read its `lagged` message before its connection is closed.
 pub const STALL_GRACE: Duration = Duration::from_secs(5);
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
@@ -145,11 +148,13 @@ async fn forward(
             // The backend dropped its sender: no more events will ever come.
             Err(RecvError::Closed) => return,
         };
-        match queue.try_send(item) {
+        // A full queue is a reader that is behind, not yet a stalled one: a block's worth of
+        // events arrives at once. Only a queue that stays full for STALL_GRACE drops it.
+        match queue.send_timeout(item, STALL_GRACE).await {
             Ok(()) => {}
             // The stream ended (client gone or server closing).
-            Err(mpsc::error::TrySendError::Closed(_)) => return,
-            Err(mpsc::error::TrySendError::Full(_)) => break,
+            Err(mpsc::error::SendTimeoutError::Closed(_)) => return,
+            Err(mpsc::error::SendTimeoutError::Timeout(_)) => break,
         }
     }
     // The queue is full: this subscriber is dropped. Everything still buffered for it in the
