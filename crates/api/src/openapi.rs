@@ -22,7 +22,10 @@ pub fn document() -> &'static Value {
 }
 
 const EXAMPLE_HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-const EXAMPLE_TX_HEX: &str = "0a0b0c0d";
+/// A real signed transaction (a transfer on the test chain of `crates/app`'s wire fixtures),
+/// so the example decodes and verifies like any submission.
+const EXAMPLE_TX_FIXTURE: &str =
+    include_str!("../../app/tests/fixtures/transfer_example.signed.hex");
 /// A device key (the RFC 8032 test-1 Ed25519 public key).
 const EXAMPLE_DEVICE: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 /// An owner address (the RFC 8032 test-2 Ed25519 public key).
@@ -128,11 +131,11 @@ fn paths() -> Value {
                         },
                         "text/plain": {
                             "schema": hex_schema("Hex of the transaction; surrounding whitespace is ignored."),
-                            "example": EXAMPLE_TX_HEX,
+                            "example": EXAMPLE_TX_FIXTURE.trim(),
                         },
                         "application/json": {
                             "schema": reference("SubmitTxRequest"),
-                            "example": { "tx": EXAMPLE_TX_HEX },
+                            "example": { "tx": EXAMPLE_TX_FIXTURE.trim() },
                         },
                     },
                 },
@@ -143,7 +146,10 @@ fn paths() -> Value {
                          transaction checks (code = the outcome of the broken rule).",
                         code::MALFORMED
                     )),
-                    "409": error("The transaction is already known."),
+                    "409": error("A conflict (code = the outcome): `duplicate_tx` (already \
+                        pending or included), `replacement_underpriced`, `nonce_too_low`."),
+                    "422": error("Refused by a stateful rule of admission (code = the outcome \
+                        of the rule it broke, e.g. 100 insufficient_balance)."),
                     "413": error(&format!(
                         "Body over {MAX_BODY_BYTES} bytes (code {}, tx_too_large).",
                         code::TX_TOO_LARGE
@@ -483,10 +489,11 @@ fn schemas() -> Value {
             "The transaction was accepted into the mempool.",
             json!({ "hash": hex32_schema("Transaction hash.") }),
         ),
-        "SubmitTxRequest": object(
-            "JSON form of a transaction submission.",
+        "SubmitTxRequest": closed(object(
+            "JSON form of a transaction submission: exactly one member, `tx`; any other member \
+             is refused (400, code 7).",
             json!({ "tx": hex_schema("The binary encoded signed transaction.") }),
-        ),
+        )),
         "TxStatus": {
             "type": "string",
             "enum": ["pending", "included", "refused", "unknown"],
@@ -986,6 +993,14 @@ fn uint_schema(maximum: u64, description: &str) -> Value {
         "maximum": maximum,
         "description": description,
     })
+}
+
+/// `schema` with `additionalProperties: false`: members it does not name are refused.
+fn closed(mut schema: Value) -> Value {
+    if let Some(fields) = schema.as_object_mut() {
+        fields.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    schema
 }
 
 fn nullable(mut schema: Value) -> Value {

@@ -74,6 +74,7 @@ pub struct TxSubmitted {
 
 /// The JSON form of `POST /v1/tx` (`Content-Type: application/json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitTxRequest {
     /// Hex of the binary encoded signed transaction.
     pub tx: String,

@@ -79,6 +79,31 @@ async fn submit_tx_rejects_bad_hex_with_malformed_code() {
 }
 
 #[tokio::test]
+async fn submit_tx_json_refuses_other_members_and_explains_in_its_own_words() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let cases: [(&[u8], &str); 6] = [
+        (br#"{"tx":"00","fee":1}"#, "unknown member \"fee\""),
+        (br#"{"tx":1}"#, "tx must be a string"),
+        (br#"{}"#, "tx member is missing"),
+        (br#"["00"]"#, "not a JSON object"),
+        (br#"{"tx":"#, "not JSON (line 1, column 6)"),
+        (br#"{"tx":"00","tx":"00"}"#, "given twice"),
+    ];
+    for (body, needle) in cases {
+        let response = server.post("/v1/tx", JSON, body.to_vec()).await;
+        let what = String::from_utf8_lossy(body);
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{what}");
+        let error = error_body(response).await;
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{what}: {message}");
+        for library_text in ["expected struct", "SubmitTxRequest", "invalid type"] {
+            assert!(!message.contains(library_text), "{what}: {message}");
+        }
+    }
+    assert!(server.backend.submitted.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
 async fn submit_tx_rejects_an_empty_transaction_in_every_encoding() {
     let server = TestServer::start(FakeBackend::new()).await;
     for (content_type, body) in [

@@ -154,7 +154,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Segment {
         Path::<String>::from_request_parts(parts, state)
             .await
             .map(|Path(segment)| Self(segment))
-            .map_err(|rejection| ApiError::malformed(rejection.body_text()))
+            .map_err(|_| bad_segment())
     }
 }
 
@@ -168,23 +168,55 @@ impl<S: Send + Sync> FromRequestParts<S> for SegmentPair {
         Path::<(String, String)>::from_request_parts(parts, state)
             .await
             .map(|Path((first, second))| Self(first, second))
-            .map_err(|rejection| ApiError::malformed(rejection.body_text()))
+            .map_err(|_| bad_segment())
     }
 }
 
+/// The error for a path segment axum could not decode, in the API's words.
+fn bad_segment() -> ApiError {
+    ApiError::malformed("a path segment is not valid UTF-8 after percent-decoding")
+}
+
+/// A query string's parameter names, for [`QueryParams`].
+pub(crate) trait KnownParams {
+    /// Every parameter the query takes.
+    const NAMES: &'static [&'static str];
+}
+
 /// The query string decoded into `T`. A query `T` cannot take (an unknown or repeated
-/// parameter) is a 400 `malformed` error rather than axum's plain-text rejection; `T` holds
-/// text, and the handler validates each value so its error names the parameter.
+/// parameter) is a 400 `malformed` error naming the parameter rather than axum's plain-text
+/// rejection; `T` holds text, and the handler validates each value so its error names the
+/// parameter.
 pub(crate) struct QueryParams<T>(pub(crate) T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+impl<T: DeserializeOwned + KnownParams, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let unreadable =
+            || ApiError::malformed("the query string is not valid percent-encoded UTF-8");
+        let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| unreadable())?;
+        let mut seen: Vec<&str> = Vec::with_capacity(pairs.len());
+        for (name, _) in &pairs {
+            if !T::NAMES.contains(&name.as_str()) {
+                return Err(ApiError::malformed(format!(
+                    "unknown query parameter {name:?}; this path takes {}",
+                    T::NAMES.join(", ")
+                )));
+            }
+            if seen.contains(&name.as_str()) {
+                return Err(ApiError::malformed(format!(
+                    "query parameter {name:?} is given twice"
+                )));
+            }
+            seen.push(name);
+        }
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(params)| Self(params))
-            .map_err(|rejection| ApiError::malformed(rejection.body_text()))
+            .map_err(|_| unreadable())
     }
 }
 

@@ -8,6 +8,7 @@ use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
+use terrane_client::sse::{SseMessage, SseParser};
 
 use serde_json::{Value, json};
 use terrane_api::{
@@ -842,49 +843,34 @@ impl TestServer {
     }
 }
 
-/// Reads Server-Sent Event messages from a streaming response.
+/// Reads Server-Sent Event messages from a streaming response, with the client's parser.
 pub struct SseReader {
     response: reqwest::Response,
-    buffer: String,
-}
-
-/// One SSE message: its `event:` name and `data:` text. Comment lines are dropped.
-#[derive(Debug, PartialEq, Eq)]
-pub struct SseMessage {
-    pub event: String,
-    pub data: String,
+    parser: SseParser,
+    ready: std::collections::VecDeque<SseMessage>,
 }
 
 impl SseReader {
     pub fn new(response: reqwest::Response) -> Self {
         Self {
             response,
-            buffer: String::new(),
+            parser: SseParser::new(),
+            ready: std::collections::VecDeque::new(),
         }
     }
 
-    /// The next message with an event name or data, or `None` when the stream ends.
+    /// The next message with data, or `None` when the stream ends.
     pub async fn next(&mut self) -> Option<SseMessage> {
         loop {
-            while let Some(end) = self.buffer.find("\n\n") {
-                let block: String = self.buffer.drain(..end + 2).collect();
-                let mut message = SseMessage {
-                    event: String::new(),
-                    data: String::new(),
-                };
-                for line in block.lines() {
-                    if let Some(name) = line.strip_prefix("event:") {
-                        message.event = name.trim_start().to_owned();
-                    } else if let Some(data) = line.strip_prefix("data:") {
-                        message.data.push_str(data.trim_start());
-                    }
-                }
-                if !message.event.is_empty() || !message.data.is_empty() {
-                    return Some(message);
-                }
+            if let Some(message) = self.ready.pop_front() {
+                return Some(message);
             }
             match self.response.chunk().await {
-                Ok(Some(chunk)) => self.buffer.push_str(std::str::from_utf8(&chunk).unwrap()),
+                Ok(Some(chunk)) => {
+                    let mut out = Vec::new();
+                    self.parser.push(&chunk, &mut out);
+                    self.ready.extend(out);
+                }
                 Ok(None) | Err(_) => return None,
             }
         }
