@@ -163,15 +163,27 @@ fn paths() -> Value {
                 "tags": ["txs"],
                 "operationId": "getTx",
                 "summary": "Whether a transaction is pending, included (with its outcome), or unknown.",
-                "parameters": [path_param(
-                    "hash",
-                    "Transaction hash, 64 hex characters.",
-                    hex32_schema("Transaction hash."),
-                    json!(EXAMPLE_HASH),
-                )],
+                "parameters": [tx_hash_param()],
                 "responses": with_backend_errors(json!({
                     "200": ok("The transaction's status; `unknown` is not an error.", reference("TxStatusView")),
                     "400": error("`hash` is not 64 hex characters (code 7)."),
+                })),
+            },
+        },
+        "/v1/tx/{hash}/receipt": {
+            "get": {
+                "tags": ["txs"],
+                "operationId": "getTxReceipt",
+                "summary": "A charged transaction's receipt record, proven against the latest \
+                    finalized state root.",
+                "description": "The value is the stored receipt (height u64be, index u32be, code \
+                    u16be); the key is SHA-256(\"terrane/state/v1\" ‖ 0x04 ‖ hash). Check it as \
+                    any state record (state.md, Checking a value).",
+                "parameters": [tx_hash_param()],
+                "responses": with_backend_errors(json!({
+                    "200": ok("The receipt and its proof.", reference("StateProofView")),
+                    "400": error("`hash` is not 64 hex characters (code 7)."),
+                    "404": error("No receipt: unknown, pending, or rejected without a charge."),
                 })),
             },
         },
@@ -210,8 +222,8 @@ fn paths() -> Value {
                     ),
                     query_param(
                         "cell",
-                        "Devices located inside this H3 cell (any resolution), written as 1 to 16 \
-                        hex digits. An index that is not an H3 cell, or a cell too coarse for \
+                        "Devices located inside this H3 cell (any resolution), written as 15 hex \
+                        digits starting with 8 (a leading 0 is allowed). An index that is not an H3 cell, or a cell too coarse for \
                         the node to search, is a 400 (code 7).",
                         cell_input_schema(),
                         json!(EXAMPLE_AREA),
@@ -357,13 +369,13 @@ fn paths() -> Value {
                     density cell this epoch.",
                 "parameters": [path_param(
                     "cell",
-                    "H3 cell index, 1 to 16 hex digits (usually 15).",
+                    "H3 cell index: 15 hex digits starting with 8 (a leading 0 is allowed).",
                     cell_input_schema(),
                     json!(EXAMPLE_CELL),
                 )],
                 "responses": with_backend_errors(json!({
                     "200": ok("The cell.", reference("CellView")),
-                    "400": error("`cell` is not 1 to 16 hex digits, not an H3 cell, or too \
+                    "400": error("`cell` is not written as an H3 cell index, not an H3 cell, or too \
                         coarse for the node to search (code 7)."),
                 })),
             },
@@ -539,6 +551,8 @@ fn schemas() -> Value {
             "A transaction in a block, with its outcome.",
             json!({
                 "hash": hex32_schema("Transaction hash."),
+                "tx": hex_schema("The transaction's bytes as the block holds them; leaf i of \
+                    txs_root is SHA-256(0x00 ‖ bytes)."),
                 "outcome": reference("OutcomeView"),
             }),
         ),
@@ -925,12 +939,14 @@ fn cell_schema(description: &str) -> Value {
     json!({ "type": "string", "pattern": "^[0-9a-f]{15}$", "description": description })
 }
 
-/// An H3 index as the API reads it: 1 to 16 hex digits of either case.
+/// An H3 cell index as the API reads it: 15 hex digits of either case starting with `8`,
+/// optionally after a `0`.
 fn cell_input_schema() -> Value {
     json!({
         "type": "string",
-        "pattern": "^[0-9a-fA-F]{1,16}$",
-        "description": "H3 index in hex.",
+        "pattern": "^0?8[0-9a-fA-F]{14}$",
+        "description": "H3 cell index in hex: 15 digits starting with 8 (the cell mode), \
+            optionally with a leading 0.",
     })
 }
 
@@ -1008,6 +1024,16 @@ fn nullable(mut schema: Value) -> Value {
         fields.insert("nullable".into(), Value::Bool(true));
     }
     schema
+}
+
+/// The `{hash}` of the transaction routes.
+fn tx_hash_param() -> Value {
+    path_param(
+        "hash",
+        "Transaction hash, 64 hex characters.",
+        hex32_schema("Transaction hash."),
+        json!(EXAMPLE_HASH),
+    )
 }
 
 fn path_param(name: &str, description: &str, schema: Value, example: Value) -> Value {

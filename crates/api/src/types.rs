@@ -147,6 +147,9 @@ pub struct BlockView {
 pub struct TxInBlock {
     /// Hex 32-byte transaction hash.
     pub hash: String,
+    /// Hex of the transaction's bytes as the block holds them: leaf `i` of the header's
+    /// `txs_root` is `SHA-256(0x00 ‖ bytes)`, so anyone can recompute the root.
+    pub tx: String,
     /// The execution outcome.
     pub outcome: OutcomeView,
 }

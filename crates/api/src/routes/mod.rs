@@ -237,17 +237,24 @@ pub(crate) fn parse_decimal(text: &str, what: &str) -> Result<u64, ApiError> {
         .ok_or_else(|| ApiError::malformed(format!("{what} must be a decimal number below 2^64")))
 }
 
-/// Decodes an H3 index written as 1 to 16 hex digits (H3's usual form has 15). Whether it is a
-/// valid cell is the backend's to say; this only guarantees it fits a `u64`.
+/// Decodes an H3 cell index written as H3 writes it: 15 hex digits starting with `8` (the cell
+/// mode), or 16 with a leading `0` (the document's pattern [`crate::openapi`] states the same).
+/// Whether it is a valid cell (resolution digits, base cell) is the backend's to say.
 pub(crate) fn parse_cell(text: &str, what: &str) -> Result<u64, ApiError> {
+    let digits = text
+        .strip_prefix('0')
+        .filter(|_| text.len() == 16)
+        .unwrap_or(text);
     // Checked before `from_str_radix`, which would also accept a sign.
-    let well_formed = (1..=16).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit());
+    let well_formed = digits.len() == 15
+        && digits.starts_with('8')
+        && digits.bytes().all(|b| b.is_ascii_hexdigit());
     well_formed
         .then(|| u64::from_str_radix(text, 16).ok())
         .flatten()
         .ok_or_else(|| {
             ApiError::malformed(format!(
-                "{what} must be an H3 index of 1 to 16 hex digits, e.g. 8c2830828052dff"
+                "{what} must be an H3 cell index: 15 hex digits starting with 8, e.g. 8c2830828052dff"
             ))
         })
 }

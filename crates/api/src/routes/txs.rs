@@ -12,13 +12,15 @@ use axum::{
 
 use super::{AppState, Route, Segment, parse_hex32};
 use crate::{
-    ApiError, Backend, MAX_BODY_BYTES, SubmitTxRequest, TxStatusView, TxSubmitted, error::code, hex,
+    ApiError, Backend, MAX_BODY_BYTES, StateProofView, SubmitTxRequest, TxStatusView, TxSubmitted,
+    error::code, hex,
 };
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     vec![
         Route::post("/v1/tx", submit_tx::<B>),
         Route::get("/v1/tx/{hash}", tx::<B>),
+        Route::get("/v1/tx/{hash}/receipt", receipt::<B>),
     ]
 }
 
@@ -150,4 +152,17 @@ async fn tx<B: Backend>(
 ) -> Result<Json<TxStatusView>, ApiError> {
     let hash = parse_hex32(&hash, "transaction hash")?;
     state.backend.tx(hash).await.map(Json)
+}
+
+async fn receipt<B: Backend>(
+    State(state): State<AppState<B>>,
+    Segment(hash): Segment,
+) -> Result<Json<StateProofView>, ApiError> {
+    let hash = parse_hex32(&hash, "transaction hash")?;
+    state.backend.receipt(hash).await?.map(Json).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "transaction {} has no receipt (unknown, pending, or rejected without a charge)",
+            hex::encode(hash)
+        ))
+    })
 }

@@ -222,6 +222,10 @@ where
         self.tx_status(hash).await
     }
 
+    async fn receipt(&self, hash: [u8; 32]) -> Result<Option<StateProofView>, ApiError> {
+        self.receipt_proof(hash).await
+    }
+
     async fn account(&self, address: [u8; 32]) -> Result<AccountView, ApiError> {
         self.account_view(address).await
     }
