@@ -421,7 +421,19 @@ fn paths() -> Value {
                 "responses": with_default(json!({
                     "200": {
                         "description": "The stream; it ends when the node shuts down.",
-                        "content": { "text/event-stream": { "schema": { "type": "string" } } },
+                        "content": { "text/event-stream": { "schema": {
+                            "type": "object",
+                            "description": "One Server-Sent Events message: `event` names \
+                                the ChainEvent type (or `lagged`), `data` is its JSON \
+                                (ChainEvent or StreamLagged).",
+                            "properties": {
+                                "event": { "type": "string" },
+                                "data": { "type": "string", "contentMediaType": "application/json" },
+                                "id": { "type": "string" },
+                                "retry": { "type": "integer" },
+                            },
+                            "required": ["data"],
+                        } } },
                     },
                 })),
             },

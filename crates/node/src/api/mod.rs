@@ -16,8 +16,6 @@ mod outcomes;
 mod params;
 mod txs;
 
-pub use txs::refusal;
-
 use cells::bad_cell;
 use devices::summary_view;
 

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Maps a mempool refusal to an HTTP error with its stable code.
-pub fn refusal(outcome: Outcome) -> ApiError {
+fn refusal(outcome: Outcome) -> ApiError {
     let info = outcome::lookup(outcome.0).expect("mempool refusals are registered");
     let (code, reason, message) = (info.code, info.name, info.description);
     let is = |r: EnvelopeRejection| outcome.0 == r.code();
