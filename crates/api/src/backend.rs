@@ -10,7 +10,7 @@ use crate::{
     ApiError,
     devices_types::{
         CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView,
-        EpochId, EpochView, RewardProofView,
+        EpochId, EpochView, RewardProofView, StateProofView,
     },
     types::{
         AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, TxStatusView,
@@ -46,6 +46,14 @@ pub trait Backend: Send + Sync + 'static {
     /// Where the transaction with this hash is. A hash the node has never seen is not an
     /// error: it returns [`crate::TxStatus::Unknown`].
     fn tx(&self, hash: [u8; 32]) -> impl Future<Output = Result<TxStatusView, ApiError>> + Send;
+
+    /// The receipt record of the transaction with this hash, with a proof against the latest
+    /// finalized state root, or `None` if it has no receipt (unknown, pending, or rejected
+    /// without being charged) and the client receives 404.
+    fn receipt(
+        &self,
+        hash: [u8; 32],
+    ) -> impl Future<Output = Result<Option<StateProofView>, ApiError>> + Send;
 
     /// The account at this address against the latest finalized state root, with a proof a
     /// light client can check. An address with no record is not an error: it returns a zero

@@ -22,7 +22,10 @@ pub fn document() -> &'static Value {
 }
 
 const EXAMPLE_HASH: &str = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
-const EXAMPLE_TX_HEX: &str = "0a0b0c0d";
+/// A real signed transaction (a transfer on the test chain of `crates/app`'s wire fixtures),
+/// so the example decodes and verifies like any submission.
+const EXAMPLE_TX_FIXTURE: &str =
+    include_str!("../../app/tests/fixtures/transfer_example.signed.hex");
 /// A device key (the RFC 8032 test-1 Ed25519 public key).
 const EXAMPLE_DEVICE: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
 /// An owner address (the RFC 8032 test-2 Ed25519 public key).
@@ -128,11 +131,11 @@ fn paths() -> Value {
                         },
                         "text/plain": {
                             "schema": hex_schema("Hex of the transaction; surrounding whitespace is ignored."),
-                            "example": EXAMPLE_TX_HEX,
+                            "example": EXAMPLE_TX_FIXTURE.trim(),
                         },
                         "application/json": {
                             "schema": reference("SubmitTxRequest"),
-                            "example": { "tx": EXAMPLE_TX_HEX },
+                            "example": { "tx": EXAMPLE_TX_FIXTURE.trim() },
                         },
                     },
                 },
@@ -143,7 +146,10 @@ fn paths() -> Value {
                          transaction checks (code = the outcome of the broken rule).",
                         code::MALFORMED
                     )),
-                    "409": error("The transaction is already known."),
+                    "409": error("A conflict (code = the outcome): `duplicate_tx` (already \
+                        pending or included), `replacement_underpriced`, `nonce_too_low`."),
+                    "422": error("Refused by a stateful rule of admission (code = the outcome \
+                        of the rule it broke, e.g. 100 insufficient_balance)."),
                     "413": error(&format!(
                         "Body over {MAX_BODY_BYTES} bytes (code {}, tx_too_large).",
                         code::TX_TOO_LARGE
@@ -157,15 +163,27 @@ fn paths() -> Value {
                 "tags": ["txs"],
                 "operationId": "getTx",
                 "summary": "Whether a transaction is pending, included (with its outcome), or unknown.",
-                "parameters": [path_param(
-                    "hash",
-                    "Transaction hash, 64 hex characters.",
-                    hex32_schema("Transaction hash."),
-                    json!(EXAMPLE_HASH),
-                )],
+                "parameters": [tx_hash_param()],
                 "responses": with_backend_errors(json!({
                     "200": ok("The transaction's status; `unknown` is not an error.", reference("TxStatusView")),
                     "400": error("`hash` is not 64 hex characters (code 7)."),
+                })),
+            },
+        },
+        "/v1/tx/{hash}/receipt": {
+            "get": {
+                "tags": ["txs"],
+                "operationId": "getTxReceipt",
+                "summary": "A charged transaction's receipt record, proven against the latest \
+                    finalized state root.",
+                "description": "The value is the stored receipt (height u64be, index u32be, code \
+                    u16be); the key is SHA-256(\"terrane/state/v1\" ‖ 0x04 ‖ hash). Check it as \
+                    any state record (state.md, Checking a value).",
+                "parameters": [tx_hash_param()],
+                "responses": with_backend_errors(json!({
+                    "200": ok("The receipt and its proof.", reference("StateProofView")),
+                    "400": error("`hash` is not 64 hex characters (code 7)."),
+                    "404": error("No receipt: unknown, pending, or rejected without a charge."),
                 })),
             },
         },
@@ -204,8 +222,8 @@ fn paths() -> Value {
                     ),
                     query_param(
                         "cell",
-                        "Devices located inside this H3 cell (any resolution), written as 1 to 16 \
-                        hex digits. An index that is not an H3 cell, or a cell too coarse for \
+                        "Devices located inside this H3 cell (any resolution), written as 15 hex \
+                        digits starting with 8 (a leading 0 is allowed). An index that is not an H3 cell, or a cell too coarse for \
                         the node to search, is a 400 (code 7).",
                         cell_input_schema(),
                         json!(EXAMPLE_AREA),
@@ -351,13 +369,13 @@ fn paths() -> Value {
                     density cell this epoch.",
                 "parameters": [path_param(
                     "cell",
-                    "H3 cell index, 1 to 16 hex digits (usually 15).",
+                    "H3 cell index: 15 hex digits starting with 8 (a leading 0 is allowed).",
                     cell_input_schema(),
                     json!(EXAMPLE_CELL),
                 )],
                 "responses": with_backend_errors(json!({
                     "200": ok("The cell.", reference("CellView")),
-                    "400": error("`cell` is not 1 to 16 hex digits, not an H3 cell, or too \
+                    "400": error("`cell` is not written as an H3 cell index, not an H3 cell, or too \
                         coarse for the node to search (code 7)."),
                 })),
             },
@@ -403,7 +421,19 @@ fn paths() -> Value {
                 "responses": with_default(json!({
                     "200": {
                         "description": "The stream; it ends when the node shuts down.",
-                        "content": { "text/event-stream": { "schema": { "type": "string" } } },
+                        "content": { "text/event-stream": { "schema": {
+                            "type": "object",
+                            "description": "One Server-Sent Events message: `event` names \
+                                the ChainEvent type (or `lagged`), `data` is its JSON \
+                                (ChainEvent or StreamLagged).",
+                            "properties": {
+                                "event": { "type": "string" },
+                                "data": { "type": "string", "contentMediaType": "application/json" },
+                                "id": { "type": "string" },
+                                "retry": { "type": "integer" },
+                            },
+                            "required": ["data"],
+                        } } },
                     },
                 })),
             },
@@ -483,10 +513,11 @@ fn schemas() -> Value {
             "The transaction was accepted into the mempool.",
             json!({ "hash": hex32_schema("Transaction hash.") }),
         ),
-        "SubmitTxRequest": object(
-            "JSON form of a transaction submission.",
+        "SubmitTxRequest": closed(object(
+            "JSON form of a transaction submission: exactly one member, `tx`; any other member \
+             is refused (400, code 7).",
             json!({ "tx": hex_schema("The binary encoded signed transaction.") }),
-        ),
+        )),
         "TxStatus": {
             "type": "string",
             "enum": ["pending", "included", "refused", "unknown"],
@@ -532,6 +563,8 @@ fn schemas() -> Value {
             "A transaction in a block, with its outcome.",
             json!({
                 "hash": hex32_schema("Transaction hash."),
+                "tx": hex_schema("The transaction's bytes as the block holds them; leaf i of \
+                    txs_root is SHA-256(0x00 ‖ bytes)."),
                 "outcome": reference("OutcomeView"),
             }),
         ),
@@ -918,12 +951,14 @@ fn cell_schema(description: &str) -> Value {
     json!({ "type": "string", "pattern": "^[0-9a-f]{15}$", "description": description })
 }
 
-/// An H3 index as the API reads it: 1 to 16 hex digits of either case.
+/// An H3 cell index as the API reads it: 15 hex digits of either case starting with `8`,
+/// optionally after a `0`.
 fn cell_input_schema() -> Value {
     json!({
         "type": "string",
-        "pattern": "^[0-9a-fA-F]{1,16}$",
-        "description": "H3 index in hex.",
+        "pattern": "^0?8[0-9a-fA-F]{14}$",
+        "description": "H3 cell index in hex: 15 digits starting with 8 (the cell mode), \
+            optionally with a leading 0.",
     })
 }
 
@@ -988,11 +1023,29 @@ fn uint_schema(maximum: u64, description: &str) -> Value {
     })
 }
 
+/// `schema` with `additionalProperties: false`: members it does not name are refused.
+fn closed(mut schema: Value) -> Value {
+    if let Some(fields) = schema.as_object_mut() {
+        fields.insert("additionalProperties".into(), Value::Bool(false));
+    }
+    schema
+}
+
 fn nullable(mut schema: Value) -> Value {
     if let Some(fields) = schema.as_object_mut() {
         fields.insert("nullable".into(), Value::Bool(true));
     }
     schema
+}
+
+/// The `{hash}` of the transaction routes.
+fn tx_hash_param() -> Value {
+    path_param(
+        "hash",
+        "Transaction hash, 64 hex characters.",
+        hex32_schema("Transaction hash."),
+        json!(EXAMPLE_HASH),
+    )
 }
 
 fn path_param(name: &str, description: &str, schema: Value, example: Value) -> Value {

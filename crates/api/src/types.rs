@@ -74,6 +74,7 @@ pub struct TxSubmitted {
 
 /// The JSON form of `POST /v1/tx` (`Content-Type: application/json`).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SubmitTxRequest {
     /// Hex of the binary encoded signed transaction.
     pub tx: String,
@@ -146,6 +147,9 @@ pub struct BlockView {
 pub struct TxInBlock {
     /// Hex 32-byte transaction hash.
     pub hash: String,
+    /// Hex of the transaction's bytes as the block holds them: leaf `i` of the header's
+    /// `txs_root` is `SHA-256(0x00 ‖ bytes)`, so anyone can recompute the root.
+    pub tx: String,
     /// The execution outcome.
     pub outcome: OutcomeView,
 }

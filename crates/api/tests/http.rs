@@ -16,8 +16,8 @@ use serde_json::{Value, json};
 use terrane_api::{
     AccountView, ApiError, Backend, BlockView, CellView, ChainEvent, DEFAULT_DEVICE_LIST_LIMIT,
     DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView, EpochView,
-    MAX_BODY_BYTES, MAX_DEVICE_LIST_LIMIT, OutcomeView, RewardProofView, StatusView, StreamLagged,
-    TxStatus, TxStatusView, TxSubmitted, hex,
+    MAX_BODY_BYTES, MAX_DEVICE_LIST_LIMIT, OutcomeView, RewardProofView, StateProofView,
+    StatusView, StreamLagged, TxStatus, TxStatusView, TxSubmitted, hex,
 };
 
 const OCTET_STREAM: &str = "application/octet-stream";
@@ -76,6 +76,47 @@ async fn submit_tx_rejects_bad_hex_with_malformed_code() {
         assert_eq!(error["reason"], "malformed");
     }
     assert!(server.backend.submitted.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn submit_tx_json_refuses_other_members_and_explains_in_its_own_words() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let cases: [(&[u8], &str); 6] = [
+        (br#"{"tx":"00","fee":1}"#, "unknown member \"fee\""),
+        (br#"{"tx":1}"#, "tx must be a string"),
+        (br#"{}"#, "tx member is missing"),
+        (br#"["00"]"#, "not a JSON object"),
+        (br#"{"tx":"#, "not JSON (line 1, column 6)"),
+        (br#"{"tx":"00","tx":"00"}"#, "given twice"),
+    ];
+    for (body, needle) in cases {
+        let response = server.post("/v1/tx", JSON, body.to_vec()).await;
+        let what = String::from_utf8_lossy(body);
+        assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{what}");
+        let error = error_body(response).await;
+        let message = error["message"].as_str().unwrap();
+        assert!(message.contains(needle), "{what}: {message}");
+        for library_text in ["expected struct", "SubmitTxRequest", "invalid type"] {
+            assert!(!message.contains(library_text), "{what}: {message}");
+        }
+    }
+    assert!(server.backend.submitted.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn receipt_is_served_with_its_proof_and_a_transaction_without_one_is_a_json_404() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let included = hex::encode([7u8; 32]);
+    let response = server.get(&format!("/v1/tx/{included}/receipt")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let proof: StateProofView = json_of(response).await;
+    assert!(proof.value.is_some());
+    let pending = hex::encode([1u8; 32]);
+    let response = server.get(&format!("/v1/tx/{pending}/receipt")).await;
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_body(response).await["reason"], "not_found");
+    let response = server.get("/v1/tx/0x00/receipt").await;
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
@@ -548,7 +589,8 @@ async fn device_list_applies_the_limit_and_reports_the_total() {
         .collect();
     assert_eq!(ids, [DEVICE_A, DEVICE_C]);
 
-    // A cell of any resolution filters; a one-digit index reaches the backend as is.
+    // A cell of any resolution filters; an index that is not written as a cell never reaches
+    // the backend.
     let list: DeviceListView = json_of(
         server
             .get(&format!("/v1/devices?cell={}", cell_text(CELL_B)))
@@ -556,20 +598,11 @@ async fn device_list_applies_the_limit_and_reports_the_total() {
     )
     .await;
     assert_eq!(list.devices[0].id, DEVICE_B);
+    let asked = server.backend.device_queries.lock().unwrap().len();
     let response = server.get("/v1/devices?cell=7").await;
     let message = assert_malformed(response, "cell=7").await;
-    assert!(message.contains("not an H3 cell"), "{message}");
-    assert_eq!(
-        server
-            .backend
-            .device_queries
-            .lock()
-            .unwrap()
-            .last()
-            .unwrap()
-            .cell,
-        Some(7)
-    );
+    assert!(message.contains("H3 cell index"), "{message}");
+    assert_eq!(server.backend.device_queries.lock().unwrap().len(), asked);
 }
 
 #[tokio::test]
@@ -735,6 +768,11 @@ async fn cell_must_be_hex() {
         "8c283082 8052dff",
         "%20",
         "é",
+        "0",
+        "1",
+        "7c2830828052dff",
+        "ffffffffffffffff",
+        "18c2830828052dff",
     ] {
         let path = format!("/v1/cells/{cell}");
         let message = assert_malformed(server.get(&path).await, &path).await;
@@ -742,7 +780,7 @@ async fn cell_must_be_hex() {
     }
     assert!(server.backend.cells_asked.lock().unwrap().is_empty());
 
-    // Either case and 1 to 16 digits reach the backend, which judges the cell.
+    // Either case, with or without a leading 0, reaches the backend, which judges the cell.
     let view: CellView = json_of(
         server
             .get(&format!(
@@ -758,14 +796,16 @@ async fn cell_must_be_hex() {
         (12, cell_text(AREA_AB))
     );
     assert_eq!(view.devices[0].id, DEVICE_A);
-    for raw in ["1", "ffffffffffffffff"] {
-        let path = format!("/v1/cells/{raw}");
-        let message = assert_malformed(server.get(&path).await, &path).await;
-        assert!(message.contains("not an H3 cell"), "{path}: {message}");
-    }
+    let padded = format!("0{}", cell_text(CELL_A));
+    let view: CellView = json_of(server.get(&format!("/v1/cells/{padded}")).await).await;
+    assert_eq!(view.cell, cell_text(CELL_A));
+    // Written like a cell, but base cell 127 does not exist.
+    let path = "/v1/cells/8ffffffffffffff";
+    let message = assert_malformed(server.get(path).await, path).await;
+    assert!(message.contains("not an H3 cell"), "{path}: {message}");
     assert_eq!(
         *server.backend.cells_asked.lock().unwrap(),
-        [CELL_A, 1, u64::MAX]
+        [CELL_A, CELL_A, 0x08ff_ffff_ffff_ffff]
     );
 }
 

@@ -112,12 +112,6 @@ impl Genesis {
 
     /// Checks everything a node relies on.
     pub fn validate(&self) -> Result<(), GenesisError> {
-        ChainId::new(&self.chain_id)?;
-        accounts_genesis::validate(&self.allocation_list()?)
-            .map_err(|e| GenesisError::Allocations(e.to_string()))?;
-        self.params.validate().map_err(GenesisError::Params)?;
-        self.maker_list()?;
-        self.treasury()?;
         // The genesis hash covers the text: one key written two ways would be two chains.
         let written = self
             .allocations
@@ -130,6 +124,12 @@ impl Genesis {
                 return Err(GenesisError::NonCanonicalAddress(a.clone()));
             }
         }
+        ChainId::new(&self.chain_id)?;
+        accounts_genesis::validate(&self.allocation_list()?)
+            .map_err(|e| GenesisError::Allocations(e.to_string()))?;
+        self.params.validate().map_err(GenesisError::Params)?;
+        self.maker_list()?;
+        self.treasury()?;
         // Likewise the consensus section's hex (its keys are parsed by the node).
         let consensus_hex = self
             .consensus

@@ -14,7 +14,7 @@ terrane_primitives::reason_codes! {
         /// The signature does not verify for the signer and this chain.
         BadSignature = 1 => ("bad_signature", "the signature does not verify for the signer's key on this chain"),
         /// A transaction with this id was already executed.
-        DuplicateTx = 2 => ("duplicate_tx", "a transaction with this id was already included"),
+        DuplicateTx = 2 => ("duplicate_tx", "a transaction with this id is already pending in the mempool or was already included"),
         /// Not a canonical transaction encoding.
         Malformed = 7 => ("malformed", "the bytes are not a canonical transaction encoding (truncated, trailing bytes, unknown tag or over a field limit)"),
         /// Larger than the transaction size limit.

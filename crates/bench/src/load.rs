@@ -471,7 +471,7 @@ async fn open_events(
 
 /// Records the arrival of every `tx_outcome` for a transaction we sent.
 async fn read_events(mut response: reqwest::Response, shared: Arc<Shared>) {
-    let mut parser = sse::SseParser::new();
+    let mut parser = terrane_client::sse::SseParser::new();
     let mut messages = Vec::new();
     loop {
         let chunk = match response.chunk().await {

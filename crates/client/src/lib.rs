@@ -11,6 +11,7 @@
 
 #![allow(clippy::disallowed_methods)] // A client: waiting uses the wall clock.
 
+pub mod sse;
 #[cfg(feature = "state-proofs")]
 mod verified;
 
@@ -232,22 +233,19 @@ impl Client {
                 source,
             })?;
         let mut stream = resp.bytes_stream();
-        let mut buffer = String::new();
+        let mut parser = sse::SseParser::new();
+        let mut messages = Vec::new();
         while let Some(chunk) = stream.next().await {
             let chunk = chunk.map_err(|source| ClientError::Transport {
                 url: url.clone(),
                 source,
             })?;
-            buffer.push_str(&String::from_utf8_lossy(&chunk));
-            while let Some(end) = buffer.find("\n\n") {
-                let message: String = buffer.drain(..end + 2).collect();
-                for line in message.lines() {
-                    if let Some(data) = line.strip_prefix("data:")
-                        && let Ok(event) = serde_json::from_str::<ChainEvent>(data.trim())
-                        && !on_event(event)
-                    {
-                        return Ok(());
-                    }
+            parser.push(&chunk, &mut messages);
+            for message in messages.drain(..) {
+                if let Ok(event) = serde_json::from_str::<ChainEvent>(&message.data)
+                    && !on_event(event)
+                {
+                    return Ok(());
                 }
             }
         }

@@ -190,4 +190,29 @@ impl crate::Client {
         }
         Ok(Some(view))
     }
+
+    /// The receipt of the transaction `hash`, proven against a finalized header: `None` if the
+    /// node has no receipt for it (unknown, pending, or rejected without a charge).
+    pub async fn verified_receipt(
+        &self,
+        trust: &Trust,
+        hash: &terrane_primitives::Hash32,
+    ) -> Result<Option<terrane_app::state_key::Receipt>, ClientError> {
+        let Some(proof) = self
+            .get_optional::<StateProofView>(&format!("/v1/tx/{hash}/receipt"))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let key = StateKey::of::<terrane_app::state_key::Receipts>(hash);
+        self.verify_state_proof(trust, &key, &proof).await?;
+        let bytes = proof
+            .value
+            .as_deref()
+            .and_then(hex::decode)
+            .ok_or(LightError::Hex("receipt"))?;
+        let receipt = terrane_app::state_key::Receipt::decode(bytes::Bytes::from(bytes))
+            .map_err(|e| LightError::Decode("receipt", e.to_string()))?;
+        Ok(Some(receipt))
+    }
 }

@@ -100,10 +100,11 @@ impl fmt::Display for H3Cell {
 impl FromStr for H3Cell {
     type Err = ParseH3CellError;
 
-    /// Parses 1 to 16 hex digits of either case, with an optional `0x` prefix. Like decoding,
-    /// parsing does not validate the cell: call [`H3Cell::validate`].
+    /// Parses 1 to 16 hex digits of either case, without a `0x` prefix (the rule for every
+    /// hex input). Like decoding, parsing does not validate the cell: call
+    /// [`H3Cell::validate`].
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let digits = text.strip_prefix("0x").unwrap_or(text);
+        let digits = text;
         if digits.is_empty() || digits.len() > 16 || !digits.bytes().all(|b| b.is_ascii_hexdigit())
         {
             return Err(ParseH3CellError);
@@ -148,10 +149,11 @@ mod tests {
     }
 
     #[test]
-    fn from_str_accepts_either_case_and_prefix_and_rejects_junk() {
+    fn from_str_accepts_either_case_and_refuses_a_prefix_and_junk() {
         let cell = H3Cell::from_raw(SF_RES12);
         assert_eq!("8c2830828052dff".parse::<H3Cell>(), Ok(cell));
-        assert_eq!("0x8C2830828052DFF".parse::<H3Cell>(), Ok(cell));
+        assert_eq!("8C2830828052DFF".parse::<H3Cell>(), Ok(cell));
+        assert!("0x8c2830828052dff".parse::<H3Cell>().is_err());
         for junk in [
             "",
             "0x",

@@ -35,7 +35,7 @@ use std::{
 use terrane_accounts::handler as accounts;
 use terrane_app::{BlockOutput, Executor, params::BlockLimits};
 use terrane_mempool::Pending;
-use terrane_primitives::{Address, Amount, Hash32, Height, Nonce, TimestampMs, sha256};
+use terrane_primitives::{Address, Hash32, Height, Nonce, TimestampMs, sha256};
 use terrane_state::{BlockEnv, Overlay, Writes};
 use tracing::{debug, warn};
 
@@ -71,14 +71,21 @@ pub type Captured = Arc<BlockOutput>;
 
 /// Adversarial behaviour for simulations: a proposer that credits itself in every block it
 /// builds, with a correct-looking root for its own (forged) state. Honest validators must
-/// reject all of its blocks.
+/// reject all of its blocks. Only the `mocks` feature builds it.
+#[cfg(feature = "mocks")]
 #[derive(Clone, Copy, Debug)]
 pub struct ForgedMint {
     /// Who gets the forged credit.
     pub to: Address,
     /// How much.
-    pub amount: Amount,
+    pub amount: terrane_primitives::Amount,
 }
+
+/// Without the `mocks` feature no value of this type exists, so a production proposer cannot
+/// be made to forge (and carries no code that would).
+#[cfg(not(feature = "mocks"))]
+#[derive(Clone, Copy, Debug)]
+pub enum ForgedMint {}
 
 /// Recent block outputs by digest, with insertion order for eviction.
 type OutputCache = (BTreeMap<Digest, Arc<BlockOutput>>, VecDeque<Digest>);
@@ -98,6 +105,7 @@ struct Inner<T: TxSource> {
     observer: Arc<dyn FinalizedObserver>,
     _txs: std::marker::PhantomData<fn() -> T>,
     outputs: Mutex<OutputCache>,
+    #[cfg(feature = "mocks")]
     forged_mint: Option<ForgedMint>,
 }
 
@@ -124,12 +132,20 @@ impl<T: TxSource> ChainApp<T> {
                 observer,
                 _txs: std::marker::PhantomData,
                 outputs: Mutex::new((BTreeMap::new(), VecDeque::new())),
+                #[cfg(feature = "mocks")]
                 forged_mint: None,
             }),
         }
     }
 
     /// Turns this into the adversarial proposer described by [`ForgedMint`].
+    #[cfg(not(feature = "mocks"))]
+    pub fn with_forged_mint(self, forged: ForgedMint) -> Self {
+        match forged {}
+    }
+
+    /// Turns this into the adversarial proposer described by [`ForgedMint`].
+    #[cfg(feature = "mocks")]
     pub fn with_forged_mint(self, forged: ForgedMint) -> Self {
         let inner = Arc::try_unwrap(self.inner)
             .unwrap_or_else(|_| panic!("with_forged_mint must be called before the app is shared"));
@@ -317,6 +333,7 @@ where
                     return None;
                 }
             };
+            #[cfg(feature = "mocks")]
             if let Some(forged) = self.inner.forged_mint {
                 // The adversary credits itself outside any transaction.
                 let _ = accounts::mint(&mut overlay, &forged.to, forged.amount).await;

@@ -6,7 +6,7 @@ use commonware_consensus::{
     types::{Epoch, Round, View},
 };
 
-pub use terrane_types::{Bls, BlsSignature, Digest, Identity, PublicKey, to_digest, to_hash};
+pub use terrane_types::{Bls, BlsSignature, Digest, Identity, PublicKey};
 
 /// The threshold signing scheme: every notarization and finalization is one recovered BLS
 /// signature checkable against the network identity, and carries a VRF seed for its round.

@@ -1,33 +1,25 @@
-//! Lower-case hexadecimal, the text form of every identifier in the API and CLI.
+//! Hex, the text form of every identifier in the API and CLI, on `const-hex`.
+//!
+//! One rule for every hex input: digits of either case and **no `0x` prefix** (a prefixed
+//! string is refused, so each value has one spelling). Output is always lower case.
 
 /// Encodes bytes as lower-case hex without a prefix.
 pub fn encode(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
+    const_hex::encode(bytes)
 }
 
-/// Decodes hex (either case, optional `0x` prefix). Returns `None` on odd length or a non-hex
-/// character.
+/// Whether `text` starts with a `0x`/`0X` prefix, which no hex input accepts.
+fn has_prefix(text: &str) -> bool {
+    text.starts_with("0x") || text.starts_with("0X")
+}
+
+/// Decodes hex (either case, no `0x` prefix). Returns `None` on a prefix, odd length or a
+/// non-hex character.
 pub fn decode(text: &str) -> Option<Vec<u8>> {
-    let text = text.strip_prefix("0x").unwrap_or(text);
-    if !text.len().is_multiple_of(2) {
+    if has_prefix(text) {
         return None;
     }
-    let nibble = |c: u8| match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
-    };
-    text.as_bytes()
-        .chunks_exact(2)
-        .map(|pair| Some(nibble(pair[0])? << 4 | nibble(pair[1])?))
-        .collect()
+    const_hex::decode(text).ok()
 }
 
 #[cfg(test)]
@@ -39,7 +31,9 @@ mod tests {
         let bytes = [0u8, 1, 0xab, 0xff];
         assert_eq!(encode(&bytes), "0001abff");
         assert_eq!(decode("0001abff").unwrap(), bytes);
-        assert_eq!(decode("0x0001ABFF").unwrap(), bytes);
+        assert_eq!(decode("0001ABFF").unwrap(), bytes);
+        assert!(decode("0x0001abff").is_none(), "a 0x prefix is refused");
+        assert!(decode("0X0001abff").is_none(), "a 0X prefix is refused");
         assert!(decode("abc").is_none());
         assert!(decode("zz").is_none());
     }

@@ -33,13 +33,3 @@ pub type Bls = MinSig;
 pub type Identity = <Bls as Variant>::Public;
 /// A recovered BLS signature (certificate part or VRF seed).
 pub type BlsSignature = <Bls as Variant>::Signature;
-
-/// Converts a sha256 digest to the primitives hash type.
-pub fn to_hash(d: &Digest) -> terrane_primitives::Hash32 {
-    terrane_primitives::Hash32::new(d.0)
-}
-
-/// Converts a primitives hash to a sha256 digest.
-pub fn to_digest(h: &terrane_primitives::Hash32) -> Digest {
-    sha256::Digest(*h.as_bytes())
-}

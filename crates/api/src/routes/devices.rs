@@ -48,6 +48,10 @@ struct ListParams {
     cursor: Option<String>,
 }
 
+impl super::KnownParams for ListParams {
+    const NAMES: &'static [&'static str] = &["owner", "cell", "class", "limit", "cursor"];
+}
+
 impl ListParams {
     fn into_query(self) -> Result<DeviceQuery, ApiError> {
         if self.owner.is_none() && self.cell.is_none() && self.class.is_none() {

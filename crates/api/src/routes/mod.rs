@@ -154,7 +154,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Segment {
         Path::<String>::from_request_parts(parts, state)
             .await
             .map(|Path(segment)| Self(segment))
-            .map_err(|rejection| ApiError::malformed(rejection.body_text()))
+            .map_err(|_| bad_segment())
     }
 }
 
@@ -168,23 +168,55 @@ impl<S: Send + Sync> FromRequestParts<S> for SegmentPair {
         Path::<(String, String)>::from_request_parts(parts, state)
             .await
             .map(|Path((first, second))| Self(first, second))
-            .map_err(|rejection| ApiError::malformed(rejection.body_text()))
+            .map_err(|_| bad_segment())
     }
 }
 
+/// The error for a path segment axum could not decode, in the API's words.
+fn bad_segment() -> ApiError {
+    ApiError::malformed("a path segment is not valid UTF-8 after percent-decoding")
+}
+
+/// A query string's parameter names, for [`QueryParams`].
+pub(crate) trait KnownParams {
+    /// Every parameter the query takes.
+    const NAMES: &'static [&'static str];
+}
+
 /// The query string decoded into `T`. A query `T` cannot take (an unknown or repeated
-/// parameter) is a 400 `malformed` error rather than axum's plain-text rejection; `T` holds
-/// text, and the handler validates each value so its error names the parameter.
+/// parameter) is a 400 `malformed` error naming the parameter rather than axum's plain-text
+/// rejection; `T` holds text, and the handler validates each value so its error names the
+/// parameter.
 pub(crate) struct QueryParams<T>(pub(crate) T);
 
-impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
+impl<T: DeserializeOwned + KnownParams, S: Send + Sync> FromRequestParts<S> for QueryParams<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let unreadable =
+            || ApiError::malformed("the query string is not valid percent-encoded UTF-8");
+        let Query(pairs) = Query::<Vec<(String, String)>>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| unreadable())?;
+        let mut seen: Vec<&str> = Vec::with_capacity(pairs.len());
+        for (name, _) in &pairs {
+            if !T::NAMES.contains(&name.as_str()) {
+                return Err(ApiError::malformed(format!(
+                    "unknown query parameter {name:?}; this path takes {}",
+                    T::NAMES.join(", ")
+                )));
+            }
+            if seen.contains(&name.as_str()) {
+                return Err(ApiError::malformed(format!(
+                    "query parameter {name:?} is given twice"
+                )));
+            }
+            seen.push(name);
+        }
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(params)| Self(params))
-            .map_err(|rejection| ApiError::malformed(rejection.body_text()))
+            .map_err(|_| unreadable())
     }
 }
 
@@ -205,17 +237,24 @@ pub(crate) fn parse_decimal(text: &str, what: &str) -> Result<u64, ApiError> {
         .ok_or_else(|| ApiError::malformed(format!("{what} must be a decimal number below 2^64")))
 }
 
-/// Decodes an H3 index written as 1 to 16 hex digits (H3's usual form has 15). Whether it is a
-/// valid cell is the backend's to say; this only guarantees it fits a `u64`.
+/// Decodes an H3 cell index written as H3 writes it: 15 hex digits starting with `8` (the cell
+/// mode), or 16 with a leading `0` (the document's pattern [`crate::openapi`] states the same).
+/// Whether it is a valid cell (resolution digits, base cell) is the backend's to say.
 pub(crate) fn parse_cell(text: &str, what: &str) -> Result<u64, ApiError> {
+    let digits = text
+        .strip_prefix('0')
+        .filter(|_| text.len() == 16)
+        .unwrap_or(text);
     // Checked before `from_str_radix`, which would also accept a sign.
-    let well_formed = (1..=16).contains(&text.len()) && text.bytes().all(|b| b.is_ascii_hexdigit());
+    let well_formed = digits.len() == 15
+        && digits.starts_with('8')
+        && digits.bytes().all(|b| b.is_ascii_hexdigit());
     well_formed
         .then(|| u64::from_str_radix(text, 16).ok())
         .flatten()
         .ok_or_else(|| {
             ApiError::malformed(format!(
-                "{what} must be an H3 index of 1 to 16 hex digits, e.g. 8c2830828052dff"
+                "{what} must be an H3 cell index: 15 hex digits starting with 8, e.g. 8c2830828052dff"
             ))
         })
 }

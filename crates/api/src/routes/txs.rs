@@ -12,13 +12,15 @@ use axum::{
 
 use super::{AppState, Route, Segment, parse_hex32};
 use crate::{
-    ApiError, Backend, MAX_BODY_BYTES, SubmitTxRequest, TxStatusView, TxSubmitted, error::code, hex,
+    ApiError, Backend, MAX_BODY_BYTES, StateProofView, SubmitTxRequest, TxStatusView, TxSubmitted,
+    error::code, hex,
 };
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     vec![
         Route::post("/v1/tx", submit_tx::<B>),
         Route::get("/v1/tx/{hash}", tx::<B>),
+        Route::get("/v1/tx/{hash}/receipt", receipt::<B>),
     ]
 }
 
@@ -35,10 +37,7 @@ async fn submit_tx<B: Backend>(
                 format!("request body exceeds {MAX_BODY_BYTES} bytes"),
             )
         } else {
-            ApiError::malformed(format!(
-                "could not read request body: {}",
-                rejection.body_text()
-            ))
+            ApiError::malformed("the request body could not be read")
         }
     })?;
     let tx = decode_tx(&headers, &body)?;
@@ -67,12 +66,7 @@ fn decode_tx(headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, ApiError> {
             // `echo $TX | curl --data-binary @-` leaves a trailing newline.
             decode_hex_tx(text.trim())?
         }
-        Some("application/json") => {
-            let request: SubmitTxRequest = serde_json::from_slice(body).map_err(|err| {
-                ApiError::malformed(format!("body must be {{\"tx\": \"<hex>\"}}: {err}"))
-            })?;
-            decode_hex_tx(&request.tx)?
-        }
+        Some("application/json") => decode_hex_tx(&json_tx(body)?.tx)?,
         _ => {
             return Err(ApiError::unsupported_media_type(
                 "Content-Type must be application/octet-stream, text/plain (hex) or \
@@ -86,6 +80,68 @@ fn decode_tx(headers: &HeaderMap, body: &[u8]) -> Result<Vec<u8>, ApiError> {
     Ok(tx)
 }
 
+/// The members of a JSON object in the order written, repeats kept (a `Value` would keep only
+/// the last of a repeated member).
+struct Members(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Members {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = Members;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Members, A::Error> {
+                let mut members = Vec::new();
+                while let Some(member) = map.next_entry()? {
+                    members.push(member);
+                }
+                Ok(Members(members))
+            }
+        }
+        deserializer.deserialize_map(Visitor)
+    }
+}
+
+/// The `{"tx": "<hex>"}` body, with an error that says what is wrong in the API's words.
+fn json_tx(body: &[u8]) -> Result<SubmitTxRequest, ApiError> {
+    let refuse =
+        |what: String| ApiError::malformed(format!("body must be {{\"tx\": \"<hex>\"}}: {what}"));
+    let value: serde_json::Value = serde_json::from_slice(body).map_err(|err| {
+        refuse(format!(
+            "it is not JSON (line {}, column {})",
+            err.line(),
+            err.column()
+        ))
+    })?;
+    if !value.is_object() {
+        return Err(refuse("it is not a JSON object".into()));
+    }
+    let Members(members) =
+        serde_json::from_slice(body).map_err(|_| refuse("it is not a JSON object".into()))?;
+    let mut tx = None;
+    for (name, value) in members {
+        if name != "tx" {
+            return Err(refuse(format!(
+                "unknown member {name:?}; tx is the only one"
+            )));
+        }
+        if tx.is_some() {
+            return Err(refuse("the tx member is given twice".into()));
+        }
+        match value {
+            serde_json::Value::String(text) => tx = Some(text),
+            _ => return Err(refuse("tx must be a string of hex".into())),
+        }
+    }
+    tx.map(|tx| SubmitTxRequest { tx })
+        .ok_or_else(|| refuse("the tx member is missing".into()))
+}
+
 fn decode_hex_tx(text: &str) -> Result<Vec<u8>, ApiError> {
     hex::decode(text).map_err(|err| ApiError::malformed(format!("transaction is not hex: {err}")))
 }
@@ -96,4 +152,17 @@ async fn tx<B: Backend>(
 ) -> Result<Json<TxStatusView>, ApiError> {
     let hash = parse_hex32(&hash, "transaction hash")?;
     state.backend.tx(hash).await.map(Json)
+}
+
+async fn receipt<B: Backend>(
+    State(state): State<AppState<B>>,
+    Segment(hash): Segment,
+) -> Result<Json<StateProofView>, ApiError> {
+    let hash = parse_hex32(&hash, "transaction hash")?;
+    state.backend.receipt(hash).await?.map(Json).ok_or_else(|| {
+        ApiError::not_found(format!(
+            "transaction {} has no receipt (unknown, pending, or rejected without a charge)",
+            hex::encode(hash)
+        ))
+    })
 }

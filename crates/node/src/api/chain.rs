@@ -23,6 +23,7 @@ where
                     .map(|t| t.id())
                     .unwrap_or_else(|_| sha256(&[raw]))
                     .to_string(),
+                tx: hex::encode(raw),
                 outcome: outcome_view(*code),
             })
             .collect();

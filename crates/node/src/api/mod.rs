@@ -16,8 +16,6 @@ mod outcomes;
 mod params;
 mod txs;
 
-pub use txs::refusal;
-
 use cells::bad_cell;
 use devices::summary_view;
 
@@ -220,6 +218,10 @@ where
 
     async fn tx(&self, hash: [u8; 32]) -> Result<TxStatusView, ApiError> {
         self.tx_status(hash).await
+    }
+
+    async fn receipt(&self, hash: [u8; 32]) -> Result<Option<StateProofView>, ApiError> {
+        self.receipt_proof(hash).await
     }
 
     async fn account(&self, address: [u8; 32]) -> Result<AccountView, ApiError> {

@@ -3,7 +3,7 @@
 use super::*;
 
 /// Maps a mempool refusal to an HTTP error with its stable code.
-pub fn refusal(outcome: Outcome) -> ApiError {
+fn refusal(outcome: Outcome) -> ApiError {
     let info = outcome::lookup(outcome.0).expect("mempool refusals are registered");
     let (code, reason, message) = (info.code, info.name, info.description);
     let is = |r: EnvelopeRejection| outcome.0 == r.code();
@@ -37,6 +37,24 @@ impl<E> NodeBackend<E>
 where
     E: Spawner + commonware_storage::Context,
 {
+    pub(super) async fn receipt_proof(
+        &self,
+        hash: [u8; 32],
+    ) -> Result<Option<StateProofView>, ApiError> {
+        let id = Hash32::new(hash);
+        let guard = self.db.read().await;
+        let overlay = Overlay::new(DbReader::<E>(&guard));
+        let (height, _) = self.head(&overlay).await?;
+        let proof = self
+            .prove(
+                &guard,
+                height,
+                &StateKey::of::<terrane_app::state_key::Receipts>(&id),
+            )
+            .await?;
+        Ok(proof.value.is_some().then_some(proof))
+    }
+
     pub(super) async fn submit(&self, tx: Vec<u8>) -> Result<TxSubmitted, ApiError> {
         self.mempool
             .submit(&self.db, bytes::Bytes::from(tx), true)
