@@ -722,6 +722,18 @@ fn declared_body_bytes<T>(request: &hyper::Request<T>) -> Option<u64> {
         .ok()
 }
 
+/// Whether `error` (or anything in its source chain) is a body that missed its deadline.
+pub(crate) fn is_body_timeout(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(error);
+    while let Some(error) = next {
+        if error.is::<BodyTimedOut>() {
+            return true;
+        }
+        next = error.source();
+    }
+    false
+}
+
 /// Why a request body could not be read in time.
 #[derive(Debug, thiserror::Error)]
 #[error("the request body did not arrive within api.body_read_timeout_ms")]

@@ -36,6 +36,10 @@ async fn submit_tx<B: Backend>(
                 "tx_too_large",
                 format!("request body exceeds {MAX_BODY_BYTES} bytes"),
             )
+        } else if crate::server::is_body_timeout(&rejection) {
+            ApiError::malformed(
+                "the request body did not arrive in time (the node's api.body_read_timeout_ms)",
+            )
         } else {
             ApiError::malformed("the request body could not be read")
         }
