@@ -13,8 +13,7 @@ use futures::executor::block_on;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use terrane_accounts::{
-    handler, invariants::check_supply, msg::Transfer, outcome::AccountsRejection,
-    params::AccountsParams,
+    handler, msg::Transfer, outcome::AccountsRejection, params::AccountsParams,
 };
 use terrane_primitives::{Address, Amount, ChainId, Height, Nonce, TimestampMs};
 use terrane_state::{BlockEnv, MemStore, Overlay};
@@ -53,7 +52,7 @@ fn env(height: u64) -> BlockEnv {
     )
 }
 
-/// Executes blocks on a MemStore, asserting the supply invariant after each.
+/// Executes blocks on a MemStore, asserting every module invariant after each.
 struct Chain {
     exec: Executor,
     store: MemStore,
@@ -80,8 +79,7 @@ impl Chain {
             .map(|n| address_of(&named_key(n)))
             .chain([treasury()]);
         let state = Overlay::new(&self.store);
-        let held = block_on(terrane_rewards::invariants::held(&state)).unwrap();
-        block_on(check_supply(&state, holders, held))
+        block_on(crate::invariants::check_all(&state, holders))
             .unwrap()
             .unwrap();
         out.txs.iter().map(|t| t.outcome).collect()

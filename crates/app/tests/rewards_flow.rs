@@ -1,6 +1,7 @@
 //! The whole reward path through the executor, block by block: hotspots register, witness and
 //! reveal on schedule, epochs close and credit them, owners claim, and a sale pays the seller
-//! what the device earned before it changed hands.
+//! what the device earned before it changed hands. Every module invariant is checked after
+//! every block.
 
 use commonware_codec::Encode;
 use commonware_cryptography::ed25519;
@@ -9,6 +10,7 @@ use terrane_accounts::handler as accounts;
 use terrane_app::{
     Executor, Genesis, Outcome, Payload, Transaction,
     events::EventKind,
+    invariants::check_all,
     testkit::{address_of, named_key},
 };
 use terrane_coverage::{
@@ -106,6 +108,13 @@ impl Chain {
         }
         let (_, writes) = overlay.into_parts();
         self.store.apply(writes);
+        let holders = ["ann", "ben", "cat", "relay", "dan"]
+            .iter()
+            .map(|n| address_of(&named_key(n)))
+            .chain([self.exec.genesis().treasury().unwrap()]);
+        block_on(check_all(&Overlay::new(&self.store), holders))
+            .unwrap()
+            .unwrap_or_else(|v| panic!("block {}: {v}", self.height));
         out.events.into_iter().map(|e| e.kind).collect()
     }
 

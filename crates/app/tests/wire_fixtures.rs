@@ -393,7 +393,12 @@ fn outcomes_doc_lists_every_registered_code() {
         .filter_map(|line| {
             let mut cells = line.trim().strip_prefix('|')?.split('|').map(str::trim);
             let code = cells.next()?.parse::<u16>().ok()?;
-            let name = cells.next()?.trim_matches('`').to_owned();
+            // Registry rows write the name as code; the ranges table does not.
+            let name = cells
+                .next()?
+                .strip_prefix('`')?
+                .trim_end_matches('`')
+                .to_owned();
             Some((code, name))
         })
         .collect();
@@ -406,6 +411,17 @@ fn outcomes_doc_lists_every_registered_code() {
         missing.is_empty(),
         "docs/spec/outcomes.md does not list these registered codes as `| code | `name` | ...` \
          table rows: {missing:?}"
+    );
+    // And the other way: a documented code the registry lacks belongs to a module left out of
+    // the module list (`terrane_app::modules`).
+    let registered: BTreeSet<(u16, String)> = registry()
+        .into_iter()
+        .map(|info| (info.code, info.name.to_owned()))
+        .collect();
+    let unregistered: Vec<&(u16, String)> = rows.difference(&registered).collect();
+    assert!(
+        unregistered.is_empty(),
+        "docs/spec/outcomes.md lists codes no listed module registers: {unregistered:?}"
     );
 }
 

@@ -30,7 +30,6 @@ use crate::{
     workload::SignedItem,
 };
 use std::{collections::BTreeMap, fmt, time::Duration};
-use terrane_accounts::invariants::check_supply;
 use terrane_app::events::EventKind;
 use terrane_pow::{schedule, types::SignedReport};
 use terrane_primitives::Epoch;
@@ -298,11 +297,9 @@ async fn run_blocks(
     let db = run.db;
     {
         let state = Overlay::new(terrane_node::db::DbReader(&db));
-        // Rewards are credited to devices and wait there for their owners' claims.
-        let held = terrane_rewards::invariants::held(&state)
-            .await
-            .map_err(storage)?;
-        check_supply(&state, net.holders(), held)
+        // Every module's invariants, the supply among them (rewards credited to devices wait
+        // in the rewards module for their owners' claims).
+        terrane_app::invariants::check_all(&state, net.holders())
             .await
             .map_err(storage)?
             .map_err(|violation| BenchError::StateMismatch(violation.to_string()))?;

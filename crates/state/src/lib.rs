@@ -34,7 +34,7 @@ mod overlay;
 pub mod tables;
 
 pub use env::BlockEnv;
-pub use key::{StateKey, Table};
+pub use key::{StateKey, Table, TableId};
 pub use mem::MemStore;
 pub use overlay::{Overlay, Writes};
 

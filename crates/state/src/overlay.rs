@@ -130,7 +130,7 @@ mod tests {
 
     struct Notes;
     impl Table for Notes {
-        const ID: u8 = 0xfe;
+        const ID: crate::TableId = 0xfe;
         const NAME: &'static str = "notes";
         type Key = u64;
         type Value = Vec<u8>;
