@@ -15,7 +15,7 @@ use terrane_app::{
 };
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
-    types::{Beacon, Witness, commitment},
+    msg::{Beacon, Witness, commitment},
 };
 use terrane_devices::{
     msg::{Domains, TransferDevice},
@@ -28,7 +28,7 @@ use terrane_pow::{
     types::Report,
 };
 use terrane_primitives::{Address, Amount, DeviceId, Epoch, Height, Namespace, Nonce, TimestampMs};
-use terrane_rewards::{handler as rewards, msg::ClaimRewards};
+use terrane_rewards::{events::RewardsEvent, handler as rewards, msg::ClaimRewards};
 use terrane_state::{MemStore, Overlay};
 
 const EPOCH: u64 = 30;
@@ -248,7 +248,7 @@ fn hotspots_earn_claim_and_a_sale_pays_the_seller_what_the_device_earned_before_
     let closed = c.block(vec![]);
     assert!(
         closed.iter().any(
-            |k| matches!(k, EventKind::RewardsClosed { epoch, .. } if *epoch == Epoch::new(1))
+            |k| matches!(k, EventKind::Rewards(RewardsEvent::EpochClosed { epoch, .. }) if *epoch == Epoch::new(1))
         )
     );
     let earned = c.claimable(&hs_a);
@@ -298,7 +298,7 @@ fn hotspots_earn_claim_and_a_sale_pays_the_seller_what_the_device_earned_before_
     assert!(
         events
             .iter()
-            .any(|k| matches!(k, EventKind::Claimed { amount, .. } if *amount == unclaimed))
+            .any(|k| matches!(k, EventKind::Rewards(RewardsEvent::Claimed { amount, .. }) if *amount == unclaimed))
     );
     assert_eq!(
         c.balance(&address_of(&ann)),

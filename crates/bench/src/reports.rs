@@ -31,8 +31,10 @@ use crate::{
 };
 use std::{collections::BTreeMap, fmt, time::Duration};
 use terrane_app::events::EventKind;
+use terrane_coverage::events::CoverageEvent;
 use terrane_pow::{schedule, types::SignedReport};
 use terrane_primitives::Epoch;
+use terrane_rewards::events::RewardsEvent;
 use terrane_rewards::types::EpochSummary;
 use terrane_state::Overlay;
 
@@ -269,7 +271,7 @@ async fn run_blocks(
         .events
         .iter()
         .find_map(|e| match &e.kind {
-            EventKind::RewardsClosed { summary, .. } => Some(*summary),
+            EventKind::Rewards(RewardsEvent::EpochClosed { summary, .. }) => Some(*summary),
             _ => None,
         })
         .ok_or_else(|| BenchError::StateMismatch("the close block closed no rewards".into()))?;
@@ -278,7 +280,9 @@ async fn run_blocks(
         .events
         .iter()
         .find_map(|e| match &e.kind {
-            EventKind::CoverageClosed { summary, .. } => Some(summary.clone()),
+            EventKind::Coverage(CoverageEvent::EpochClosed { summary, .. }) => {
+                Some(summary.clone())
+            }
             _ => None,
         })
         .ok_or_else(|| BenchError::StateMismatch("the close block closed no coverage".into()))?;

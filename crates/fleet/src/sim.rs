@@ -21,7 +21,7 @@ use terrane_app::{
     Executor, Genesis, Outcome, SignedTransaction, events::EventKind, params::ChainParams,
     tx::Payload,
 };
-use terrane_coverage::types::Witness;
+use terrane_coverage::msg::Witness;
 use terrane_pow::{events::PowEvent, params::PowParams, schedule};
 use terrane_primitives::{
     Address, Amount, ChainId, DeviceId, Epoch, Hash32, Height, TimestampMs, sha256,

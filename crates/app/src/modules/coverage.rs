@@ -9,8 +9,8 @@ use crate::{
     params::ChainParams,
 };
 use terrane_coverage::{
-    KIND_BEACON, KIND_WITNESS, genesis, handler, invariants, outcome::CoverageRejection,
-    params::CoverageParams, state_key as tables,
+    KIND_BEACON, KIND_WITNESS, events::CoverageEvent, genesis, handler, invariants,
+    outcome::CoverageRejection, params::CoverageParams, state_key as tables,
 };
 use terrane_devices::types::ResourceClass;
 use terrane_pow::{handler::Prechecked, params::PowParams, types::Verdict};
@@ -60,10 +60,10 @@ impl Module for Coverage {
         let pow = &ctx.genesis.params.pow;
         let summary =
             handler::close_epoch(ctx.state, ctx.env, pow, closing, &ctx.env.randomness).await?;
-        ctx.emit(EventKind::CoverageClosed {
+        ctx.emit(EventKind::Coverage(CoverageEvent::EpochClosed {
             epoch: closing,
             summary,
-        });
+        }));
         Ok(())
     }
 

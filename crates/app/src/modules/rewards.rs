@@ -12,8 +12,8 @@ use crate::{
 use terrane_devices::events::DevicesEvent;
 use terrane_primitives::{Amount, Epoch, ReasonInfo};
 use terrane_rewards::{
-    EmissionParams, genesis, handler, invariants, msg::ClaimRewards, outcome::RewardsRejection,
-    state_key as tables,
+    EmissionParams, events::RewardsEvent, genesis, handler, invariants, msg::ClaimRewards,
+    outcome::RewardsRejection, state_key as tables,
 };
 use terrane_state::{Overlay, StateError, StateRead, TableId};
 
@@ -63,10 +63,10 @@ impl Module for Rewards {
         for e in minted {
             ctx.emit(EventKind::Accounts(e));
         }
-        ctx.emit(EventKind::RewardsClosed {
+        ctx.emit(EventKind::Rewards(RewardsEvent::EpochClosed {
             epoch: closing,
             summary,
-        });
+        }));
         Ok(())
     }
 
@@ -124,6 +124,6 @@ fn paid_events(
 ) -> Vec<EventKind> {
     vec![
         EventKind::Accounts(paid),
-        EventKind::Claimed { device, amount },
+        EventKind::Rewards(RewardsEvent::Claimed { device, amount }),
     ]
 }

@@ -1,7 +1,7 @@
 //! Every key the rewards module stores.
 
 use crate::{
-    emission::EmissionParams,
+    params::EmissionParams,
     types::{DeviceRewards, EpochSummary, Ledger, RewardLine},
 };
 use terrane_primitives::{Address, DeviceId, Epoch};
