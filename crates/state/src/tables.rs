@@ -1,6 +1,8 @@
 //! The table id registry: every table in the chain, one line each, so ids never collide.
 //!
-//! Ids are part of the state layout (they are hashed into keys). Never renumber one; retire it.
+//! Ids are part of the state layout (they are hashed into keys, two bytes big-endian). Never
+//! renumber one; retire it. Today's modules use ids below 0x100 in blocks of 16 per module; a
+//! new module takes the next free block (`docs/spec/state.md`).
 
 use crate::TableId;
 
@@ -123,7 +125,7 @@ mod tests {
 
     #[test]
     fn table_ids_are_unique() {
-        let ids: BTreeSet<u8> = ALL.iter().map(|(id, _)| *id).collect();
+        let ids: BTreeSet<crate::TableId> = ALL.iter().map(|(id, _)| *id).collect();
         assert_eq!(ids.len(), ALL.len());
     }
 }
