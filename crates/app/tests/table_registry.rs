@@ -7,7 +7,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use terrane_app::{
-    modules::{enabled_classes, module_names, module_tables, report_kind_name},
+    modules::{
+        class_name, enabled_classes, module_names, module_tables, report_kind_name, report_kinds,
+    },
     params::ChainParams,
     state_key as app,
     tx::PAYLOADS,
@@ -102,4 +104,23 @@ fn every_enabled_class_is_a_known_class_and_names_its_report_kinds() {
     );
     assert_eq!(report_kind_name(coverage, 200), None);
     assert_eq!(report_kind_name(ResourceClass::Storage.tag(), 0), None);
+    assert_eq!(
+        report_kinds(),
+        vec![(coverage, 0, "beacon"), (coverage, 1, "witness")]
+    );
+}
+
+#[test]
+fn class_names_come_from_resource_class_and_unknown_tags_have_none() {
+    for class in ResourceClass::ALL {
+        assert_eq!(class_name(class.tag()), Some(class.name()));
+    }
+    assert_eq!(
+        class_name(u8::try_from(ResourceClass::ALL.len()).unwrap()),
+        None
+    );
+    assert_eq!(
+        terrane_rewards::CLASS_NAMES.to_vec(),
+        ResourceClass::ALL.map(ResourceClass::name).to_vec()
+    );
 }

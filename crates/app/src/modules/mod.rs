@@ -69,6 +69,19 @@ pub fn module_tables() -> Vec<(&'static str, Vec<(terrane_state::TableId, &'stat
     all
 }
 
+/// The name of resource class `class` ("coverage", …), if the tag is a class. For the API and
+/// the CLI: the one source of class names is `ResourceClass::name`.
+pub fn class_name(class: u8) -> Option<&'static str> {
+    terrane_devices::types::ResourceClass::from_tag(class).map(|c| c.name())
+}
+
+/// Every named report kind of every enabled class, as `(class, kind, name)` in list order.
+pub fn report_kinds() -> Vec<(u8, u8, &'static str)> {
+    let mut all = Vec::new();
+    for_each_class!(C => all.extend(C::KINDS.iter().map(|(kind, name)| (C::CLASS, *kind, *name))));
+    all
+}
+
 /// The name of report `kind` of resource class `class`, if that class is enabled and defines
 /// the kind (for the API: "beacon", "witness", …).
 pub fn report_kind_name(class: u8, kind: u8) -> Option<&'static str> {

@@ -18,18 +18,25 @@
 //! 10_000 bps truncate the later classes' pools to what is left.
 
 use crate::params::EmissionParams;
+use terrane_devices::types::ResourceClass;
 use terrane_primitives::Epoch;
 
 /// Number of resource classes; pools and weights are indexed by the class tag.
-pub const CLASS_COUNT: usize = 5;
+pub const CLASS_COUNT: usize = ResourceClass::ALL.len();
 
-/// Index of the coverage class (the `ResourceClass` tag in `terrane-devices`: coverage 0,
-/// storage 1, compute 2, energy 3, sensing 4).
-pub const COVERAGE: usize = 0;
+/// Index of the coverage class in pools and weights (its `ResourceClass` tag).
+pub const COVERAGE: usize = ResourceClass::Coverage.tag() as usize;
 
-/// Stable class names, in tag order.
-pub const CLASS_NAMES: [&str; CLASS_COUNT] =
-    ["coverage", "storage", "compute", "energy", "sensing"];
+/// Stable class names, in tag order: `ResourceClass::name`, the one source of class names.
+pub const CLASS_NAMES: [&str; CLASS_COUNT] = {
+    let mut names = [""; CLASS_COUNT];
+    let mut i = 0;
+    while i < CLASS_COUNT {
+        names[i] = ResourceClass::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// 100 % in basis points.
 pub const BPS_ONE: u16 = 10_000;
