@@ -82,6 +82,32 @@ fn a_class_list_naming_an_unknown_device_breaks_the_devices_invariant() {
 }
 
 #[test]
+fn a_worker_entry_out_of_its_list_position_breaks_the_pow_invariant() {
+    use terrane_pow::{
+        state_key::{EpochWork, EpochWorkers, Epochs},
+        types::WorkEntry,
+    };
+    let worker = DeviceId::from_slice(&[9; 32]).unwrap();
+    let v = check_after(|o| {
+        let mut info = block_on(terrane_pow::handler::epoch_info(o, Epoch::ZERO))
+            .unwrap()
+            .expect("block 1 opened epoch 0");
+        info.workers = 1;
+        o.put::<Epochs>(&Epoch::ZERO, &info);
+        o.put::<EpochWorkers>(&(Epoch::ZERO, 0), &worker);
+        let entry = WorkEntry {
+            units: 1,
+            class: ResourceClass::Coverage,
+            density_cell: 0,
+            index: 5,
+        };
+        o.put::<EpochWork>(&(Epoch::ZERO, worker), &entry);
+    })
+    .unwrap_err();
+    assert_eq!(v.module, "pow");
+}
+
+#[test]
 fn a_beacon_count_past_the_beacon_list_breaks_the_coverage_invariant() {
     use terrane_coverage::state_key::EpochBeaconCount;
     let v = check_with::<EpochBeaconCount>(&Epoch::ZERO, &1).unwrap_err();
