@@ -1,7 +1,7 @@
 //! The lists: which modules the chain runs, in hook order, and which resource classes judge
 //! reports. Everything else (reason registry, parameter validation, genesis, block hooks,
-//! invariants, table ownership, report kind names) is derived from these two lists, and
-//! `crate::registry_tests` fails when a module or class is missing from one.
+//! invariants, table ownership, class and report kind names) is derived from these two lists;
+//! `crates/app/tests/table_registry.rs` fails when a module or class is missing from one.
 //!
 //! One file per module holds its wiring: the [`Module`](crate::module::Module) impl and the
 //! [`Message`](crate::module::Message) impls of its payloads.
