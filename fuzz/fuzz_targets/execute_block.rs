@@ -18,9 +18,7 @@ use commonware_cryptography::{Signer as _, ed25519};
 use futures::executor::block_on;
 use libfuzzer_sys::fuzz_target;
 use std::{collections::BTreeSet, sync::OnceLock};
-use terrane_accounts::{
-    invariants::check_supply, msg::Transfer, outcome::AccountsRejection, params::AccountsParams,
-};
+use terrane_accounts::{msg::Transfer, outcome::AccountsRejection, params::AccountsParams};
 use terrane_app::{
     BlockOutput, Executor, Genesis, Payload, SignedTransaction, Transaction,
     outcome::EnvelopeRejection,
@@ -244,11 +242,10 @@ fn check_block(store: &MemStore, height: u64, txs: &[Vec<u8>], out: &BlockOutput
     }
 }
 
-fn check_supply_holds(store: &MemStore, holders: &BTreeSet<Address>) {
-    block_on(check_supply(
+fn check_invariants_hold(store: &MemStore, holders: &BTreeSet<Address>) {
+    block_on(terrane_app::invariants::check_all(
         &Overlay::new(store),
         holders.iter().copied(),
-        Amount::ZERO,
     ))
     .expect("memory store")
     .unwrap_or_else(|v| panic!("{v}"));
@@ -285,7 +282,7 @@ fuzz_target!(|data: &[u8]| {
     );
     store.apply(writes1);
     check_block(&store, 1, &txs, &out1);
-    check_supply_holds(&store, &holders);
+    check_invariants_hold(&store, &holders);
 
     // Block 2 replays the same bytes: everything charged in block 1 is a duplicate now.
     let (out2, writes2) = execute(&store, &env(2, data), &txs);
@@ -296,5 +293,5 @@ fuzz_target!(|data: &[u8]| {
             assert_eq!(second.outcome, EnvelopeRejection::DuplicateTx.into());
         }
     }
-    check_supply_holds(&store, &holders);
+    check_invariants_hold(&store, &holders);
 });

@@ -1,11 +1,12 @@
-//! Events emitted by execution, for indexers and the event stream.
+//! Events emitted by execution, for indexers and the event stream. Each module owns its event
+//! type (its `events.rs` room); this enum only says which module spoke.
 
 use terrane_accounts::events::AccountsEvent;
-use terrane_coverage::handler::CloseSummary;
+use terrane_coverage::events::CoverageEvent;
 use terrane_devices::events::DevicesEvent;
 use terrane_pow::events::PowEvent;
-use terrane_primitives::{Epoch, Hash32};
-use terrane_rewards::types::EpochSummary;
+use terrane_primitives::Hash32;
+use terrane_rewards::events::RewardsEvent;
 
 /// An event from a module, tagged with the transaction that caused it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -16,7 +17,7 @@ pub struct AppEvent {
     pub kind: EventKind,
 }
 
-/// Module events.
+/// Module events, one variant per module of the module list.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventKind {
     /// From the accounts module.
@@ -25,25 +26,8 @@ pub enum EventKind {
     Devices(DevicesEvent),
     /// From the proof-of-work framework (one per judged report).
     Pow(PowEvent),
-    /// An epoch's coverage was closed (witness selection).
-    CoverageClosed {
-        /// The epoch.
-        epoch: Epoch,
-        /// What was decided.
-        summary: CloseSummary,
-    },
-    /// An epoch's rewards were distributed.
-    RewardsClosed {
-        /// The epoch.
-        epoch: Epoch,
-        /// The summary committed in state.
-        summary: EpochSummary,
-    },
-    /// A device's rewards were claimed.
-    Claimed {
-        /// The device.
-        device: terrane_primitives::DeviceId,
-        /// The amount paid to its owner.
-        amount: terrane_primitives::Amount,
-    },
+    /// From the coverage class (its epoch close).
+    Coverage(CoverageEvent),
+    /// From the rewards module (epoch close, claims).
+    Rewards(RewardsEvent),
 }

@@ -14,6 +14,8 @@
 use crate::{
     events::{AppEvent, EventKind},
     genesis::Genesis,
+    module::{BlockCtx, Module as _, TxCtx},
+    modules::for_each_module,
     outcome::{EnvelopeRejection, Outcome},
     state_key::{ChainHead, HEAD_KEY, Head, Receipt, Receipts},
     tx::{DecodeTxError, Payload, SignedTransaction},
@@ -24,14 +26,8 @@ use commonware_parallel::Sequential;
 use rand::{SeedableRng, rngs::StdRng};
 use std::sync::Arc;
 use terrane_accounts::handler as accounts;
-use terrane_devices::{handler as devices, msg::Domains, types::ResourceClass};
-use terrane_pow::{
-    handler::{self as pow, Precheck},
-    msg::SubmitReports,
-    outcome::PowRejection,
-    schedule,
-    types::Verdict,
-};
+use terrane_devices::{handler as devices, msg::Domains};
+use terrane_pow::schedule;
 use terrane_primitives::{
     Address, ChainId, Epoch, Hash32, Height, Namespace, TimestampMs, merkle, sha256,
 };
@@ -211,7 +207,11 @@ impl Executor {
         assert!(env.height.get() >= 1, "genesis block executes nothing");
         assert_eq!(env.chain_id, self.chain_id, "block env for another chain");
         let mut output = BlockOutput::default();
-        self.begin_block(state, env, &mut output.events).await?;
+        // Boxed (once per block, and once per payload below): the hooks and the dispatch nest
+        // an async call per module layer, and a boxed future's layout is computed on its own,
+        // so the node's consensus futures stay within the compiler's layout depth as modules
+        // are added.
+        Box::pin(self.begin_block(state, env, &mut output.events)).await?;
 
         let decoded: Vec<Result<SignedTransaction, DecodeTxError>> = txs
             .iter()
@@ -268,55 +268,33 @@ impl Executor {
         Ok(output)
     }
 
-    /// Genesis at height 1; at the first block of every later epoch, the previous epoch's
-    /// coverage and rewards close and the new epoch opens with this block's randomness.
+    /// Genesis at height 1; at the first block of every later epoch, every module closes the
+    /// previous epoch; at the first block of every epoch, every module opens it (with this
+    /// block's randomness). Hooks run in the order of [`for_each_module`].
     async fn begin_block<S: StateRead>(
         &self,
         state: &mut Overlay<S>,
         env: &BlockEnv,
         events: &mut Vec<AppEvent>,
     ) -> Result<(), StateError> {
-        let pow_params = &self.genesis.params.pow;
-        if env.height.get() == 1 {
-            self.genesis.apply(state);
-        } else if schedule::is_epoch_start(env.height, pow_params.epoch_length_blocks) {
-            let closing = Epoch::new(env.epoch.get() - 1);
-            let coverage = terrane_coverage::handler::close_epoch(
-                state,
-                env,
-                pow_params,
-                closing,
-                &env.randomness,
-            )
-            .await?;
-            events.push(AppEvent {
-                tx: None,
-                kind: EventKind::CoverageClosed {
-                    epoch: closing,
-                    summary: coverage,
-                },
-            });
-            let (summary, minted) =
-                terrane_rewards::handler::close_epoch(state, env, pow_params, closing).await?;
-            events.extend(minted.into_iter().map(|e| AppEvent {
-                tx: None,
-                kind: EventKind::Accounts(e),
-            }));
-            events.push(AppEvent {
-                tx: None,
-                kind: EventKind::RewardsClosed {
-                    epoch: closing,
-                    summary,
-                },
-            });
-        } else {
+        let epoch_length = self.genesis.params.pow.epoch_length_blocks;
+        let first = env.height.get() == 1;
+        if !first && !schedule::is_epoch_start(env.height, epoch_length) {
             return Ok(());
         }
-        let opened = pow::open_epoch(state, env.epoch, env.randomness, env.height);
-        events.push(AppEvent {
-            tx: None,
-            kind: EventKind::Pow(opened),
-        });
+        let mut ctx = BlockCtx {
+            state,
+            env,
+            genesis: &self.genesis,
+            events,
+        };
+        if first {
+            self.genesis.apply(ctx.state);
+        } else {
+            let closing = Epoch::new(env.epoch.get() - 1);
+            for_each_module!(M => M::close_epoch(&mut ctx, closing).await?);
+        }
+        for_each_module!(M => M::open_epoch(&mut ctx).await?);
         Ok(())
     }
 
@@ -370,12 +348,22 @@ impl Executor {
         }
 
         state.begin_tx();
-        let payload_result = self
-            .execute_payload(state, env, &tx.tx.signer, &tx.tx.payload, checks.reports)
-            .await?;
-        match payload_result {
-            Ok(kinds) => {
-                state.commit_tx();
+        let mut ctx = TxCtx {
+            state,
+            env,
+            signer: &tx.tx.signer,
+            params: &self.genesis.params,
+            domains: &self.domains,
+            report_signatures: checks.reports,
+        };
+        match Box::pin(tx.tx.payload.execute(&mut ctx)).await? {
+            Ok(mut kinds) => {
+                let emitted = kinds.len();
+                for i in 0..emitted {
+                    let event = kinds[i].clone();
+                    for_each_module!(M => kinds.extend(M::on_event(&mut ctx, &event).await?));
+                }
+                ctx.state.commit_tx();
                 events.extend(
                     kinds
                         .into_iter()
@@ -383,7 +371,7 @@ impl Executor {
                 );
             }
             Err(outcome) => {
-                state.rollback_tx();
+                ctx.state.rollback_tx();
                 result.outcome = outcome;
             }
         }
@@ -396,152 +384,6 @@ impl Executor {
             },
         );
         Ok(result)
-    }
-
-    /// Runs a charged transaction's payload. `Err` is the payload's rejection (its writes are
-    /// rolled back by the caller); `Ok` the events of its success.
-    async fn execute_payload<S: StateRead>(
-        &self,
-        state: &mut Overlay<S>,
-        env: &BlockEnv,
-        signer: &Address,
-        payload: &Payload,
-        reports_ok: &[bool],
-    ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
-        fn wrap<E, R: Into<Outcome>>(
-            r: Result<Vec<E>, R>,
-            f: impl Fn(E) -> EventKind,
-        ) -> Result<Vec<EventKind>, Outcome> {
-            r.map(|evs| evs.into_iter().map(f).collect())
-                .map_err(Into::into)
-        }
-        let domains = &self.domains;
-        Ok(match payload {
-            Payload::Transfer(msg) => wrap(
-                accounts::transfer(state, signer, msg).await?,
-                EventKind::Accounts,
-            ),
-            Payload::RegisterDevice(msg) => {
-                let r = devices::register(state, env, domains, signer, msg).await?;
-                wrap(r, EventKind::Devices)
-            }
-            Payload::TransferDevice(msg) => match devices::transfer(state, signer, msg).await? {
-                // Rewards earned under the seller are the seller's: paid out with the sale (the
-                // transfer already checked the signer owned the device).
-                Ok(transferred) => {
-                    let mut kinds = Vec::new();
-                    if let Some((amount, event)) =
-                        terrane_rewards::handler::settle(state, &msg.device, signer).await?
-                    {
-                        kinds.push(EventKind::Accounts(event));
-                        kinds.push(EventKind::Claimed {
-                            device: msg.device,
-                            amount,
-                        });
-                    }
-                    kinds.extend(transferred.into_iter().map(EventKind::Devices));
-                    Ok(kinds)
-                }
-                Err(r) => Err(r.into()),
-            },
-            Payload::AssertLocation(msg) => wrap(
-                devices::assert_location(state, env, signer, msg).await?,
-                EventKind::Devices,
-            ),
-            Payload::DeactivateDevice(msg) => wrap(
-                devices::deactivate(state, signer, msg).await?,
-                EventKind::Devices,
-            ),
-            Payload::AuthorizeSessionKey(msg) => {
-                let r = devices::authorize_session(state, env, domains, signer, msg).await?;
-                wrap(r, EventKind::Devices)
-            }
-            Payload::RevokeSessionKey(msg) => wrap(
-                devices::revoke_session(state, signer, msg).await?,
-                EventKind::Devices,
-            ),
-            Payload::SubmitReports(msg) => {
-                self.execute_reports(state, env, msg, reports_ok).await?
-            }
-            Payload::ClaimRewards(msg) => {
-                match terrane_rewards::handler::claim(state, signer, msg).await? {
-                    Ok((amount, event)) => Ok(vec![
-                        EventKind::Accounts(event),
-                        EventKind::Claimed {
-                            device: msg.device,
-                            amount,
-                        },
-                    ]),
-                    Err(r) => Err(r.into()),
-                }
-            }
-        })
-    }
-
-    /// Judges a bundle of reports one by one. The bundle itself succeeds; each report's
-    /// outcome is recorded on its device and reported as an event.
-    async fn execute_reports<S: StateRead>(
-        &self,
-        state: &mut Overlay<S>,
-        env: &BlockEnv,
-        msg: &SubmitReports,
-        reports_ok: &[bool],
-    ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
-        let pow_params = &self.genesis.params.pow;
-        if msg.reports.len() > pow_params.max_reports_per_bundle as usize {
-            return Ok(Err(PowRejection::BundleTooLarge.into()));
-        }
-        let mut events = Vec::with_capacity(msg.reports.len());
-        for (signed, signature_ok) in msg.reports.iter().zip(reports_ok) {
-            let event = match pow::precheck(state, env, signed, *signature_ok).await? {
-                Precheck::Accepted(pre) => {
-                    let verdict = match pre.device.class() {
-                        ResourceClass::Coverage => {
-                            terrane_coverage::handler::verify_report(state, env, pow_params, &pre)
-                                .await?
-                        }
-                        // Not the device's fault: refused, recorded, reputation untouched.
-                        _ => Verdict::Refused(PowRejection::ClassNotEnabled.code()),
-                    };
-                    pow::record(
-                        state,
-                        env,
-                        pow_params,
-                        &pre.device,
-                        &pre.report,
-                        pre.report_id,
-                        verdict,
-                    )
-                    .await?
-                }
-                Precheck::Rejected {
-                    report_id,
-                    charged: Some(device),
-                    code,
-                } => {
-                    pow::record(
-                        state,
-                        env,
-                        pow_params,
-                        &device,
-                        &signed.report,
-                        report_id,
-                        Verdict::Invalid(code.code()),
-                    )
-                    .await?
-                }
-                Precheck::Rejected {
-                    report_id, code, ..
-                } => terrane_pow::events::PowEvent::ReportJudged {
-                    report_id,
-                    device: None,
-                    code: code.code(),
-                    units: 0,
-                },
-            };
-            events.push(EventKind::Pow(event));
-        }
-        Ok(Ok(events))
     }
 
     /// Checks every signature in the block, transactions' and device reports', with one batch

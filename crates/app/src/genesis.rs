@@ -210,25 +210,14 @@ impl Genesis {
         sha256(&[b"terrane/genesis/v1", &canonical])
     }
 
-    /// Writes the genesis state (block 1 calls this before its transactions).
+    /// Writes the genesis state (block 1 calls this before its transactions): every module's,
+    /// in module order.
     ///
     /// # Panics
     /// If the genesis was not validated.
     pub fn apply<S: StateRead>(&self, state: &mut Overlay<S>) {
-        let allocations = self.allocation_list().expect("validated genesis");
-        accounts_genesis::apply(state, &allocations, &self.params.accounts);
-        terrane_devices::genesis::apply(
-            state,
-            &self.maker_list().expect("validated genesis"),
-            &self.params.devices,
-        );
-        terrane_pow::genesis::apply(state, &self.params.pow);
-        terrane_coverage::genesis::apply(state, &self.params.coverage);
-        terrane_rewards::genesis::apply(
-            state,
-            &self.params.rewards,
-            &self.treasury().expect("validated genesis"),
-        );
+        use crate::{module::Module as _, modules::for_each_module};
+        for_each_module!(M => M::genesis(state, self));
     }
 
     /// A single-validator genesis for tests: `allocations` funded, default params.

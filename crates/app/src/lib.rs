@@ -2,16 +2,23 @@
 //!
 //! ```text
 //! block (height, timestamp, randomness, raw txs)
-//!   └─▶ Executor::execute ─▶ [genesis at height 1] ─▶ per tx: envelope ─▶ module handler
-//!          │                                                    (accounts, …)
+//!   └─▶ Executor::execute ─▶ begin_block: [genesis at height 1] · epoch close/open hooks
+//!          │                 (modules::for_each_module, in list order)
+//!          ├─▶ per tx: envelope (decode, signature, charge) ─▶ Payload::execute: one arm per
+//!          │           payload hands the message to its module (tx::payloads!) ─▶ on_event hooks
 //!          └─▶ Overlay writes (sorted) + BlockOutput (outcomes, events)
 //! ```
+//! The module contract is [`module`]; the lists of modules and classes are [`modules`];
+//! [`invariants::check_all`] runs every module's invariant checks.
 //! It knows nothing of consensus or networking: the node feeds it blocks and stores its writes.
 #![deny(clippy::float_arithmetic)]
 
 pub mod events;
 pub mod execute;
 pub mod genesis;
+pub mod invariants;
+pub mod module;
+pub mod modules;
 pub mod outcome;
 pub mod params;
 pub mod query;

@@ -85,13 +85,10 @@ outcome_from!(
 
 /// Every reason code in the chain, in code order, starting with `0 ok`.
 pub fn registry() -> Vec<ReasonInfo> {
+    use crate::{module::Module as _, modules::for_each_module};
     let mut all = vec![OK];
     all.extend(EnvelopeRejection::infos());
-    all.extend(AccountsRejection::infos());
-    all.extend(DevicesRejection::infos());
-    all.extend(PowRejection::infos());
-    all.extend(CoverageRejection::infos());
-    all.extend(RewardsRejection::infos());
+    for_each_module!(M => all.extend(M::reasons()));
     all.sort_by_key(|i| i.code);
     all
 }

@@ -77,12 +77,11 @@ pub struct ChainParams {
 }
 
 impl ChainParams {
-    /// Checks every module's parameters.
+    /// Checks the block limits and every module's parameters.
     pub fn validate(&self) -> Result<(), String> {
+        use crate::{module::Module as _, modules::for_each_module};
         self.block.validate()?;
-        self.pow.validate()?;
-        self.coverage.validate()?;
-        self.rewards.validate()?;
+        for_each_module!(M => M::validate_params(M::params(self))?);
         Ok(())
     }
 }

@@ -43,7 +43,7 @@ impl FixedSize for Receipt {
 /// `tx id -> Receipt`.
 pub struct Receipts;
 impl Table for Receipts {
-    const ID: u8 = tables::RECEIPTS;
+    const ID: terrane_state::TableId = tables::RECEIPTS;
     const NAME: &'static str = "receipts";
     type Key = Hash32;
     type Value = Receipt;
@@ -91,7 +91,7 @@ pub const HEAD_KEY: u8 = 0;
 /// `HEAD_KEY -> ChainHead`.
 pub struct Head;
 impl Table for Head {
-    const ID: u8 = tables::CHAIN_HEAD;
+    const ID: terrane_state::TableId = tables::CHAIN_HEAD;
     const NAME: &'static str = "chain_head";
     type Key = u8;
     type Value = ChainHead;

@@ -13,8 +13,7 @@ use futures::executor::block_on;
 use proptest::prelude::*;
 use std::collections::BTreeMap;
 use terrane_accounts::{
-    handler, invariants::check_supply, msg::Transfer, outcome::AccountsRejection,
-    params::AccountsParams,
+    handler, msg::Transfer, outcome::AccountsRejection, params::AccountsParams,
 };
 use terrane_primitives::{Address, Amount, ChainId, Height, Nonce, TimestampMs};
 use terrane_state::{BlockEnv, MemStore, Overlay};
@@ -53,7 +52,7 @@ fn env(height: u64) -> BlockEnv {
     )
 }
 
-/// Executes blocks on a MemStore, asserting the supply invariant after each.
+/// Executes blocks on a MemStore, asserting every module invariant after each.
 struct Chain {
     exec: Executor,
     store: MemStore,
@@ -80,8 +79,7 @@ impl Chain {
             .map(|n| address_of(&named_key(n)))
             .chain([treasury()]);
         let state = Overlay::new(&self.store);
-        let held = block_on(terrane_rewards::invariants::held(&state)).unwrap();
-        block_on(check_supply(&state, holders, held))
+        block_on(crate::invariants::check_all(&state, holders))
             .unwrap()
             .unwrap();
         out.txs.iter().map(|t| t.outcome).collect()
@@ -311,6 +309,40 @@ fn decoder_rejects_memo_over_limit_and_unknown_payload_tag() {
     let mut unknown = send("alice", 0, "bob", 1).encode().to_vec();
     unknown[48] = 0xee; // payload tag: after signer(32) + nonce(8) + fee(8)
     assert!(SignedTransaction::decode_bounded(&unknown).is_err());
+}
+
+#[test]
+fn unknown_payload_and_class_tags_are_malformed_in_a_block_and_the_block_goes_on() {
+    use terrane_devices::{msg::Domains, testkit, types::Band};
+    let mut c = Chain::new();
+    let mut unknown_payload = send("alice", 0, "bob", 1).encode().to_vec();
+    unknown_payload[48] = 0xee; // payload tag: after signer(32) + nonce(8) + fee(8)
+    let register = testkit::registration(
+        &Domains::of(&chain()),
+        &address_of(&named_key("alice")),
+        &testkit::key("hotspot"),
+        testkit::coverage(30, 200, Band::Eu868),
+        terrane_geo::offchain::cell_at(52.52, 13.40, 12),
+        &testkit::key("maker"),
+    );
+    let mut unknown_class = Transaction {
+        signer: address_of(&named_key("alice")),
+        nonce: Nonce::new(0),
+        fee: Amount::new(1),
+        payload: Payload::RegisterDevice(register),
+    }
+    .sign(&named_key("alice"), &chain())
+    .encode()
+    .to_vec();
+    // The capabilities' class tag: after the envelope (49 bytes) and the device id (32).
+    assert_eq!(unknown_class[81], 0, "coverage capabilities");
+    unknown_class[81] = 0xee;
+    let good = send("alice", 0, "bob", 1).encode().to_vec();
+    let malformed = Outcome::from(EnvelopeRejection::Malformed);
+    assert_eq!(
+        c.block(vec![unknown_payload, unknown_class, good]),
+        vec![malformed, malformed, Outcome::OK]
+    );
 }
 
 // ---- workload model and auditor ----------------------------------------------------------

@@ -20,120 +20,98 @@ use terrane_devices::msg as devices;
 use terrane_pow::msg::SubmitReports;
 use terrane_primitives::{Address, Amount, ChainId, Hash32, Namespace, Nonce, sha256};
 use terrane_rewards::msg::ClaimRewards;
+use terrane_state::{StateError, StateRead};
+
+use crate::{
+    events::EventKind,
+    module::{Message as _, TxCtx},
+    outcome::Outcome,
+};
 
 /// Largest encoded signed transaction accepted anywhere (API, mempool, block), in bytes.
 pub const MAX_TX_BYTES: usize = 128 * 1024;
 
-/// What a transaction does. The tag byte is stable: never renumber a variant.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Payload {
+/// Declares [`Payload`] from one list of `tag => Variant(Message) "kind"` lines: the enum, its
+/// tags and kind names, its encoding, its decoding, [`PAYLOADS`] and the one-line dispatch to
+/// each message's [`Message::execute`](crate::module::Message::execute). Adding a payload is one
+/// line here.
+macro_rules! payloads {
+    ($( $(#[$doc:meta])* $tag:literal => $variant:ident($msg:ty) $kind:literal, )*) => {
+        /// What a transaction does. The tag byte is stable: never renumber a variant.
+        #[derive(Clone, Debug, PartialEq, Eq)]
+        pub enum Payload {
+            $( $(#[$doc])* $variant($msg), )*
+        }
+
+        /// Every payload as `(tag, kind)`, in tag order: the registry behind [`Payload::tag`] and
+        /// [`Payload::kind`], for the API and the docs.
+        pub const PAYLOADS: &[(u8, &str)] = &[$( ($tag, $kind), )*];
+
+        impl Payload {
+            /// The stable tag written before the payload body.
+            pub const fn tag(&self) -> u8 {
+                match self { $( Self::$variant(_) => $tag, )* }
+            }
+
+            /// A short name for logs, the API and the explorer.
+            pub const fn kind(&self) -> &'static str {
+                match self { $( Self::$variant(_) => $kind, )* }
+            }
+
+            /// Executes a charged transaction's payload: each arm hands the message to the
+            /// module that owns it.
+            pub(crate) async fn execute<S: StateRead>(
+                &self,
+                ctx: &mut TxCtx<'_, S>,
+            ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
+                match self { $( Self::$variant(m) => m.execute(ctx).await, )* }
+            }
+        }
+
+        impl Write for Payload {
+            fn write(&self, buf: &mut impl BufMut) {
+                self.tag().write(buf);
+                match self { $( Self::$variant(m) => m.write(buf), )* }
+            }
+        }
+
+        impl EncodeSize for Payload {
+            fn encode_size(&self) -> usize {
+                1 + match self { $( Self::$variant(m) => m.encode_size(), )* }
+            }
+        }
+
+        impl Read for Payload {
+            type Cfg = ();
+            fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+                match u8::read(buf)? {
+                    $( $tag => Ok(Self::$variant(<$msg>::read(buf)?)), )*
+                    other => Err(Error::InvalidEnum(other)),
+                }
+            }
+        }
+    };
+}
+
+payloads! {
     /// Tag 0: move tokens ([`terrane_accounts::msg::Transfer`]).
-    Transfer(Transfer),
+    0 => Transfer(Transfer) "transfer",
     /// Tag 10: register a device ([`devices::RegisterDevice`]).
-    RegisterDevice(devices::RegisterDevice),
+    10 => RegisterDevice(devices::RegisterDevice) "register_device",
     /// Tag 11: give a device to another owner.
-    TransferDevice(devices::TransferDevice),
+    11 => TransferDevice(devices::TransferDevice) "transfer_device",
     /// Tag 12: re-assert a device's location.
-    AssertLocation(devices::AssertLocation),
+    12 => AssertLocation(devices::AssertLocation) "assert_location",
     /// Tag 13: deactivate a device.
-    DeactivateDevice(devices::DeactivateDevice),
+    13 => DeactivateDevice(devices::DeactivateDevice) "deactivate_device",
     /// Tag 14: record a session key a device authorized.
-    AuthorizeSessionKey(devices::AuthorizeSessionKey),
+    14 => AuthorizeSessionKey(devices::AuthorizeSessionKey) "authorize_session_key",
     /// Tag 15: revoke a session key.
-    RevokeSessionKey(devices::RevokeSessionKey),
+    15 => RevokeSessionKey(devices::RevokeSessionKey) "revoke_session_key",
     /// Tag 20: a bundle of device-signed proof-of-work reports (any relay may submit).
-    SubmitReports(SubmitReports),
+    20 => SubmitReports(SubmitReports) "submit_reports",
     /// Tag 30: claim a device's rewards for its owner.
-    ClaimRewards(ClaimRewards),
-}
-
-impl Payload {
-    /// The stable tag written before the payload body.
-    pub const fn tag(&self) -> u8 {
-        match self {
-            Self::Transfer(_) => 0,
-            Self::RegisterDevice(_) => 10,
-            Self::TransferDevice(_) => 11,
-            Self::AssertLocation(_) => 12,
-            Self::DeactivateDevice(_) => 13,
-            Self::AuthorizeSessionKey(_) => 14,
-            Self::RevokeSessionKey(_) => 15,
-            Self::SubmitReports(_) => 20,
-            Self::ClaimRewards(_) => 30,
-        }
-    }
-
-    /// A short name for logs, the API and the explorer.
-    pub const fn kind(&self) -> &'static str {
-        match self {
-            Self::Transfer(_) => "transfer",
-            Self::RegisterDevice(_) => "register_device",
-            Self::TransferDevice(_) => "transfer_device",
-            Self::AssertLocation(_) => "assert_location",
-            Self::DeactivateDevice(_) => "deactivate_device",
-            Self::AuthorizeSessionKey(_) => "authorize_session_key",
-            Self::RevokeSessionKey(_) => "revoke_session_key",
-            Self::SubmitReports(_) => "submit_reports",
-            Self::ClaimRewards(_) => "claim_rewards",
-        }
-    }
-}
-
-impl Write for Payload {
-    fn write(&self, buf: &mut impl BufMut) {
-        self.tag().write(buf);
-        match self {
-            Self::Transfer(m) => m.write(buf),
-            Self::RegisterDevice(m) => m.write(buf),
-            Self::TransferDevice(m) => m.write(buf),
-            Self::AssertLocation(m) => m.write(buf),
-            Self::DeactivateDevice(m) => m.write(buf),
-            Self::AuthorizeSessionKey(m) => m.write(buf),
-            Self::RevokeSessionKey(m) => m.write(buf),
-            Self::SubmitReports(m) => m.write(buf),
-            Self::ClaimRewards(m) => m.write(buf),
-        }
-    }
-}
-
-impl EncodeSize for Payload {
-    fn encode_size(&self) -> usize {
-        1 + match self {
-            Self::Transfer(m) => m.encode_size(),
-            Self::RegisterDevice(m) => m.encode_size(),
-            Self::TransferDevice(m) => m.encode_size(),
-            Self::AssertLocation(m) => m.encode_size(),
-            Self::DeactivateDevice(m) => m.encode_size(),
-            Self::AuthorizeSessionKey(m) => m.encode_size(),
-            Self::RevokeSessionKey(m) => m.encode_size(),
-            Self::SubmitReports(m) => m.encode_size(),
-            Self::ClaimRewards(m) => m.encode_size(),
-        }
-    }
-}
-
-impl Read for Payload {
-    type Cfg = ();
-    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
-        match u8::read(buf)? {
-            0 => Ok(Self::Transfer(Transfer::read(buf)?)),
-            10 => Ok(Self::RegisterDevice(devices::RegisterDevice::read(buf)?)),
-            11 => Ok(Self::TransferDevice(devices::TransferDevice::read(buf)?)),
-            12 => Ok(Self::AssertLocation(devices::AssertLocation::read(buf)?)),
-            13 => Ok(Self::DeactivateDevice(devices::DeactivateDevice::read(
-                buf,
-            )?)),
-            14 => Ok(Self::AuthorizeSessionKey(
-                devices::AuthorizeSessionKey::read(buf)?,
-            )),
-            15 => Ok(Self::RevokeSessionKey(devices::RevokeSessionKey::read(
-                buf,
-            )?)),
-            20 => Ok(Self::SubmitReports(SubmitReports::read(buf)?)),
-            30 => Ok(Self::ClaimRewards(ClaimRewards::read(buf)?)),
-            other => Err(Error::InvalidEnum(other)),
-        }
-    }
+    30 => ClaimRewards(ClaimRewards) "claim_rewards",
 }
 
 /// An unsigned transaction.

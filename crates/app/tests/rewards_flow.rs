@@ -1,6 +1,7 @@
 //! The whole reward path through the executor, block by block: hotspots register, witness and
 //! reveal on schedule, epochs close and credit them, owners claim, and a sale pays the seller
-//! what the device earned before it changed hands.
+//! what the device earned before it changed hands. Every module invariant is checked after
+//! every block.
 
 use commonware_codec::Encode;
 use commonware_cryptography::ed25519;
@@ -9,11 +10,12 @@ use terrane_accounts::handler as accounts;
 use terrane_app::{
     Executor, Genesis, Outcome, Payload, Transaction,
     events::EventKind,
+    invariants::check_all,
     testkit::{address_of, named_key},
 };
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
-    types::{Beacon, Witness, commitment},
+    msg::{Beacon, Witness, commitment},
 };
 use terrane_devices::{
     msg::{Domains, TransferDevice},
@@ -26,7 +28,7 @@ use terrane_pow::{
     types::Report,
 };
 use terrane_primitives::{Address, Amount, DeviceId, Epoch, Height, Namespace, Nonce, TimestampMs};
-use terrane_rewards::{handler as rewards, msg::ClaimRewards};
+use terrane_rewards::{events::RewardsEvent, handler as rewards, msg::ClaimRewards};
 use terrane_state::{MemStore, Overlay};
 
 const EPOCH: u64 = 30;
@@ -106,6 +108,13 @@ impl Chain {
         }
         let (_, writes) = overlay.into_parts();
         self.store.apply(writes);
+        let holders = ["ann", "ben", "cat", "relay", "dan"]
+            .iter()
+            .map(|n| address_of(&named_key(n)))
+            .chain([self.exec.genesis().treasury().unwrap()]);
+        block_on(check_all(&Overlay::new(&self.store), holders))
+            .unwrap()
+            .unwrap_or_else(|v| panic!("block {}: {v}", self.height));
         out.events.into_iter().map(|e| e.kind).collect()
     }
 
@@ -239,7 +248,7 @@ fn hotspots_earn_claim_and_a_sale_pays_the_seller_what_the_device_earned_before_
     let closed = c.block(vec![]);
     assert!(
         closed.iter().any(
-            |k| matches!(k, EventKind::RewardsClosed { epoch, .. } if *epoch == Epoch::new(1))
+            |k| matches!(k, EventKind::Rewards(RewardsEvent::EpochClosed { epoch, .. }) if *epoch == Epoch::new(1))
         )
     );
     let earned = c.claimable(&hs_a);
@@ -289,7 +298,7 @@ fn hotspots_earn_claim_and_a_sale_pays_the_seller_what_the_device_earned_before_
     assert!(
         events
             .iter()
-            .any(|k| matches!(k, EventKind::Claimed { amount, .. } if *amount == unclaimed))
+            .any(|k| matches!(k, EventKind::Rewards(RewardsEvent::Claimed { amount, .. }) if *amount == unclaimed))
     );
     assert_eq!(
         c.balance(&address_of(&ann)),

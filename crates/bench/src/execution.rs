@@ -19,7 +19,7 @@ use crate::{
 };
 use commonware_runtime::Spawner;
 use std::{fmt, time::Duration};
-use terrane_accounts::{handler as accounts, invariants::check_supply, params::AccountsParams};
+use terrane_accounts::{handler as accounts, params::AccountsParams};
 use terrane_app::{Executor, Genesis, SignedTransaction, testkit::address_of, tx::encode_signed};
 use terrane_node::db::StateDb;
 use terrane_primitives::{Address, Amount, Hash32, Nonce};
@@ -296,7 +296,7 @@ async fn audit<E: Spawner + commonware_storage::Context>(
         }
     }
     let holders = prepared.expected.iter().map(|(a, _, _)| *a);
-    check_supply(&state, holders, Amount::ZERO)
+    terrane_app::invariants::check_all(&state, holders)
         .await
         .map_err(storage)?
         .map_err(|violation| BenchError::StateMismatch(violation.to_string()))?;

@@ -35,7 +35,7 @@ use terrane_app::{
 };
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
-    types::{Beacon, Witness, commitment},
+    msg::{Beacon, Witness, commitment},
 };
 use terrane_devices::{
     msg::Domains,

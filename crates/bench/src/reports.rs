@@ -30,10 +30,11 @@ use crate::{
     workload::SignedItem,
 };
 use std::{collections::BTreeMap, fmt, time::Duration};
-use terrane_accounts::invariants::check_supply;
 use terrane_app::events::EventKind;
+use terrane_coverage::events::CoverageEvent;
 use terrane_pow::{schedule, types::SignedReport};
 use terrane_primitives::Epoch;
+use terrane_rewards::events::RewardsEvent;
 use terrane_rewards::types::EpochSummary;
 use terrane_state::Overlay;
 
@@ -270,7 +271,7 @@ async fn run_blocks(
         .events
         .iter()
         .find_map(|e| match &e.kind {
-            EventKind::RewardsClosed { summary, .. } => Some(*summary),
+            EventKind::Rewards(RewardsEvent::EpochClosed { summary, .. }) => Some(*summary),
             _ => None,
         })
         .ok_or_else(|| BenchError::StateMismatch("the close block closed no rewards".into()))?;
@@ -279,7 +280,9 @@ async fn run_blocks(
         .events
         .iter()
         .find_map(|e| match &e.kind {
-            EventKind::CoverageClosed { summary, .. } => Some(summary.clone()),
+            EventKind::Coverage(CoverageEvent::EpochClosed { summary, .. }) => {
+                Some(summary.clone())
+            }
             _ => None,
         })
         .ok_or_else(|| BenchError::StateMismatch("the close block closed no coverage".into()))?;
@@ -298,11 +301,9 @@ async fn run_blocks(
     let db = run.db;
     {
         let state = Overlay::new(terrane_node::db::DbReader(&db));
-        // Rewards are credited to devices and wait there for their owners' claims.
-        let held = terrane_rewards::invariants::held(&state)
-            .await
-            .map_err(storage)?;
-        check_supply(&state, net.holders(), held)
+        // Every module's invariants, the supply among them (rewards credited to devices wait
+        // in the rewards module for their owners' claims).
+        terrane_app::invariants::check_all(&state, net.holders())
             .await
             .map_err(storage)?
             .map_err(|violation| BenchError::StateMismatch(violation.to_string()))?;

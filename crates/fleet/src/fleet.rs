@@ -37,7 +37,7 @@ use terrane_accounts::params::AccountsParams;
 use terrane_app::tx::{Payload, Transaction};
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
-    types::{Beacon, Witness, commitment},
+    msg::{Beacon, Witness, commitment},
 };
 use terrane_devices::{
     msg::{Domains, RegisterDevice, maker_message, registration_message},

@@ -21,7 +21,7 @@ use terrane_app::{
     Executor, Genesis, Outcome, SignedTransaction, events::EventKind, params::ChainParams,
     tx::Payload,
 };
-use terrane_coverage::types::Witness;
+use terrane_coverage::msg::Witness;
 use terrane_pow::{events::PowEvent, params::PowParams, schedule};
 use terrane_primitives::{
     Address, Amount, ChainId, DeviceId, Epoch, Hash32, Height, TimestampMs, sha256,
@@ -42,8 +42,8 @@ pub struct SimConfig {
     pub block_time_ms: u64,
     /// Chain parameters (the accounts fees must be those the fleet was built with).
     pub params: ChainParams,
-    /// Check the supply invariant after every block.
-    pub check_supply: bool,
+    /// Check every module invariant ([`terrane_app::invariants::check_all`]) after every block.
+    pub check_invariants: bool,
 }
 
 impl SimConfig {
@@ -64,7 +64,7 @@ impl SimConfig {
                 },
                 ..ChainParams::default()
             },
-            check_supply: true,
+            check_invariants: true,
         }
     }
 
@@ -267,13 +267,11 @@ impl Sim {
         self.store.apply(writes);
         self.height = h;
 
-        if self.cfg.check_supply {
+        if self.cfg.check_invariants {
             let state = self.state();
-            let held = block_on(terrane_rewards::invariants::held(&state)).expect("memory store");
-            if let Err(v) = block_on(terrane_accounts::invariants::check_supply(
+            if let Err(v) = block_on(terrane_app::invariants::check_all(
                 &state,
                 self.holders.iter().copied(),
-                held,
             ))
             .expect("memory store")
             {

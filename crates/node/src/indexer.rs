@@ -16,6 +16,7 @@ use terrane_api::ChainEvent;
 use terrane_app::{BlockOutput, events::EventKind, outcome};
 use terrane_pow::events::PowEvent;
 use terrane_primitives::{Address, Hash32, Height, Nonce, TimestampMs};
+use terrane_rewards::events::RewardsEvent;
 use tokio::sync::broadcast;
 
 /// Transactions remembered for `GET /v1/tx/{hash}` lookups.
@@ -189,13 +190,15 @@ impl FinalizedObserver for Indexer {
         });
         for e in &output.events {
             let event = match &e.kind {
-                EventKind::RewardsClosed { epoch, summary } => ChainEvent::EpochClosed {
-                    epoch: epoch.get(),
-                    height: tip.height.get(),
-                    emission: summary.emission,
-                    distributed: summary.distributed_total(),
-                    reward_root: summary.reward_root.to_string(),
-                },
+                EventKind::Rewards(RewardsEvent::EpochClosed { epoch, summary }) => {
+                    ChainEvent::EpochClosed {
+                        epoch: epoch.get(),
+                        height: tip.height.get(),
+                        emission: summary.emission,
+                        distributed: summary.distributed_total(),
+                        reward_root: summary.reward_root.to_string(),
+                    }
+                }
                 EventKind::Pow(PowEvent::ReportJudged {
                     report_id,
                     device,

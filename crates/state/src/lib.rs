@@ -7,7 +7,7 @@
 //! ```
 //!
 //! Every stored item belongs to a [`Table`]. Its 32-byte store key is
-//! `SHA-256("terrane/state/v1" || table_id || encode(key))` ([`StateKey::derive`]), so a third
+//! `SHA-256("terrane/state/v1" || table_id u16be || encode(key))` ([`StateKey::derive`]), so a third
 //! party can compute the key of any record and check a proof of it against a block's state
 //! root (`docs/spec/state.md`). Values are the commonware-codec encoding of the table's value
 //! type.
@@ -34,7 +34,7 @@ mod overlay;
 pub mod tables;
 
 pub use env::BlockEnv;
-pub use key::{StateKey, Table};
+pub use key::{StateKey, Table, TableId};
 pub use mem::MemStore;
 pub use overlay::{Overlay, Writes};
 

@@ -82,7 +82,7 @@ impl<S: StateRead> Overlay<S> {
         let bytes = value.encode().to_vec();
         assert!(
             bytes.len() <= crate::MAX_VALUE_BYTES,
-            "table {} ({:#04x}) value of {} bytes exceeds the {}-byte limit",
+            "table {} ({:#06x}) value of {} bytes exceeds the {}-byte limit",
             T::NAME,
             T::ID,
             bytes.len(),
@@ -130,7 +130,7 @@ mod tests {
 
     struct Notes;
     impl Table for Notes {
-        const ID: u8 = 0xfe;
+        const ID: crate::TableId = 0xfe;
         const NAME: &'static str = "notes";
         type Key = u64;
         type Value = Vec<u8>;

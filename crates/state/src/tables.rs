@@ -1,82 +1,86 @@
 //! The table id registry: every table in the chain, one line each, so ids never collide.
 //!
-//! Ids are part of the state layout (they are hashed into keys). Never renumber one; retire it.
+//! Ids are part of the state layout (they are hashed into keys, two bytes big-endian). Never
+//! renumber one; retire it. Today's modules use ids below 0x100 in blocks of 16 per module; a
+//! new module takes the next free block (`docs/spec/state.md`).
+
+use crate::TableId;
 
 /// `accounts`: balance and nonce per address.
-pub const ACCOUNTS: u8 = 0x01;
+pub const ACCOUNTS: TableId = 0x01;
 /// `accounts`: the supply ledger (genesis, minted, burned).
-pub const SUPPLY: u8 = 0x02;
+pub const SUPPLY: TableId = 0x02;
 /// `app` (shared): chain parameters written at genesis; today the accounts fee parameters.
-pub const CHAIN_PARAMS: u8 = 0x03;
+pub const CHAIN_PARAMS: TableId = 0x03;
 /// `app`: receipt (height, index, outcome) per transaction hash.
-pub const RECEIPTS: u8 = 0x04;
+pub const RECEIPTS: TableId = 0x04;
 /// `app`: the chain head as seen by execution (height, timestamp, genesis hash).
-pub const CHAIN_HEAD: u8 = 0x05;
+pub const CHAIN_HEAD: TableId = 0x05;
 /// `devices`: device records by device id.
-pub const DEVICES: u8 = 0x10;
+pub const DEVICES: TableId = 0x10;
 /// `devices`: approved maker keys.
-pub const MAKERS: u8 = 0x11;
+pub const MAKERS: TableId = 0x11;
 /// `devices`: session keys by session public key.
-pub const SESSION_KEYS: u8 = 0x12;
+pub const SESSION_KEYS: TableId = 0x12;
 /// `devices`: device count and other registry totals.
-pub const DEVICE_REGISTRY: u8 = 0x13;
+pub const DEVICE_REGISTRY: TableId = 0x13;
 /// `devices`: parameters (one record).
-pub const DEVICE_PARAMS: u8 = 0x14;
+pub const DEVICE_PARAMS: TableId = 0x14;
 /// `devices`: (owner, slot) -> device.
-pub const OWNER_DEVICES: u8 = 0x15;
+pub const OWNER_DEVICES: TableId = 0x15;
 /// `devices`: owner -> number of devices.
-pub const OWNER_DEVICE_COUNT: u8 = 0x16;
+pub const OWNER_DEVICE_COUNT: TableId = 0x16;
 /// `devices`: (index cell, slot) -> device.
-pub const CELL_DEVICES: u8 = 0x17;
+pub const CELL_DEVICES: TableId = 0x17;
 /// `devices`: index cell -> number of devices.
-pub const CELL_DEVICE_COUNT: u8 = 0x18;
+pub const CELL_DEVICE_COUNT: TableId = 0x18;
 /// `devices`: (class, slot) -> device.
-pub const CLASS_DEVICES: u8 = 0x19;
+pub const CLASS_DEVICES: TableId = 0x19;
 /// `devices`: class -> number of devices.
-pub const CLASS_DEVICE_COUNT: u8 = 0x1a;
+pub const CLASS_DEVICE_COUNT: TableId = 0x1a;
 /// `pow`: report ids already counted, by epoch (replay protection).
-pub const SEEN_REPORTS: u8 = 0x20;
+pub const SEEN_REPORTS: TableId = 0x20;
 /// `pow`: per-device proof status (reputation, counters).
-pub const DEVICE_WORK: u8 = 0x21;
+pub const DEVICE_WORK: TableId = 0x21;
 /// `pow`: per-epoch, per-device work (units, density cell).
-pub const EPOCH_WORK: u8 = 0x22;
+pub const EPOCH_WORK: TableId = 0x22;
 /// `pow`: per-device recent report outcomes (a ring).
-pub const DEVICE_OUTCOMES: u8 = 0x23;
+pub const DEVICE_OUTCOMES: TableId = 0x23;
 /// `pow`: per-epoch, per-density-cell count of working devices.
-pub const CELL_WORK: u8 = 0x24;
+pub const CELL_WORK: TableId = 0x24;
 /// `pow`: per-epoch randomness and bounds.
-pub const EPOCH_INFO: u8 = 0x25;
+pub const EPOCH_INFO: TableId = 0x25;
 /// `pow`: per-epoch list of working devices (index -> device).
-pub const EPOCH_WORKERS: u8 = 0x26;
+pub const EPOCH_WORKERS: TableId = 0x26;
 /// `pow`: parameters (one record).
-pub const POW_PARAMS: u8 = 0x27;
+pub const POW_PARAMS: TableId = 0x27;
 /// `rewards`: epoch -> summary (emission, pools, reward root).
-pub const EPOCH_SUMMARIES: u8 = 0x30;
+pub const EPOCH_SUMMARIES: TableId = 0x30;
 /// `rewards`: per-device reward ledger (cumulative, claimed).
-pub const DEVICE_REWARDS: u8 = 0x31;
+pub const DEVICE_REWARDS: TableId = 0x31;
 /// `rewards`: (epoch, device) -> reward line (breakdown).
-pub const REWARD_LINES: u8 = 0x32;
+pub const REWARD_LINES: TableId = 0x32;
 /// `rewards`: three single records by key: emission parameters, the rewards ledger (unclaimed
 /// pool), the treasury address.
-pub const EMISSION: u8 = 0x33;
+pub const EMISSION: TableId = 0x33;
 /// `rewards`: per-epoch list of rewarded devices in leaf order (index -> device).
-pub const REWARD_LIST: u8 = 0x34;
+pub const REWARD_LIST: TableId = 0x34;
 /// `coverage`: (epoch, beaconer) -> slot (the revealed beacon, the witness count).
-pub const BEACON_SLOTS: u8 = 0x40;
+pub const BEACON_SLOTS: TableId = 0x40;
 /// `coverage`: (epoch, beaconer, index) -> witness record.
-pub const WITNESSES: u8 = 0x41;
+pub const WITNESSES: TableId = 0x41;
 /// `coverage`: (epoch, index) -> beaconer, the beaconers with a slot in first-seen order.
-pub const EPOCH_BEACONS: u8 = 0x42;
+pub const EPOCH_BEACONS: TableId = 0x42;
 /// `coverage`: parameters (one record).
-pub const COVERAGE_PARAMS: u8 = 0x43;
+pub const COVERAGE_PARAMS: TableId = 0x43;
 /// `coverage`: per-epoch count of beaconers with a slot.
-pub const EPOCH_BEACON_COUNT: u8 = 0x44;
+pub const EPOCH_BEACON_COUNT: TableId = 0x44;
 /// `coverage`: (epoch, beaconer, witness) pairs already witnessed.
-pub const WITNESS_SEEN: u8 = 0x45;
+pub const WITNESS_SEEN: TableId = 0x45;
 
 /// Every allocated id, for the uniqueness test and `docs/spec/state.md`. A table's `NAME` is
 /// its id's name here, or `name/record` when one id holds several single records.
-pub const ALL: &[(u8, &str)] = &[
+pub const ALL: &[(TableId, &str)] = &[
     (ACCOUNTS, "accounts"),
     (SUPPLY, "supply"),
     (CHAIN_PARAMS, "chain_params"),
@@ -121,7 +125,7 @@ mod tests {
 
     #[test]
     fn table_ids_are_unique() {
-        let ids: BTreeSet<u8> = ALL.iter().map(|(id, _)| *id).collect();
+        let ids: BTreeSet<crate::TableId> = ALL.iter().map(|(id, _)| *id).collect();
         assert_eq!(ids.len(), ALL.len());
     }
 }

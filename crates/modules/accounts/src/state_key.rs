@@ -10,7 +10,7 @@ use terrane_state::{Table, tables};
 /// `Address -> Account`.
 pub struct Accounts;
 impl Table for Accounts {
-    const ID: u8 = tables::ACCOUNTS;
+    const ID: terrane_state::TableId = tables::ACCOUNTS;
     const NAME: &'static str = "accounts";
     type Key = Address;
     type Value = Account;
@@ -23,7 +23,7 @@ pub const SINGLETON: u8 = 0;
 /// `SINGLETON -> Supply`.
 pub struct SupplyLedger;
 impl Table for SupplyLedger {
-    const ID: u8 = tables::SUPPLY;
+    const ID: terrane_state::TableId = tables::SUPPLY;
     const NAME: &'static str = "supply";
     type Key = u8;
     type Value = Supply;
@@ -33,7 +33,7 @@ impl Table for SupplyLedger {
 /// `PARAMS_KEY -> AccountsParams`, written at genesis.
 pub struct Params;
 impl Table for Params {
-    const ID: u8 = tables::CHAIN_PARAMS;
+    const ID: terrane_state::TableId = tables::CHAIN_PARAMS;
     const NAME: &'static str = "chain_params/accounts";
     type Key = u8;
     type Value = AccountsParams;

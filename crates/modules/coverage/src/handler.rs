@@ -2,12 +2,14 @@
 
 use crate::{
     KIND_BEACON, KIND_WITNESS,
+    events::CloseSummary,
+    msg::{Beacon, Witness},
     outcome::CoverageRejection,
     params::CoverageParams,
     state_key::{
         EpochBeaconCount, EpochBeacons, PARAMS_KEY, Params, Slots, WitnessSeen, Witnesses,
     },
-    types::{Beacon, BeaconRecord, BeaconSlot, Witness, WitnessRecord},
+    types::{BeaconRecord, BeaconSlot, WitnessRecord},
     verify::{self, Judgement},
 };
 use commonware_codec::DecodeExt;
@@ -198,20 +200,6 @@ async fn verify_witness<S: StateRead>(
     state.put::<Slots>(&(env.epoch, beaconer.id), &s);
     state.put::<WitnessSeen>(&seen_key, &1);
     Ok(Verdict::Pending)
-}
-
-/// What closing an epoch decided, for events and tests.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct CloseSummary {
-    /// Beacons revealed.
-    pub beacons: u32,
-    /// Witnesses stored.
-    pub witnesses: u32,
-    /// Witnesses selected and paid.
-    pub selected: u32,
-    /// Witnesses no revealed beacon confirmed: a different beacon was revealed (417) or none
-    /// was (425).
-    pub unmatched: u32,
 }
 
 /// Closes `epoch`: matches witnesses to revealed beacons, selects, and credits units through

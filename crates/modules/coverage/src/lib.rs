@@ -22,14 +22,17 @@
 //! spoofing): its pool is capped per epoch and per cell by the rewards parameters; paid usage
 //! is rewarded separately.
 //!
-//! Rooms: [`types`], [`outcome`] (codes 400-499), [`params`], [`genesis`], [`state_key`],
-//! [`verify`] (the pure checks), [`handler`], [`invariants`], [`query`]. Rules:
+//! Rooms: [`types`], [`msg`] (the report payloads), [`outcome`] (codes 400-499), [`params`],
+//! [`genesis`], [`events`], [`state_key`], [`verify`] (the pure checks), [`handler`],
+//! [`invariants`], [`query`]. Rules:
 //! `docs/spec/coverage.md`.
 #![deny(clippy::float_arithmetic)]
 
+pub mod events;
 pub mod genesis;
 pub mod handler;
 pub mod invariants;
+pub mod msg;
 pub mod outcome;
 pub mod params;
 pub mod query;

@@ -10,7 +10,7 @@ use terrane_state::{Table, tables};
 /// `(epoch, beaconer) -> BeaconSlot`.
 pub struct Slots;
 impl Table for Slots {
-    const ID: u8 = tables::BEACON_SLOTS;
+    const ID: terrane_state::TableId = tables::BEACON_SLOTS;
     const NAME: &'static str = "beacon_slots";
     type Key = (Epoch, DeviceId);
     type Value = BeaconSlot;
@@ -20,7 +20,7 @@ impl Table for Slots {
 /// `(epoch, beaconer, index) -> WitnessRecord`.
 pub struct Witnesses;
 impl Table for Witnesses {
-    const ID: u8 = tables::WITNESSES;
+    const ID: terrane_state::TableId = tables::WITNESSES;
     const NAME: &'static str = "witnesses";
     type Key = (Epoch, DeviceId, u32);
     type Value = WitnessRecord;
@@ -30,7 +30,7 @@ impl Table for Witnesses {
 /// `(epoch, index) -> beaconer`: beaconers with a slot, in first-seen order.
 pub struct EpochBeacons;
 impl Table for EpochBeacons {
-    const ID: u8 = tables::EPOCH_BEACONS;
+    const ID: terrane_state::TableId = tables::EPOCH_BEACONS;
     const NAME: &'static str = "epoch_beacons";
     type Key = (Epoch, u32);
     type Value = DeviceId;
@@ -40,7 +40,7 @@ impl Table for EpochBeacons {
 /// `epoch -> number of beaconers listed`.
 pub struct EpochBeaconCount;
 impl Table for EpochBeaconCount {
-    const ID: u8 = tables::EPOCH_BEACON_COUNT;
+    const ID: terrane_state::TableId = tables::EPOCH_BEACON_COUNT;
     const NAME: &'static str = "epoch_beacon_count";
     type Key = Epoch;
     type Value = u32;
@@ -50,7 +50,7 @@ impl Table for EpochBeaconCount {
 /// `(epoch, beaconer, witness) -> 1`.
 pub struct WitnessSeen;
 impl Table for WitnessSeen {
-    const ID: u8 = tables::WITNESS_SEEN;
+    const ID: terrane_state::TableId = tables::WITNESS_SEEN;
     const NAME: &'static str = "witness_seen";
     type Key = (Epoch, DeviceId, DeviceId);
     type Value = u8;
@@ -63,7 +63,7 @@ pub const PARAMS_KEY: u8 = 0;
 /// `PARAMS_KEY -> CoverageParams`, written at genesis.
 pub struct Params;
 impl Table for Params {
-    const ID: u8 = tables::COVERAGE_PARAMS;
+    const ID: terrane_state::TableId = tables::COVERAGE_PARAMS;
     const NAME: &'static str = "coverage_params";
     type Key = u8;
     type Value = CoverageParams;

@@ -4,9 +4,10 @@
 
 use crate::{
     KIND_BEACON, KIND_WITNESS, genesis, handler,
+    msg::{Beacon, Witness, commitment},
     outcome::CoverageRejection,
     params::CoverageParams,
-    types::{Beacon, BeaconRecord, Witness, commitment},
+    types::BeaconRecord,
     verify::{self, Judgement},
 };
 use commonware_codec::Encode;
@@ -491,7 +492,7 @@ impl World {
         self.submit("beaconer", KIND_BEACON, beacon().encode().to_vec(), height)
     }
 
-    fn close(&mut self) -> handler::CloseSummary {
+    fn close(&mut self) -> crate::events::CloseSummary {
         let e = env(pow_params().epoch_length_blocks + 1);
         block_on(handler::close_epoch(
             &mut self.o,

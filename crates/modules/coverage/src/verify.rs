@@ -6,9 +6,10 @@
 //! report without a reputation penalty.
 
 use crate::{
+    msg::{Beacon, Witness, commitment},
     outcome::CoverageRejection,
     params::CoverageParams,
-    types::{Beacon, BeaconRecord, Witness, commitment},
+    types::BeaconRecord,
 };
 use terrane_devices::types::{Capabilities, Device};
 use terrane_geo::{DEVICE_RESOLUTION, distance_m, max_rssi_centi_dbm};

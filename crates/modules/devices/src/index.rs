@@ -20,7 +20,7 @@ macro_rules! list_tables {
         /// `(key, slot) -> device`.
         pub struct $list;
         impl Table for $list {
-            const ID: u8 = $list_id;
+            const ID: terrane_state::TableId = $list_id;
             const NAME: &'static str = $name;
             type Key = ($key, u32);
             type Value = DeviceId;
@@ -30,7 +30,7 @@ macro_rules! list_tables {
         /// `key -> number of devices`.
         pub struct $count;
         impl Table for $count {
-            const ID: u8 = $count_id;
+            const ID: terrane_state::TableId = $count_id;
             const NAME: &'static str = $count_name;
             type Key = $key;
             type Value = u32;

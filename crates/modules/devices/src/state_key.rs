@@ -10,7 +10,7 @@ use terrane_state::{Table, tables};
 /// `DeviceId -> Device`.
 pub struct Devices;
 impl Table for Devices {
-    const ID: u8 = tables::DEVICES;
+    const ID: terrane_state::TableId = tables::DEVICES;
     const NAME: &'static str = "devices";
     type Key = DeviceId;
     type Value = Device;
@@ -20,7 +20,7 @@ impl Table for Devices {
 /// `maker key -> Maker` (approved makers).
 pub struct Makers;
 impl Table for Makers {
-    const ID: u8 = tables::MAKERS;
+    const ID: terrane_state::TableId = tables::MAKERS;
     const NAME: &'static str = "makers";
     type Key = Address;
     type Value = Maker;
@@ -30,7 +30,7 @@ impl Table for Makers {
 /// `session key -> SessionKey`.
 pub struct SessionKeys;
 impl Table for SessionKeys {
-    const ID: u8 = tables::SESSION_KEYS;
+    const ID: terrane_state::TableId = tables::SESSION_KEYS;
     const NAME: &'static str = "session_keys";
     type Key = DeviceId;
     type Value = SessionKey;
@@ -45,7 +45,7 @@ pub const PARAMS_KEY: u8 = 1;
 /// `SINGLETON -> Registry` totals.
 pub struct RegistryTotals;
 impl Table for RegistryTotals {
-    const ID: u8 = tables::DEVICE_REGISTRY;
+    const ID: terrane_state::TableId = tables::DEVICE_REGISTRY;
     const NAME: &'static str = "device_registry";
     type Key = u8;
     type Value = Registry;
@@ -55,7 +55,7 @@ impl Table for RegistryTotals {
 /// `PARAMS_KEY -> DevicesParams`, written at genesis.
 pub struct Params;
 impl Table for Params {
-    const ID: u8 = tables::DEVICE_PARAMS;
+    const ID: terrane_state::TableId = tables::DEVICE_PARAMS;
     const NAME: &'static str = "device_params";
     type Key = u8;
     type Value = DevicesParams;

@@ -42,6 +42,11 @@ impl ResourceClass {
         }
     }
 
+    /// The stable tag in device records and reports.
+    pub const fn tag(self) -> u8 {
+        self as u8
+    }
+
     /// The class with `tag`.
     pub fn from_tag(tag: u8) -> Option<Self> {
         Self::ALL.into_iter().find(|c| *c as u8 == tag)

@@ -10,7 +10,7 @@ use terrane_state::{Table, tables};
 /// `(epoch, report id) -> 1`: reports already counted.
 pub struct SeenReports;
 impl Table for SeenReports {
-    const ID: u8 = tables::SEEN_REPORTS;
+    const ID: terrane_state::TableId = tables::SEEN_REPORTS;
     const NAME: &'static str = "seen_reports";
     type Key = (Epoch, Hash32);
     type Value = u8;
@@ -20,7 +20,7 @@ impl Table for SeenReports {
 /// `device -> DeviceWork`.
 pub struct Work;
 impl Table for Work {
-    const ID: u8 = tables::DEVICE_WORK;
+    const ID: terrane_state::TableId = tables::DEVICE_WORK;
     const NAME: &'static str = "device_work";
     type Key = DeviceId;
     type Value = DeviceWork;
@@ -30,7 +30,7 @@ impl Table for Work {
 /// `(device, slot) -> OutcomeRecord`: the device's last `outcomes_kept` outcomes.
 pub struct Outcomes;
 impl Table for Outcomes {
-    const ID: u8 = tables::DEVICE_OUTCOMES;
+    const ID: terrane_state::TableId = tables::DEVICE_OUTCOMES;
     const NAME: &'static str = "device_outcomes";
     type Key = (DeviceId, u8);
     type Value = OutcomeRecord;
@@ -40,7 +40,7 @@ impl Table for Outcomes {
 /// `epoch -> EpochInfo`.
 pub struct Epochs;
 impl Table for Epochs {
-    const ID: u8 = tables::EPOCH_INFO;
+    const ID: terrane_state::TableId = tables::EPOCH_INFO;
     const NAME: &'static str = "epoch_info";
     type Key = Epoch;
     type Value = EpochInfo;
@@ -50,7 +50,7 @@ impl Table for Epochs {
 /// `(epoch, device) -> WorkEntry`.
 pub struct EpochWork;
 impl Table for EpochWork {
-    const ID: u8 = tables::EPOCH_WORK;
+    const ID: terrane_state::TableId = tables::EPOCH_WORK;
     const NAME: &'static str = "epoch_work";
     type Key = (Epoch, DeviceId);
     type Value = WorkEntry;
@@ -60,7 +60,7 @@ impl Table for EpochWork {
 /// `(epoch, index) -> device`: the epoch's workers in the order they first earned units.
 pub struct EpochWorkers;
 impl Table for EpochWorkers {
-    const ID: u8 = tables::EPOCH_WORKERS;
+    const ID: terrane_state::TableId = tables::EPOCH_WORKERS;
     const NAME: &'static str = "epoch_workers";
     type Key = (Epoch, u32);
     type Value = DeviceId;
@@ -70,7 +70,7 @@ impl Table for EpochWorkers {
 /// `(epoch, density cell) -> working devices in the cell`.
 pub struct CellWork;
 impl Table for CellWork {
-    const ID: u8 = tables::CELL_WORK;
+    const ID: terrane_state::TableId = tables::CELL_WORK;
     const NAME: &'static str = "cell_work";
     type Key = (Epoch, u64);
     type Value = u32;
@@ -83,7 +83,7 @@ pub const PARAMS_KEY: u8 = 0;
 /// `PARAMS_KEY -> PowParams`, written at genesis.
 pub struct Params;
 impl Table for Params {
-    const ID: u8 = tables::POW_PARAMS;
+    const ID: terrane_state::TableId = tables::POW_PARAMS;
     const NAME: &'static str = "pow_params";
     type Key = u8;
     type Value = PowParams;

@@ -17,100 +17,29 @@
 //! give conserving results: `halving_epochs == 0` never halves, and weights summing above
 //! 10_000 bps truncate the later classes' pools to what is left.
 
-use crate::split::SplitParams;
-use serde::{Deserialize, Serialize};
+use crate::params::EmissionParams;
+use terrane_devices::types::ResourceClass;
 use terrane_primitives::Epoch;
 
 /// Number of resource classes; pools and weights are indexed by the class tag.
-pub const CLASS_COUNT: usize = 5;
+pub const CLASS_COUNT: usize = ResourceClass::ALL.len();
 
-/// Index of the coverage class (the `ResourceClass` tag in `terrane-devices`: coverage 0,
-/// storage 1, compute 2, energy 3, sensing 4).
-pub const COVERAGE: usize = 0;
+/// Index of the coverage class in pools and weights (its `ResourceClass` tag).
+pub const COVERAGE: usize = ResourceClass::Coverage.tag() as usize;
 
-/// Stable class names, in tag order.
-pub const CLASS_NAMES: [&str; CLASS_COUNT] =
-    ["coverage", "storage", "compute", "energy", "sensing"];
+/// Stable class names, in tag order: `ResourceClass::name`, the one source of class names.
+pub const CLASS_NAMES: [&str; CLASS_COUNT] = {
+    let mut names = [""; CLASS_COUNT];
+    let mut i = 0;
+    while i < CLASS_COUNT {
+        names[i] = ResourceClass::ALL[i].name();
+        i += 1;
+    }
+    names
+};
 
 /// 100 % in basis points.
 pub const BPS_ONE: u16 = 10_000;
-
-/// Token emission and reward-split parameters, set at genesis and changed by governance.
-///
-/// All amounts are base units (10^-6 TRN). A cap of 0 means "no cap".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct EmissionParams {
-    /// Emission of epoch 0, base units.
-    pub initial_per_epoch: u64,
-    /// Epochs between halvings of the emission.
-    pub halving_epochs: u64,
-    /// Share of each epoch's emission per class (coverage, storage, compute, energy,
-    /// sensing), basis points; the sum is at most 10_000 and the unassigned rest goes to the
-    /// treasury.
-    pub class_weights_bps: [u16; CLASS_COUNT],
-    /// Most the coverage pool may issue per epoch, base units (0 = no cap).
-    pub coverage_cap_per_epoch: u64,
-    /// Most the coverage devices of one density cell may earn per epoch, base units (0 = no
-    /// cap).
-    pub coverage_cap_per_cell: u64,
-    /// Most one device may earn from one class pool per epoch, base units (0 = no cap).
-    pub device_cap_per_epoch: u64,
-    /// Devices a density cell may hold before their shares are scaled down.
-    pub target_devices_per_cell: u32,
-    /// Valid reports a new device needs before it earns its full share.
-    pub vetting_valid_reports: u32,
-}
-
-impl Default for EmissionParams {
-    /// Devnet values: 10_000 TRN per epoch halving every 1_000 epochs (visible within a devnet
-    /// session at 400-block epochs), coverage a small capped subsidy, WeatherXM-like density of
-    /// 10 devices per resolution-8 cell (about 0.7 km²).
-    fn default() -> Self {
-        Self {
-            initial_per_epoch: 10_000_000_000,
-            halving_epochs: 1_000,
-            class_weights_bps: [1_000, 3_000, 2_500, 2_000, 1_500],
-            coverage_cap_per_epoch: 800_000_000,
-            coverage_cap_per_cell: 20_000_000,
-            device_cap_per_epoch: 100_000_000,
-            target_devices_per_cell: 10,
-            vetting_valid_reports: 10,
-        }
-    }
-}
-
-impl EmissionParams {
-    /// Checks the parameters are usable; the message names the field and the rule.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.halving_epochs == 0 {
-            return Err("rewards.halving_epochs must be at least 1".into());
-        }
-        let weights: u32 = self.class_weights_bps.iter().map(|w| u32::from(*w)).sum();
-        if weights > u32::from(BPS_ONE) {
-            return Err(format!(
-                "rewards.class_weights_bps must sum to at most 10000, got {weights}"
-            ));
-        }
-        if self.target_devices_per_cell == 0 {
-            return Err("rewards.target_devices_per_cell must be at least 1".into());
-        }
-        Ok(())
-    }
-
-    /// The split rules for the pool of class `class` (a tag, see [`COVERAGE`]): every class
-    /// gets the density target and the device cap; only coverage gets the per-cell cap.
-    pub fn split_params(&self, class: usize) -> SplitParams {
-        SplitParams {
-            target_devices_per_cell: self.target_devices_per_cell,
-            cell_cap: if class == COVERAGE {
-                self.coverage_cap_per_cell
-            } else {
-                0
-            },
-            device_cap: self.device_cap_per_epoch,
-        }
-    }
-}
 
 /// The emission of `epoch`: `initial_per_epoch >> (epoch / halving_epochs)`, exact.
 ///

@@ -1,7 +1,7 @@
 //! Emission parameters and the treasury at genesis.
 
 use crate::{
-    emission::EmissionParams,
+    params::EmissionParams,
     state_key::{PARAMS_KEY, Params, TREASURY_KEY, Treasury},
 };
 use terrane_primitives::Address;

@@ -12,10 +12,11 @@
 //! Conservation (asserted on every close): distributed + dust + not_issued == emission.
 
 use crate::{
-    emission::{CLASS_COUNT, COVERAGE, EmissionParams, class_pools, emission_for},
+    emission::{CLASS_COUNT, COVERAGE, class_pools, emission_for},
     leaf,
     msg::ClaimRewards,
     outcome::RewardsRejection,
+    params::EmissionParams,
     split::{SplitParams, WorkItem, split},
     state_key::{
         LEDGER_KEY, Ledgers, Lines, List, ModuleLedger, PARAMS_KEY, Params, Summaries,

@@ -57,27 +57,28 @@ pub mod leaf;
 pub mod split;
 
 pub use emission::{
-    BPS_ONE, CLASS_COUNT, CLASS_NAMES, COVERAGE, ClassPools, EmissionParams, class_pools,
-    emission_for,
+    BPS_ONE, CLASS_COUNT, CLASS_NAMES, COVERAGE, ClassPools, class_pools, emission_for,
 };
 pub use leaf::{
     LEAF_LEN, leaf_array, leaf_bytes, leaf_hash, leaf_position, prove, reward_leaves, reward_root,
     verify_line,
 };
+pub use params::EmissionParams;
 pub use split::{Breakdown, Cap, PPM, Split, SplitParams, WorkItem, split};
 
 // ── State-machine rooms ─────────────────────────────────────────────────────────────────────
 // The rewards module's state code (types, msg, outcome, params, genesis, events, state_key,
 // handler, invariants, query) is declared here, below this line, in its own files. The pure
-// math above does not depend on it.
+// math above reads only the parameters (`params`).
 // ─────────────────────────────────────────────────────────────────────────────────────────────
 
-pub mod codec;
+pub mod events;
 pub mod genesis;
 pub mod handler;
 pub mod invariants;
 pub mod msg;
 pub mod outcome;
+pub mod params;
 pub mod query;
 pub mod state_key;
 pub mod types;

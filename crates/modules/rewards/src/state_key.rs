@@ -1,7 +1,7 @@
 //! Every key the rewards module stores.
 
 use crate::{
-    emission::EmissionParams,
+    params::EmissionParams,
     types::{DeviceRewards, EpochSummary, Ledger, RewardLine},
 };
 use terrane_primitives::{Address, DeviceId, Epoch};
@@ -10,7 +10,7 @@ use terrane_state::{Table, tables};
 /// `epoch -> EpochSummary`.
 pub struct Summaries;
 impl Table for Summaries {
-    const ID: u8 = tables::EPOCH_SUMMARIES;
+    const ID: terrane_state::TableId = tables::EPOCH_SUMMARIES;
     const NAME: &'static str = "epoch_summaries";
     type Key = Epoch;
     type Value = EpochSummary;
@@ -20,7 +20,7 @@ impl Table for Summaries {
 /// `device -> DeviceRewards`.
 pub struct Ledgers;
 impl Table for Ledgers {
-    const ID: u8 = tables::DEVICE_REWARDS;
+    const ID: terrane_state::TableId = tables::DEVICE_REWARDS;
     const NAME: &'static str = "device_rewards";
     type Key = DeviceId;
     type Value = DeviceRewards;
@@ -30,7 +30,7 @@ impl Table for Ledgers {
 /// `(epoch, device) -> RewardLine`.
 pub struct Lines;
 impl Table for Lines {
-    const ID: u8 = tables::REWARD_LINES;
+    const ID: terrane_state::TableId = tables::REWARD_LINES;
     const NAME: &'static str = "reward_lines";
     type Key = (Epoch, DeviceId);
     type Value = RewardLine;
@@ -40,7 +40,7 @@ impl Table for Lines {
 /// `(epoch, leaf index) -> device`: the reward list in leaf order.
 pub struct List;
 impl Table for List {
-    const ID: u8 = tables::REWARD_LIST;
+    const ID: terrane_state::TableId = tables::REWARD_LIST;
     const NAME: &'static str = "reward_list";
     type Key = (Epoch, u32);
     type Value = DeviceId;
@@ -57,7 +57,7 @@ pub const TREASURY_KEY: u8 = 2;
 /// `LEDGER_KEY -> Ledger`.
 pub struct ModuleLedger;
 impl Table for ModuleLedger {
-    const ID: u8 = tables::EMISSION;
+    const ID: terrane_state::TableId = tables::EMISSION;
     const NAME: &'static str = "emission/ledger";
     type Key = u8;
     type Value = Ledger;
@@ -67,7 +67,7 @@ impl Table for ModuleLedger {
 /// `PARAMS_KEY -> EmissionParams`.
 pub struct Params;
 impl Table for Params {
-    const ID: u8 = tables::EMISSION;
+    const ID: terrane_state::TableId = tables::EMISSION;
     const NAME: &'static str = "emission/params";
     type Key = u8;
     type Value = EmissionParams;
@@ -77,7 +77,7 @@ impl Table for Params {
 /// `TREASURY_KEY -> treasury address`.
 pub struct Treasury;
 impl Table for Treasury {
-    const ID: u8 = tables::EMISSION;
+    const ID: terrane_state::TableId = tables::EMISSION;
     const NAME: &'static str = "emission/treasury";
     type Key = u8;
     type Value = Address;

@@ -27,7 +27,7 @@ use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
-use terrane_accounts::{handler as accounts, invariants::check_supply};
+use terrane_accounts::handler as accounts;
 use terrane_app::{
     Executor, Genesis,
     genesis::{Allocation, ConsensusGenesis, Validator as GenesisValidator},
@@ -191,15 +191,13 @@ impl SimState {
             .get()
     }
 
-    /// Checks the supply invariant on the applied state.
-    pub async fn check_supply(&self) -> Result<(), String> {
+    /// Checks every module invariant (supply, work ledger, coverage slots, reward summary)
+    /// on the applied state.
+    pub async fn check_invariants(&self) -> Result<(), String> {
         let db = self.stateful.subscribe_databases().await;
         let guard = db.read().await;
         let overlay = Overlay::new(DbReader::<deterministic::Context>(&guard));
-        let held = terrane_rewards::invariants::held(&overlay)
-            .await
-            .map_err(|e| e.to_string())?;
-        check_supply(&overlay, holders(), held)
+        terrane_app::invariants::check_all(&overlay, holders())
             .await
             .map_err(|e| e.to_string())?
             .map_err(|v| format!("validator {}: {v}", self.index))
@@ -443,7 +441,7 @@ impl FinalizationProperty<SimState> for SupplyHolds {
     fn check<'a>(&'a self, states: &'a [&'a SimState]) -> Check<'a> {
         Box::pin(async move {
             for s in states {
-                s.check_supply().await?;
+                s.check_invariants().await?;
             }
             Ok(())
         })
@@ -494,7 +492,7 @@ impl Property<PublicKey, SimState> for HonestAgree {
                 roots.push(first.header().state_root);
             }
             for s in &honest {
-                s.check_supply().await?;
+                s.check_invariants().await?;
             }
             *self.roots.lock().unwrap() = roots;
             Ok(())

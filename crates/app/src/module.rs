@@ -1,0 +1,190 @@
+//! The module contract: how a state-machine module, its messages and its resource classes plug
+//! into execution.
+//!
+//! ```text
+//! crate::modules::for_each_module!  (the one list, in hook order)
+//!   block 1:            Module::genesis            (every module, list order)
+//!   first block of e>0: Module::close_epoch(e-1)   (every module, list order)
+//!   first block of e:   Module::open_epoch(e)      (every module, list order)
+//!   per transaction:    Payload::X(m) => m.execute(ctx)   (crate::tx::payloads!)
+//!                       then Module::on_event for each event the payload emitted
+//!   tests, after blocks: Module::check_invariants  (crate::invariants::check_all)
+//! crate::modules::for_each_class!   (the class list)
+//!   per report that passed pow's prechecks: ClassVerifier::verify_report
+//! ```
+//! Dispatch is static: the lists expand to straight-line calls on zero-sized types, so the
+//! order hooks run in is the order the list is written in, on every validator.
+//!
+//! # Determinism
+//! Every hook and `execute` is part of consensus. They read only state, the [`BlockEnv`] and
+//! their arguments: no wall clock, no `HashMap` iteration, no floats, no I/O besides `state`.
+//! The same inputs must produce the same writes, events and verdicts on every machine.
+//!
+//! # Errors
+//! `Err(StateError)` is a storage fault and aborts the block (the node crashes and retries);
+//! a rule the input broke is data (`Ok(Err(outcome))`, a [`Verdict`]), never an `Err`.
+
+use crate::{
+    events::{AppEvent, EventKind},
+    genesis::Genesis,
+    outcome::Outcome,
+    params::ChainParams,
+};
+use terrane_devices::msg::Domains;
+use terrane_pow::{handler::Prechecked, params::PowParams, types::Verdict};
+use terrane_primitives::{Address, Amount, Epoch, ReasonInfo};
+use terrane_state::{BlockEnv, Overlay, StateError, StateRead, TableId};
+
+/// What a block-level hook may touch.
+pub struct BlockCtx<'a, S: StateRead> {
+    /// The block's pending writes.
+    pub state: &'a mut Overlay<S>,
+    /// The block being executed.
+    pub env: &'a BlockEnv,
+    /// The chain's genesis (parameters, allocations).
+    pub genesis: &'a Genesis,
+    /// Where block-level events go (`tx: None`), in emission order.
+    pub events: &'a mut Vec<AppEvent>,
+}
+
+impl<S: StateRead> BlockCtx<'_, S> {
+    /// Appends a block-level event.
+    pub fn emit(&mut self, kind: EventKind) {
+        self.events.push(AppEvent { tx: None, kind });
+    }
+}
+
+/// What a message sees when it executes: the transaction is already charged (nonce consumed,
+/// fee burned) and the caller opened a nested write scope, rolled back if the message returns
+/// `Ok(Err(_))`.
+pub struct TxCtx<'a, S: StateRead> {
+    /// The transaction's pending writes.
+    pub state: &'a mut Overlay<S>,
+    /// The block being executed.
+    pub env: &'a BlockEnv,
+    /// The transaction's signer (who pays and whose nonce was consumed).
+    pub signer: &'a Address,
+    /// The chain's parameters.
+    pub params: &'a ChainParams,
+    /// The device signing domains of this chain.
+    pub domains: &'a Domains,
+    /// The block-wide batch verdict on each device report this transaction carries, in order
+    /// (empty for payloads without reports).
+    pub report_signatures: &'a [bool],
+}
+
+/// A transaction payload's message: its dispatch arm in [`crate::tx::Payload`] is one line.
+pub trait Message {
+    /// Executes the message for `ctx.signer`.
+    ///
+    /// Called once per charged transaction, in block order. `Ok(Ok(events))` commits the
+    /// message's writes and emits `events` (tagged with the transaction); `Ok(Err(outcome))`
+    /// rolls every write of the message back and records `outcome` (a registered reason code)
+    /// in the receipt. Must be deterministic (see the module doc).
+    #[allow(async_fn_in_trait)] // static dispatch only: callers name the concrete type
+    async fn execute<S: StateRead>(
+        &self,
+        ctx: &mut TxCtx<'_, S>,
+    ) -> Result<Result<Vec<EventKind>, Outcome>, StateError>;
+}
+
+/// A state-machine module: its name, parameters, genesis, reason codes, tables, block hooks
+/// and invariants. Implemented by a zero-sized type per module in [`crate::modules`] and
+/// listed once in `for_each_module!`.
+pub trait Module {
+    /// The module's name: its key in `ChainParams` JSON, its `docs/spec/<name>.md`.
+    const NAME: &'static str;
+
+    /// The module's parameters, as they sit in [`ChainParams`].
+    type Params;
+
+    /// This module's parameters within the chain's.
+    fn params(chain: &ChainParams) -> &Self::Params;
+
+    /// Checks the parameters a genesis file sets. Called when a genesis is loaded, before any
+    /// block executes; `Err` names the broken bound and refuses the genesis.
+    fn validate_params(params: &Self::Params) -> Result<(), String>;
+
+    /// Every reason code the module emits (its hundred, see `docs/spec/outcomes.md`).
+    fn reasons() -> Vec<ReasonInfo>;
+
+    /// Every table the module stores, as `(id, name)` ([`terrane_state::tables`]).
+    fn tables() -> Vec<(TableId, &'static str)>;
+
+    /// Writes the module's genesis state. Called once, by block 1, before its transactions and
+    /// after `genesis` validated (so it may panic on what validation excludes).
+    fn genesis<S: StateRead>(state: &mut Overlay<S>, genesis: &Genesis);
+
+    /// Closes epoch `closing`. Called in the first block of epoch `closing + 1`, before its
+    /// transactions, in list order: a later module sees what earlier ones wrote (rewards reads
+    /// the units coverage credited).
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn close_epoch<S: StateRead>(
+        _ctx: &mut BlockCtx<'_, S>,
+        _closing: Epoch,
+    ) -> Result<(), StateError> {
+        Ok(())
+    }
+
+    /// Opens `ctx.env.epoch`. Called in the first block of every epoch (block 1 included),
+    /// after every `close_epoch`, before the block's transactions.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn open_epoch<S: StateRead>(_ctx: &mut BlockCtx<'_, S>) -> Result<(), StateError> {
+        Ok(())
+    }
+
+    /// Reacts to `event`, emitted by a transaction's payload that succeeded. Called for each
+    /// such event in order, for every module in list order, inside the transaction's write
+    /// scope. The events returned are appended to the transaction's. This is how a module
+    /// applies its own rule to another module's change (rewards settles a device's earnings
+    /// with its seller when devices reports `OwnerChanged`); it may not fail the transaction.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn on_event<S: StateRead>(
+        _ctx: &mut TxCtx<'_, S>,
+        _event: &EventKind,
+    ) -> Result<Vec<EventKind>, StateError> {
+        Ok(Vec::new())
+    }
+
+    /// Tokens minted to the module and not yet credited to an account (the supply invariant
+    /// counts them as held).
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn held<S: StateRead>(_state: &Overlay<S>) -> Result<Amount, StateError> {
+        Ok(Amount::ZERO)
+    }
+
+    /// Checks what must hold of the module's state after any block. `Ok(Err(why))` is a broken
+    /// invariant: a bug, never a user's fault. Run after every block in tests and simulations
+    /// ([`crate::invariants::check_all`]); must only read.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn check_invariants<S: StateRead>(
+        _state: &Overlay<S>,
+        _at: &crate::invariants::CheckCtx,
+    ) -> Result<Result<(), String>, StateError> {
+        Ok(Ok(()))
+    }
+}
+
+/// A resource class: judges the reports of devices registered in it. Implemented by a
+/// zero-sized type per class and listed once in `for_each_class!`.
+pub trait ClassVerifier {
+    /// The class's tag in device records and reports.
+    const CLASS: u8;
+
+    /// Report kinds as `(kind, name)`, for the API and the explorer.
+    const KINDS: &'static [(u8, &'static str)];
+
+    /// Judges a report that passed the framework's prechecks ([`terrane_pow::handler::precheck`])
+    /// and whose device is of [`Self::CLASS`]. Called once per such report, in block order;
+    /// may store what it accepts (its own records). The verdict is recorded by pow: `Valid`
+    /// credits units to the device's epoch work, `Invalid(code)` counts against its
+    /// reputation, `Refused(code)` and `Pending` change neither. `code` must be a registered
+    /// reason code. Must be deterministic.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn verify_report<S: StateRead>(
+        state: &mut Overlay<S>,
+        env: &BlockEnv,
+        pow: &PowParams,
+        report: &Prechecked,
+    ) -> Result<Verdict, StateError>;
+}
