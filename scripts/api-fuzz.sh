@@ -13,12 +13,12 @@
 # target/api-fuzz/junit.xml), FUZZ_EXCLUDE (checks to skip, default
 # positive_data_acceptance). Exits non-zero if any other check fails.
 #
-# positive_data_acceptance ("a schema-valid request was rejected") is skipped by default: three
-# refusals are rules OpenAPI 3.0 cannot state, and the document says them in words and lists
-# their 400s: GET /v1/devices needs at least one of owner, cell, class; a cell index shaped like
-# a cell can still name no cell (a base cell above 121); and the POST /v1/tx examples are real
-# signed transactions of the test chain, which any other chain refuses (another chain id, another
-# nonce). Set FUZZ_EXCLUDE= to run it too.
+# positive_data_acceptance ("a schema-valid request was rejected") is skipped by default: two
+# refusals are rules a schema cannot state, and the document says them in words and lists their
+# 400s: a cell index shaped like a cell can still name no cell (a base cell above 121, a bad
+# resolution digit), and a transaction that is well-formed hex can still be refused by the node
+# (the POST /v1/tx examples are real signed transactions of the test chain, which any other chain
+# refuses: another chain id, another nonce). Set FUZZ_EXCLUDE= to run it too.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

@@ -15,7 +15,7 @@ use terrane_app::{Payload, Transaction, tx::encode_signed};
 use terrane_client::{Client, Trust, trust_from_genesis};
 use terrane_devnet::layout::Layout;
 use terrane_keystore::Keystore;
-use terrane_primitives::{Address, Amount, ChainId, Nonce};
+use terrane_primitives::{Address, Amount, ChainId, Hash32, Nonce, hex};
 
 mod common;
 use common::free_ports;
@@ -238,6 +238,36 @@ async fn killed_validator_restarts_with_every_finalized_block_and_balance_intact
         assert_eq!(a.digest, b.digest, "block {h} differs");
         assert_eq!(a.state_root, b.state_root, "state root {h} differs");
     }
+
+    // A third party recomputes a certified block's txs_root from the transaction bytes the API
+    // serves, and proves one transaction's receipt, on the restarted validator.
+    let mut checked = false;
+    for h in (1..=top).rev() {
+        let block = clients[0].block(h).await.unwrap().expect("finalized block");
+        let Some(ok) = block.txs.iter().find(|t| t.outcome.code == 0) else {
+            continue;
+        };
+        if block.finalization.is_none() {
+            continue;
+        }
+        let header = Client::verify_block(&trust, &block).unwrap();
+        let bytes: Vec<Vec<u8>> = block
+            .txs
+            .iter()
+            .map(|t| hex::decode(&t.tx).expect("hex transaction bytes"))
+            .collect();
+        assert_eq!(terrane_node::block::txs_root(&bytes), header.txs_root);
+        let id: Hash32 = ok.hash.parse().unwrap();
+        let receipt = clients[victim]
+            .verified_receipt(&trust, &id)
+            .await
+            .unwrap()
+            .expect("a charged transfer has a receipt");
+        assert_eq!((receipt.height.get(), receipt.code), (h, 0));
+        checked = true;
+        break;
+    }
+    assert!(checked, "no finalized block with a successful transfer");
 
     // Balances agree everywhere and are proven against certified state on every node.
     let sink_balance = clients[victim]

@@ -28,8 +28,6 @@ const EXAMPLE_TX_FIXTURE: &str =
     include_str!("../../app/tests/fixtures/transfer_example.signed.hex");
 /// A device key (the RFC 8032 test-1 Ed25519 public key).
 const EXAMPLE_DEVICE: &str = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
-/// An owner address (the RFC 8032 test-2 Ed25519 public key).
-const EXAMPLE_OWNER: &str = "3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c";
 /// A resolution-12 H3 cell in San Francisco.
 const EXAMPLE_CELL: &str = "8c2830828052dff";
 /// The resolution-8 cell containing [`EXAMPLE_CELL`].
@@ -130,7 +128,7 @@ fn paths() -> Value {
                             "schema": { "type": "string", "format": "binary" },
                         },
                         "text/plain": {
-                            "schema": hex_schema("Hex of the transaction; surrounding whitespace is ignored."),
+                            "schema": tx_hex_schema("Hex of the transaction; surrounding whitespace is ignored."),
                             "example": EXAMPLE_TX_FIXTURE.trim(),
                         },
                         "application/json": {
@@ -214,26 +212,31 @@ fn paths() -> Value {
                 "summary": "Devices matching every filter given; at least one of owner, cell and \
                     class is required.",
                 "parameters": [
-                    query_param(
-                        "owner",
-                        "Devices owned by this address, 64 hex characters.",
-                        hex32_schema("Owner address."),
-                        json!(EXAMPLE_OWNER),
-                    ),
-                    query_param(
-                        "cell",
-                        "Devices located inside this H3 cell (any resolution), written as 15 hex \
-                        digits starting with 8 (a leading 0 is allowed). An index that is not an H3 cell, or a cell too coarse for \
-                        the node to search, is a 400 (code 7).",
-                        cell_input_schema(),
-                        json!(EXAMPLE_AREA),
-                    ),
-                    query_param(
-                        "class",
-                        "Devices of this resource class.",
-                        class_schema("Resource class."),
-                        json!("coverage"),
-                    ),
+                    {
+                        "name": "filter",
+                        "in": "query",
+                        "required": true,
+                        "style": "form",
+                        "explode": true,
+                        "description": "The filters, written as their own query parameters \
+                            (`?owner=…&class=…`): at least one of `owner`, `cell` and `class`; \
+                            a device is listed if it matches every one given. `cell` is an H3 \
+                            cell index of any resolution, 15 hex digits starting with 8 (a \
+                            leading 0 is allowed); one that is not an H3 cell, or is too coarse \
+                            for the node to search (coarser than resolution 5), is a 400 \
+                            (code 7).",
+                        "schema": {
+                            "type": "object",
+                            "properties": {
+                                "owner": hex32_schema("Devices owned by this address."),
+                                "cell": cell_input_schema(),
+                                "class": class_schema("Devices of this resource class."),
+                            },
+                            "minProperties": 1,
+                            "additionalProperties": false,
+                        },
+                        "example": { "cell": EXAMPLE_AREA, "class": "coverage" },
+                    },
                     query_param(
                         "limit",
                         &format!(
@@ -516,7 +519,7 @@ fn schemas() -> Value {
         "SubmitTxRequest": closed(object(
             "JSON form of a transaction submission: exactly one member, `tx`; any other member \
              is refused (400, code 7).",
-            json!({ "tx": hex_schema("The binary encoded signed transaction.") }),
+            json!({ "tx": tx_hex_schema("Hex of the binary encoded signed transaction.") }),
         )),
         "TxStatus": {
             "type": "string",
@@ -1036,6 +1039,15 @@ fn nullable(mut schema: Value) -> Value {
         fields.insert("nullable".into(), Value::Bool(true));
     }
     schema
+}
+
+/// A submitted transaction in hex: not empty, either case (as every hex input).
+fn tx_hex_schema(description: &str) -> Value {
+    json!({
+        "type": "string",
+        "pattern": "^([0-9a-fA-F]{2})+$",
+        "description": description,
+    })
 }
 
 /// The `{hash}` of the transaction routes.

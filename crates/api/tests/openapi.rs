@@ -45,7 +45,15 @@ fn example_path(template: &str, operation: &Value) -> String {
             .as_str()
             .map_or_else(|| example.to_string(), str::to_owned);
         let name = parameter["name"].as_str().unwrap();
-        if parameter["in"] == "query" {
+        if parameter["in"] == "query" && parameter["explode"] == true {
+            // A form-exploded object: each member is its own parameter.
+            for (member, value) in example.as_object().expect("an object example") {
+                let value = value
+                    .as_str()
+                    .map_or_else(|| value.to_string(), str::to_owned);
+                query.push(format!("{member}={value}"));
+            }
+        } else if parameter["in"] == "query" {
             query.push(format!("{name}={text}"));
         } else {
             path = path.replace(&format!("{{{name}}}"), &text);
@@ -100,8 +108,15 @@ fn every_parameter_is_documented_with_an_example_that_fits_its_schema() {
                     assert_eq!(parameter["required"], true, "{at}");
                     in_path.insert(name);
                 }
+                Some("query") if parameter["explode"] == true => {
+                    // A form-exploded object (the device filters): required, with members.
+                    assert_eq!(parameter["required"], true, "{at}");
+                    assert_eq!(parameter["schema"]["type"], "object", "{at}");
+                    query_parameters += parameter["schema"]["properties"]
+                        .as_object()
+                        .map_or(0, serde_json::Map::len);
+                }
                 Some("query") => {
-                    // Every filter is optional; which combinations are required is prose.
                     assert_eq!(parameter["required"], false, "{at}");
                     query_parameters += 1;
                 }
