@@ -488,7 +488,7 @@ mod tests {
             rss_bytes: 100 << 20,
             disk_bytes: 10 << 20,
             state_disk_bytes: 0,
-            height: secs as u64,
+            height: 0,
         }
     }
 
