@@ -35,11 +35,14 @@ use std::{
     pin::Pin,
     sync::{
         Arc, Mutex,
-        atomic::{AtomicU32, AtomicU64, Ordering},
+        atomic::{AtomicU32, Ordering},
     },
     task::{Context, Poll},
     time::Duration,
 };
+
+use prometheus_client::metrics::{counter::Counter, gauge::Gauge};
+use std::sync::atomic::AtomicI64;
 
 use axum::{
     Router,
@@ -213,25 +216,81 @@ impl ServerLimits {
     }
 }
 
-/// Counters of what the connection layer refused, since start. Cheap to read at any time.
-#[derive(Debug, Default)]
+/// Counters of what the connection layer refused, since start, and what is open now.
+/// Prometheus metrics, so the node can export them as they are (`terrane_api_*` on
+/// `/metrics`); cloning shares the counts.
+#[derive(Clone, Debug, Default)]
 pub struct ServerStats {
     /// Connections refused by `max_connections`.
-    pub refused_connections_total: AtomicU64,
+    pub refused_connections_total: Counter,
     /// Connections refused by `max_connections_per_ip`.
-    pub refused_connections_per_ip: AtomicU64,
+    pub refused_connections_per_ip: Counter,
     /// Requests refused by the per-IP rate limit.
-    pub rate_limited: AtomicU64,
+    pub rate_limited: Counter,
     /// Requests refused for an oversized head or path, or a declared body over the limit.
-    pub oversized: AtomicU64,
+    pub oversized: Counter,
     /// Event streams refused by `max_subscribers`.
-    pub refused_subscribers: AtomicU64,
-    /// Event-stream subscribers disconnected because their queue filled.
-    pub dropped_subscribers: AtomicU64,
+    pub refused_subscribers: Counter,
+    /// Event-stream subscribers disconnected because their queue stayed full.
+    pub dropped_subscribers: Counter,
     /// Connections open now.
-    pub open_connections: AtomicU32,
+    pub open_connections: Gauge<i64, AtomicI64>,
     /// Event streams open now.
-    pub open_subscribers: AtomicU32,
+    pub open_subscribers: Gauge<i64, AtomicI64>,
+}
+
+impl ServerStats {
+    /// Every counter with its name and help text, for registration.
+    pub fn counters(&self) -> Vec<(&'static str, &'static str, Counter)> {
+        vec![
+            (
+                "terrane_api_refused_connections_total",
+                "connections refused by api.max_connections",
+                self.refused_connections_total.clone(),
+            ),
+            (
+                "terrane_api_refused_connections_per_ip",
+                "connections refused by api.max_connections_per_ip",
+                self.refused_connections_per_ip.clone(),
+            ),
+            (
+                "terrane_api_rate_limited",
+                "requests refused by the per-address rate limit",
+                self.rate_limited.clone(),
+            ),
+            (
+                "terrane_api_oversized",
+                "requests refused for an oversized path, head or declared body",
+                self.oversized.clone(),
+            ),
+            (
+                "terrane_api_refused_subscribers",
+                "event streams refused by api.max_subscribers",
+                self.refused_subscribers.clone(),
+            ),
+            (
+                "terrane_api_dropped_subscribers",
+                "event-stream subscribers dropped for not reading",
+                self.dropped_subscribers.clone(),
+            ),
+        ]
+    }
+
+    /// Every gauge with its name and help text, for registration.
+    pub fn gauges(&self) -> Vec<(&'static str, &'static str, Gauge<i64, AtomicI64>)> {
+        vec![
+            (
+                "terrane_api_open_connections",
+                "API connections open now",
+                self.open_connections.clone(),
+            ),
+            (
+                "terrane_api_open_subscribers",
+                "event streams open now",
+                self.open_subscribers.clone(),
+            ),
+        ]
+    }
 }
 
 /// What a request can reach of its connection and of the server: set by [`serve_with`] as a
@@ -249,7 +308,7 @@ pub(crate) struct ConnectionContext {
 /// State shared by every connection of one server.
 pub(crate) struct Shared {
     pub(crate) limits: ServerLimits,
-    pub(crate) stats: Arc<ServerStats>,
+    pub(crate) stats: ServerStats,
     per_ip: Mutex<BTreeMap<IpAddr, u32>>,
     buckets: Mutex<BTreeMap<IpAddr, Bucket>>,
     refusals_in_flight: AtomicU32,
@@ -258,7 +317,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(limits: ServerLimits, stats: Arc<ServerStats>) -> Self {
+    pub(crate) fn new(limits: ServerLimits, stats: ServerStats) -> Self {
         Self {
             limits,
             stats,
@@ -273,22 +332,18 @@ impl Shared {
     /// Admits a connection from `ip`, or says which cap refuses it.
     fn admit(self: &Arc<Self>, ip: IpAddr) -> Result<ConnectionPermit, Refusal> {
         let mut per_ip = self.per_ip.lock().expect("per-ip table lock");
-        let open = self.stats.open_connections.load(Ordering::Relaxed);
-        if open >= self.limits.max_connections {
-            self.stats
-                .refused_connections_total
-                .fetch_add(1, Ordering::Relaxed);
+        let open = self.stats.open_connections.get();
+        if open >= i64::from(self.limits.max_connections) {
+            self.stats.refused_connections_total.inc();
             return Err(Refusal::TooManyConnections);
         }
         let from_ip = per_ip.entry(ip).or_insert(0);
         if *from_ip >= self.limits.max_connections_per_ip {
-            self.stats
-                .refused_connections_per_ip
-                .fetch_add(1, Ordering::Relaxed);
+            self.stats.refused_connections_per_ip.inc();
             return Err(Refusal::TooManyFromIp);
         }
         *from_ip += 1;
-        self.stats.open_connections.fetch_add(1, Ordering::Relaxed);
+        self.stats.open_connections.inc();
         Ok(ConnectionPermit {
             shared: Arc::clone(self),
             ip,
@@ -369,11 +424,7 @@ impl Drop for ConnectionPermit {
                 per_ip.remove(&self.ip);
             }
         }
-        let before = self
-            .shared
-            .stats
-            .open_connections
-            .fetch_sub(1, Ordering::Relaxed);
+        let before = self.shared.stats.open_connections.dec();
         if before == 1 {
             self.shared.drained.notify_waiters();
         }
@@ -505,7 +556,7 @@ pub async fn serve<B: Backend>(
         backend,
         listener,
         ServerLimits::default(),
-        Arc::default(),
+        ServerStats::default(),
         shutdown,
     )
     .await
@@ -521,7 +572,7 @@ pub async fn serve_with<B: Backend>(
     backend: Arc<B>,
     listener: TcpListener,
     limits: ServerLimits,
-    stats: Arc<ServerStats>,
+    stats: ServerStats,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
     if let Err(e) = limits.validate() {
@@ -563,7 +614,7 @@ pub async fn serve_with<B: Backend>(
     // subscriber to hang up.
     closing_sender.send_replace(true);
     let drained = shared.drained.notified();
-    if shared.stats.open_connections.load(Ordering::Relaxed) > 0 {
+    if shared.stats.open_connections.get() > 0 {
         let _ = tokio::time::timeout(SHUTDOWN_GRACE, drained).await;
     }
     Ok(())
@@ -680,7 +731,7 @@ fn guard(
         None
     };
     if let Some(refusal) = refusal {
-        shared.stats.oversized.fetch_add(1, Ordering::Relaxed);
+        shared.stats.oversized.inc();
         shared.log_refusal(refusal, context.peer);
         let mut response = refusal.error(&shared.limits).into_response();
         // The body was not read; the connection cannot carry another request.
@@ -690,7 +741,7 @@ fn guard(
         return Some(response);
     }
     if let Err(retry_after_secs) = shared.take_token(context.peer.ip()) {
-        shared.stats.rate_limited.fetch_add(1, Ordering::Relaxed);
+        shared.stats.rate_limited.inc();
         shared.log_refusal(Refusal::RateLimited, context.peer);
         let mut response = Refusal::RateLimited.error(&shared.limits).into_response();
         response
@@ -1007,7 +1058,7 @@ mod tests {
             request_burst_per_ip: 3,
             ..ServerLimits::default()
         };
-        let shared = Shared::new(limits, Arc::default());
+        let shared = Shared::new(limits, ServerStats::default());
         let ip: IpAddr = [127, 0, 0, 1].into();
         let other: IpAddr = [127, 0, 0, 2].into();
         for _ in 0..3 {
@@ -1025,7 +1076,7 @@ mod tests {
             max_connections_per_ip: 2,
             ..ServerLimits::default()
         };
-        let shared = Arc::new(Shared::new(limits, Arc::default()));
+        let shared = Arc::new(Shared::new(limits, ServerStats::default()));
         let a: IpAddr = [10, 0, 0, 1].into();
         let b: IpAddr = [10, 0, 0, 2].into();
         let first = shared.admit(a).unwrap();

@@ -6,7 +6,7 @@ mod common;
 
 use std::{
     net::SocketAddr,
-    sync::{Arc, atomic::Ordering},
+    sync::Arc,
     time::{Duration, Instant},
 };
 
@@ -22,7 +22,7 @@ use tokio::{
 struct Server {
     addr: SocketAddr,
     backend: Arc<FakeBackend>,
-    stats: Arc<ServerStats>,
+    stats: ServerStats,
     _stop: oneshot::Sender<()>,
 }
 
@@ -30,13 +30,13 @@ async fn start(limits: ServerLimits) -> Server {
     let backend = Arc::new(FakeBackend::with_event_capacity(65_536));
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let stats = Arc::new(ServerStats::default());
+    let stats = ServerStats::default();
     let (stop, stopped) = oneshot::channel::<()>();
     tokio::spawn(terrane_api::serve_with(
         Arc::clone(&backend),
         listener,
         limits,
-        Arc::clone(&stats),
+        stats.clone(),
         async move {
             let _ = stopped.await;
         },
@@ -152,7 +152,7 @@ async fn connection_cap_refuses_the_next_connection_with_a_json_error_while_exis
         held.push(TcpStream::connect(server.addr).await.unwrap());
     }
     // Let the server admit all three before the fourth arrives.
-    while server.stats.open_connections.load(Ordering::Relaxed) < 3 {
+    while server.stats.open_connections.get() < 3 {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let (status, body) = request(server.addr, &get("/v1/outcomes")).await;
@@ -165,13 +165,7 @@ async fn connection_cap_refuses_the_next_connection_with_a_json_error_while_exis
             .contains("api.max_connections"),
         "{body}"
     );
-    assert_eq!(
-        server
-            .stats
-            .refused_connections_total
-            .load(Ordering::Relaxed),
-        1
-    );
+    assert_eq!(server.stats.refused_connections_total.get(), 1);
     // An admitted connection still gets answers.
     let mut first = held.remove(0);
     first.write_all(&get("/v1/outcomes")).await.unwrap();
@@ -179,7 +173,7 @@ async fn connection_cap_refuses_the_next_connection_with_a_json_error_while_exis
     assert_eq!(parse_response(&bytes).0, 200);
     // Its place is free again once it closed.
     drop(first);
-    while server.stats.open_connections.load(Ordering::Relaxed) > 2 {
+    while server.stats.open_connections.get() > 2 {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     assert_eq!(request(server.addr, &get("/v1/outcomes")).await.0, 200);
@@ -201,7 +195,7 @@ async fn idle_sockets_are_closed_after_the_header_timeout_and_free_their_places(
         assert!(closed, "a silent socket stayed open");
     }
     let deadline = Instant::now() + Duration::from_secs(2);
-    while server.stats.open_connections.load(Ordering::Relaxed) > 0 {
+    while server.stats.open_connections.get() > 0 {
         assert!(
             Instant::now() < deadline,
             "closed sockets still counted open"
@@ -306,7 +300,7 @@ async fn requests_over_the_per_address_rate_get_429_with_retry_after() {
         (status, body["reason"].as_str()),
         (429, Some("rate_limited"))
     );
-    assert_eq!(server.stats.rate_limited.load(Ordering::Relaxed), 1);
+    assert_eq!(server.stats.rate_limited.get(), 1);
 }
 
 /// Opens an event stream whose reader never reads, on a small receive buffer.
@@ -365,14 +359,14 @@ async fn stalled_subscriber_is_dropped_after_its_queue_fills_and_others_get_ever
     assert_eq!(heights, (0..EVENTS).collect::<Vec<_>>());
     // The stalled one is dropped once its queue has stayed full for the 5 s grace.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while server.stats.dropped_subscribers.load(Ordering::Relaxed) == 0 {
+    while server.stats.dropped_subscribers.get() == 0 {
         assert!(
             Instant::now() < deadline,
             "the stalled subscriber was never dropped"
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert_eq!(server.stats.dropped_subscribers.load(Ordering::Relaxed), 1);
+    assert_eq!(server.stats.dropped_subscribers.get(), 1);
     // The stalled subscriber never reads its `lagged` message, so after the grace period the
     // server closes its connection: reading now drains the buffers and then finds the end.
     tokio::time::sleep(Duration::from_secs(6)).await;
@@ -380,7 +374,7 @@ async fn stalled_subscriber_is_dropped_after_its_queue_fills_and_others_get_ever
     assert!(closed, "the stalled subscriber's connection is still open");
     assert!(!bytes.is_empty());
     let deadline = Instant::now() + Duration::from_secs(2);
-    while server.stats.open_subscribers.load(Ordering::Relaxed) != 1 {
+    while server.stats.open_subscribers.get() != 1 {
         assert!(Instant::now() < deadline, "the dropped stream still counts");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -412,7 +406,7 @@ async fn a_burst_larger_than_the_queue_does_not_drop_a_reading_subscriber() {
         let data: Value = serde_json::from_str(&message.data).unwrap();
         assert_eq!(data["height"], height);
     }
-    assert_eq!(server.stats.dropped_subscribers.load(Ordering::Relaxed), 0);
+    assert_eq!(server.stats.dropped_subscribers.get(), 0);
 }
 
 #[tokio::test]
@@ -432,7 +426,7 @@ async fn a_subscriber_that_falls_behind_and_reads_again_gets_lagged_then_the_str
     }
     // Dropped once its queue has stayed full for the 5 s grace.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while server.stats.dropped_subscribers.load(Ordering::Relaxed) == 0 {
+    while server.stats.dropped_subscribers.get() == 0 {
         assert!(
             Instant::now() < deadline,
             "the slow subscriber was never dropped"
@@ -471,7 +465,7 @@ async fn the_subscriber_cap_refuses_the_next_stream_with_503() {
     .await;
     let _a = stalled_subscriber(server.addr).await;
     let _b = stalled_subscriber(server.addr).await;
-    while server.stats.open_subscribers.load(Ordering::Relaxed) < 2 {
+    while server.stats.open_subscribers.get() < 2 {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     let (status, body) = request(server.addr, &get("/v1/events")).await;

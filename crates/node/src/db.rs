@@ -5,7 +5,6 @@
 //! absent) against the canonical root a block header carries.
 
 use crate::types::Digest;
-use commonware_codec::RangeCfg;
 use commonware_cryptography::Sha256;
 use commonware_glue::stateful::db::{DatabaseSet, Shared};
 use commonware_parallel::Sequential;
@@ -31,37 +30,10 @@ pub const CHUNK_BYTES: usize = 32;
 /// `8 × live_keys / OPS_PER_FILE` handles (docs/operations.md).
 pub const OPS_PER_FILE: u64 = 1 << 16;
 
-/// A stored value: a table value's codec bytes, at most [`MAX_VALUE_BYTES`].
-///
-/// A newtype rather than `Vec<u8>` so its decoding limit is built in (`Cfg = ()`), which the
-/// state-sync resolver requires of the operations it serves.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StateValue(pub Vec<u8>);
-
-impl commonware_codec::Write for StateValue {
-    fn write(&self, buf: &mut impl bytes::BufMut) {
-        self.0.write(buf);
-    }
-}
-
-impl commonware_codec::EncodeSize for StateValue {
-    fn encode_size(&self) -> usize {
-        self.0.encode_size()
-    }
-}
-
-impl commonware_codec::Read for StateValue {
-    type Cfg = ();
-    fn read_cfg(
-        buf: &mut impl commonware_codec::Buf,
-        _: &(),
-    ) -> Result<Self, commonware_codec::Error> {
-        Ok(Self(Vec::<u8>::read_cfg(
-            buf,
-            &(RangeCfg::from(0..=MAX_VALUE_BYTES), ()),
-        )?))
-    }
-}
+/// A stored value: a table value's codec bytes, at most [`MAX_VALUE_BYTES`]. The light
+/// client's type, so that what the node stores and what a client verifies are one encoding; its
+/// decoding limit is built in (`Cfg = ()`), which the state-sync resolver requires.
+pub use terrane_types::light::StateValue;
 
 /// The state database.
 pub type StateDb<E> =

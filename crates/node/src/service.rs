@@ -219,6 +219,17 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
             reward_leaves: Default::default(),
         });
         let api_limits = config.api.clone();
+        let stats = terrane_api::ServerStats::default();
+        let _api_counters: Vec<_> = stats
+            .counters()
+            .into_iter()
+            .map(|(name, help, metric)| context.register(name, help, metric))
+            .collect();
+        let _api_gauges: Vec<_> = stats
+            .gauges()
+            .into_iter()
+            .map(|(name, help, metric)| context.register(name, help, metric))
+            .collect();
         let listener = ::tokio::net::TcpListener::from_std(std_listener)
             .expect("API listener registers with tokio");
         let (stop_api, api_stopped) = ::tokio::sync::oneshot::channel::<()>();
@@ -226,7 +237,6 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
             let shutdown = async move {
                 let _ = api_stopped.await;
             };
-            let stats = Arc::new(terrane_api::ServerStats::default());
             if let Err(e) =
                 terrane_api::serve_with(backend, listener, api_limits, stats, shutdown).await
             {

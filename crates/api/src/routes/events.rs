@@ -71,7 +71,7 @@ async fn events<B: Backend>(
     let (shared, closer) = match context {
         Some(Extension(context)) => (context.server, Some((context.closer, context.peer))),
         None => (
-            Arc::new(Shared::new(ServerLimits::default(), Arc::default())),
+            Arc::new(Shared::new(ServerLimits::default(), Default::default())),
             None,
         ),
     };
@@ -162,10 +162,7 @@ async fn forward(
     let skipped = receiver.len() as u64 + 1;
     drop(receiver);
     drop(queue);
-    shared
-        .stats
-        .dropped_subscribers
-        .fetch_add(1, Ordering::Relaxed);
+    shared.stats.dropped_subscribers.inc();
     let _ = final_lag.send(skipped);
     if let Some((closer, peer)) = closer {
         shared.log_refusal(Refusal::SubscriberLagged, peer);
@@ -180,14 +177,11 @@ struct SubscriberPermit(Arc<Shared>);
 
 impl SubscriberPermit {
     fn take(shared: &Arc<Shared>) -> Result<Self, ApiError> {
-        let open = &shared.stats.open_subscribers;
+        let open = shared.stats.open_subscribers.inner();
         let mut current = open.load(Ordering::Relaxed);
         loop {
-            if current >= shared.limits.max_subscribers {
-                shared
-                    .stats
-                    .refused_subscribers
-                    .fetch_add(1, Ordering::Relaxed);
+            if current >= i64::from(shared.limits.max_subscribers) {
+                shared.stats.refused_subscribers.inc();
                 return Err(Refusal::TooManySubscribers.error(&shared.limits));
             }
             match open.compare_exchange(current, current + 1, Ordering::Relaxed, Ordering::Relaxed)
@@ -201,10 +195,7 @@ impl SubscriberPermit {
 
 impl Drop for SubscriberPermit {
     fn drop(&mut self) {
-        self.0
-            .stats
-            .open_subscribers
-            .fetch_sub(1, Ordering::Relaxed);
+        self.0.stats.open_subscribers.dec();
     }
 }
 

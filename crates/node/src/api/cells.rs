@@ -85,8 +85,8 @@ where
             by_class
                 .entry(line.class)
                 .or_insert_with(|| CellClassDensityView {
-                    class: ResourceClass::from_tag(line.class)
-                        .map_or("unknown", ResourceClass::name)
+                    class: terrane_app::modules::class_name(line.class)
+                        .unwrap_or("unknown")
                         .to_owned(),
                     cell_devices: line.breakdown.cell_devices,
                     cell_scale_ppm: line.breakdown.cell_scale_ppm,

@@ -173,8 +173,8 @@ fn line_view(epoch: Epoch, line: &RewardLine) -> RewardLineView {
     let b = &line.breakdown;
     RewardLineView {
         epoch: epoch.get(),
-        class: ResourceClass::from_tag(line.class)
-            .map_or("unknown", ResourceClass::name)
+        class: terrane_app::modules::class_name(line.class)
+            .unwrap_or("unknown")
             .to_owned(),
         units: b.units,
         cell_devices: b.cell_devices,
@@ -192,14 +192,6 @@ fn line_view(epoch: Epoch, line: &RewardLine) -> RewardLineView {
         .to_owned(),
         amount: b.amount,
         leaf_index: line.leaf_index,
-    }
-}
-
-fn report_kind(class: ResourceClass, kind: u8) -> &'static str {
-    match (class, kind) {
-        (ResourceClass::Coverage, terrane_coverage::KIND_BEACON) => "beacon",
-        (ResourceClass::Coverage, terrane_coverage::KIND_WITNESS) => "witness",
-        _ => "report",
     }
 }
 
@@ -322,7 +314,10 @@ where
                     report_id: r.report_id.to_string(),
                     height: r.height.get(),
                     epoch: r.epoch.get(),
-                    kind: report_kind(d.class(), r.kind).to_owned(),
+                    // Kind names come from the class's own list (`ClassVerifier::KINDS`).
+                    kind: terrane_app::modules::report_kind_name(d.class().tag(), r.kind)
+                        .unwrap_or("report")
+                        .to_owned(),
                     code: r.code,
                     name: outcome::lookup(r.code)
                         .map_or("unregistered", |i| i.name)
