@@ -945,24 +945,23 @@ fn rewrite_parser_error(data: &[u8], limits: &ServerLimits) -> Option<Vec<u8>> {
     Some(answer)
 }
 
-impl AsyncWrite for IdleIo {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
+impl IdleIo {
+    /// One write: first whatever rewritten answer is pending, then `first` (the first
+    /// non-empty slice) if it is the parser's bodyless error, else `write` on the socket.
+    fn write_with(
+        &mut self,
         cx: &mut Context<'_>,
-        data: &[u8],
+        first: &[u8],
+        write: impl FnOnce(Pin<&mut TcpStream>, &mut Context<'_>) -> Poll<io::Result<usize>>,
     ) -> Poll<io::Result<usize>> {
-        if let Poll::Ready(Err(e)) = self.poll_pending(cx) {
-            return Poll::Ready(Err(e));
-        }
-        if self.pending.is_some() {
-            return Poll::Pending;
-        }
-        if let Some(answer) = rewrite_parser_error(data, &self.limits) {
+        std::task::ready!(self.poll_pending(cx))?;
+        if let Some(answer) = rewrite_parser_error(first, &self.limits) {
+            // The parser's answer is a head alone, in one slice.
             self.pending = Some((answer, 0));
             self.progressed();
-            return Poll::Ready(Ok(data.len()));
+            return Poll::Ready(Ok(first.len()));
         }
-        match Pin::new(&mut self.inner).poll_write(cx, data) {
+        match write(Pin::new(&mut self.inner), cx) {
             Poll::Ready(Ok(n)) => {
                 if n > 0 {
                     self.progressed();
@@ -973,36 +972,27 @@ impl AsyncWrite for IdleIo {
             other => other,
         }
     }
+}
+
+impl AsyncWrite for IdleIo {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        self.write_with(cx, data, |inner, cx| inner.poll_write(cx, data))
+    }
 
     fn poll_write_vectored(
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
         data: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        if let Poll::Ready(Err(e)) = self.poll_pending(cx) {
-            return Poll::Ready(Err(e));
-        }
-        if self.pending.is_some() {
-            return Poll::Pending;
-        }
-        if let Some(first) = data.iter().find(|slice| !slice.is_empty())
-            && let Some(answer) = rewrite_parser_error(first, &self.limits)
-        {
-            // The parser's answer is a head alone, in one slice.
-            self.pending = Some((answer, 0));
-            self.progressed();
-            return Poll::Ready(Ok(first.len()));
-        }
-        match Pin::new(&mut self.inner).poll_write_vectored(cx, data) {
-            Poll::Ready(Ok(n)) => {
-                if n > 0 {
-                    self.progressed();
-                }
-                Poll::Ready(Ok(n))
-            }
-            Poll::Pending if self.expired(cx) => Poll::Ready(Err(idle_error())),
-            other => other,
-        }
+        let first: &[u8] = data
+            .iter()
+            .find(|slice| !slice.is_empty())
+            .map_or(&[], |s| s);
+        self.write_with(cx, first, |inner, cx| inner.poll_write_vectored(cx, data))
     }
 
     fn is_write_vectored(&self) -> bool {
