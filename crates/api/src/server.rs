@@ -361,7 +361,7 @@ impl Shared {
         let mut buckets = self.buckets.lock().expect("rate bucket lock");
         // Bound the table: a bucket that has refilled is the same as no bucket.
         if buckets.len() >= 4 * self.limits.max_connections as usize {
-            buckets.retain(|_, bucket| bucket.level(now, rate, burst) < burst);
+            buckets.retain(|_, bucket| bucket.filled_milli(now, rate, burst) < burst * 1000);
         }
         let bucket = buckets.entry(ip).or_insert(Bucket {
             tokens_milli: burst * 1000,
@@ -391,21 +391,18 @@ struct Bucket {
 }
 
 impl Bucket {
-    fn level(&self, now: Instant, rate: u32, burst: u64) -> u64 {
+    /// Milli-tokens the bucket holds at `now`.
+    fn filled_milli(&self, now: Instant, rate: u32, burst: u64) -> u64 {
         let elapsed_ms = u64::try_from(now.duration_since(self.at).as_millis()).unwrap_or(u64::MAX);
         // rate tokens per second = rate milli-tokens per millisecond.
-        (self.tokens_milli + elapsed_ms.saturating_mul(u64::from(rate))).min(burst * 1000) / 1000
+        self.tokens_milli
+            .saturating_add(elapsed_ms.saturating_mul(u64::from(rate)))
+            .min(burst * 1000)
     }
 
     fn refill(&mut self, now: Instant, rate: u32, burst: u64) {
-        let elapsed_ms = u64::try_from(now.duration_since(self.at).as_millis()).unwrap_or(u64::MAX);
-        if elapsed_ms > 0 {
-            self.tokens_milli = self
-                .tokens_milli
-                .saturating_add(elapsed_ms.saturating_mul(u64::from(rate)))
-                .min(burst * 1000);
-            self.at = now;
-        }
+        self.tokens_milli = self.filled_milli(now, rate, burst);
+        self.at = now;
     }
 }
 
@@ -620,6 +617,24 @@ pub async fn serve_with<B: Backend>(
     Ok(())
 }
 
+/// `error` as a whole HTTP/1.1 answer that closes its connection, for the places that write to
+/// the socket below hyper.
+fn closing_answer(error: &ApiError) -> Vec<u8> {
+    // The status was built from a `StatusCode` by `Refusal::error` or `ApiError::malformed`.
+    let status = StatusCode::from_u16(error.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let body = serde_json::to_vec(&error.body()).expect("error bodies serialize");
+    let mut answer = format!(
+        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+         connection: close\r\n\r\n",
+        status.as_u16(),
+        status.canonical_reason().unwrap_or(""),
+        body.len()
+    )
+    .into_bytes();
+    answer.extend_from_slice(&body);
+    answer
+}
+
 /// Answers a refused connection with its JSON error and closes it, without reading from it.
 fn refuse(mut stream: TcpStream, peer: SocketAddr, refusal: Refusal, shared: &Arc<Shared>) {
     shared.log_refusal(refusal, peer);
@@ -627,20 +642,11 @@ fn refuse(mut stream: TcpStream, peer: SocketAddr, refusal: Refusal, shared: &Ar
         shared.refusals_in_flight.fetch_sub(1, Ordering::Relaxed);
         return; // dropped: closed without an answer
     }
-    let body =
-        serde_json::to_vec(&refusal.error(&shared.limits).body()).expect("error bodies serialize");
-    let head = format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-         connection: close\r\n\r\n",
-        refusal.status().as_u16(),
-        refusal.status().canonical_reason().unwrap_or(""),
-        body.len()
-    );
+    let answer = closing_answer(&refusal.error(&shared.limits));
     let shared = Arc::clone(shared);
     tokio::spawn(async move {
         let write = async {
-            stream.write_all(head.as_bytes()).await?;
-            stream.write_all(&body).await?;
+            stream.write_all(&answer).await?;
             stream.shutdown().await
         };
         let _ = tokio::time::timeout(REFUSAL_WRITE_TIMEOUT, write).await;
@@ -721,9 +727,10 @@ fn guard(
     context: &ConnectionContext,
 ) -> Option<Response> {
     let shared = &context.server;
-    let refusal = if request.uri().to_string().len() > MAX_URI_BYTES {
+    let target = target_bytes(request.uri());
+    let refusal = if target > MAX_URI_BYTES {
         Some(Refusal::UriTooLong)
-    } else if head_bytes(request) > shared.limits.max_header_bytes as usize {
+    } else if head_bytes(request, target) > shared.limits.max_header_bytes as usize {
         Some(Refusal::HeadersTooLarge)
     } else if declared_body_bytes(request).is_some_and(|n| n > MAX_BODY_BYTES as u64) {
         Some(Refusal::BodyTooLarge)
@@ -752,9 +759,18 @@ fn guard(
     None
 }
 
-/// The size of a request's head as received: request line plus header lines.
-fn head_bytes<T>(request: &hyper::Request<T>) -> usize {
-    let line = request.method().as_str().len() + request.uri().to_string().len() + 12;
+/// The length of a request target as sent (`/path?query`, or the absolute form).
+fn target_bytes(uri: &axum::http::Uri) -> usize {
+    let scheme = uri.scheme_str().map_or(0, |s| s.len() + 3);
+    let authority = uri.authority().map_or(0, |a| a.as_str().len());
+    let path = uri.path_and_query().map_or(0, |p| p.as_str().len());
+    scheme + authority + path
+}
+
+/// The size of a request's head as received: request line (whose target is `target` bytes)
+/// plus header lines.
+fn head_bytes<T>(request: &hyper::Request<T>, target: usize) -> usize {
+    let line = request.method().as_str().len() + target + 12;
     request
         .headers()
         .iter()
@@ -931,18 +947,7 @@ fn rewrite_parser_error(data: &[u8], limits: &ServerLimits) -> Option<Vec<u8>> {
     } else {
         return None;
     };
-    let status = StatusCode::from_u16(error.status).ok()?;
-    let body = serde_json::to_vec(&error.body()).ok()?;
-    let mut answer = format!(
-        "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
-         connection: close\r\n\r\n",
-        status.as_u16(),
-        status.canonical_reason().unwrap_or(""),
-        body.len()
-    )
-    .into_bytes();
-    answer.extend_from_slice(&body);
-    Some(answer)
+    Some(closing_answer(&error))
 }
 
 impl IdleIo {

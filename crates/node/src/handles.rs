@@ -16,9 +16,9 @@ pub const WARN_PERCENT: u64 = 80;
 /// How often the open handles are counted.
 pub const SAMPLE_EVERY: Duration = Duration::from_secs(30);
 
-/// The process's open-file limit after trying to raise it: (soft, hard). `None` where the OS
-/// does not say.
-pub fn raise_limit() -> Option<(u64, u64)> {
+/// The process's open-file limit after trying to raise it: (soft, hard), `u64::MAX` for
+/// unlimited.
+pub fn raise_limit() -> (u64, u64) {
     use rustix::process::{Resource, getrlimit, setrlimit};
     let limit = getrlimit(Resource::Nofile);
     let hard = limit.maximum;
@@ -38,7 +38,7 @@ pub fn raise_limit() -> Option<(u64, u64)> {
     let soft = limit.current.unwrap_or(u64::MAX);
     let hard = limit.maximum.unwrap_or(u64::MAX);
     info!(soft, hard, "open-file limit");
-    Some((soft, hard))
+    (soft, hard)
 }
 
 /// Handles this process has open now (`/proc/self/fd`), or `None` where that is not readable.
@@ -75,7 +75,7 @@ mod tests {
 
     #[test]
     fn raising_the_limit_leaves_soft_at_hard_and_counting_sees_a_new_file() {
-        let (soft, hard) = raise_limit().expect("linux reports its limits");
+        let (soft, hard) = raise_limit();
         assert_eq!(soft, hard);
         let before = count_open().expect("linux lists /proc/self/fd");
         let file = tempfile::tempfile().unwrap();

@@ -133,11 +133,10 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
             "file handles this process has open",
             open_files.clone(),
         );
-        if let Some((soft, _)) = crate::handles::raise_limit() {
-            context
-                .child("open_files")
-                .spawn(move |_| crate::handles::watch(open_files, soft));
-        }
+        let (soft, _) = crate::handles::raise_limit();
+        context
+            .child("open_files")
+            .spawn(move |_| crate::handles::watch(open_files, soft));
 
         let indexer = Indexer::new();
         let node_metrics = indexer.metrics();
