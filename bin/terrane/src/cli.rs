@@ -71,7 +71,7 @@ pub enum DeviceCommand {
         /// The maker's key in the keystore (signs the attestation).
         #[arg(long)]
         maker: String,
-        /// Resource class: coverage, storage, compute, energy or sensing.
+        /// Resource class, by name (`GET /v1/classes` lists the ones the chain runs).
         #[arg(long, default_value = "coverage")]
         class: String,
         /// Coverage: antenna gain, dBi.
@@ -83,9 +83,10 @@ pub enum DeviceCommand {
         /// Coverage: band (eu868, us915, as923, ism2400).
         #[arg(long, default_value = "eu868")]
         band: String,
-        /// Energy: rated capacity, W; storage: capacity, GiB; compute: CPU cores.
-        #[arg(long, default_value_t = 1)]
-        capacity: u32,
+        /// Any class other than coverage: the class's encoding of the capabilities, hex
+        /// (see the class's docs/spec page).
+        #[arg(long)]
+        capabilities_hex: Option<String>,
         #[command(flatten)]
         location: LocationArg,
         #[command(flatten)]

@@ -54,8 +54,10 @@ pub struct DeviceView {
     pub registered_epoch: u64,
     /// Location re-assertions.
     pub relocations: u32,
-    /// First epoch with coverage rewards (relocation cooldown).
-    pub coverage_eligible_from: u64,
+    /// First epoch in which the device may be paid for its work, under its class's rules
+    /// (coverage: after the cooldown that follows a relocation). Computed from the class's
+    /// records, not part of the proven device record.
+    pub eligible_from: u64,
     /// Reputation, parts per million, as of the current epoch.
     pub reputation_ppm: u32,
     /// Valid reports ever.

@@ -67,9 +67,13 @@ pub const DEFAULT_DEVICE_LIST_LIMIT: u32 = 100;
 /// clamped, so a client never mistakes a truncated page for the whole list.
 pub const MAX_DEVICE_LIST_LIMIT: u32 = 1000;
 
-/// Resource class names, in the chain's tag order: the only `class` values the API accepts
-/// or returns.
+/// The resource class names of the chain as built today (the coverage class and the ids it
+/// reserves for storage, compute, energy and sensing), for the document's examples. The API
+/// does not restrict `class` to these: which classes a chain runs is the chain's answer.
 pub const DEVICE_CLASSES: [&str; 5] = ["coverage", "storage", "compute", "energy", "sensing"];
+
+/// Longest class name a `class` filter may carry.
+pub const MAX_CLASS_NAME_BYTES: usize = 32;
 
 /// One (method, path) the router serves. Paths use the OpenAPI template syntax
 /// (`/v1/tx/{hash}`), which is also axum's.

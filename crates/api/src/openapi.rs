@@ -695,9 +695,11 @@ fn device_schemas() -> Value {
                 "registered_at": uint_schema(u64::MAX, "Registration height."),
                 "registered_epoch": uint_schema(u64::MAX, "Registration epoch."),
                 "relocations": uint_schema(u64::from(u32::MAX), "Location re-assertions."),
-                "coverage_eligible_from": uint_schema(
+                "eligible_from": uint_schema(
                     u64::MAX,
-                    "First epoch in which coverage work earns (relocation cooldown).",
+                    "First epoch in which the device may be paid for its work under its \
+                     class's rules (coverage: after the relocation cooldown). Computed from \
+                     the class's records, not part of the proven device record.",
                 ),
                 "reputation_ppm": ppm_schema("Reputation as of the current epoch."),
                 "valid_reports": uint_schema(u64::MAX, "Valid reports ever."),

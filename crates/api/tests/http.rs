@@ -652,16 +652,23 @@ async fn device_list_pages_follow_next_cursor_to_the_end() {
 }
 
 #[tokio::test]
-async fn device_list_rejects_unknown_class_and_bad_limit() {
+async fn device_list_rejects_misspelled_class_and_bad_limit() {
     let server = TestServer::start(FakeBackend::new()).await;
-    for class in ["Coverage", "wifi", "", "coverage%20", "coverage,storage"] {
+    for class in [
+        "Coverage",
+        "",
+        "coverage%20",
+        "coverage,storage",
+        &"a".repeat(33),
+    ] {
         let path = format!("/v1/devices?class={class}");
         let message = assert_malformed(server.get(&path).await, &path).await;
         assert!(
-            message.contains("class must be one of"),
+            message.contains("class must be a class name"),
             "{path}: {message}"
         );
     }
+
     for limit in [
         "0",
         "1001",
@@ -707,6 +714,18 @@ async fn device_list_rejects_unknown_class_and_bad_limit() {
     }
     // None of these reached the backend.
     assert!(server.backend.device_queries.lock().unwrap().is_empty());
+    // A well-spelled name is the chain's to judge: it reaches the backend.
+    server.get("/v1/devices?class=wifi").await;
+    assert_eq!(
+        server
+            .backend
+            .device_queries
+            .lock()
+            .unwrap()
+            .last()
+            .and_then(|q| q.class.clone()),
+        Some("wifi".to_owned())
+    );
 }
 
 #[tokio::test]

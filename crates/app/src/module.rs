@@ -10,7 +10,9 @@
 //!                       then Module::on_event for each event the payload emitted
 //!   tests, after blocks: Module::check_invariants  (crate::invariants::check_all)
 //! crate::modules::for_each_class!   (the class list)
-//!   per report that passed pow's prechecks: ClassVerifier::verify_report
+//!   per registration:                         ClassVerifier::check_capabilities
+//!   per report that passed pow's prechecks:   ClassVerifier::verify_report
+//!   per worker when rewards closes an epoch:  ClassVerifier::eligible_from
 //! ```
 //! Dispatch is static: the lists expand to straight-line calls on zero-sized types, so the
 //! order hooks run in is the order the list is written in, on every validator.
@@ -30,9 +32,13 @@ use crate::{
     outcome::Outcome,
     params::ChainParams,
 };
-use terrane_devices::msg::Domains;
+use terrane_devices::{
+    handler::ClassCheck,
+    msg::Domains,
+    types::{Capabilities, Device},
+};
 use terrane_pow::{handler::Prechecked, params::PowParams, types::Verdict};
-use terrane_primitives::{Address, Amount, Epoch, ReasonInfo};
+use terrane_primitives::{Address, Amount, ClassId, Epoch, ReasonInfo};
 use terrane_state::{BlockEnv, Overlay, StateError, StateRead, TableId};
 
 /// What a block-level hook may touch.
@@ -95,8 +101,9 @@ pub trait Module {
     /// The module's name: its key in `ChainParams` JSON, its `docs/spec/<name>.md`.
     const NAME: &'static str;
 
-    /// The module's parameters, as they sit in [`ChainParams`].
-    type Params;
+    /// The module's parameters, as they sit in [`ChainParams`] (`()` for a module without
+    /// any, which then has no section there).
+    type Params: 'static;
 
     /// This module's parameters within the chain's.
     fn params(chain: &ChainParams) -> &Self::Params;
@@ -165,14 +172,31 @@ pub trait Module {
     }
 }
 
-/// A resource class: judges the reports of devices registered in it. Implemented by a
-/// zero-sized type per class and listed once in `for_each_class!`.
+/// A resource class: what its devices are (capabilities), how their reports are judged, and
+/// what its own rules say about paying them. Implemented by a zero-sized type per class and
+/// listed once in `for_each_class!`; everything the registry, the framework, rewards and the
+/// API know of a class comes through here.
 pub trait ClassVerifier {
-    /// The class's tag in device records and reports.
-    const CLASS: u8;
+    /// The class's id in device records, reports and reward pools. Stable forever.
+    const CLASS: ClassId;
+
+    /// The class's name: the one source of it (API, CLI, explorer). Stable forever.
+    const CLASS_NAME: &'static str;
 
     /// Report kinds as `(kind, name)`, for the API and the explorer.
     const KINDS: &'static [(u8, &'static str)];
+
+    /// The class's verdict on the capabilities of a device registering in it
+    /// (`caps.class() == Self::CLASS`): malformed, out of its limits, or accepted. Called once
+    /// per registration, at its place among the registry's checks; must only read.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn check_capabilities<S: StateRead>(
+        state: &Overlay<S>,
+        caps: &Capabilities,
+    ) -> Result<ClassCheck, StateError>;
+
+    /// `caps` (accepted at registration) as named fields, for the API.
+    fn capabilities_json(caps: &Capabilities) -> serde_json::Value;
 
     /// Judges a report that passed the framework's prechecks ([`terrane_pow::handler::precheck`])
     /// and whose device is of [`Self::CLASS`]. Called once per such report, in block order;
@@ -187,4 +211,16 @@ pub trait ClassVerifier {
         pow: &PowParams,
         report: &Prechecked,
     ) -> Result<Verdict, StateError>;
+
+    /// The first epoch in which `device` of this class may be paid for its work under the
+    /// class's own rules (coverage: after the cooldown that follows a relocation). Rewards'
+    /// close pays an active device for epoch `e` only if this is at most `e`; the API shows it.
+    /// Must only read. The default: from the epoch the device registered in.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn eligible_from<S: StateRead>(
+        _state: &Overlay<S>,
+        device: &Device,
+    ) -> Result<Epoch, StateError> {
+        Ok(device.registered_epoch)
+    }
 }

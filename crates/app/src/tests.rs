@@ -312,36 +312,36 @@ fn decoder_rejects_memo_over_limit_and_unknown_payload_tag() {
 }
 
 #[test]
-fn unknown_payload_and_class_tags_are_malformed_in_a_block_and_the_block_goes_on() {
-    use terrane_devices::{msg::Domains, testkit, types::Band};
+fn an_unknown_payload_tag_is_malformed_and_an_unknown_class_is_a_recorded_rejection() {
+    use terrane_devices::{msg::Domains, outcome::DevicesRejection, testkit};
     let mut c = Chain::new();
     let mut unknown_payload = send("alice", 0, "bob", 1).encode().to_vec();
     unknown_payload[48] = 0xee; // payload tag: after signer(32) + nonce(8) + fee(8)
+    // A maker may attest any bytes; the chain runs no class 0xee.
     let register = testkit::registration(
         &Domains::of(&chain()),
         &address_of(&named_key("alice")),
         &testkit::key("hotspot"),
-        testkit::coverage(30, 200, Band::Eu868),
+        testkit::capabilities(0xee, &[1, 2, 3]),
         terrane_geo::offchain::cell_at(52.52, 13.40, 12),
         &testkit::key("maker"),
     );
-    let mut unknown_class = Transaction {
+    let mut tx = Transaction {
         signer: address_of(&named_key("alice")),
         nonce: Nonce::new(0),
-        fee: Amount::new(1),
+        fee: Amount::ZERO,
         payload: Payload::RegisterDevice(register),
-    }
-    .sign(&named_key("alice"), &chain())
-    .encode()
-    .to_vec();
-    // The capabilities' class tag: after the envelope (49 bytes) and the device id (32).
-    assert_eq!(unknown_class[81], 0, "coverage capabilities");
-    unknown_class[81] = 0xee;
-    let good = send("alice", 0, "bob", 1).encode().to_vec();
-    let malformed = Outcome::from(EnvelopeRejection::Malformed);
+    };
+    tx.fee = crate::testkit::min_fee_for(&tx, &params());
+    let unknown_class = tx.sign(&named_key("alice"), &chain()).encode().to_vec();
+    let good = send("alice", 1, "bob", 1).encode().to_vec();
     assert_eq!(
         c.block(vec![unknown_payload, unknown_class, good]),
-        vec![malformed, malformed, Outcome::OK]
+        vec![
+            Outcome::from(EnvelopeRejection::Malformed),
+            Outcome::from(DevicesRejection::UnknownClass),
+            Outcome::OK
+        ]
     );
 }
 

@@ -7,10 +7,7 @@ use terrane_app::{
     invariants::{Violation, check_all},
     testkit::{address_of, named_key},
 };
-use terrane_devices::{
-    index::{ClassCount, ClassList},
-    types::ResourceClass,
-};
+use terrane_devices::index::{ClassCount, ClassList};
 use terrane_primitives::{Address, Amount, DeviceId, Epoch, Hash32, Height, TimestampMs};
 use terrane_state::{MemStore, Overlay, Table};
 
@@ -74,8 +71,8 @@ fn tokens_minted_out_of_the_ledger_break_the_accounts_invariant() {
 fn a_class_list_naming_an_unknown_device_breaks_the_devices_invariant() {
     let ghost = DeviceId::from_slice(&[7; 32]).unwrap();
     let v = check_after(|o| {
-        o.put::<ClassList>(&(ResourceClass::Coverage, 0), &ghost);
-        o.put::<ClassCount>(&ResourceClass::Coverage, &1);
+        o.put::<ClassList>(&(terrane_coverage::CLASS, 0), &ghost);
+        o.put::<ClassCount>(&terrane_coverage::CLASS, &1);
     })
     .unwrap_err();
     assert_eq!(v.module, "devices");
@@ -97,7 +94,7 @@ fn a_worker_entry_out_of_its_list_position_breaks_the_pow_invariant() {
         o.put::<EpochWorkers>(&(Epoch::ZERO, 0), &worker);
         let entry = WorkEntry {
             units: 1,
-            class: ResourceClass::Coverage,
+            class: terrane_coverage::CLASS,
             density_cell: 0,
             index: 5,
         };

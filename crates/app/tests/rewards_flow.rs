@@ -16,11 +16,11 @@ use terrane_app::{
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
     msg::{Beacon, Witness, commitment},
+    radio::{Band, capabilities as coverage},
 };
 use terrane_devices::{
     msg::{Domains, TransferDevice},
-    testkit::{self, coverage, id_of, key},
-    types::{Band, ResourceClass},
+    testkit::{self, id_of, key},
 };
 use terrane_geo::offchain::{cell_at, offset};
 use terrane_pow::{
@@ -130,7 +130,7 @@ impl Chain {
             Report {
                 device: id_of(&key(device)),
                 epoch,
-                class: ResourceClass::Coverage,
+                class: terrane_coverage::CLASS,
                 kind,
                 payload,
             },
@@ -187,6 +187,27 @@ impl Chain {
         }
     }
 
+    /// Registers the three hotspots, each by its owner, in the next block.
+    fn register_hotspots(&mut self) {
+        let domains = Domains::of(&self.exec.genesis().chain_id());
+        let regs: Vec<Vec<u8>> = HOTSPOTS
+            .iter()
+            .map(|(name, owner, km)| {
+                let owner_key = named_key(owner);
+                let msg = testkit::registration(
+                    &domains,
+                    &address_of(&owner_key),
+                    &key(name),
+                    coverage(30, 270, Band::Eu868),
+                    cell(*km),
+                    &key("maker"),
+                );
+                self.tx(&owner_key, Payload::RegisterDevice(msg))
+            })
+            .collect();
+        self.block(regs);
+    }
+
     fn claimable(&self, device: &DeviceId) -> Amount {
         let o = Overlay::new(&self.store);
         block_on(rewards::device_rewards(&o, device))
@@ -216,23 +237,7 @@ fn cell(km: f64) -> terrane_geo::H3Cell {
 fn hotspots_earn_claim_and_a_sale_pays_the_seller_what_the_device_earned_before_it() {
     let mut c = Chain::new();
     // Epoch 0: registrations in block 1, then nothing to witness yet.
-    let domains = Domains::of(&c.exec.genesis().chain_id());
-    let regs: Vec<Vec<u8>> = HOTSPOTS
-        .iter()
-        .map(|(name, owner, km)| {
-            let owner_key = named_key(owner);
-            let msg = testkit::registration(
-                &domains,
-                &address_of(&owner_key),
-                &key(name),
-                coverage(30, 270, Band::Eu868),
-                cell(*km),
-                &key("maker"),
-            );
-            c.tx(&owner_key, Payload::RegisterDevice(msg))
-        })
-        .collect();
-    c.block(regs);
+    c.register_hotspots();
     while c.height < EPOCH {
         c.block(vec![]);
     }
@@ -314,4 +319,66 @@ fn hotspots_earn_claim_and_a_sale_pays_the_seller_what_the_device_earned_before_
         "nothing of Ann's is left for Dan"
     );
     assert_eq!(c.balance(&dan), Amount::ZERO);
+}
+
+#[test]
+fn a_relocated_hotspot_works_through_its_cooldown_unpaid_then_earns_again() {
+    use terrane_devices::msg::AssertLocation;
+    let mut c = Chain::new();
+    c.register_hotspots();
+    // Cat moves hs-c half a kilometre closer in epoch 0: the coverage class's reaction to the
+    // devices module's `Relocated` event starts its cooldown.
+    let cat = named_key("cat");
+    let hs_c = id_of(&key("hs-c"));
+    let mv = c.tx(
+        &cat,
+        Payload::AssertLocation(AssertLocation {
+            device: hs_c,
+            location: cell(3.5),
+        }),
+    );
+    c.block(vec![mv]);
+    let cooldown = c.exec.genesis().params.coverage.relocation_cooldown_epochs;
+    let hs_c_record = {
+        let o = Overlay::new(&c.store);
+        block_on(terrane_devices::handler::device(&o, &hs_c))
+            .unwrap()
+            .unwrap()
+    };
+    let from = block_on(terrane_app::modules::eligible_from(
+        &Overlay::new(&c.store),
+        &hs_c_record,
+    ))
+    .unwrap();
+    assert_eq!(from, Epoch::new(cooldown + 1));
+    while c.height < EPOCH {
+        c.block(vec![]);
+    }
+
+    let line = |c: &Chain, epoch: u64, name: &str| {
+        block_on(rewards::line(
+            &Overlay::new(&c.store),
+            Epoch::new(epoch),
+            &id_of(&key(name)),
+        ))
+        .unwrap()
+        .expect("a reward line")
+        .breakdown
+    };
+    assert_eq!(cooldown, 2, "the epochs below assume the default cooldown");
+    // Epoch 1, inside the cooldown: hs-c still witnesses (its units count) but is not paid.
+    c.work_one_epoch();
+    c.block(vec![]); // closes epoch 1
+    let c_line = line(&c, 1, "hs-c");
+    assert!(c_line.units > 0, "its witness still counted");
+    assert!(!c_line.eligible && c_line.amount == 0, "{c_line:?}");
+    assert!(line(&c, 1, "hs-b").amount > 0, "its peer is paid");
+    // Epoch 3, the first after the cooldown, pays it again.
+    while c.height < 3 * EPOCH {
+        c.block(vec![]);
+    }
+    c.work_one_epoch();
+    c.block(vec![]); // closes epoch 3
+    let c_line = line(&c, 3, "hs-c");
+    assert!(c_line.eligible && c_line.amount > 0, "{c_line:?}");
 }

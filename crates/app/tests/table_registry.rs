@@ -8,14 +8,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use terrane_app::{
     modules::{
-        class_name, enabled_classes, module_names, module_tables, report_kind_name, report_kinds,
+        RESERVED_CLASSES, class_by_name, class_name, classes, module_names, module_tables,
+        modules_with_params, report_kind_name, report_kinds,
     },
     params::ChainParams,
     state_key as app,
     tx::PAYLOADS,
 };
-use terrane_devices::types::ResourceClass;
-use terrane_state::{Table, TableId, tables::ALL};
+use terrane_primitives::ClassId;
+use terrane_state::{
+    Table, TableId,
+    tables::{ALL, TEST_ONLY},
+};
 
 fn entry<T: Table>() -> (TableId, &'static str) {
     (T::ID, T::NAME)
@@ -33,19 +37,23 @@ fn every_registered_table_is_owned_by_one_listed_module_under_its_own_name() {
     let mut owner_of_id = BTreeMap::new();
     let mut seen = BTreeSet::new();
     for (module, (id, name)) in &owned {
-        let registered = ALL
-            .iter()
-            .find(|(i, _)| i == id)
-            .unwrap_or_else(|| panic!("table {name} of {module} uses unregistered id {id:#06x}"))
-            .1;
-        let agrees = *name == registered
-            || name
-                .strip_prefix(registered)
-                .is_some_and(|rest| rest.starts_with('/'));
-        assert!(
-            agrees,
-            "table {name} ({id:#06x}) of {module} is registered as {registered}"
-        );
+        match ALL.iter().find(|(i, _)| i == id) {
+            Some(&(_, registered)) => {
+                let agrees = *name == registered
+                    || name
+                        .strip_prefix(registered)
+                        .is_some_and(|rest| rest.starts_with('/'));
+                assert!(
+                    agrees,
+                    "table {name} ({id:#06x}) of {module} is registered as {registered}"
+                );
+            }
+            // A test-only module's ids are its own, outside the production registry.
+            None => assert!(
+                TEST_ONLY.contains(id),
+                "table {name} of {module} uses unregistered id {id:#06x}"
+            ),
+        }
         assert!(
             seen.insert((*id, *name)),
             "two tables named {name} under {id:#06x}"
@@ -74,8 +82,10 @@ fn every_parameter_section_belongs_to_a_listed_module() {
         .map(String::as_str)
         .filter(|k| *k != "block")
         .collect();
-    let modules: BTreeSet<&str> = module_names().into_iter().collect();
+    let modules: BTreeSet<&str> = modules_with_params().into_iter().collect();
     assert_eq!(sections, modules);
+    let all: BTreeSet<&str> = module_names().into_iter().collect();
+    assert!(modules.is_subset(&all));
 }
 
 #[test]
@@ -87,13 +97,21 @@ fn payload_tags_and_kind_names_are_unique() {
 }
 
 #[test]
-fn every_enabled_class_is_a_known_class_and_names_its_report_kinds() {
-    let classes = enabled_classes();
-    assert!(classes.contains(&ResourceClass::Coverage.tag()));
-    for class in classes {
-        assert!(ResourceClass::from_tag(class).is_some(), "class {class}");
+fn every_class_the_chain_runs_has_a_unique_id_and_name_and_names_its_report_kinds() {
+    let classes = classes();
+    let ids: BTreeSet<ClassId> = classes.iter().map(|(c, _)| *c).collect();
+    let names: BTreeSet<&str> = classes.iter().map(|(_, n)| *n).collect();
+    assert_eq!(ids.len(), classes.len(), "two classes share an id");
+    assert_eq!(names.len(), classes.len(), "two classes share a name");
+    assert!(ids.contains(&terrane_coverage::CLASS));
+    for (id, name) in RESERVED_CLASSES {
+        assert!(!ids.contains(id), "reserved id {id} is run by a class");
+        assert!(
+            !names.contains(name),
+            "reserved name {name} is run by a class"
+        );
     }
-    let coverage = ResourceClass::Coverage.tag();
+    let coverage = terrane_coverage::CLASS;
     assert_eq!(
         report_kind_name(coverage, terrane_coverage::KIND_BEACON),
         Some("beacon")
@@ -103,24 +121,36 @@ fn every_enabled_class_is_a_known_class_and_names_its_report_kinds() {
         Some("witness")
     );
     assert_eq!(report_kind_name(coverage, 200), None);
-    assert_eq!(report_kind_name(ResourceClass::Storage.tag(), 0), None);
     assert_eq!(
-        report_kinds(),
-        vec![(coverage, 0, "beacon"), (coverage, 1, "witness")]
+        report_kind_name(ClassId::new(1), 0),
+        None,
+        "reserved, not run"
     );
+    assert!(report_kinds().starts_with(&[(coverage, 0, "beacon"), (coverage, 1, "witness")]));
 }
 
 #[test]
-fn class_names_come_from_resource_class_and_unknown_tags_have_none() {
-    for class in ResourceClass::ALL {
-        assert_eq!(class_name(class.tag()), Some(class.name()));
+fn class_names_come_from_the_class_list_then_the_reserved_ids_and_others_have_none() {
+    assert_eq!(class_name(terrane_coverage::CLASS), Some("coverage"));
+    assert_eq!(class_name(ClassId::new(1)), Some("storage"));
+    assert_eq!(class_name(ClassId::new(4)), Some("sensing"));
+    assert_eq!(class_name(ClassId::new(0xee)), None);
+    for (id, name) in classes()
+        .into_iter()
+        .chain(RESERVED_CLASSES.iter().copied())
+    {
+        assert_eq!(class_by_name(name), Some(id));
     }
-    assert_eq!(
-        class_name(u8::try_from(ResourceClass::ALL.len()).unwrap()),
-        None
-    );
-    assert_eq!(
-        terrane_rewards::CLASS_NAMES.to_vec(),
-        ResourceClass::ALL.map(ResourceClass::name).to_vec()
-    );
+    assert_eq!(class_by_name("teleportation"), None);
+}
+
+#[test]
+fn every_default_reward_pool_is_for_a_class_that_runs_or_is_reserved() {
+    for pool in ChainParams::default().rewards.classes {
+        assert!(
+            class_name(pool.class).is_some(),
+            "pool of unnamed class {}",
+            pool.class
+        );
+    }
 }

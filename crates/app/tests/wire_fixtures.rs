@@ -602,3 +602,61 @@ fn transactions_doc_shows_the_generated_example() {
          Rerun with TERRANE_BLESS=1 after reviewing the format change.\n--- generated ---\n{rendered}"
     );
 }
+
+/// The worked example of `docs/spec/devices.md`: alice registers a coverage hotspot attested
+/// by the devnet-style maker, from fixed seeds, paying the minimum envelope fee.
+#[test]
+fn register_device_example_is_pinned() {
+    use commonware_cryptography::{Signer as _, ed25519};
+    use terrane_devices::{msg::Domains, testkit};
+    let seed = |h: &str| {
+        ed25519::PrivateKey::decode(bytes::Bytes::from(hex::decode(h).expect("hex"))).expect("seed")
+    };
+    let device = seed("b00c1b5dda589c2167ad11d280756d05f0546ede72431b74f4df940b1689e412");
+    let maker = seed("ce89e4956afb4776ba0b4db8a7ffce007c0e5e6b5b494c13784c04ce015ae78a");
+    assert_eq!(
+        device.public_key().to_string(),
+        "b82779a453261e485412e82425f44b6c508e9bdcce5d809b78da6bb38cc80be0"
+    );
+    let caps = terrane_coverage::radio::capabilities(30, 270, terrane_coverage::radio::Band::Eu868);
+    pin_hex("register_example.capabilities.hex", &caps.encode());
+    let location: terrane_geo::H3Cell = "8c2830828052dff".parse().expect("cell");
+    let chain = ChainId::new("terrane-devnet").expect("chain id");
+    let msg = testkit::registration(
+        &Domains::of(&chain),
+        &alice(),
+        &device,
+        caps,
+        location,
+        &maker,
+    );
+    pin_hex(
+        "register_example.maker_signature.hex",
+        msg.maker_signature.as_ref(),
+    );
+    pin_hex(
+        "register_example.device_signature.hex",
+        msg.device_signature.as_ref(),
+    );
+    let mut tx = Transaction {
+        signer: alice(),
+        nonce: Nonce::new(0),
+        fee: Amount::ZERO,
+        payload: Payload::RegisterDevice(msg),
+    };
+    tx.fee = min_fee_for(&tx, &AccountsParams::default());
+    pin("register_example.fee.txt", &tx.fee.get().to_string());
+    pin_hex("register_example.unsigned.hex", &tx.encode());
+    let id = tx.id();
+    pin("register_example.id.txt", &id.to_string());
+    let signed = tx.sign(&named_key("alice"), &chain);
+    pin_hex("register_example.signed.hex", &signed.encode());
+    // docs/spec/devices.md shows this example: its id and signature must be these.
+    let doc = fs::read_to_string(manifest_dir().join("../../docs/spec/devices.md")).expect("doc");
+    for shown in [id.to_string(), hex::encode(signed.signature.as_ref())] {
+        assert!(
+            doc.contains(&shown),
+            "docs/spec/devices.md does not show {shown}"
+        );
+    }
+}

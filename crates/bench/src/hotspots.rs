@@ -33,15 +33,12 @@ use terrane_app::{
     testkit::named_key,
     tx::{MAX_TX_BYTES, Payload, Transaction, encode_signed},
 };
+use terrane_coverage::radio::Band;
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
     msg::{Beacon, Witness, commitment},
 };
-use terrane_devices::{
-    msg::Domains,
-    testkit,
-    types::{Band, Capabilities, ResourceClass},
-};
+use terrane_devices::{msg::Domains, testkit};
 use terrane_geo::{
     DEVICE_RESOLUTION, H3Cell, distance_m, max_rssi_centi_dbm,
     offchain::{cell_at, offset},
@@ -245,11 +242,8 @@ impl Network {
         let genesis = self.executor.genesis();
         let fees = genesis.params.accounts;
         let domains = Domains::of(self.chain());
-        let capabilities = Capabilities::Coverage {
-            antenna_gain_dbi_x10: GAIN_DBI_X10,
-            tx_power_dbm_x10: TX_POWER_DBM_X10,
-            band: Band::Eu868,
-        };
+        let capabilities =
+            terrane_coverage::radio::capabilities(GAIN_DBI_X10, TX_POWER_DBM_X10, Band::Eu868);
         parallel_map(&self.hotspots, |h| {
             let msg = testkit::registration(
                 &domains,
@@ -357,7 +351,7 @@ impl Network {
         Report {
             device: self.hotspots[device].id,
             epoch,
-            class: ResourceClass::Coverage,
+            class: terrane_coverage::CLASS,
             kind,
             payload,
         }
@@ -524,18 +518,17 @@ mod tests {
         Device {
             id: h.id,
             owner: h.owner,
-            capabilities: Capabilities::Coverage {
-                antenna_gain_dbi_x10: GAIN_DBI_X10,
-                tx_power_dbm_x10: TX_POWER_DBM_X10,
-                band: Band::Eu868,
-            },
+            capabilities: terrane_coverage::radio::capabilities(
+                GAIN_DBI_X10,
+                TX_POWER_DBM_X10,
+                Band::Eu868,
+            ),
             maker: testkit::address_of(&n.maker),
             location: h.cell,
             status: DeviceStatus::Active,
             registered_at: Height::new(2),
             registered_epoch: Epoch::new(0),
             relocations: 0,
-            coverage_eligible_from: Epoch::new(0),
             owner_slot: 0,
             cell_slot: 0,
             class_slot: 0,

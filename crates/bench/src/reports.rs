@@ -271,7 +271,7 @@ async fn run_blocks(
         .events
         .iter()
         .find_map(|e| match &e.kind {
-            EventKind::Rewards(RewardsEvent::EpochClosed { summary, .. }) => Some(*summary),
+            EventKind::Rewards(RewardsEvent::EpochClosed { summary, .. }) => Some(summary.clone()),
             _ => None,
         })
         .ok_or_else(|| BenchError::StateMismatch("the close block closed no rewards".into()))?;

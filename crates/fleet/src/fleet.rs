@@ -35,13 +35,14 @@ use commonware_cryptography::{Signer as _, ed25519};
 use std::collections::BTreeMap;
 use terrane_accounts::params::AccountsParams;
 use terrane_app::tx::{Payload, Transaction};
+use terrane_coverage::radio::Band;
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
     msg::{Beacon, Witness, commitment},
 };
 use terrane_devices::{
     msg::{Domains, RegisterDevice, maker_message, registration_message},
-    types::{Band, Capabilities, ResourceClass},
+    types::Capabilities,
 };
 use terrane_geo::{
     H3Cell,
@@ -601,7 +602,7 @@ impl Fleet {
             Report {
                 device: m.info.id,
                 epoch,
-                class: ResourceClass::Coverage,
+                class: terrane_coverage::CLASS,
                 kind,
                 payload,
             },

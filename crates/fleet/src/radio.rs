@@ -34,7 +34,8 @@
 //! tolerates 50 kHz).
 
 use crate::rng::{draw, normal_of};
-use terrane_devices::types::{Band, Capabilities};
+use terrane_coverage::radio::Band;
+use terrane_devices::types::Capabilities;
 use terrane_geo::offchain::log_distance_rssi_dbm;
 use terrane_primitives::{DeviceId, Epoch};
 
@@ -51,12 +52,12 @@ pub struct Radio {
 
 impl Radio {
     /// The coverage capabilities describing this radio.
-    pub const fn capabilities(&self) -> Capabilities {
-        Capabilities::Coverage {
-            antenna_gain_dbi_x10: self.antenna_gain_dbi_x10,
-            tx_power_dbm_x10: self.tx_power_dbm_x10,
-            band: self.band,
-        }
+    pub fn capabilities(&self) -> Capabilities {
+        terrane_coverage::radio::capabilities(
+            self.antenna_gain_dbi_x10,
+            self.tx_power_dbm_x10,
+            self.band,
+        )
     }
 
     fn tx_dbm(&self) -> f64 {

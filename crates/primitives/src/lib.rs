@@ -22,5 +22,5 @@ mod reason;
 pub use amount::{Amount, TOKEN_DECIMALS, TOKEN_SYMBOL};
 pub use chain::{ChainId, ChainIdError, Namespace};
 pub use ids::{Address, DeviceId, Hash32, IdParseError, sha256};
-pub use numbers::{BasisPoints, Epoch, Height, Nonce, TimestampMs};
+pub use numbers::{BasisPoints, ClassId, Epoch, Height, Nonce, TimestampMs};
 pub use reason::ReasonInfo;

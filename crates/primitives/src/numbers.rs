@@ -141,6 +141,60 @@ impl FixedSize for BasisPoints {
     const SIZE: usize = u16::SIZE;
 }
 
+/// A resource class's id: its tag in device records, reports, reward pools and epoch
+/// summaries. Which ids exist is the app's class list (`terrane_app::modules`), not this type:
+/// any byte decodes, and a class the chain does not run is refused by the rule that meets it
+/// (registration, report, pool).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ClassId(u8);
+
+impl ClassId {
+    /// Wraps a raw id.
+    pub const fn new(id: u8) -> Self {
+        Self(id)
+    }
+
+    /// The raw id.
+    pub const fn get(self) -> u8 {
+        self.0
+    }
+}
+
+impl fmt::Display for ClassId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl Write for ClassId {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.0.write(buf);
+    }
+}
+
+impl Read for ClassId {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self(u8::read(buf)?))
+    }
+}
+
+impl FixedSize for ClassId {
+    const SIZE: usize = 1;
+}
+
+impl serde::Serialize for ClassId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u8(self.0)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for ClassId {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        u8::deserialize(d).map(Self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

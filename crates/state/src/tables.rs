@@ -77,6 +77,12 @@ pub const COVERAGE_PARAMS: TableId = 0x43;
 pub const EPOCH_BEACON_COUNT: TableId = 0x44;
 /// `coverage`: (epoch, beaconer, witness) pairs already witnessed.
 pub const WITNESS_SEEN: TableId = 0x45;
+/// `coverage`: device -> first epoch it may earn coverage rewards after a relocation.
+pub const COVERAGE_COOLDOWNS: TableId = 0x46;
+
+/// Ids for test-only modules (the `uptime` class of `terrane-app`'s `uptime-test-class`
+/// feature): never used on a production chain, so they are not listed in [`ALL`].
+pub const TEST_ONLY: core::ops::RangeInclusive<TableId> = 0x0f00..=0x0fff;
 
 /// Every allocated id, for the uniqueness test and `docs/spec/state.md`. A table's `NAME` is
 /// its id's name here, or `name/record` when one id holds several single records.
@@ -116,6 +122,7 @@ pub const ALL: &[(TableId, &str)] = &[
     (COVERAGE_PARAMS, "coverage_params"),
     (EPOCH_BEACON_COUNT, "epoch_beacon_count"),
     (WITNESS_SEEN, "witness_seen"),
+    (COVERAGE_COOLDOWNS, "coverage_cooldowns"),
 ];
 
 #[cfg(test)]

@@ -8,10 +8,11 @@ use crate::{
 use anyhow::{anyhow, bail};
 use terrane_app::Payload;
 use terrane_client::Client;
+use terrane_coverage::radio::Band;
 use terrane_devices::{
     msg::{AssertLocation, DeactivateDevice, Domains, TransferDevice},
     testkit,
-    types::{Band, Capabilities, ResourceClass},
+    types::Capabilities,
 };
 use terrane_geo::{DEVICE_RESOLUTION, H3Cell, offchain};
 use terrane_primitives::ChainId;
@@ -55,34 +56,38 @@ pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
             gain_dbi,
             power_dbm,
             band,
-            capacity,
+            capabilities_hex,
             location: loc,
             tx,
         } => {
-            let class = ResourceClass::from_name(&class).ok_or_else(|| {
-                anyhow!("--class must be coverage, storage, compute, energy or sensing")
+            let class_id = terrane_app::modules::class_by_name(&class).ok_or_else(|| {
+                let names: Vec<_> = terrane_app::modules::classes()
+                    .into_iter()
+                    .map(|(_, n)| n)
+                    .collect();
+                anyhow!("--class must be one of: {}", names.join(", "))
             })?;
-            let capabilities = match class {
-                ResourceClass::Coverage => Capabilities::Coverage {
-                    antenna_gain_dbi_x10: tenths(gain_dbi, "--gain-dbi")?,
-                    tx_power_dbm_x10: tenths(power_dbm, "--power-dbm")?,
-                    band: Band::from_name(&band)
+            let capabilities = if class_id == terrane_coverage::CLASS {
+                terrane_coverage::radio::capabilities(
+                    tenths(gain_dbi, "--gain-dbi")?,
+                    tenths(power_dbm, "--power-dbm")?,
+                    Band::from_name(&band)
                         .ok_or_else(|| anyhow!("--band must be eu868, us915, as923 or ism2400"))?,
-                },
-                ResourceClass::Storage => Capabilities::Storage {
-                    capacity_gib: capacity,
-                },
-                ResourceClass::Compute => Capabilities::Compute {
-                    cpu_cores: u16::try_from(capacity)
-                        .map_err(|_| anyhow!("--capacity too large"))?,
-                    gpus: 0,
-                    memory_gib: 1,
-                },
-                ResourceClass::Energy => Capabilities::Energy {
-                    rated_capacity_w: capacity,
-                    storage_wh: 0,
-                },
-                ResourceClass::Sensing => Capabilities::Sensing { sensors: 1 },
+                )
+            } else {
+                let hex = capabilities_hex.ok_or_else(|| {
+                    anyhow!("--class {class} needs --capabilities-hex (the class's encoding)")
+                })?;
+                let bytes = terrane_primitives::hex::decode(&hex).ok_or_else(|| {
+                    anyhow!("--capabilities-hex {hex:?} is not hex (no 0x prefix)")
+                })?;
+                Capabilities::new(class_id, &bytes).ok_or_else(|| {
+                    anyhow!(
+                        "--capabilities-hex is {} bytes, at most {} are allowed",
+                        bytes.len(),
+                        terrane_devices::types::MAX_CAPABILITY_BYTES
+                    )
+                })?
             };
             let cell = location(&loc)?;
             let owner_key = resolve::signing_key(&tx.store, &owner)?;

@@ -9,8 +9,8 @@ use super::{
 };
 use crate::{
     ApiError, Backend, DEFAULT_DEVICE_LIST_LIMIT, DEVICE_CLASSES, DeviceListView,
-    DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView, MAX_DEVICE_LIST_LIMIT,
-    RewardProofView,
+    DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView, MAX_CLASS_NAME_BYTES,
+    MAX_DEVICE_LIST_LIMIT, RewardProofView,
 };
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
@@ -83,12 +83,21 @@ impl ListParams {
     }
 }
 
+/// A class name's spelling: which classes exist is the chain's (the backend answers 400 for
+/// a name it does not run), so a chain with a new class needs no change here.
 fn parse_class(class: String) -> Result<String, ApiError> {
-    if DEVICE_CLASSES.contains(&class.as_str()) {
+    let spelled = !class.is_empty()
+        && class.len() <= MAX_CLASS_NAME_BYTES
+        && class.starts_with(|c: char| c.is_ascii_lowercase())
+        && class
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if spelled {
         Ok(class)
     } else {
         Err(ApiError::malformed(format!(
-            "class must be one of {}",
+            "class must be a class name (lower-case letters, digits and _, at most \
+             {MAX_CLASS_NAME_BYTES} bytes), e.g. one of {}",
             DEVICE_CLASSES.join(", ")
         )))
     }

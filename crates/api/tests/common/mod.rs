@@ -358,7 +358,7 @@ impl FakeDevice {
             registered_at: 2,
             registered_epoch: 0,
             relocations: 0,
-            coverage_eligible_from: 0,
+            eligible_from: 0,
             reputation_ppm: 800_000,
             valid_reports: if self.active { 41 } else { 3 },
             invalid_reports: 2,

@@ -4,17 +4,21 @@ use crate::{
     events::EventKind,
     genesis::Genesis,
     invariants::CheckCtx,
-    module::{BlockCtx, ClassVerifier, Module},
+    module::{BlockCtx, ClassVerifier, Module, TxCtx},
     modules::accounts::entry,
     params::ChainParams,
 };
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS, events::CoverageEvent, genesis, handler, invariants,
-    outcome::CoverageRejection, params::CoverageParams, state_key as tables,
+    outcome::CoverageRejection, params::CoverageParams, radio::Radio, state_key as tables,
 };
-use terrane_devices::types::ResourceClass;
+use terrane_devices::{
+    events::DevicesEvent,
+    handler::ClassCheck,
+    types::{Capabilities, Device},
+};
 use terrane_pow::{handler::Prechecked, params::PowParams, types::Verdict};
-use terrane_primitives::{Epoch, ReasonInfo};
+use terrane_primitives::{ClassId, Epoch, ReasonInfo};
 use terrane_state::{BlockEnv, Overlay, StateError, StateRead, TableId};
 
 /// The coverage module and resource class.
@@ -43,12 +47,25 @@ impl Module for Coverage {
             entry::<tables::EpochBeacons>(),
             entry::<tables::EpochBeaconCount>(),
             entry::<tables::WitnessSeen>(),
+            entry::<tables::Cooldowns>(),
             entry::<tables::Params>(),
         ]
     }
 
     fn genesis<S: StateRead>(state: &mut Overlay<S>, g: &Genesis) {
         genesis::apply(state, &g.params.coverage);
+    }
+
+    /// A device that moves earns no coverage rewards for the cooldown (its old witnesses
+    /// vouched for another place).
+    async fn on_event<S: StateRead>(
+        ctx: &mut TxCtx<'_, S>,
+        event: &EventKind,
+    ) -> Result<Vec<EventKind>, StateError> {
+        if let EventKind::Devices(DevicesEvent::Relocated { device, .. }) = event {
+            handler::start_cooldown(ctx.state, device, ctx.env.epoch).await?;
+        }
+        Ok(Vec::new())
     }
 
     /// Matches the closing epoch's witnesses to revealed beacons and credits units, before
@@ -90,9 +107,28 @@ impl Module for Coverage {
 }
 
 impl ClassVerifier for Coverage {
-    const CLASS: u8 = ResourceClass::Coverage.tag();
+    const CLASS: ClassId = terrane_coverage::CLASS;
+    const CLASS_NAME: &'static str = "coverage";
     const KINDS: &'static [(u8, &'static str)] =
         &[(KIND_BEACON, "beacon"), (KIND_WITNESS, "witness")];
+
+    async fn check_capabilities<S: StateRead>(
+        state: &Overlay<S>,
+        caps: &Capabilities,
+    ) -> Result<ClassCheck, StateError> {
+        handler::check_capabilities(state, caps).await
+    }
+
+    fn capabilities_json(caps: &Capabilities) -> serde_json::Value {
+        match Radio::decode(caps) {
+            Some(r) => serde_json::json!({
+                "antenna_gain_dbi_x10": r.antenna_gain_dbi_x10,
+                "tx_power_dbm_x10": r.tx_power_dbm_x10,
+                "band": r.band.name(),
+            }),
+            None => serde_json::json!({ "bytes": const_hex::encode(caps.bytes()) }),
+        }
+    }
 
     // The handler's own future, not an async wrapper around it (one layer less in the node's
     // block-execution future).
@@ -103,5 +139,15 @@ impl ClassVerifier for Coverage {
         report: &Prechecked,
     ) -> impl Future<Output = Result<Verdict, StateError>> {
         handler::verify_report(state, env, pow, report)
+    }
+
+    /// After the cooldown that follows the device's last relocation.
+    async fn eligible_from<S: StateRead>(
+        state: &Overlay<S>,
+        device: &Device,
+    ) -> Result<Epoch, StateError> {
+        Ok(handler::eligible_from(state, &device.id)
+            .await?
+            .unwrap_or(device.registered_epoch))
     }
 }

@@ -18,7 +18,6 @@ use terrane_devices::{
     outcome::DevicesRejection,
     params::DevicesParams,
     state_key as tables,
-    types::ResourceClass,
 };
 use terrane_primitives::ReasonInfo;
 use terrane_state::{Overlay, StateError, StateRead, TableId};
@@ -69,7 +68,7 @@ impl Module for Devices {
         state: &Overlay<S>,
         _: &CheckCtx,
     ) -> Result<Result<(), String>, StateError> {
-        for class in ResourceClass::ALL {
+        for class in super::enabled_classes() {
             for id in index::by_class(state, class, u32::MAX).await? {
                 let Some(device) = handler::device(state, &id).await? else {
                     return Ok(Err(format!("class list names unknown device {id}")));
@@ -88,7 +87,8 @@ impl Message for RegisterDevice {
         &self,
         ctx: &mut TxCtx<'_, S>,
     ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
-        let r = handler::register(ctx.state, ctx.env, ctx.domains, ctx.signer, self).await?;
+        let class = super::check_capabilities(ctx.state, &self.capabilities).await?;
+        let r = handler::register(ctx.state, ctx.env, ctx.domains, ctx.signer, self, class).await?;
         Ok(events(r, EventKind::Devices))
     }
 }
@@ -110,7 +110,7 @@ impl Message for AssertLocation {
         &self,
         ctx: &mut TxCtx<'_, S>,
     ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
-        let r = handler::assert_location(ctx.state, ctx.env, ctx.signer, self).await?;
+        let r = handler::assert_location(ctx.state, ctx.signer, self).await?;
         Ok(events(r, EventKind::Devices))
     }
 }

@@ -11,6 +11,8 @@ pub mod coverage;
 pub mod devices;
 pub mod pow;
 pub mod rewards;
+#[cfg(feature = "uptime-test-class")]
+pub mod uptime;
 
 /// Runs `$body` once per module with `$m` naming the module's type, in hook order. The order
 /// is consensus: pow's work ledger is read by coverage's close, which credits units that
@@ -37,15 +39,25 @@ macro_rules! for_each_module {
             type $m = $crate::modules::rewards::Rewards;
             $body;
         }
+        #[cfg(feature = "uptime-test-class")]
+        {
+            type $m = $crate::modules::uptime::Uptime;
+            $body;
+        }
     }};
 }
 
-/// Runs `$body` once per enabled resource class with `$c` naming its verifier type. A device
-/// of a class not listed here can register but its reports are refused (`class_not_enabled`).
+/// Runs `$body` once per resource class the chain runs, with `$c` naming its verifier type.
+/// A device can only register in a class listed here (`unknown_class` otherwise).
 macro_rules! for_each_class {
     ($c:ident => $body:expr) => {{
         {
             type $c = $crate::modules::coverage::Coverage;
+            $body;
+        }
+        #[cfg(feature = "uptime-test-class")]
+        {
+            type $c = $crate::modules::uptime::Uptime;
             $body;
         }
     }};
@@ -54,11 +66,29 @@ macro_rules! for_each_class {
 pub(crate) use {for_each_class, for_each_module};
 
 use crate::module::{ClassVerifier as _, Module as _};
+use terrane_devices::{
+    handler::ClassCheck,
+    types::{Capabilities, Device},
+};
+use terrane_primitives::{ClassId, Epoch};
+use terrane_rewards::handler::ClassRules;
+use terrane_state::{Overlay, StateError, StateRead};
 
 /// The modules' names, in hook order.
 pub fn module_names() -> Vec<&'static str> {
     let mut names = Vec::new();
     for_each_module!(M => names.push(M::NAME));
+    names
+}
+
+/// The modules that have parameters, each a `ChainParams` section named after it, in hook
+/// order (a module whose `Params` is `()` has none).
+pub fn modules_with_params() -> Vec<&'static str> {
+    use core::any::TypeId;
+    let mut names = Vec::new();
+    for_each_module!(M => if TypeId::of::<<M as crate::module::Module>::Params>() != TypeId::of::<()>() {
+        names.push(M::NAME);
+    });
     names
 }
 
@@ -69,22 +99,54 @@ pub fn module_tables() -> Vec<(&'static str, Vec<(terrane_state::TableId, &'stat
     all
 }
 
-/// The name of resource class `class` ("coverage", …), if the tag is a class. For the API and
-/// the CLI: the one source of class names is `ResourceClass::name`.
-pub fn class_name(class: u8) -> Option<&'static str> {
-    terrane_devices::types::ResourceClass::from_tag(class).map(|c| c.name())
+/// Class ids set aside for classes that are planned but not run yet, with their names. Their
+/// reward pools may exist (the default parameters keep one for each, not issued while no
+/// device can do the work) and the API names them; no device can register in them. A class
+/// module that is built takes its id from here into `for_each_class!`.
+pub const RESERVED_CLASSES: &[(ClassId, &str)] = &[
+    (ClassId::new(1), "storage"),
+    (ClassId::new(2), "compute"),
+    (ClassId::new(3), "energy"),
+    (ClassId::new(4), "sensing"),
+];
+
+/// The classes the chain runs, as `(id, name)` in list order.
+pub fn classes() -> Vec<(ClassId, &'static str)> {
+    let mut all = Vec::new();
+    for_each_class!(C => all.push((C::CLASS, C::CLASS_NAME)));
+    all
 }
 
-/// Every named report kind of every enabled class, as `(class, kind, name)` in list order.
-pub fn report_kinds() -> Vec<(u8, u8, &'static str)> {
+/// The name of class `class`: a class the chain runs, else a reserved one. The one source of
+/// class names for the API and the CLI.
+pub fn class_name(class: ClassId) -> Option<&'static str> {
+    classes()
+        .into_iter()
+        .chain(RESERVED_CLASSES.iter().copied())
+        .find(|(c, _)| *c == class)
+        .map(|(_, name)| name)
+}
+
+/// The id of the class named `name` (run or reserved).
+pub fn class_by_name(name: &str) -> Option<ClassId> {
+    classes()
+        .into_iter()
+        .chain(RESERVED_CLASSES.iter().copied())
+        .find(|(_, n)| *n == name)
+        .map(|(c, _)| c)
+}
+
+/// Every named report kind of every class the chain runs, as `(class, kind, name)` in list
+/// order.
+pub fn report_kinds() -> Vec<(ClassId, u8, &'static str)> {
     let mut all = Vec::new();
     for_each_class!(C => all.extend(C::KINDS.iter().map(|(kind, name)| (C::CLASS, *kind, *name))));
     all
 }
 
-/// The name of report `kind` of resource class `class`, if that class is enabled and defines
+/// The name of report `kind` of class `class`, if the chain runs that class and it defines
 /// the kind (for the API: "beacon", "witness", …).
-pub fn report_kind_name(class: u8, kind: u8) -> Option<&'static str> {
+pub fn report_kind_name(class: ClassId, kind: u8) -> Option<&'static str> {
     let mut found = None;
     for_each_class!(C => if C::CLASS == class {
         found = C::KINDS.iter().find(|(k, _)| *k == kind).map(|(_, name)| *name);
@@ -92,9 +154,58 @@ pub fn report_kind_name(class: u8, kind: u8) -> Option<&'static str> {
     found
 }
 
-/// The enabled resource classes' tags, in list order.
-pub fn enabled_classes() -> Vec<u8> {
-    let mut classes = Vec::new();
-    for_each_class!(C => classes.push(C::CLASS));
-    classes
+/// The ids of the classes the chain runs, in list order.
+pub fn enabled_classes() -> Vec<ClassId> {
+    classes().into_iter().map(|(c, _)| c).collect()
+}
+
+/// The verdict of `caps`'s class on a registration carrying them (`UnknownClass` when the
+/// chain runs no such class).
+pub async fn check_capabilities<S: StateRead>(
+    state: &Overlay<S>,
+    caps: &Capabilities,
+) -> Result<ClassCheck, StateError> {
+    let mut verdict = ClassCheck::UnknownClass;
+    for_each_class!(C => if C::CLASS == caps.class() {
+        verdict = C::check_capabilities(state, caps).await?;
+    });
+    Ok(verdict)
+}
+
+/// A device's capabilities as its class names them (the raw bytes in hex for a class the chain
+/// does not run, which no stored device has).
+pub fn capabilities_json(caps: &Capabilities) -> serde_json::Value {
+    let mut out = None;
+    for_each_class!(C => if C::CLASS == caps.class() {
+        out = Some(C::capabilities_json(caps));
+    });
+    out.unwrap_or_else(|| serde_json::json!({ "bytes": const_hex::encode(caps.bytes()) }))
+}
+
+/// The first epoch `device` may be paid for its work in, as its class rules
+/// ([`ClassVerifier::eligible_from`](crate::module::ClassVerifier::eligible_from)).
+pub async fn eligible_from<S: StateRead>(
+    state: &Overlay<S>,
+    device: &Device,
+) -> Result<Epoch, StateError> {
+    let mut from = device.registered_epoch;
+    for_each_class!(C => if C::CLASS == device.class() {
+        from = C::eligible_from(state, device).await?;
+    });
+    Ok(from)
+}
+
+/// The class list's answer to rewards' per-worker question ([`ClassRules`]): the device's
+/// class decides.
+pub struct ClassList;
+
+impl ClassRules for ClassList {
+    async fn payable<S: StateRead>(
+        &self,
+        state: &Overlay<S>,
+        device: &Device,
+        epoch: Epoch,
+    ) -> Result<bool, StateError> {
+        Ok(eligible_from(state, device).await? <= epoch)
+    }
 }

@@ -94,7 +94,7 @@ impl Message for SubmitReports {
                     // A class that is not enabled is not the device's fault: refused,
                     // recorded, reputation untouched. (Inline rather than a helper: every
                     // async layer here deepens the node's block-execution future.)
-                    let class = pre.device.class().tag();
+                    let class = pre.device.class();
                     let mut verdict = Verdict::Refused(PowRejection::ClassNotEnabled.code());
                     for_each_class!(C => if C::CLASS == class {
                         verdict = C::verify_report(ctx.state, ctx.env, pow_params, &pre).await?;

@@ -59,7 +59,8 @@ impl Module for Rewards {
         closing: Epoch,
     ) -> Result<(), StateError> {
         let pow = &ctx.genesis.params.pow;
-        let (summary, minted) = handler::close_epoch(ctx.state, ctx.env, pow, closing).await?;
+        let (summary, minted) =
+            handler::close_epoch(ctx.state, ctx.env, pow, closing, &super::ClassList).await?;
         for e in minted {
             ctx.emit(EventKind::Accounts(e));
         }

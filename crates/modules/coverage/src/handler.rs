@@ -7,15 +7,16 @@ use crate::{
     outcome::CoverageRejection,
     params::CoverageParams,
     state_key::{
-        EpochBeaconCount, EpochBeacons, PARAMS_KEY, Params, Slots, WitnessSeen, Witnesses,
+        Cooldowns, EpochBeaconCount, EpochBeacons, PARAMS_KEY, Params, Slots, WitnessSeen,
+        Witnesses,
     },
     types::{BeaconRecord, BeaconSlot, WitnessRecord},
     verify::{self, Judgement},
 };
 use commonware_codec::DecodeExt;
 use terrane_devices::{
-    handler as devices,
-    types::{DeviceStatus, ResourceClass},
+    handler::{self as devices, ClassCheck},
+    types::{Capabilities, DeviceStatus},
 };
 use terrane_pow::{
     handler::{self as pow, Prechecked},
@@ -36,6 +37,40 @@ pub async fn params<S: StateRead>(state: &Overlay<S>) -> Result<CoverageParams, 
         .get::<Params>(&PARAMS_KEY)
         .await?
         .expect("coverage params are written at genesis"))
+}
+
+/// The class's verdict on the capabilities of a device registering in it.
+pub async fn check_capabilities<S: StateRead>(
+    state: &Overlay<S>,
+    caps: &Capabilities,
+) -> Result<ClassCheck, StateError> {
+    Ok(crate::radio::Radio::check(caps, &params(state).await?))
+}
+
+/// Starts the reward cooldown of `device`, which moved in epoch `moved_in`: the epoch of the
+/// move earns nothing either, so the cooldown counts whole epochs after it.
+pub async fn start_cooldown<S: StateRead>(
+    state: &mut Overlay<S>,
+    device: &DeviceId,
+    moved_in: Epoch,
+) -> Result<(), StateError> {
+    let p = params(state).await?;
+    let from = Epoch::new(
+        moved_in
+            .get()
+            .saturating_add(p.relocation_cooldown_epochs)
+            .saturating_add(1),
+    );
+    state.put::<Cooldowns>(device, &from);
+    Ok(())
+}
+
+/// The first epoch `device` may earn coverage rewards in (`None`: since it registered).
+pub async fn eligible_from<S: StateRead>(
+    state: &Overlay<S>,
+    device: &DeviceId,
+) -> Result<Option<Epoch>, StateError> {
+    state.get::<Cooldowns>(device).await
 }
 
 fn verdict(j: Judgement) -> Verdict {
@@ -157,7 +192,7 @@ async fn verify_witness<S: StateRead>(
     let Some(beaconer) = devices::device(state, &body.beaconer).await? else {
         return refuse(CoverageRejection::UnknownBeaconer);
     };
-    if beaconer.status != DeviceStatus::Active || beaconer.class() != ResourceClass::Coverage {
+    if beaconer.status != DeviceStatus::Active || beaconer.class() != crate::CLASS {
         return refuse(CoverageRejection::UnknownBeaconer);
     }
     let existing = state

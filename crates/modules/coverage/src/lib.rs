@@ -22,7 +22,7 @@
 //! spoofing): its pool is capped per epoch and per cell by the rewards parameters; paid usage
 //! is rewarded separately.
 //!
-//! Rooms: [`types`], [`msg`] (the report payloads), [`outcome`] (codes 400-499), [`params`],
+//! Rooms: [`radio`] (a device's capabilities), [`types`], [`msg`] (the report payloads), [`outcome`] (codes 400-499), [`params`],
 //! [`genesis`], [`events`], [`state_key`], [`verify`] (the pure checks), [`handler`],
 //! [`invariants`], [`query`]. Rules:
 //! `docs/spec/coverage.md`.
@@ -36,12 +36,16 @@ pub mod msg;
 pub mod outcome;
 pub mod params;
 pub mod query;
+pub mod radio;
 pub mod state_key;
 pub mod types;
 pub mod verify;
 
 #[cfg(test)]
 mod tests;
+
+/// The coverage class's id in device records, reports and reward pools.
+pub const CLASS: terrane_primitives::ClassId = terrane_primitives::ClassId::new(0);
 
 /// Report kind of a beacon reveal.
 pub const KIND_BEACON: u8 = 0;

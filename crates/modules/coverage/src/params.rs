@@ -39,6 +39,13 @@ pub struct CoverageParams {
     pub witness_units: u64,
     /// Witness count beyond which each witness's units shrink.
     pub witness_saturation: u32,
+    /// Whole epochs after the epoch of a relocation in which the device earns no coverage
+    /// rewards (its reports still count for its reputation).
+    pub relocation_cooldown_epochs: u64,
+    /// Highest antenna gain a coverage device may claim, tenths of dBi.
+    pub max_antenna_gain_dbi_x10: i16,
+    /// Highest conducted transmit power a coverage device may claim, tenths of dBm.
+    pub max_tx_power_dbm_x10: i16,
 }
 
 impl Default for CoverageParams {
@@ -59,6 +66,9 @@ impl Default for CoverageParams {
             beacon_saturation: 4,
             witness_units: 50,
             witness_saturation: 4,
+            relocation_cooldown_epochs: 2,
+            max_antenna_gain_dbi_x10: 120,
+            max_tx_power_dbm_x10: 300,
         }
     }
 }
@@ -79,6 +89,15 @@ impl CoverageParams {
         }
         if self.beacon_saturation == 0 || self.witness_saturation == 0 {
             return Err("coverage: saturations must be positive".into());
+        }
+        if self.max_antenna_gain_dbi_x10 < 0
+            || self.max_tx_power_dbm_x10 < crate::radio::MIN_TX_POWER_DBM_X10
+        {
+            return Err(format!(
+                "coverage: max_antenna_gain_dbi_x10 must be at least 0 and max_tx_power_dbm_x10 \
+                 at least {}",
+                crate::radio::MIN_TX_POWER_DBM_X10
+            ));
         }
         Ok(())
     }
@@ -101,6 +120,9 @@ impl Write for CoverageParams {
         self.beacon_saturation.write(buf);
         self.witness_units.write(buf);
         self.witness_saturation.write(buf);
+        self.relocation_cooldown_epochs.write(buf);
+        self.max_antenna_gain_dbi_x10.write(buf);
+        self.max_tx_power_dbm_x10.write(buf);
     }
 }
 
@@ -123,10 +145,13 @@ impl Read for CoverageParams {
             beacon_saturation: u32::read(buf)?,
             witness_units: u64::read(buf)?,
             witness_saturation: u32::read(buf)?,
+            relocation_cooldown_epochs: u64::read(buf)?,
+            max_antenna_gain_dbi_x10: i16::read(buf)?,
+            max_tx_power_dbm_x10: i16::read(buf)?,
         })
     }
 }
 
 impl FixedSize for CoverageParams {
-    const SIZE: usize = 4 + 4 + 4 + 4 + 2 + 2 + 4 + 8 + 8 + 4 + 4 + 8 + 4 + 8 + 4;
+    const SIZE: usize = 4 + 4 + 4 + 4 + 2 + 2 + 4 + 8 + 8 + 4 + 4 + 8 + 4 + 8 + 4 + 8 + 2 + 2;
 }

@@ -57,6 +57,17 @@ impl Table for WitnessSeen {
     fn value_cfg() {}
 }
 
+/// `device -> first epoch it may earn coverage rewards`, written when a device relocates (no
+/// record: eligible since registration).
+pub struct Cooldowns;
+impl Table for Cooldowns {
+    const ID: terrane_state::TableId = tables::COVERAGE_COOLDOWNS;
+    const NAME: &'static str = "coverage_cooldowns";
+    type Key = DeviceId;
+    type Value = Epoch;
+    fn value_cfg() {}
+}
+
 /// The key of the params record.
 pub const PARAMS_KEY: u8 = 0;
 

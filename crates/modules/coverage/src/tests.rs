@@ -2,6 +2,7 @@
 // Placing test devices uses floating-point geography; state code never does.
 #![allow(clippy::float_arithmetic)]
 
+use crate::radio::{Band, capabilities as coverage};
 use crate::{
     KIND_BEACON, KIND_WITNESS, genesis, handler,
     msg::{Beacon, Witness, commitment},
@@ -17,8 +18,8 @@ use terrane_devices::{
     genesis as devices_genesis, handler as devices,
     msg::Domains,
     params::DevicesParams,
-    testkit::{self, address_of, coverage, id_of, key},
-    types::{Band, Device, DeviceStatus},
+    testkit::{self, address_of, id_of, key},
+    types::{Device, DeviceStatus},
 };
 use terrane_geo::{
     H3Cell,
@@ -56,7 +57,6 @@ fn device(name: &str, owner: &str, cell: H3Cell) -> Device {
         registered_at: Height::new(1),
         registered_epoch: Epoch::ZERO,
         relocations: 0,
-        coverage_eligible_from: Epoch::ZERO,
         owner_slot: 0,
         cell_slot: 0,
         class_slot: 0,
@@ -197,7 +197,7 @@ fn rejects_witness_frequency_outside_the_beaconers_band() {
 #[test]
 fn rejects_witness_of_a_device_that_is_not_a_coverage_hotspot() {
     let mut b = device("beaconer", "alice", at_km_north(0.0));
-    b.capabilities = terrane_devices::types::Capabilities::Storage { capacity_gib: 1 };
+    b.capabilities = testkit::capabilities(1, &[0, 0, 0, 1]);
     let w = device("witness", "bob", at_km_north(2.0));
     assert_eq!(
         code(verify::check_witness(&w, &b, &witness_body(&b, -900), &p())),
@@ -428,9 +428,16 @@ fn world(witnesses: &[(&str, &str, f64)]) -> World {
             at_km_north(km),
             &key("maker"),
         );
-        block_on(devices::register(&mut o, &env(1), &domains, &owner, &msg))
-            .unwrap()
-            .unwrap();
+        block_on(devices::register(
+            &mut o,
+            &env(1),
+            &domains,
+            &owner,
+            &msg,
+            terrane_devices::handler::ClassCheck::Accepted,
+        ))
+        .unwrap()
+        .unwrap();
     }
     World {
         o,
@@ -443,7 +450,7 @@ impl World {
         let report = Report {
             device: id_of(&key(name)),
             epoch: Epoch::ZERO,
-            class: terrane_devices::types::ResourceClass::Coverage,
+            class: crate::CLASS,
             kind,
             payload,
         };
@@ -687,5 +694,64 @@ fn malformed_coverage_payload_is_an_invalid_report() {
     assert_eq!(
         w.submit("beaconer", 9, vec![], 6),
         Verdict::Invalid(CoverageRejection::UnknownKind.code())
+    );
+}
+
+// ---- the class's capabilities and cooldown ------------------------------------------------
+
+#[test]
+fn registration_is_refused_for_antenna_gain_or_power_above_the_class_limit() {
+    use crate::radio::Radio;
+    use terrane_devices::handler::ClassCheck;
+    let p = p();
+    let ok = coverage(30, 200, Band::Eu868);
+    assert_eq!(Radio::check(&ok, &p), ClassCheck::Accepted);
+    let limit = coverage(
+        p.max_antenna_gain_dbi_x10,
+        p.max_tx_power_dbm_x10,
+        Band::Us915,
+    );
+    assert_eq!(Radio::check(&limit, &p), ClassCheck::Accepted);
+    for (gain, power) in [
+        (p.max_antenna_gain_dbi_x10 + 1, 200),
+        (-1, 200),
+        (30, p.max_tx_power_dbm_x10 + 1),
+        (30, crate::radio::MIN_TX_POWER_DBM_X10 - 1),
+    ] {
+        assert_eq!(
+            Radio::check(&coverage(gain, power, Band::Eu868), &p),
+            ClassCheck::OutOfRange,
+            "gain {gain} power {power}"
+        );
+    }
+}
+
+#[test]
+fn capabilities_of_another_length_or_band_or_class_are_malformed() {
+    use crate::radio::Radio;
+    use terrane_devices::handler::ClassCheck;
+    let good = coverage(30, 200, Band::Ism2400);
+    assert_eq!(Radio::decode(&good).unwrap().band, Band::Ism2400);
+    let short = testkit::capabilities(0, &good.bytes()[..4]);
+    let mut unknown_band = good.bytes().to_vec();
+    unknown_band[4] = 9;
+    let unknown_band = testkit::capabilities(0, &unknown_band);
+    let other_class = testkit::capabilities(3, good.bytes());
+    for caps in [short, unknown_band, other_class] {
+        assert_eq!(Radio::check(&caps, &p()), ClassCheck::Malformed, "{caps:?}");
+    }
+}
+
+#[test]
+fn a_relocation_pauses_rewards_for_whole_epochs_after_the_move() {
+    let mut o = Overlay::new(MemStore::new());
+    crate::genesis::apply(&mut o, &p());
+    let id = id_of(&key("mover"));
+    assert_eq!(block_on(handler::eligible_from(&o, &id)).unwrap(), None);
+    block_on(handler::start_cooldown(&mut o, &id, Epoch::new(3))).unwrap();
+    let cooldown = p().relocation_cooldown_epochs;
+    assert_eq!(
+        block_on(handler::eligible_from(&o, &id)).unwrap(),
+        Some(Epoch::new(3 + cooldown + 1))
     );
 }

@@ -11,7 +11,7 @@ use crate::{
     params::CoverageParams,
     types::BeaconRecord,
 };
-use terrane_devices::types::{Capabilities, Device};
+use terrane_devices::types::Device;
 use terrane_geo::{DEVICE_RESOLUTION, distance_m, max_rssi_centi_dbm};
 use terrane_primitives::{DeviceId, Hash32, sha256};
 
@@ -39,15 +39,9 @@ const fn refused(code: CoverageRejection) -> Judgement {
 }
 
 /// Radio capabilities of a coverage device: (gain tenths dBi, power tenths dBm, band).
-fn radio(d: &Device) -> Option<(i16, i16, terrane_devices::types::Band)> {
-    match d.capabilities {
-        Capabilities::Coverage {
-            antenna_gain_dbi_x10,
-            tx_power_dbm_x10,
-            band,
-        } => Some((antenna_gain_dbi_x10, tx_power_dbm_x10, band)),
-        _ => None,
-    }
+fn radio(d: &Device) -> Option<(i16, i16, crate::radio::Band)> {
+    crate::radio::Radio::decode(&d.capabilities)
+        .map(|r| (r.antenna_gain_dbi_x10, r.tx_power_dbm_x10, r.band))
 }
 
 /// Checks a beacon reveal against the beaconer's record and the block.

@@ -1,8 +1,7 @@
 //! What the device registry reports to indexers and event streams.
 
-use crate::types::ResourceClass;
 use terrane_geo::H3Cell;
-use terrane_primitives::{Address, DeviceId, Height};
+use terrane_primitives::{Address, ClassId, DeviceId, Height};
 
 /// A device registry event.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,7 +13,7 @@ pub enum DevicesEvent {
         /// Owner.
         owner: Address,
         /// Class.
-        class: ResourceClass,
+        class: ClassId,
         /// Location.
         location: H3Cell,
     },

@@ -12,13 +12,13 @@ use crate::{
     outcome::DevicesRejection,
     params::DevicesParams,
     state_key::{Devices, Makers, PARAMS_KEY, Params, RegistryTotals, SINGLETON, SessionKeys},
-    types::{Capabilities, Device, DeviceStatus, Registry, SessionKey},
+    types::{Device, DeviceStatus, Registry, SessionKey},
 };
 use commonware_codec::DecodeExt;
 use commonware_cryptography::{Verifier as _, ed25519};
 use terrane_accounts::handler as accounts;
 use terrane_geo::{DEVICE_RESOLUTION, H3Cell};
-use terrane_primitives::{Address, DeviceId, Epoch};
+use terrane_primitives::{Address, DeviceId};
 use terrane_state::{BlockEnv, Overlay, StateError, StateRead};
 
 /// A module call's result: a storage fault, or an accepted value / a rejection.
@@ -53,31 +53,6 @@ fn valid_location(cell: H3Cell) -> bool {
     cell.validate(DEVICE_RESOLUTION).is_ok()
 }
 
-fn capabilities_in_range(caps: &Capabilities, params: &DevicesParams) -> bool {
-    match *caps {
-        Capabilities::Coverage {
-            antenna_gain_dbi_x10,
-            tx_power_dbm_x10,
-            ..
-        } => {
-            (0..=params.max_antenna_gain_dbi_x10).contains(&antenna_gain_dbi_x10)
-                && (-200..=params.max_tx_power_dbm_x10).contains(&tx_power_dbm_x10)
-        }
-        Capabilities::Storage { capacity_gib } => capacity_gib > 0,
-        Capabilities::Compute {
-            cpu_cores,
-            memory_gib,
-            ..
-        } => cpu_cores > 0 && memory_gib > 0,
-        Capabilities::Energy {
-            rated_capacity_w, ..
-        } => rated_capacity_w > 0,
-        Capabilities::Sensing { sensors } => {
-            sensors != 0 && sensors & !crate::types::KNOWN_SENSORS == 0
-        }
-    }
-}
-
 async fn owned<S: StateRead>(
     state: &Overlay<S>,
     signer: &Address,
@@ -99,13 +74,31 @@ async fn totals<S: StateRead>(state: &Overlay<S>) -> Result<Registry, StateError
         .unwrap_or_default())
 }
 
-/// Registers a device owned by `signer`, burning the onboarding fee.
+/// What the device's resource class said of the capabilities a registration carries. The
+/// classes sit above this crate, so the caller asks the class (`ClassVerifier::check_capabilities`
+/// in `terrane-app`) and passes the answer; the registry checks it in its place among the
+/// other rules, so which code a registration breaking several rules gets is fixed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClassCheck {
+    /// The class accepts them.
+    Accepted,
+    /// The chain runs no class with this id.
+    UnknownClass,
+    /// The bytes are not the class's encoding.
+    Malformed,
+    /// A value is outside the class's limits.
+    OutOfRange,
+}
+
+/// Registers a device owned by `signer`, burning the onboarding fee. `class_check` is the
+/// device's class's verdict on `msg.capabilities`.
 pub async fn register<S: StateRead>(
     state: &mut Overlay<S>,
     env: &BlockEnv,
     domains: &Domains,
     signer: &Address,
     msg: &RegisterDevice,
+    class_check: ClassCheck,
 ) -> Executed<Vec<DevicesEvent>> {
     let params = params(state).await?;
     let Some(device_key) = public_key(&msg.device) else {
@@ -114,8 +107,11 @@ pub async fn register<S: StateRead>(
     if !valid_location(msg.location) {
         return Ok(Err(DevicesRejection::InvalidLocation));
     }
-    if !capabilities_in_range(&msg.capabilities, &params) {
-        return Ok(Err(DevicesRejection::CapabilitiesOutOfRange));
+    match class_check {
+        ClassCheck::Accepted => {}
+        ClassCheck::UnknownClass => return Ok(Err(DevicesRejection::UnknownClass)),
+        ClassCheck::Malformed => return Ok(Err(DevicesRejection::CapabilitiesMalformed)),
+        ClassCheck::OutOfRange => return Ok(Err(DevicesRejection::CapabilitiesOutOfRange)),
     }
     if device(state, &msg.device).await?.is_some() {
         return Ok(Err(DevicesRejection::DeviceExists));
@@ -155,7 +151,6 @@ pub async fn register<S: StateRead>(
         registered_at: env.height,
         registered_epoch: env.epoch,
         relocations: 0,
-        coverage_eligible_from: env.epoch,
         owner_slot: 0,
         cell_slot: 0,
         class_slot: 0,
@@ -200,11 +195,10 @@ pub async fn transfer<S: StateRead>(
     }]))
 }
 
-/// Re-asserts a device's location, burning the location fee and pausing its coverage
-/// rewards for the cooldown.
+/// Re-asserts a device's location, burning the location fee. What a move costs a device in
+/// its class (coverage's reward cooldown) is the class's reaction to the `Relocated` event.
 pub async fn assert_location<S: StateRead>(
     state: &mut Overlay<S>,
-    env: &BlockEnv,
     signer: &Address,
     msg: &AssertLocation,
 ) -> Executed<Vec<DevicesEvent>> {
@@ -233,13 +227,6 @@ pub async fn assert_location<S: StateRead>(
     d.location = msg.location;
     crate::index::change_cell(state, &mut d, old_cell).await?;
     d.relocations = d.relocations.saturating_add(1);
-    // The epoch of the move earns nothing either: cooldown counts whole epochs after it.
-    d.coverage_eligible_from = Epoch::new(
-        env.epoch
-            .get()
-            .saturating_add(params.relocation_cooldown_epochs)
-            .saturating_add(1),
-    );
     state.put::<Devices>(&msg.device, &d);
     Ok(Ok(vec![DevicesEvent::Relocated {
         device: msg.device,

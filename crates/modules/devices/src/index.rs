@@ -5,11 +5,8 @@
 //! each list, so removal is a swap with the last slot (O(1) writes). Locations are indexed by
 //! their resolution-[`INDEX_RESOLUTION`] parent (about 0.7 km² cells).
 
-use crate::{
-    state_key::Devices,
-    types::{Device, ResourceClass},
-};
-use terrane_primitives::{Address, DeviceId};
+use crate::{state_key::Devices, types::Device};
+use terrane_primitives::{Address, ClassId, DeviceId};
 use terrane_state::{Overlay, StateError, StateRead, Table, tables};
 
 /// The H3 resolution locations are indexed at.
@@ -62,7 +59,7 @@ list_tables!(
     ClassCount,
     tables::CLASS_DEVICES,
     tables::CLASS_DEVICE_COUNT,
-    ResourceClass,
+    ClassId,
     "class_devices",
     "class_device_count"
 );
@@ -227,7 +224,7 @@ pub async fn by_index_cell<S: StateRead>(
 /// Devices of `class` (at most `limit`).
 pub async fn by_class<S: StateRead>(
     state: &Overlay<S>,
-    class: ResourceClass,
+    class: ClassId,
     limit: u32,
 ) -> Result<Vec<DeviceId>, StateError> {
     list::<S, ClassList, ClassCount, _>(state, &class, limit).await
@@ -238,7 +235,7 @@ pub async fn counts<S: StateRead>(
     state: &Overlay<S>,
     owner: Option<&Address>,
     cell: Option<u64>,
-    class: Option<ResourceClass>,
+    class: Option<ClassId>,
 ) -> Result<(u32, u32, u32), StateError> {
     let o = match owner {
         Some(a) => state.get::<OwnerCount>(a).await?.unwrap_or(0),

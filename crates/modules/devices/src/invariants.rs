@@ -8,8 +8,6 @@ use terrane_geo::DEVICE_RESOLUTION;
 pub enum RecordViolation {
     /// The stored location is not a resolution-12 cell.
     BadLocation,
-    /// The coverage cooldown ends before registration.
-    CooldownBeforeRegistration,
     /// A session key names no registered device.
     SessionForUnknownDevice,
     /// A session key claims a generation its device has not reached.
@@ -20,9 +18,6 @@ pub enum RecordViolation {
 pub fn check_record(d: &Device) -> Result<(), RecordViolation> {
     if d.location.validate(DEVICE_RESOLUTION).is_err() {
         return Err(RecordViolation::BadLocation);
-    }
-    if d.coverage_eligible_from < d.registered_epoch {
-        return Err(RecordViolation::CooldownBeforeRegistration);
     }
     Ok(())
 }

@@ -4,12 +4,15 @@
 //! signatures: the owner's (the transaction), the device's own (it holds the key and accepts
 //! this owner, location and maker), and an approved maker's attestation of its class and
 //! capabilities. The onboarding fee is burned. Owners can transfer, re-assert the location
-//! (fee burned; coverage rewards pause for a cooldown), deactivate, and let the device
+//! (fee burned; the class may react, as coverage pauses rewards for a cooldown), deactivate, and let the device
 //! authorize short-lived session keys so cheap hardware need not sign every report with its
 //! main key.
 //!
-//! Invariants ([`invariants`]): every stored device has a valid resolution-12 location and
-//! capabilities of its own class; a session key maps to a registered device at a generation
+//! The registry does not know resource classes: a device's capabilities are its class id and
+//! that class's bytes, which the class checks at registration (the caller passes the class's
+//! verdict, [`handler::ClassCheck`]).
+//!
+//! Invariants ([`invariants`]): every stored device has a valid resolution-12 location; a session key maps to a registered device at a generation
 //! it has reached. A session key signs only while unexpired and of its device's current
 //! session generation, which a transfer bumps: the seller's keys die with the sale.
 //! Small-order keys (which anyone can sign for) are refused as device, session and maker keys.

@@ -27,13 +27,17 @@ terrane_primitives::reason_codes! {
         UnknownSessionKey = 213 => ("unknown_session_key", "no such session key is authorized for this device"),
         /// The new location equals the current one.
         SameLocation = 214 => ("same_location", "the device already asserts this location"),
-        /// A capability is outside the allowed range (e.g. antenna gain above the limit).
-        CapabilitiesOutOfRange = 215 => ("capabilities_out_of_range", "a capability is outside the range the chain allows (gain, power or capacity limits)"),
+        /// The device's class refuses a capability value (e.g. antenna gain above its limit).
+        CapabilitiesOutOfRange = 215 => ("capabilities_out_of_range", "a capability is outside the range the device's resource class allows (e.g. antenna gain or transmit power above the limit)"),
         /// The device or session key is not a valid ed25519 public key.
         InvalidDeviceKey = 216 => ("invalid_device_key", "the device or session key is not a valid ed25519 public key, or is one of small order (which anyone could sign for)"),
         /// The session key is already authorized.
         SessionKeyExists = 217 => ("session_key_exists", "this session key is already authorized"),
         /// The new owner equals the current one.
         SameOwner = 218 => ("same_owner", "the device already belongs to this owner"),
+        /// The chain runs no resource class with this id.
+        UnknownClass = 219 => ("unknown_class", "the chain runs no resource class with this id (see GET /v1/classes)"),
+        /// The capability bytes are not a valid encoding for the device's class.
+        CapabilitiesMalformed = 220 => ("capabilities_malformed", "the capability bytes are not a valid encoding for the device's resource class (wrong length or an unknown value such as a band)"),
     }
 }

@@ -7,7 +7,7 @@ use crate::{
         AuthorizeSessionKey, Domains, RegisterDevice, maker_message, registration_message,
         session_message,
     },
-    types::{Band, Capabilities},
+    types::Capabilities,
 };
 use commonware_cryptography::{Signer as _, ed25519};
 use terrane_geo::H3Cell;
@@ -29,13 +29,10 @@ pub fn address_of(key: &ed25519::PrivateKey) -> Address {
     Address::from_slice(key.public_key().as_ref()).expect("32 bytes")
 }
 
-/// Coverage capabilities: gain and power in tenths.
-pub fn coverage(antenna_gain_dbi_x10: i16, tx_power_dbm_x10: i16, band: Band) -> Capabilities {
-    Capabilities::Coverage {
-        antenna_gain_dbi_x10,
-        tx_power_dbm_x10,
-        band,
-    }
+/// Capabilities of `class` with the class's encoding `bytes` (the class's own testkit builds
+/// meaningful ones).
+pub fn capabilities(class: u8, bytes: &[u8]) -> Capabilities {
+    Capabilities::new(terrane_primitives::ClassId::new(class), bytes).expect("short enough")
 }
 
 /// A registration of `device` for `owner`, attested by `maker`.

@@ -2,11 +2,12 @@
 
 use crate::{
     genesis, handler,
+    handler::ClassCheck,
     msg::{AssertLocation, DeactivateDevice, Domains, RevokeSessionKey, TransferDevice},
     outcome::DevicesRejection,
     params::DevicesParams,
-    testkit::{self, address_of, coverage, id_of, key},
-    types::{Band, Capabilities, DeviceStatus},
+    testkit::{self, address_of, id_of, key},
+    types::{Capabilities, DeviceStatus},
 };
 use futures::executor::block_on;
 use terrane_accounts::{genesis as accounts_genesis, handler as accounts, params::AccountsParams};
@@ -44,8 +45,9 @@ fn paris() -> H3Cell {
     cell_at(48.8566, 2.3522, 12)
 }
 
+/// Capabilities of class 0: the registry stores the bytes without reading them.
 fn caps() -> Capabilities {
-    coverage(30, 200, Band::Eu868)
+    testkit::capabilities(0, &[0, 30, 0, 200, 0])
 }
 
 /// A chain with a funded owner, a poor owner and one approved maker.
@@ -79,16 +81,31 @@ fn register(o: &mut Overlay<MemStore>, name: &str) -> Result<(), DevicesRejectio
         berlin(),
         &key("maker"),
     );
-    block_on(handler::register(o, &env(1, 0), &domains(), &owner(), &msg))
-        .unwrap()
-        .map(|_| ())
+    block_on(handler::register(
+        o,
+        &env(1, 0),
+        &domains(),
+        &owner(),
+        &msg,
+        ClassCheck::Accepted,
+    ))
+    .unwrap()
+    .map(|_| ())
 }
 
 fn submit_registration(
     o: &mut Overlay<MemStore>,
     msg: &crate::msg::RegisterDevice,
 ) -> Result<Vec<crate::events::DevicesEvent>, DevicesRejection> {
-    block_on(handler::register(o, &env(1, 0), &domains(), &owner(), msg)).unwrap()
+    block_on(handler::register(
+        o,
+        &env(1, 0),
+        &domains(),
+        &owner(),
+        msg,
+        ClassCheck::Accepted,
+    ))
+    .unwrap()
 }
 
 fn authorize(
@@ -169,7 +186,7 @@ fn rejects_maker_attestation_of_other_capabilities() {
         &key("maker"),
     );
     // A gain inflator: the maker attested 3 dBi, the registration claims 9 dBi.
-    msg.capabilities = coverage(90, 200, Band::Eu868);
+    msg.capabilities = testkit::capabilities(0, &[0, 90, 0, 200, 0]);
     let r = submit_registration(&mut o, &msg);
     assert_eq!(r.err(), Some(DevicesRejection::BadMakerSignature));
 }
@@ -192,6 +209,7 @@ fn rejects_device_consent_for_another_owner() {
         &domains(),
         &thief,
         &msg,
+        ClassCheck::Accepted,
     ))
     .unwrap();
     assert_eq!(r.err(), Some(DevicesRejection::BadDeviceSignature));
@@ -215,23 +233,46 @@ fn rejects_location_that_is_not_a_resolution_12_cell() {
 }
 
 #[test]
-fn rejects_antenna_gain_above_the_chain_limit() {
-    let mut o = setup();
-    let inflated = coverage(
-        DevicesParams::default().max_antenna_gain_dbi_x10 + 1,
-        200,
-        Band::Eu868,
-    );
-    let msg = testkit::registration(
-        &domains(),
-        &owner(),
-        &key("dev"),
-        inflated,
-        berlin(),
-        &key("maker"),
-    );
-    let r = submit_registration(&mut o, &msg);
-    assert_eq!(r.err(), Some(DevicesRejection::CapabilitiesOutOfRange));
+fn refuses_capabilities_the_class_refuses_with_the_class_code_and_writes_nothing() {
+    for (check, code) in [
+        (ClassCheck::UnknownClass, DevicesRejection::UnknownClass),
+        (
+            ClassCheck::Malformed,
+            DevicesRejection::CapabilitiesMalformed,
+        ),
+        (
+            ClassCheck::OutOfRange,
+            DevicesRejection::CapabilitiesOutOfRange,
+        ),
+    ] {
+        let mut o = setup();
+        let msg = testkit::registration(
+            &domains(),
+            &owner(),
+            &key("dev"),
+            caps(),
+            berlin(),
+            &key("maker"),
+        );
+        let before = block_on(accounts::account(&o, &owner())).unwrap().balance;
+        let r = block_on(handler::register(
+            &mut o,
+            &env(1, 0),
+            &domains(),
+            &owner(),
+            &msg,
+            check,
+        ))
+        .unwrap();
+        assert_eq!(r.err(), Some(code));
+        assert!(
+            block_on(handler::device(&o, &msg.device))
+                .unwrap()
+                .is_none()
+        );
+        let after = block_on(accounts::account(&o, &owner())).unwrap().balance;
+        assert_eq!(before, after, "no fee is burned for a refused registration");
+    }
 }
 
 #[test]
@@ -252,6 +293,7 @@ fn rejects_registration_the_owner_cannot_pay_for_and_writes_nothing() {
         &domains(),
         &poor,
         &msg,
+        ClassCheck::Accepted,
     ))
     .unwrap();
     assert_eq!(r.err(), Some(DevicesRejection::FeeUnpayable));
@@ -318,7 +360,7 @@ fn only_the_owner_transfers_a_device_and_not_to_itself() {
 }
 
 #[test]
-fn relocation_burns_the_fee_and_pauses_coverage_rewards_for_the_cooldown() {
+fn relocation_burns_the_fee_and_moves_the_device() {
     let mut o = setup();
     register(&mut o, "dev").unwrap();
     let id = id_of(&key("dev"));
@@ -327,19 +369,12 @@ fn relocation_burns_the_fee_and_pauses_coverage_rewards_for_the_cooldown() {
         device: id,
         location: paris(),
     };
-    block_on(handler::assert_location(
-        &mut o,
-        &env(10, 3),
-        &owner(),
-        &msg,
-    ))
-    .unwrap()
-    .unwrap();
+    block_on(handler::assert_location(&mut o, &owner(), &msg))
+        .unwrap()
+        .unwrap();
     let d = block_on(handler::device(&o, &id)).unwrap().unwrap();
     assert_eq!(d.location, paris());
     assert_eq!(d.relocations, 1);
-    let cooldown = DevicesParams::default().relocation_cooldown_epochs;
-    assert_eq!(d.coverage_eligible_from, Epoch::new(3 + cooldown + 1));
     let after = block_on(accounts::account(&o, &owner())).unwrap().balance;
     assert_eq!(
         before.get() - after.get(),
@@ -357,14 +392,9 @@ fn rejects_relocation_to_the_same_cell_or_by_a_stranger_or_of_an_inactive_device
         location: berlin(),
     };
     assert_eq!(
-        block_on(handler::assert_location(
-            &mut o,
-            &env(2, 0),
-            &owner(),
-            &same
-        ))
-        .unwrap()
-        .err(),
+        block_on(handler::assert_location(&mut o, &owner(), &same))
+            .unwrap()
+            .err(),
         Some(DevicesRejection::SameLocation)
     );
     let stranger = address_of(&key("stranger"));
@@ -373,14 +403,9 @@ fn rejects_relocation_to_the_same_cell_or_by_a_stranger_or_of_an_inactive_device
         location: paris(),
     };
     assert_eq!(
-        block_on(handler::assert_location(
-            &mut o,
-            &env(2, 0),
-            &stranger,
-            &moved
-        ))
-        .unwrap()
-        .err(),
+        block_on(handler::assert_location(&mut o, &stranger, &moved))
+            .unwrap()
+            .err(),
         Some(DevicesRejection::NotOwner)
     );
     block_on(handler::deactivate(
@@ -391,14 +416,9 @@ fn rejects_relocation_to_the_same_cell_or_by_a_stranger_or_of_an_inactive_device
     .unwrap()
     .unwrap();
     assert_eq!(
-        block_on(handler::assert_location(
-            &mut o,
-            &env(2, 0),
-            &owner(),
-            &moved
-        ))
-        .unwrap()
-        .err(),
+        block_on(handler::assert_location(&mut o, &owner(), &moved))
+            .unwrap()
+            .err(),
         Some(DevicesRejection::DeviceInactive)
     );
 }
@@ -493,10 +513,6 @@ fn device_record_round_trips_through_its_encoding() {
         .unwrap();
     let back = crate::types::Device::decode(d.encode()).unwrap();
     assert_eq!(back, d);
-    let _ = Capabilities::Energy {
-        rated_capacity_w: 5000,
-        storage_wh: 10_000,
-    };
 }
 
 // ---- the owner / cell / class lists --------------------------------------------------------
@@ -529,7 +545,6 @@ fn transfer_and_relocation_move_a_device_between_lists() {
     assert_eq!(block_on(index::by_owner(&o, &buyer, 10)).unwrap(), vec![d1]);
     block_on(handler::assert_location(
         &mut o,
-        &env(5, 0),
         &owner(),
         &AssertLocation {
             device: d2,
@@ -549,13 +564,9 @@ fn transfer_and_relocation_move_a_device_between_lists() {
         vec![d2]
     );
     assert_eq!(
-        block_on(index::by_class(
-            &o,
-            crate::types::ResourceClass::Coverage,
-            10
-        ))
-        .unwrap()
-        .len(),
+        block_on(index::by_class(&o, terrane_primitives::ClassId::new(0), 10))
+            .unwrap()
+            .len(),
         2
     );
 }
@@ -692,22 +703,14 @@ fn rejects_a_small_order_device_key() {
 }
 
 #[test]
-fn rejects_sensor_bits_the_chain_does_not_know() {
-    let mut o = setup();
-    for (sensors, ok) in [(0b10_0001u16, true), (0b100_0000, false), (0, false)] {
-        let name = format!("station-{sensors}");
-        let msg = testkit::registration(
-            &domains(),
-            &owner(),
-            &key(&name),
-            Capabilities::Sensing { sensors },
-            berlin(),
-            &key("maker"),
-        );
-        let r = submit_registration(&mut o, &msg);
-        assert_eq!(r.is_ok(), ok, "sensors {sensors:#b}");
-        if !ok {
-            assert_eq!(r.err(), Some(DevicesRejection::CapabilitiesOutOfRange));
-        }
-    }
+fn capabilities_round_trip_and_longer_ones_are_refused_by_the_decoder() {
+    use commonware_codec::{DecodeExt, Encode};
+    let c = testkit::capabilities(7, &[1, 2, 3]);
+    assert_eq!(Capabilities::decode(c.encode()).unwrap(), c);
+    assert_eq!(c.encode().as_ref(), &[7, 3, 1, 2, 3]);
+    let max = crate::types::MAX_CAPABILITY_BYTES;
+    assert!(Capabilities::new(terrane_primitives::ClassId::new(0), &vec![0; max + 1]).is_none());
+    let mut long = vec![0u8, u8::try_from(max + 1).unwrap()];
+    long.extend(vec![0; max + 1]);
+    assert!(Capabilities::decode(bytes::Bytes::from(long)).is_err());
 }

@@ -3,277 +3,89 @@
 use bytes::BufMut;
 use commonware_codec::{Buf, EncodeSize, Error, FixedSize, Read, ReadExt, Write};
 use terrane_geo::H3Cell;
-use terrane_primitives::{Address, DeviceId, Epoch, Height};
+use terrane_primitives::{Address, ClassId, DeviceId, Epoch, Height};
 
-/// What kind of physical work a device does. The tag is stable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u8)]
-pub enum ResourceClass {
-    /// Wireless hotspots proving radio coverage.
-    Coverage = 0,
-    /// Storage servers.
-    Storage = 1,
-    /// Compute nodes.
-    Compute = 2,
-    /// Energy meters and batteries.
-    Energy = 3,
-    /// Sensing stations.
-    Sensing = 4,
+/// Most bytes a device's capabilities may take. The class decides what they mean; this bound
+/// only keeps records small and decoding bounded.
+pub const MAX_CAPABILITY_BYTES: usize = 64;
+
+/// What a device is and can do: its resource class and that class's encoding of its
+/// capabilities (attested by its maker). The registry stores the bytes without reading them;
+/// the class validates them at registration (`terrane_app::module::ClassVerifier`) and decodes
+/// them where its rules need them.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Capabilities {
+    class: ClassId,
+    len: u8,
+    // Inline so `Device` stays `Copy`; bytes past `len` are always zero, so the derived
+    // equality is equality of the used bytes.
+    bytes: [u8; MAX_CAPABILITY_BYTES],
 }
-
-impl ResourceClass {
-    /// Every class, in tag order.
-    pub const ALL: [Self; 5] = [
-        Self::Coverage,
-        Self::Storage,
-        Self::Compute,
-        Self::Energy,
-        Self::Sensing,
-    ];
-
-    /// The stable name.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Coverage => "coverage",
-            Self::Storage => "storage",
-            Self::Compute => "compute",
-            Self::Energy => "energy",
-            Self::Sensing => "sensing",
-        }
-    }
-
-    /// The stable tag in device records and reports.
-    pub const fn tag(self) -> u8 {
-        self as u8
-    }
-
-    /// The class with `tag`.
-    pub fn from_tag(tag: u8) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| *c as u8 == tag)
-    }
-
-    /// The class named `name`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|c| c.name() == name)
-    }
-}
-
-impl Write for ResourceClass {
-    fn write(&self, buf: &mut impl BufMut) {
-        (*self as u8).write(buf);
-    }
-}
-
-impl Read for ResourceClass {
-    type Cfg = ();
-    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
-        let tag = u8::read(buf)?;
-        Self::from_tag(tag).ok_or(Error::InvalidEnum(tag))
-    }
-}
-
-impl FixedSize for ResourceClass {
-    const SIZE: usize = 1;
-}
-
-/// A radio band a coverage device transmits in. The tag is stable.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[repr(u8)]
-pub enum Band {
-    /// EU 863-870 MHz.
-    Eu868 = 0,
-    /// US 902-928 MHz.
-    Us915 = 1,
-    /// AS 920-923 MHz.
-    As923 = 2,
-    /// 2.4 GHz ISM, 2400-2483.5 MHz.
-    Ism2400 = 3,
-}
-
-impl Band {
-    /// Every band, in tag order.
-    pub const ALL: [Self; 4] = [Self::Eu868, Self::Us915, Self::As923, Self::Ism2400];
-
-    /// The band's frequency range in kHz, inclusive.
-    pub const fn range_khz(self) -> (u32, u32) {
-        match self {
-            Self::Eu868 => (863_000, 870_000),
-            Self::Us915 => (902_000, 928_000),
-            Self::As923 => (920_000, 923_000),
-            Self::Ism2400 => (2_400_000, 2_483_500),
-        }
-    }
-
-    /// Whether `freq_khz` is inside the band.
-    pub const fn contains(self, freq_khz: u32) -> bool {
-        let (lo, hi) = self.range_khz();
-        freq_khz >= lo && freq_khz <= hi
-    }
-
-    /// The stable name.
-    pub const fn name(self) -> &'static str {
-        match self {
-            Self::Eu868 => "eu868",
-            Self::Us915 => "us915",
-            Self::As923 => "as923",
-            Self::Ism2400 => "ism2400",
-        }
-    }
-
-    /// The band named `name`.
-    pub fn from_name(name: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|b| b.name() == name)
-    }
-}
-
-impl Write for Band {
-    fn write(&self, buf: &mut impl BufMut) {
-        (*self as u8).write(buf);
-    }
-}
-
-impl Read for Band {
-    type Cfg = ();
-    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
-        let tag = u8::read(buf)?;
-        Self::ALL
-            .into_iter()
-            .find(|b| *b as u8 == tag)
-            .ok_or(Error::InvalidEnum(tag))
-    }
-}
-
-/// What a device can do, per class (fixed-point units, named with the unit last).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Capabilities {
-    /// Tag 0: a radio hotspot.
-    Coverage {
-        /// Antenna gain in tenths of dBi.
-        antenna_gain_dbi_x10: i16,
-        /// Transmit power (conducted) in tenths of dBm.
-        tx_power_dbm_x10: i16,
-        /// Band it transmits in.
-        band: Band,
-    },
-    /// Tag 1: a storage server.
-    Storage {
-        /// Capacity offered, GiB.
-        capacity_gib: u32,
-    },
-    /// Tag 2: a compute node.
-    Compute {
-        /// CPU cores.
-        cpu_cores: u16,
-        /// GPUs.
-        gpus: u16,
-        /// Memory, GiB.
-        memory_gib: u32,
-    },
-    /// Tag 3: an energy meter or battery.
-    Energy {
-        /// Rated capacity (peak generation or discharge), watts.
-        rated_capacity_w: u32,
-        /// Storage capacity, watt-hours (0 for a meter without a battery).
-        storage_wh: u32,
-    },
-    /// Tag 4: a sensing station.
-    Sensing {
-        /// Bitmask of sensor kinds (bit 0 temperature, 1 humidity, 2 pressure, 3 wind,
-        /// 4 rain, 5 air quality; [`KNOWN_SENSORS`]). Other bits are refused so they stay
-        /// free for future kinds.
-        sensors: u16,
-    },
-}
-
-/// The sensor bits the chain knows (bits 0-5).
-pub const KNOWN_SENSORS: u16 = 0b11_1111;
 
 impl Capabilities {
+    /// The capabilities `bytes` of a device of `class`, or `None` if longer than
+    /// [`MAX_CAPABILITY_BYTES`].
+    pub fn new(class: ClassId, bytes: &[u8]) -> Option<Self> {
+        let len = u8::try_from(bytes.len())
+            .ok()
+            .filter(|l| usize::from(*l) <= MAX_CAPABILITY_BYTES)?;
+        let mut buf = [0u8; MAX_CAPABILITY_BYTES];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        Some(Self {
+            class,
+            len,
+            bytes: buf,
+        })
+    }
+
     /// The class these capabilities belong to.
-    pub const fn class(&self) -> ResourceClass {
-        match self {
-            Self::Coverage { .. } => ResourceClass::Coverage,
-            Self::Storage { .. } => ResourceClass::Storage,
-            Self::Compute { .. } => ResourceClass::Compute,
-            Self::Energy { .. } => ResourceClass::Energy,
-            Self::Sensing { .. } => ResourceClass::Sensing,
-        }
+    pub const fn class(&self) -> ClassId {
+        self.class
+    }
+
+    /// The class's encoding of the capabilities.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes[..usize::from(self.len)]
+    }
+}
+
+impl core::fmt::Debug for Capabilities {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Capabilities")
+            .field("class", &self.class)
+            .field("bytes", &const_hex::encode(self.bytes()))
+            .finish()
     }
 }
 
 impl Write for Capabilities {
     fn write(&self, buf: &mut impl BufMut) {
-        (self.class() as u8).write(buf);
-        match self {
-            Self::Coverage {
-                antenna_gain_dbi_x10,
-                tx_power_dbm_x10,
-                band,
-            } => {
-                antenna_gain_dbi_x10.write(buf);
-                tx_power_dbm_x10.write(buf);
-                band.write(buf);
-            }
-            Self::Storage { capacity_gib } => capacity_gib.write(buf),
-            Self::Compute {
-                cpu_cores,
-                gpus,
-                memory_gib,
-            } => {
-                cpu_cores.write(buf);
-                gpus.write(buf);
-                memory_gib.write(buf);
-            }
-            Self::Energy {
-                rated_capacity_w,
-                storage_wh,
-            } => {
-                rated_capacity_w.write(buf);
-                storage_wh.write(buf);
-            }
-            Self::Sensing { sensors } => sensors.write(buf),
-        }
+        self.class.write(buf);
+        self.len.write(buf);
+        buf.put_slice(self.bytes());
     }
 }
 
 impl EncodeSize for Capabilities {
     fn encode_size(&self) -> usize {
-        1 + match self {
-            Self::Coverage { .. } => 2 + 2 + 1,
-            Self::Storage { .. } => 4,
-            Self::Compute { .. } => 2 + 2 + 4,
-            Self::Energy { .. } => 4 + 4,
-            Self::Sensing { .. } => 2,
-        }
+        1 + 1 + usize::from(self.len)
     }
 }
 
 impl Read for Capabilities {
     type Cfg = ();
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
-        let tag = u8::read(buf)?;
-        match ResourceClass::from_tag(tag).ok_or(Error::InvalidEnum(tag))? {
-            ResourceClass::Coverage => Ok(Self::Coverage {
-                antenna_gain_dbi_x10: i16::read(buf)?,
-                tx_power_dbm_x10: i16::read(buf)?,
-                band: Band::read(buf)?,
-            }),
-            ResourceClass::Storage => Ok(Self::Storage {
-                capacity_gib: u32::read(buf)?,
-            }),
-            ResourceClass::Compute => Ok(Self::Compute {
-                cpu_cores: u16::read(buf)?,
-                gpus: u16::read(buf)?,
-                memory_gib: u32::read(buf)?,
-            }),
-            ResourceClass::Energy => Ok(Self::Energy {
-                rated_capacity_w: u32::read(buf)?,
-                storage_wh: u32::read(buf)?,
-            }),
-            ResourceClass::Sensing => Ok(Self::Sensing {
-                sensors: u16::read(buf)?,
-            }),
+        let class = ClassId::read(buf)?;
+        let len = usize::from(u8::read(buf)?);
+        if len > MAX_CAPABILITY_BYTES {
+            return Err(Error::Invalid("Capabilities", "longer than 64 bytes"));
         }
+        if buf.remaining() < len {
+            return Err(Error::EndOfBuffer);
+        }
+        let mut bytes = vec![0u8; len];
+        buf.copy_to_slice(&mut bytes);
+        Ok(Self::new(class, &bytes).expect("length checked"))
     }
 }
 
@@ -325,9 +137,6 @@ pub struct Device {
     pub registered_epoch: Epoch,
     /// How many times the location was re-asserted.
     pub relocations: u32,
-    /// First epoch in which the device may earn coverage rewards (after a relocation
-    /// cooldown).
-    pub coverage_eligible_from: Epoch,
     /// Its slot in its owner's device list ([`crate::index`]).
     pub owner_slot: u32,
     /// Its slot in its location cell's device list.
@@ -341,7 +150,7 @@ pub struct Device {
 
 impl Device {
     /// The device's class.
-    pub const fn class(&self) -> ResourceClass {
+    pub const fn class(&self) -> ClassId {
         self.capabilities.class()
     }
 }
@@ -357,7 +166,6 @@ impl Write for Device {
         self.registered_at.write(buf);
         self.registered_epoch.write(buf);
         self.relocations.write(buf);
-        self.coverage_eligible_from.write(buf);
         self.owner_slot.write(buf);
         self.cell_slot.write(buf);
         self.class_slot.write(buf);
@@ -367,7 +175,7 @@ impl Write for Device {
 
 impl EncodeSize for Device {
     fn encode_size(&self) -> usize {
-        32 + 32 + self.capabilities.encode_size() + 32 + 8 + 1 + 8 + 8 + 4 + 8 + 12 + 4
+        32 + 32 + self.capabilities.encode_size() + 32 + 8 + 1 + 8 + 8 + 4 + 12 + 4
     }
 }
 
@@ -384,7 +192,6 @@ impl Read for Device {
             registered_at: Height::read(buf)?,
             registered_epoch: Epoch::read(buf)?,
             relocations: u32::read(buf)?,
-            coverage_eligible_from: Epoch::read(buf)?,
             owner_slot: u32::read(buf)?,
             cell_slot: u32::read(buf)?,
             class_slot: u32::read(buf)?,

@@ -16,12 +16,18 @@ use terrane_devices::{
     genesis as devices_genesis, handler as devices,
     msg::{DeactivateDevice, Domains},
     params::DevicesParams,
-    testkit::{self, address_of, coverage, id_of, key},
-    types::{Band, Capabilities, ResourceClass},
+    testkit::{self, address_of, id_of, key},
+    types::Capabilities,
 };
 use terrane_geo::offchain::cell_at;
+
+/// Class 0's bytes for a registration (pow does not read them; the class checks them above
+/// this crate).
+fn coverage_caps() -> Capabilities {
+    testkit::capabilities(0, &[0, 30, 0, 200, 0])
+}
 use terrane_primitives::{
-    Amount, ChainId, DeviceId, Epoch, Hash32, Height, Namespace, TimestampMs,
+    Amount, ChainId, ClassId, DeviceId, Epoch, Hash32, Height, Namespace, TimestampMs,
 };
 use terrane_state::{BlockEnv, MemStore, Overlay};
 
@@ -61,19 +67,11 @@ fn setup() -> Overlay<MemStore> {
     handler::open_epoch(&mut o, Epoch::ZERO, Hash32::new([1; 32]), Height::new(1));
     let domains = Domains::of(&chain());
     let regs = [
-        (
-            "a",
-            coverage(30, 200, Band::Eu868),
-            cell_at(52.52, 13.40, 12),
-        ),
-        (
-            "b",
-            coverage(30, 200, Band::Eu868),
-            cell_at(52.53, 13.41, 12),
-        ),
+        ("a", coverage_caps(), cell_at(52.52, 13.40, 12)),
+        ("b", coverage_caps(), cell_at(52.53, 13.41, 12)),
         (
             "s",
-            Capabilities::Storage { capacity_gib: 100 },
+            testkit::capabilities(1, &[0, 0, 0, 100]),
             cell_at(52.50, 13.38, 12),
         ),
     ];
@@ -85,6 +83,7 @@ fn setup() -> Overlay<MemStore> {
             &domains,
             &owner,
             &msg,
+            terrane_devices::handler::ClassCheck::Accepted,
         ))
         .unwrap()
         .unwrap();
@@ -95,7 +94,7 @@ fn setup() -> Overlay<MemStore> {
     Overlay::new(store)
 }
 
-fn report(device: &str, epoch: u64, class: ResourceClass, payload: &[u8]) -> Report {
+fn report(device: &str, epoch: u64, class: ClassId, payload: &[u8]) -> Report {
     Report {
         device: id_of(&key(device)),
         epoch: Epoch::new(epoch),
@@ -122,12 +121,7 @@ fn rejected(p: Precheck) -> (PowRejection, bool) {
 fn accepts_a_report_signed_by_its_device() {
     let o = setup();
     assert!(matches!(
-        check(
-            &o,
-            &env(2, 0),
-            report("a", 0, ResourceClass::Coverage, b"x"),
-            "a"
-        ),
+        check(&o, &env(2, 0), report("a", 0, ClassId::new(0), b"x"), "a"),
         Precheck::Accepted(_)
     ));
 }
@@ -155,7 +149,7 @@ fn accepts_a_report_signed_by_a_live_session_key_of_its_device() {
         check(
             &o,
             &env(3, 0),
-            report("a", 0, ResourceClass::Coverage, b"x"),
+            report("a", 0, ClassId::new(0), b"x"),
             "a-session"
         ),
         Precheck::Accepted(_)
@@ -168,7 +162,7 @@ fn rejects_a_report_from_an_unknown_signer() {
     let p = check(
         &o,
         &env(2, 0),
-        report("ghost", 0, ResourceClass::Coverage, b"x"),
+        report("ghost", 0, ClassId::new(0), b"x"),
         "ghost",
     );
     assert_eq!(rejected(p), (PowRejection::UnknownDevice, false));
@@ -177,23 +171,14 @@ fn rejects_a_report_from_an_unknown_signer() {
 #[test]
 fn rejects_a_signer_speaking_for_another_device() {
     let o = setup();
-    let p = check(
-        &o,
-        &env(2, 0),
-        report("a", 0, ResourceClass::Coverage, b"x"),
-        "b",
-    );
+    let p = check(&o, &env(2, 0), report("a", 0, ClassId::new(0), b"x"), "b");
     assert_eq!(rejected(p), (PowRejection::SignerMismatch, false));
 }
 
 #[test]
 fn rejects_a_bad_signature_without_charging_the_device() {
     let o = setup();
-    let mut signed = sign(
-        &ns(),
-        report("a", 0, ResourceClass::Coverage, b"x"),
-        &key("a"),
-    );
+    let mut signed = sign(&ns(), report("a", 0, ClassId::new(0), b"x"), &key("a"));
     signed.report.payload = b"tampered".to_vec();
     let ok = signature_valid(&ns(), &signed);
     assert!(!ok);
@@ -214,43 +199,23 @@ fn rejects_reports_of_a_deactivated_device() {
     ))
     .unwrap()
     .unwrap();
-    let p = check(
-        &o,
-        &env(2, 0),
-        report("a", 0, ResourceClass::Coverage, b"x"),
-        "a",
-    );
+    let p = check(&o, &env(2, 0), report("a", 0, ClassId::new(0), b"x"), "a");
     assert_eq!(rejected(p), (PowRejection::DeviceInactive, false));
 }
 
 #[test]
 fn rejects_stale_reports_without_charging_and_future_reports_with_charging() {
     let o = setup();
-    let stale = check(
-        &o,
-        &env(500, 1),
-        report("a", 0, ResourceClass::Coverage, b"x"),
-        "a",
-    );
+    let stale = check(&o, &env(500, 1), report("a", 0, ClassId::new(0), b"x"), "a");
     assert_eq!(rejected(stale), (PowRejection::StaleEpoch, false));
-    let future = check(
-        &o,
-        &env(2, 0),
-        report("a", 1, ResourceClass::Coverage, b"x"),
-        "a",
-    );
+    let future = check(&o, &env(2, 0), report("a", 1, ClassId::new(0), b"x"), "a");
     assert_eq!(rejected(future), (PowRejection::FutureEpoch, true));
 }
 
 #[test]
 fn rejects_a_report_of_another_class_than_its_device() {
     let o = setup();
-    let p = check(
-        &o,
-        &env(2, 0),
-        report("s", 0, ResourceClass::Coverage, b"x"),
-        "s",
-    );
+    let p = check(&o, &env(2, 0), report("s", 0, ClassId::new(0), b"x"), "s");
     assert_eq!(rejected(p), (PowRejection::WrongClass, true));
 }
 
@@ -258,7 +223,7 @@ fn rejects_a_report_of_another_class_than_its_device() {
 fn a_report_counts_once_and_its_replay_is_a_duplicate() {
     let mut o = setup();
     let e = env(2, 0);
-    let r = report("a", 0, ResourceClass::Coverage, b"x");
+    let r = report("a", 0, ClassId::new(0), b"x");
     let Precheck::Accepted(pre) = check(&o, &e, r.clone(), "a") else {
         panic!("accepted")
     };
@@ -285,12 +250,8 @@ fn valid_units_enter_the_epoch_ledger_once_per_device_with_its_density_cell() {
     let e = env(2, 0);
     let p = PowParams::default();
     for payload in [b"1", b"2"] {
-        let Precheck::Accepted(pre) = check(
-            &o,
-            &e,
-            report("a", 0, ResourceClass::Coverage, payload),
-            "a",
-        ) else {
+        let Precheck::Accepted(pre) = check(&o, &e, report("a", 0, ClassId::new(0), payload), "a")
+        else {
             panic!("accepted")
         };
         block_on(handler::record(
@@ -324,8 +285,7 @@ fn invalid_verdicts_lower_reputation_and_refused_ones_do_not() {
     let p = PowParams::default();
     let start = p.reputation_start_ppm;
     let judge = |payload: &[u8], v: Verdict, o: &mut Overlay<MemStore>| {
-        let Precheck::Accepted(pre) =
-            check(o, &e, report("a", 0, ResourceClass::Coverage, payload), "a")
+        let Precheck::Accepted(pre) = check(o, &e, report("a", 0, ClassId::new(0), payload), "a")
         else {
             panic!("accepted")
         };
@@ -356,8 +316,7 @@ fn outcome_ring_keeps_the_newest_outcomes_first() {
         ..PowParams::default()
     };
     for i in 0u8..5 {
-        let Precheck::Accepted(pre) =
-            check(&o, &e, report("a", 0, ResourceClass::Coverage, &[i]), "a")
+        let Precheck::Accepted(pre) = check(&o, &e, report("a", 0, ClassId::new(0), &[i]), "a")
         else {
             panic!("accepted")
         };
@@ -400,8 +359,7 @@ fn pending_reports_change_reputation_only_when_judged_late() {
     let mut o = setup();
     let e = env(2, 0);
     let p = PowParams::default();
-    let Precheck::Accepted(pre) = check(&o, &e, report("a", 0, ResourceClass::Coverage, b"p"), "a")
-    else {
+    let Precheck::Accepted(pre) = check(&o, &e, report("a", 0, ClassId::new(0), b"p"), "a") else {
         panic!("accepted")
     };
     block_on(handler::record(

@@ -3,8 +3,7 @@
 use bytes::BufMut;
 use commonware_codec::{Buf, Encode, EncodeSize, Error, FixedSize, RangeCfg, Read, ReadExt, Write};
 use commonware_cryptography::ed25519;
-use terrane_devices::types::ResourceClass;
-use terrane_primitives::{DeviceId, Epoch, Hash32, Height, sha256};
+use terrane_primitives::{ClassId, DeviceId, Epoch, Hash32, Height, sha256};
 
 /// Largest class-specific report payload, bytes.
 pub const MAX_PAYLOAD_BYTES: usize = 256;
@@ -17,7 +16,7 @@ pub struct Report {
     /// The epoch the work belongs to (only the current epoch's reports are accepted).
     pub epoch: Epoch,
     /// The resource class whose verifier judges it.
-    pub class: ResourceClass,
+    pub class: ClassId,
     /// The class's report kind (e.g. coverage: 0 beacon, 1 witness).
     pub kind: u8,
     /// The class-specific body (`docs/spec/<class>.md`).
@@ -54,7 +53,7 @@ impl Read for Report {
         Ok(Self {
             device: DeviceId::read(buf)?,
             epoch: Epoch::read(buf)?,
-            class: ResourceClass::read(buf)?,
+            class: ClassId::read(buf)?,
             kind: u8::read(buf)?,
             payload: Vec::<u8>::read_cfg(buf, &(RangeCfg::from(0..=MAX_PAYLOAD_BYTES), ()))?,
         })
@@ -252,7 +251,7 @@ pub struct WorkEntry {
     /// Work units credited.
     pub units: u64,
     /// The device's class.
-    pub class: ResourceClass,
+    pub class: ClassId,
     /// Its location's parent at the density resolution (raw H3 index).
     pub density_cell: u64,
     /// Its position in the epoch's worker list.
@@ -273,7 +272,7 @@ impl Read for WorkEntry {
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
         Ok(Self {
             units: u64::read(buf)?,
-            class: ResourceClass::read(buf)?,
+            class: ClassId::read(buf)?,
             density_cell: u64::read(buf)?,
             index: u32::read(buf)?,
         })

@@ -2,41 +2,24 @@
 //!
 //! ```text
 //! emission(epoch) = initial_per_epoch >> (epoch / halving_epochs)      exact, halves every period
-//! pool_c          = floor(emission × class_weights_bps[c] / 10_000)    rounded down
-//! coverage pool   = min(pool_coverage, coverage_cap_per_epoch)         the rest is never issued
+//! pool_c          = floor(emission × weight_bps_c / 10_000)            per listed class c, in id order
+//! pool_c          = min(pool_c, cap_per_epoch_c)                       the rest is never issued
 //! remainder       = emission − Σ floor(...)                            rounding dust → treasury
 //! ```
 //! Conservation, exact for every input: `Σ pools + remainder + not_issued == emission`.
 //!
-//! Coverage is a bounded subsidy (radio coverage is the class most exposed to spoofing, and
-//! rewards should follow paid traffic), so the coverage pool is capped per epoch and what the
-//! cap removes is **not issued**: it is neither minted nor sent to the treasury. Weights that leave part of
-//! the 10_000 bps unassigned also send that part to the treasury through `remainder`.
+//! The pools are data: one entry per class in [`EmissionParams::classes`]. A class may carry a
+//! per-epoch cap (coverage does: it is a bounded subsidy, radio coverage being the class most
+//! exposed to spoofing), and what the cap removes is **not issued**: neither minted nor sent
+//! to the treasury. Weights that leave part of the 10_000 bps unassigned send that part to the
+//! treasury through `remainder`.
 //!
 //! Nothing here panics. Invalid parameters (rejected by [`EmissionParams::validate`]) still
 //! give conserving results: `halving_epochs == 0` never halves, and weights summing above
 //! 10_000 bps truncate the later classes' pools to what is left.
 
 use crate::params::EmissionParams;
-use terrane_devices::types::ResourceClass;
-use terrane_primitives::Epoch;
-
-/// Number of resource classes; pools and weights are indexed by the class tag.
-pub const CLASS_COUNT: usize = ResourceClass::ALL.len();
-
-/// Index of the coverage class in pools and weights (its `ResourceClass` tag).
-pub const COVERAGE: usize = ResourceClass::Coverage.tag() as usize;
-
-/// Stable class names, in tag order: `ResourceClass::name`, the one source of class names.
-pub const CLASS_NAMES: [&str; CLASS_COUNT] = {
-    let mut names = [""; CLASS_COUNT];
-    let mut i = 0;
-    while i < CLASS_COUNT {
-        names[i] = ResourceClass::ALL[i].name();
-        i += 1;
-    }
-    names
-};
+use terrane_primitives::{ClassId, Epoch};
 
 /// 100 % in basis points.
 pub const BPS_ONE: u16 = 10_000;
@@ -54,45 +37,52 @@ pub fn emission_for(epoch: Epoch, params: &EmissionParams) -> u64 {
 }
 
 /// One epoch's emission divided among the classes.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ClassPools {
-    /// The pool of each class, base units, indexed by class tag.
-    pub pools: [u64; CLASS_COUNT],
+    /// The pool of each listed class, base units, in the parameters' (class id) order.
+    pub pools: Vec<(ClassId, u64)>,
     /// Rounding dust and unassigned weight, base units: credited to the treasury.
     pub remainder: u64,
-    /// What the coverage cap removed, base units: never minted.
+    /// What the per-class caps removed, base units: never minted.
     pub not_issued: u64,
 }
 
 impl ClassPools {
     /// `Σ pools + remainder + not_issued`, which equals the emission they were split from.
     pub fn total(&self) -> u128 {
-        self.pools.iter().map(|p| u128::from(*p)).sum::<u128>()
+        self.pools.iter().map(|(_, p)| u128::from(*p)).sum::<u128>()
             + u128::from(self.remainder)
             + u128::from(self.not_issued)
     }
+
+    /// The pool of `class` (0 if the parameters list no pool for it).
+    pub fn pool(&self, class: ClassId) -> u64 {
+        self.pools
+            .iter()
+            .find(|(c, _)| *c == class)
+            .map_or(0, |(_, p)| *p)
+    }
 }
 
-/// Splits `emission` into per-class pools by `params.class_weights_bps`, then caps the
-/// coverage pool by `params.coverage_cap_per_epoch`.
+/// Splits `emission` into per-class pools by each listed class's `weight_bps`, then caps each
+/// pool by its `cap_per_epoch`.
 pub fn class_pools(emission: u64, params: &EmissionParams) -> ClassPools {
     let mut out = ClassPools::default();
     // What is not yet assigned to a pool; it only shrinks, so no subtraction below underflows.
     let mut left = emission;
-    for (pool, weight) in out.pools.iter_mut().zip(params.class_weights_bps) {
+    for class in &params.classes {
         // Rounded down: the fraction lost stays in `left` and ends in the treasury.
         // emission × weight < 2^64 × 2^16 fits u128; the quotient is at most
         // emission × 65_535 / 10_000, so it is clamped to `left` before narrowing.
-        let share = u128::from(emission) * u128::from(weight) / u128::from(BPS_ONE);
+        let share = u128::from(emission) * u128::from(class.weight_bps) / u128::from(BPS_ONE);
         // Weights summing above 10_000 (invalid) would over-assign: clamp to what is left.
-        let share = u64::try_from(share).unwrap_or(u64::MAX).min(left);
-        *pool = share;
+        let mut share = u64::try_from(share).unwrap_or(u64::MAX).min(left);
         left -= share;
-    }
-    let coverage = &mut out.pools[COVERAGE];
-    if params.coverage_cap_per_epoch > 0 && *coverage > params.coverage_cap_per_epoch {
-        out.not_issued = *coverage - params.coverage_cap_per_epoch;
-        *coverage = params.coverage_cap_per_epoch;
+        if class.cap_per_epoch > 0 && share > class.cap_per_epoch {
+            out.not_issued += share - class.cap_per_epoch;
+            share = class.cap_per_epoch;
+        }
+        out.pools.push((class.class, share));
     }
     out.remainder = left;
     debug_assert_eq!(out.total(), u128::from(emission));

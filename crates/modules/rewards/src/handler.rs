@@ -12,22 +12,26 @@
 //! Conservation (asserted on every close): distributed + dust + not_issued == emission.
 
 use crate::{
-    emission::{CLASS_COUNT, COVERAGE, class_pools, emission_for},
+    emission::{class_pools, emission_for},
     leaf,
     msg::ClaimRewards,
     outcome::RewardsRejection,
     params::EmissionParams,
-    split::{SplitParams, WorkItem, split},
+    split::{WorkItem, split},
     state_key::{
         LEDGER_KEY, Ledgers, Lines, List, ModuleLedger, PARAMS_KEY, Params, Summaries,
         TREASURY_KEY, Treasury,
     },
-    types::{DeviceRewards, EpochSummary, Ledger, RewardLine},
+    types::{ClassTotals, DeviceRewards, EpochSummary, Ledger, RewardLine},
 };
+use std::collections::BTreeMap;
 use terrane_accounts::{events::AccountsEvent, handler as accounts};
-use terrane_devices::{handler as devices, types::DeviceStatus};
+use terrane_devices::{
+    handler as devices,
+    types::{Device, DeviceStatus},
+};
 use terrane_pow::{handler as pow, params::PowParams, reputation};
-use terrane_primitives::{Address, Amount, DeviceId, Epoch, Hash32, merkle};
+use terrane_primitives::{Address, Amount, ClassId, DeviceId, Epoch, Hash32, merkle};
 use terrane_state::{BlockEnv, Overlay, StateError, StateRead};
 
 /// The emission parameters.
@@ -68,6 +72,35 @@ pub async fn device_rewards<S: StateRead>(
     Ok(state.get::<Ledgers>(device).await?.unwrap_or_default())
 }
 
+/// What rewards asks the resource classes when it closes an epoch. The classes sit above this
+/// crate, so the app implements it over its class list (`terrane_app::modules`).
+pub trait ClassRules {
+    /// Whether active `device` may be paid for its work in `epoch` under its class's own rules
+    /// (coverage: not during a relocation cooldown). Called once per worker at close, in
+    /// work-ledger order; must only read, and be deterministic.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn payable<S: StateRead>(
+        &self,
+        state: &Overlay<S>,
+        device: &Device,
+        epoch: Epoch,
+    ) -> Result<bool, StateError>;
+}
+
+/// No class rule: every active device is payable (for tests of the split alone).
+pub struct EveryActiveDevice;
+
+impl ClassRules for EveryActiveDevice {
+    async fn payable<S: StateRead>(
+        &self,
+        _: &Overlay<S>,
+        _: &Device,
+        _: Epoch,
+    ) -> Result<bool, StateError> {
+        Ok(true)
+    }
+}
+
 /// Closes `epoch`: splits its emission over the work ledger, credits devices, mints the
 /// distributed amount into the unclaimed pool and the dust to the treasury, and commits the
 /// reward list's root. Returns the summary and the accounts events of the minting.
@@ -79,23 +112,25 @@ pub async fn close_epoch<S: StateRead>(
     env: &BlockEnv,
     pow_params: &PowParams,
     epoch: Epoch,
+    rules: &impl ClassRules,
 ) -> Result<(EpochSummary, Vec<AccountsEvent>), StateError> {
     let params = params(state).await?;
     let emission = emission_for(epoch, &params);
     let pools = class_pools(emission, &params);
     let workers = pow::workers(state, epoch).await?;
 
-    // One item list per class, in work-ledger order.
-    let mut items: [Vec<WorkItem>; CLASS_COUNT] = Default::default();
+    // One item list per class, in work-ledger order; every class with a pool is listed even
+    // without work (its pool is then not issued).
+    let mut items: BTreeMap<ClassId, Vec<WorkItem>> =
+        pools.pools.iter().map(|(c, _)| (*c, Vec::new())).collect();
     for (device_id, entry) in &workers {
         let Some(device) = devices::device(state, device_id).await? else {
             continue;
         };
         let work = pow::device_work(state, pow_params, device_id, epoch).await?;
-        let class = entry.class as usize;
-        let eligible = device.status == DeviceStatus::Active
-            && (class != COVERAGE || device.coverage_eligible_from <= epoch);
-        items[class].push(WorkItem {
+        let eligible =
+            device.status == DeviceStatus::Active && rules.payable(state, &device, epoch).await?;
+        items.entry(entry.class).or_default().push(WorkItem {
             device: *device_id,
             units: entry.units,
             density_cell: entry.density_cell,
@@ -107,8 +142,7 @@ pub async fn close_epoch<S: StateRead>(
 
     let mut summary = EpochSummary {
         emission,
-        pools: pools.pools,
-        distributed: [0; CLASS_COUNT],
+        classes: Vec::with_capacity(items.len()),
         dust: pools.remainder,
         not_issued: pools.not_issued,
         reward_root: Hash32::default(),
@@ -117,18 +151,14 @@ pub async fn close_epoch<S: StateRead>(
         closed_at: env.height,
     };
     let mut leaves: Vec<Hash32> = Vec::new();
-    for (class, class_items) in items.iter().enumerate() {
-        let split_params = SplitParams {
-            target_devices_per_cell: params.target_devices_per_cell,
-            cell_cap: if class == COVERAGE {
-                params.coverage_cap_per_cell
-            } else {
-                0
-            },
-            device_cap: params.device_cap_per_epoch,
-        };
-        let s = split(pools.pools[class], class_items, &split_params);
-        summary.distributed[class] = s.distributed;
+    for (&class, class_items) in &items {
+        let pool = pools.pool(class);
+        let s = split(pool, class_items, &params.split_params(class));
+        summary.classes.push(ClassTotals {
+            class,
+            pool,
+            distributed: s.distributed,
+        });
         summary.dust += s.dust;
         summary.not_issued += s.not_issued;
         for (device, breakdown) in &s.lines {
@@ -152,7 +182,7 @@ pub async fn close_epoch<S: StateRead>(
             state.put::<Lines>(
                 &(epoch, *device),
                 &RewardLine {
-                    class: u8::try_from(class).expect("five classes"),
+                    class,
                     leaf_index,
                     breakdown: *breakdown,
                 },

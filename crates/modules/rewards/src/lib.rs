@@ -11,8 +11,9 @@
 //!
 //! # Where each number comes from
 //! - `emission`: `initial_per_epoch >> (epoch / halving_epochs)`, governance parameters.
-//! - `pool_c`: `floor(emission × class_weights_bps[c] / 10_000)`; coverage's is further capped
-//!   by `coverage_cap_per_epoch` (a bounded subsidy: the excess is not issued).
+//! - `pool_c`: `floor(emission × weight_bps / 10_000)` of class c's entry in the parameters'
+//!   class list, capped by its `cap_per_epoch` (coverage's is: a bounded subsidy; the excess is
+//!   not issued).
 //! - `units`: the class verifier's work units for the device this epoch (the work ledger).
 //! - `density_cell`: the device's location's H3 parent at `pow.density_resolution`, recorded
 //!   in the work ledger (one setting, so the split and the ledger cannot disagree).
@@ -56,14 +57,12 @@ pub mod emission;
 pub mod leaf;
 pub mod split;
 
-pub use emission::{
-    BPS_ONE, CLASS_COUNT, CLASS_NAMES, COVERAGE, ClassPools, class_pools, emission_for,
-};
+pub use emission::{BPS_ONE, ClassPools, class_pools, emission_for};
 pub use leaf::{
     LEAF_LEN, leaf_array, leaf_bytes, leaf_hash, leaf_position, prove, reward_leaves, reward_root,
     verify_line,
 };
-pub use params::EmissionParams;
+pub use params::{ClassPool, EmissionParams, MAX_CLASS_POOLS};
 pub use split::{Breakdown, Cap, PPM, Split, SplitParams, WorkItem, split};
 
 // ── State-machine rooms ─────────────────────────────────────────────────────────────────────

@@ -1,32 +1,68 @@
 //! The rewards parameters: emission schedule, class weights, caps, density and vetting. They
 //! live in state in the canonical encoding below, so governance changes are provable.
 
-use crate::{
-    emission::{BPS_ONE, CLASS_COUNT, COVERAGE},
-    split::SplitParams,
-};
+use crate::{emission::BPS_ONE, split::SplitParams};
 use bytes::BufMut;
-use commonware_codec::{Buf, Error, FixedSize, Read, ReadExt, Write};
+use commonware_codec::{Buf, EncodeSize, Error, FixedSize, Read, ReadExt, Write};
 use serde::{Deserialize, Serialize};
+use terrane_primitives::ClassId;
+
+/// Most class pools the parameters may list (bounds decoding and the epoch summary).
+pub const MAX_CLASS_POOLS: usize = 32;
+
+/// One resource class's pool: its share of the emission and its caps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClassPool {
+    /// The class whose devices the pool pays (a class the chain does not run yet may hold a
+    /// pool: with no work, it is not issued).
+    pub class: ClassId,
+    /// Share of each epoch's emission, basis points.
+    pub weight_bps: u16,
+    /// Most the pool may issue per epoch, base units (0 = no cap); the excess is not issued.
+    pub cap_per_epoch: u64,
+    /// Most the devices of one density cell may earn from the pool per epoch, base units
+    /// (0 = no cap).
+    pub cap_per_cell: u64,
+}
+
+impl Write for ClassPool {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.class.write(buf);
+        self.weight_bps.write(buf);
+        self.cap_per_epoch.write(buf);
+        self.cap_per_cell.write(buf);
+    }
+}
+
+impl Read for ClassPool {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            class: ClassId::read(buf)?,
+            weight_bps: u16::read(buf)?,
+            cap_per_epoch: u64::read(buf)?,
+            cap_per_cell: u64::read(buf)?,
+        })
+    }
+}
+
+impl FixedSize for ClassPool {
+    const SIZE: usize = 1 + 2 + 8 + 8;
+}
 
 /// Token emission and reward-split parameters, set at genesis and changed by governance.
 ///
 /// All amounts are base units (10^-6 TRN). A cap of 0 means "no cap".
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmissionParams {
     /// Emission of epoch 0, base units.
     pub initial_per_epoch: u64,
     /// Epochs between halvings of the emission.
     pub halving_epochs: u64,
-    /// Share of each epoch's emission per class (coverage, storage, compute, energy,
-    /// sensing), basis points; the sum is at most 10_000 and the unassigned rest goes to the
-    /// treasury.
-    pub class_weights_bps: [u16; CLASS_COUNT],
-    /// Most the coverage pool may issue per epoch, base units (0 = no cap).
-    pub coverage_cap_per_epoch: u64,
-    /// Most the coverage devices of one density cell may earn per epoch, base units (0 = no
-    /// cap).
-    pub coverage_cap_per_cell: u64,
+    /// The class pools, in ascending class id, at most [`MAX_CLASS_POOLS`]; the weights sum
+    /// to at most 10_000 bps and the unassigned rest goes to the treasury.
+    pub classes: Vec<ClassPool>,
     /// Most one device may earn from one class pool per epoch, base units (0 = no cap).
     pub device_cap_per_epoch: u64,
     /// Devices a density cell may hold before their shares are scaled down.
@@ -37,15 +73,31 @@ pub struct EmissionParams {
 
 impl Default for EmissionParams {
     /// Devnet values: 10_000 TRN per epoch halving every 1_000 epochs (visible within a devnet
-    /// session at 400-block epochs), coverage a small capped subsidy, WeatherXM-like density of
-    /// 10 devices per resolution-8 cell (about 0.7 km²).
+    /// session at 400-block epochs); coverage (class 0) a small capped subsidy, and pools kept
+    /// for the storage, compute, energy and sensing classes (ids 1-4) that are not issued until
+    /// those classes run; WeatherXM-like density of 10 devices per resolution-8 cell (about
+    /// 0.7 km²).
     fn default() -> Self {
+        let pool = |class, weight_bps| ClassPool {
+            class: ClassId::new(class),
+            weight_bps,
+            cap_per_epoch: 0,
+            cap_per_cell: 0,
+        };
         Self {
             initial_per_epoch: 10_000_000_000,
             halving_epochs: 1_000,
-            class_weights_bps: [1_000, 3_000, 2_500, 2_000, 1_500],
-            coverage_cap_per_epoch: 800_000_000,
-            coverage_cap_per_cell: 20_000_000,
+            classes: vec![
+                ClassPool {
+                    cap_per_epoch: 800_000_000,
+                    cap_per_cell: 20_000_000,
+                    ..pool(0, 1_000)
+                },
+                pool(1, 3_000),
+                pool(2, 2_500),
+                pool(3, 2_000),
+                pool(4, 1_500),
+            ],
             device_cap_per_epoch: 100_000_000,
             target_devices_per_cell: 10,
             vetting_valid_reports: 10,
@@ -59,10 +111,19 @@ impl EmissionParams {
         if self.halving_epochs == 0 {
             return Err("rewards.halving_epochs must be at least 1".into());
         }
-        let weights: u32 = self.class_weights_bps.iter().map(|w| u32::from(*w)).sum();
+        if self.classes.len() > MAX_CLASS_POOLS {
+            return Err(format!(
+                "rewards.classes lists {} pools, at most {MAX_CLASS_POOLS} are allowed",
+                self.classes.len()
+            ));
+        }
+        if self.classes.windows(2).any(|w| w[0].class >= w[1].class) {
+            return Err("rewards.classes must be in ascending class id, each id once".into());
+        }
+        let weights: u32 = self.classes.iter().map(|c| u32::from(c.weight_bps)).sum();
         if weights > u32::from(BPS_ONE) {
             return Err(format!(
-                "rewards.class_weights_bps must sum to at most 10000, got {weights}"
+                "rewards.classes weight_bps must sum to at most 10000, got {weights}"
             ));
         }
         if self.target_devices_per_cell == 0 {
@@ -71,16 +132,17 @@ impl EmissionParams {
         Ok(())
     }
 
-    /// The split rules for the pool of class `class` (a tag, see [`COVERAGE`]): every class
-    /// gets the density target and the device cap; only coverage gets the per-cell cap.
-    pub fn split_params(&self, class: usize) -> SplitParams {
+    /// The pool of `class`, if the parameters list one.
+    pub fn pool(&self, class: ClassId) -> Option<&ClassPool> {
+        self.classes.iter().find(|c| c.class == class)
+    }
+
+    /// The split rules for the pool of `class`: every class gets the density target and the
+    /// device cap, and its own per-cell cap (none for a class without a pool).
+    pub fn split_params(&self, class: ClassId) -> SplitParams {
         SplitParams {
             target_devices_per_cell: self.target_devices_per_cell,
-            cell_cap: if class == COVERAGE {
-                self.coverage_cap_per_cell
-            } else {
-                0
-            },
+            cell_cap: self.pool(class).map_or(0, |p| p.cap_per_cell),
             device_cap: self.device_cap_per_epoch,
         }
     }
@@ -90,31 +152,43 @@ impl Write for EmissionParams {
     fn write(&self, buf: &mut impl BufMut) {
         self.initial_per_epoch.write(buf);
         self.halving_epochs.write(buf);
-        self.class_weights_bps.write(buf);
-        self.coverage_cap_per_epoch.write(buf);
-        self.coverage_cap_per_cell.write(buf);
+        u8::try_from(self.classes.len())
+            .expect("validated: at most 32 pools")
+            .write(buf);
+        for c in &self.classes {
+            c.write(buf);
+        }
         self.device_cap_per_epoch.write(buf);
         self.target_devices_per_cell.write(buf);
         self.vetting_valid_reports.write(buf);
     }
 }
 
+impl EncodeSize for EmissionParams {
+    fn encode_size(&self) -> usize {
+        8 + 8 + 1 + ClassPool::SIZE * self.classes.len() + 8 + 4 + 4
+    }
+}
+
 impl Read for EmissionParams {
     type Cfg = ();
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        let initial_per_epoch = u64::read(buf)?;
+        let halving_epochs = u64::read(buf)?;
+        let n = usize::from(u8::read(buf)?);
+        if n > MAX_CLASS_POOLS {
+            return Err(Error::Invalid("EmissionParams", "more than 32 class pools"));
+        }
+        let classes = (0..n)
+            .map(|_| ClassPool::read(buf))
+            .collect::<Result<_, _>>()?;
         Ok(Self {
-            initial_per_epoch: u64::read(buf)?,
-            halving_epochs: u64::read(buf)?,
-            class_weights_bps: <[u16; CLASS_COUNT]>::read(buf)?,
-            coverage_cap_per_epoch: u64::read(buf)?,
-            coverage_cap_per_cell: u64::read(buf)?,
+            initial_per_epoch,
+            halving_epochs,
+            classes,
             device_cap_per_epoch: u64::read(buf)?,
             target_devices_per_cell: u32::read(buf)?,
             vetting_valid_reports: u32::read(buf)?,
         })
     }
-}
-
-impl FixedSize for EmissionParams {
-    const SIZE: usize = 8 + 8 + 2 * CLASS_COUNT + 8 + 8 + 8 + 4 + 4;
 }

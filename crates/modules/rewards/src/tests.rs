@@ -5,7 +5,7 @@ use crate::*;
 use proptest::prelude::*;
 use std::cmp::Ordering;
 use terrane_primitives::merkle;
-use terrane_primitives::{DeviceId, Epoch, Hash32};
+use terrane_primitives::{ClassId, DeviceId, Epoch, Hash32};
 
 fn device(n: u64) -> DeviceId {
     let mut bytes = [0u8; 32];
@@ -37,6 +37,29 @@ fn amounts(split: &Split) -> Vec<u64> {
 }
 
 // ── emission.rs ──────────────────────────────────────────────────────────────────────────────
+
+/// Parameters with one pool per weight (class ids 0, 1, …), the first capped per epoch by
+/// `coverage_cap` (0 = no cap).
+fn with_pools(weights: &[u16], coverage_cap: u64) -> EmissionParams {
+    EmissionParams {
+        classes: weights
+            .iter()
+            .enumerate()
+            .map(|(i, w)| ClassPool {
+                class: ClassId::new(u8::try_from(i).unwrap()),
+                weight_bps: *w,
+                cap_per_epoch: if i == 0 { coverage_cap } else { 0 },
+                cap_per_cell: 0,
+            })
+            .collect(),
+        ..EmissionParams::default()
+    }
+}
+
+/// The pools' amounts, in class order.
+fn pool_amounts(pools: &ClassPools) -> Vec<u64> {
+    pools.pools.iter().map(|(_, p)| *p).collect()
+}
 
 #[test]
 fn emission_halves_at_each_multiple_of_halving_epochs() {
@@ -72,28 +95,26 @@ fn emission_reaches_zero_after_64_halvings_and_never_panics() {
 
 #[test]
 fn class_pools_plus_remainder_equal_emission() {
-    let params = EmissionParams {
-        class_weights_bps: [1_000, 3_000, 2_500, 2_000, 1_499],
-        coverage_cap_per_epoch: 0,
-        ..EmissionParams::default()
-    };
+    let params = with_pools(&[1_000, 3_000, 2_500, 2_000, 1_499], 0);
     let pools = class_pools(1_000_003, &params);
-    assert_eq!(pools.pools, [100_000, 300_000, 250_000, 200_000, 149_900]);
+    assert_eq!(
+        pool_amounts(&pools),
+        [100_000, 300_000, 250_000, 200_000, 149_900]
+    );
     assert_eq!(pools.not_issued, 0);
     // 0.3 + 0.9 + 0.75 + 0.6 + 0.4497 rounded away, plus the unassigned 1 bps (100.0003).
     assert_eq!(pools.remainder, 1_000_003 - 999_900);
-    assert_eq!(pools.pools.iter().sum::<u64>() + pools.remainder, 1_000_003);
+    assert_eq!(
+        pool_amounts(&pools).iter().sum::<u64>() + pools.remainder,
+        1_000_003
+    );
 }
 
 #[test]
 fn coverage_pool_is_capped_and_the_excess_is_not_issued() {
-    let params = EmissionParams {
-        class_weights_bps: [2_000, 2_000, 2_000, 2_000, 2_000],
-        coverage_cap_per_epoch: 150,
-        ..EmissionParams::default()
-    };
+    let params = with_pools(&[2_000, 2_000, 2_000, 2_000, 2_000], 150);
     let pools = class_pools(1_000, &params);
-    assert_eq!(pools.pools, [150, 200, 200, 200, 200]);
+    assert_eq!(pool_amounts(&pools), [150, 200, 200, 200, 200]);
     assert_eq!(pools.not_issued, 50);
     assert_eq!(pools.remainder, 0);
     assert_eq!(pools.total(), 1_000);
@@ -102,11 +123,26 @@ fn coverage_pool_is_capped_and_the_excess_is_not_issued() {
 #[test]
 fn default_params_are_valid_and_bad_ones_are_named() {
     EmissionParams::default().validate().unwrap();
-    let heavy = EmissionParams {
-        class_weights_bps: [5_000, 5_000, 1, 0, 0],
+    let heavy = with_pools(&[5_000, 5_000, 1, 0, 0], 0);
+    assert!(heavy.validate().unwrap_err().contains("weight_bps"));
+    let mut unordered = EmissionParams::default();
+    unordered.classes.swap(0, 1);
+    assert!(unordered.validate().unwrap_err().contains("ascending"));
+    let mut twice = EmissionParams::default();
+    twice.classes[1].class = twice.classes[0].class;
+    assert!(twice.validate().unwrap_err().contains("each id once"));
+    let many = EmissionParams {
+        classes: (0..=32)
+            .map(|c| ClassPool {
+                class: ClassId::new(c),
+                weight_bps: 0,
+                cap_per_epoch: 0,
+                cap_per_cell: 0,
+            })
+            .collect(),
         ..EmissionParams::default()
     };
-    assert!(heavy.validate().unwrap_err().contains("class_weights_bps"));
+    assert!(many.validate().unwrap_err().contains("at most 32"));
     let never = EmissionParams {
         halving_epochs: 0,
         ..EmissionParams::default()
@@ -116,26 +152,27 @@ fn default_params_are_valid_and_bad_ones_are_named() {
 
 #[test]
 fn weights_above_one_hundred_percent_still_conserve_the_emission() {
-    let params = EmissionParams {
-        class_weights_bps: [u16::MAX; 5],
-        coverage_cap_per_epoch: 0,
-        ..EmissionParams::default()
-    };
+    let params = with_pools(&[u16::MAX; 5], 0);
     let pools = class_pools(u64::MAX, &params);
     assert_eq!(pools.total(), u128::from(u64::MAX));
-    assert_eq!(pools.pools[0], u64::MAX);
+    assert_eq!(pool_amounts(&pools)[0], u64::MAX);
 }
 
 #[test]
-fn only_the_coverage_pool_gets_the_cell_cap() {
+fn each_pool_gets_its_own_cell_cap_and_every_pool_the_device_cap() {
     let params = EmissionParams::default();
     assert_eq!(
-        params.split_params(COVERAGE).cell_cap,
-        params.coverage_cap_per_cell
+        params.split_params(ClassId::new(0)).cell_cap,
+        params.classes[0].cap_per_cell
     );
-    assert_eq!(params.split_params(1).cell_cap, 0);
+    assert!(
+        params.classes[0].cap_per_cell > 0,
+        "coverage is capped per cell"
+    );
+    assert_eq!(params.split_params(ClassId::new(1)).cell_cap, 0);
+    assert_eq!(params.split_params(ClassId::new(9)).cell_cap, 0, "no pool");
     assert_eq!(
-        params.split_params(4).device_cap,
+        params.split_params(ClassId::new(4)).device_cap,
         params.device_cap_per_epoch
     );
 }
@@ -580,15 +617,11 @@ proptest! {
         weights in prop::array::uniform5(0u16..=2_000),
         coverage_cap in cap(),
     ) {
-        let params = EmissionParams {
-            class_weights_bps: weights,
-            coverage_cap_per_epoch: coverage_cap,
-            ..EmissionParams::default()
-        };
+        let params = with_pools(&weights, coverage_cap);
         let pools = class_pools(emission, &params);
         prop_assert_eq!(pools.total(), u128::from(emission));
         if coverage_cap > 0 {
-            prop_assert!(pools.pools[COVERAGE] <= coverage_cap);
+            prop_assert!(pools.pool(ClassId::new(0)) <= coverage_cap);
         }
         // Rounding loses less than one unit per class, plus the unassigned weight.
         let unassigned = u128::from(emission)

@@ -3,20 +3,53 @@
 use crate::split::{Breakdown, Cap};
 use bytes::BufMut;
 use commonware_codec::{Buf, EncodeSize, Error, FixedSize, Read, ReadExt, Write};
-use terrane_primitives::{Amount, Epoch, Hash32, Height};
+use terrane_primitives::{Amount, ClassId, Epoch, Hash32, Height};
 
-/// Number of resource classes (pools).
-pub const CLASSES: usize = crate::emission::CLASS_COUNT;
+/// What one class's pool did in a closed epoch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClassTotals {
+    /// The class.
+    pub class: ClassId,
+    /// Its pool, after its cap.
+    pub pool: u64,
+    /// Distributed to its devices.
+    pub distributed: u64,
+}
+
+impl Write for ClassTotals {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.class.write(buf);
+        self.pool.write(buf);
+        self.distributed.write(buf);
+    }
+}
+
+impl Read for ClassTotals {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            class: ClassId::read(buf)?,
+            pool: u64::read(buf)?,
+            distributed: u64::read(buf)?,
+        })
+    }
+}
+
+impl FixedSize for ClassTotals {
+    const SIZE: usize = 1 + 8 + 8;
+}
+
+/// Most classes an epoch summary lists: every pool the parameters may hold, plus classes that
+/// did work without a pool (paid nothing, listed so the summary accounts for them).
+pub const MAX_SUMMARY_CLASSES: usize = 256;
 
 /// What closing an epoch decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EpochSummary {
     /// The epoch's emission.
     pub emission: u64,
-    /// The pool of each class (coverage after its cap).
-    pub pools: [u64; CLASSES],
-    /// Distributed to devices, per class.
-    pub distributed: [u64; CLASSES],
+    /// Per class, in ascending class id: every class with a pool and every class with work.
+    pub classes: Vec<ClassTotals>,
     /// Rounding dust plus the class-split remainder, minted to the treasury.
     pub dust: u64,
     /// Not issued (caps, classes with no work).
@@ -34,15 +67,25 @@ pub struct EpochSummary {
 impl EpochSummary {
     /// Everything the epoch distributed.
     pub fn distributed_total(&self) -> u64 {
-        self.distributed.iter().sum()
+        self.classes.iter().map(|c| c.distributed).sum()
+    }
+
+    /// The totals of `class`, if the summary lists it.
+    pub fn class(&self, class: ClassId) -> Option<&ClassTotals> {
+        self.classes.iter().find(|c| c.class == class)
     }
 }
 
 impl Write for EpochSummary {
     fn write(&self, buf: &mut impl BufMut) {
         self.emission.write(buf);
-        self.pools.write(buf);
-        self.distributed.write(buf);
+        // At most 256 classes exist (a class id is one byte); the count is stored as u16.
+        u16::try_from(self.classes.len())
+            .expect("at most 256 classes")
+            .write(buf);
+        for c in &self.classes {
+            c.write(buf);
+        }
         self.dust.write(buf);
         self.not_issued.write(buf);
         self.reward_root.write(buf);
@@ -52,13 +95,26 @@ impl Write for EpochSummary {
     }
 }
 
+impl EncodeSize for EpochSummary {
+    fn encode_size(&self) -> usize {
+        8 + 2 + ClassTotals::SIZE * self.classes.len() + 8 + 8 + 32 + 4 + 4 + 8
+    }
+}
+
 impl Read for EpochSummary {
     type Cfg = ();
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        let emission = u64::read(buf)?;
+        let n = usize::from(u16::read(buf)?);
+        if n > MAX_SUMMARY_CLASSES {
+            return Err(Error::Invalid("EpochSummary", "more than 256 classes"));
+        }
+        let classes = (0..n)
+            .map(|_| ClassTotals::read(buf))
+            .collect::<Result<_, _>>()?;
         Ok(Self {
-            emission: u64::read(buf)?,
-            pools: <[u64; CLASSES]>::read(buf)?,
-            distributed: <[u64; CLASSES]>::read(buf)?,
+            emission,
+            classes,
             dust: u64::read(buf)?,
             not_issued: u64::read(buf)?,
             reward_root: Hash32::read(buf)?,
@@ -67,10 +123,6 @@ impl Read for EpochSummary {
             closed_at: Height::read(buf)?,
         })
     }
-}
-
-impl FixedSize for EpochSummary {
-    const SIZE: usize = 8 + 8 * CLASSES * 2 + 8 + 8 + 32 + 4 + 4 + 8;
 }
 
 /// A device's reward ledger.
@@ -119,8 +171,8 @@ impl FixedSize for DeviceRewards {
 /// One device's reward line in one epoch: the breakdown by rule.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct RewardLine {
-    /// Class tag of the pool it was paid from.
-    pub class: u8,
+    /// The class of the pool it was paid from.
+    pub class: ClassId,
     /// Its position in the epoch's reward list (`None` if it earned nothing).
     pub leaf_index: Option<u32>,
     /// How the amount was computed.
@@ -162,7 +214,7 @@ impl EncodeSize for RewardLine {
 impl Read for RewardLine {
     type Cfg = ();
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
-        let class = u8::read(buf)?;
+        let class = ClassId::read(buf)?;
         let leaf_index = Option::<u32>::read(buf)?;
         let breakdown = Breakdown {
             units: u64::read(buf)?,

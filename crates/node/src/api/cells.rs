@@ -73,8 +73,10 @@ where
         } else {
             in_queried.to_vec()
         };
-        let mut by_class: std::collections::BTreeMap<u8, CellClassDensityView> =
-            std::collections::BTreeMap::new();
+        let mut by_class: std::collections::BTreeMap<
+            terrane_primitives::ClassId,
+            CellClassDensityView,
+        > = std::collections::BTreeMap::new();
         for d in &in_density {
             let Some(line) = terrane_rewards::handler::line(overlay, epoch, &d.id)
                 .await
@@ -85,9 +87,7 @@ where
             by_class
                 .entry(line.class)
                 .or_insert_with(|| CellClassDensityView {
-                    class: terrane_app::modules::class_name(line.class)
-                        .unwrap_or("unknown")
-                        .to_owned(),
+                    class: super::devices::class_label(line.class),
                     cell_devices: line.breakdown.cell_devices,
                     cell_scale_ppm: line.breakdown.cell_scale_ppm,
                 });

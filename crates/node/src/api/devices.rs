@@ -11,7 +11,7 @@ pub const MAX_SCANNED_SLOTS: u32 = 4 * terrane_api::MAX_DEVICE_LIST_LIMIT;
 pub(super) enum IndexList {
     Owner(Address),
     Cell(u64),
-    Class(ResourceClass),
+    Class(terrane_primitives::ClassId),
 }
 
 impl IndexList {
@@ -125,31 +125,10 @@ pub(super) fn index_cells(cell: h3o::CellIndex) -> Result<Vec<u64>, ApiError> {
 /// Most epochs a device's reward history reaches back.
 const REWARD_HISTORY_EPOCHS: u64 = 10;
 
-fn capabilities_json(c: &Capabilities) -> serde_json::Value {
-    match *c {
-        Capabilities::Coverage {
-            antenna_gain_dbi_x10,
-            tx_power_dbm_x10,
-            band,
-        } => serde_json::json!({
-            "antenna_gain_dbi_x10": antenna_gain_dbi_x10,
-            "tx_power_dbm_x10": tx_power_dbm_x10,
-            "band": band.name(),
-        }),
-        Capabilities::Storage { capacity_gib } => {
-            serde_json::json!({ "capacity_gib": capacity_gib })
-        }
-        Capabilities::Compute {
-            cpu_cores,
-            gpus,
-            memory_gib,
-        } => serde_json::json!({ "cpu_cores": cpu_cores, "gpus": gpus, "memory_gib": memory_gib }),
-        Capabilities::Energy {
-            rated_capacity_w,
-            storage_wh,
-        } => serde_json::json!({ "rated_capacity_w": rated_capacity_w, "storage_wh": storage_wh }),
-        Capabilities::Sensing { sensors } => serde_json::json!({ "sensors": sensors }),
-    }
+/// A class's name for the API: the class list's, else its id (a class this binary does not
+/// know, which only a newer chain's records could carry).
+pub(super) fn class_label(class: terrane_primitives::ClassId) -> String {
+    terrane_app::modules::class_name(class).map_or_else(|| format!("class-{class}"), str::to_owned)
 }
 
 fn status_name(s: DeviceStatus) -> &'static str {
@@ -163,7 +142,7 @@ pub(super) fn summary_view(d: &Device) -> DeviceSummaryView {
     DeviceSummaryView {
         id: d.id.to_string(),
         owner: d.owner.to_string(),
-        class: d.class().name().to_owned(),
+        class: class_label(d.class()),
         location: d.location.to_string(),
         status: status_name(d.status).to_owned(),
     }
@@ -173,9 +152,7 @@ fn line_view(epoch: Epoch, line: &RewardLine) -> RewardLineView {
     let b = &line.breakdown;
     RewardLineView {
         epoch: epoch.get(),
-        class: terrane_app::modules::class_name(line.class)
-            .unwrap_or("unknown")
-            .to_owned(),
+        class: class_label(line.class),
         units: b.units,
         cell_devices: b.cell_devices,
         cell_scale_ppm: b.cell_scale_ppm,
@@ -215,21 +192,24 @@ where
         let ledger = terrane_rewards::handler::device_rewards(&overlay, &id)
             .await
             .map_err(internal)?;
+        let eligible_from = terrane_app::modules::eligible_from(&overlay, &d)
+            .await
+            .map_err(internal)?;
         let record = self
             .prove(&guard, height, &StateKey::of::<Devices>(&id))
             .await?;
         Ok(Some(DeviceView {
             id: d.id.to_string(),
             owner: d.owner.to_string(),
-            class: d.class().name().to_owned(),
-            capabilities: capabilities_json(&d.capabilities),
+            class: class_label(d.class()),
+            capabilities: terrane_app::modules::capabilities_json(&d.capabilities),
             maker: d.maker.to_string(),
             location: d.location.to_string(),
             status: status_name(d.status).to_owned(),
             registered_at: d.registered_at.get(),
             registered_epoch: d.registered_epoch.get(),
             relocations: d.relocations,
-            coverage_eligible_from: d.coverage_eligible_from.get(),
+            eligible_from: eligible_from.get(),
             reputation_ppm: work.reputation_ppm,
             valid_reports: work.valid_reports,
             invalid_reports: work.invalid_reports,
@@ -251,10 +231,21 @@ where
     /// index counts.
     pub(super) async fn device_list(&self, q: DeviceQuery) -> Result<DeviceListView, ApiError> {
         let class = match &q.class {
-            Some(name) => Some(
-                ResourceClass::from_name(name)
-                    .ok_or_else(|| ApiError::malformed(format!("unknown class {name:?}")))?,
-            ),
+            Some(name) => Some(terrane_app::modules::class_by_name(name).ok_or_else(|| {
+                let names: Vec<&str> = terrane_app::modules::classes()
+                    .into_iter()
+                    .map(|(_, n)| n)
+                    .chain(
+                        terrane_app::modules::RESERVED_CLASSES
+                            .iter()
+                            .map(|(_, n)| *n),
+                    )
+                    .collect();
+                ApiError::malformed(format!(
+                    "unknown class {name:?}: the chain knows {}",
+                    names.join(", ")
+                ))
+            })?),
             None => None,
         };
         let cell = match q.cell {
@@ -315,7 +306,7 @@ where
                     height: r.height.get(),
                     epoch: r.epoch.get(),
                     // Kind names come from the class's own list (`ClassVerifier::KINDS`).
-                    kind: terrane_app::modules::report_kind_name(d.class().tag(), r.kind)
+                    kind: terrane_app::modules::report_kind_name(d.class(), r.kind)
                         .unwrap_or("report")
                         .to_owned(),
                     code: r.code,
@@ -430,7 +421,7 @@ where
 mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use terrane_devices::types::Band;
+    use terrane_coverage::radio::{Band, capabilities as coverage};
     use terrane_geo::H3Cell;
     use terrane_state::{MemStore, StateError, StateRead};
 
@@ -454,9 +445,10 @@ mod tests {
             id: DeviceId::new([n; 32]),
             owner: Address::new([if n.is_multiple_of(2) { 1 } else { 2 }; 32]),
             capabilities: if class_coverage {
-                terrane_devices::testkit::coverage(30, 140, Band::Eu868)
+                coverage(30, 140, Band::Eu868)
             } else {
-                Capabilities::Storage { capacity_gib: 1 }
+                // Another class's bytes: the index does not read them.
+                terrane_devices::testkit::capabilities(1, &[0, 0, 0, 1])
             },
             maker: Address::new([9; 32]),
             location: H3Cell::from_raw(LOCATION),
@@ -464,7 +456,6 @@ mod tests {
             registered_at: terrane_primitives::Height::new(1),
             registered_epoch: Epoch::new(0),
             relocations: 0,
-            coverage_eligible_from: Epoch::new(0),
             owner_slot: 0,
             cell_slot: 0,
             class_slot: 0,
@@ -500,7 +491,7 @@ mod tests {
         futures::executor::block_on(async {
             let store = store().await;
             let overlay = Overlay::new(&store);
-            let coverage = terrane_devices::testkit::coverage(30, 140, Band::Eu868).class();
+            let coverage = coverage(30, 140, Band::Eu868).class();
             let page = read_page(&overlay, vec![IndexList::Class(coverage)], 0, 1, |_| true)
                 .await
                 .expect("read");
@@ -568,7 +559,7 @@ mod tests {
         futures::executor::block_on(async {
             let store = store_of(MAX_SCANNED_SLOTS + 100, 0).await;
             let overlay = Overlay::new(&store);
-            let coverage = terrane_devices::testkit::coverage(30, 140, Band::Eu868).class();
+            let coverage = coverage(30, 140, Band::Eu868).class();
             let page = read_page(&overlay, vec![IndexList::Class(coverage)], 0, 10, |_| false)
                 .await
                 .expect("read");

@@ -2,12 +2,21 @@
 
 use super::*;
 
-fn class_map(values: &[u64]) -> std::collections::BTreeMap<String, u64> {
-    ResourceClass::ALL
-        .iter()
-        .zip(values)
-        .map(|(c, v)| (c.name().to_owned(), *v))
-        .collect()
+/// Pool and distributed amount per class name, from a summary's class list.
+fn class_maps(
+    s: &terrane_rewards::types::EpochSummary,
+) -> (
+    std::collections::BTreeMap<String, u64>,
+    std::collections::BTreeMap<String, u64>,
+) {
+    let name = |c| super::devices::class_label(c);
+    (
+        s.classes.iter().map(|c| (name(c.class), c.pool)).collect(),
+        s.classes
+            .iter()
+            .map(|c| (name(c.class), c.distributed))
+            .collect(),
+    )
 }
 
 impl<E> NodeBackend<E>
@@ -39,16 +48,19 @@ where
             workers: info.workers,
             windows: self.pow_params().windows_per_epoch,
             closed: summary.is_some(),
-            summary: summary.map(|s| EpochSummaryView {
-                emission: s.emission,
-                pools: class_map(&s.pools),
-                distributed: class_map(&s.distributed),
-                dust: s.dust,
-                not_issued: s.not_issued,
-                reward_root: s.reward_root.to_string(),
-                devices: s.devices,
-                rewarded: s.rewarded,
-                closed_at: s.closed_at.get(),
+            summary: summary.map(|s| {
+                let (pools, distributed) = class_maps(&s);
+                EpochSummaryView {
+                    emission: s.emission,
+                    pools,
+                    distributed,
+                    dust: s.dust,
+                    not_issued: s.not_issued,
+                    reward_root: s.reward_root.to_string(),
+                    devices: s.devices,
+                    rewarded: s.rewarded,
+                    closed_at: s.closed_at.get(),
+                }
             }),
         }))
     }

@@ -52,7 +52,7 @@ use terrane_app::{
 use terrane_devices::{
     index,
     state_key::Devices,
-    types::{Capabilities, Device, DeviceStatus, ResourceClass},
+    types::{Device, DeviceStatus},
 };
 use terrane_primitives::{Address, Hash32, hex, sha256};
 use terrane_primitives::{DeviceId, Epoch};

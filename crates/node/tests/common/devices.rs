@@ -12,14 +12,14 @@ use terrane_app::{
     Genesis, Payload, Transaction,
     testkit::{address_of as account_of, named_key},
 };
+use terrane_coverage::radio::{Band, capabilities as coverage};
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
     msg::{Beacon, Witness, commitment},
 };
 use terrane_devices::{
     msg::Domains,
-    testkit::{self, coverage, id_of, key},
-    types::{Band, ResourceClass},
+    testkit::{self, id_of, key},
 };
 use terrane_geo::offchain::{cell_at, offset};
 use terrane_node::{db::DbReader, mempool::Mempool};
@@ -116,7 +116,7 @@ pub fn spawn(context: deterministic::Context, state: SimState, mempool: Mempool,
                         Report {
                             device: id_of(&key(w)),
                             epoch,
-                            class: ResourceClass::Coverage,
+                            class: terrane_coverage::CLASS,
                             kind: KIND_WITNESS,
                             payload: body.encode().to_vec(),
                         },
@@ -147,7 +147,7 @@ pub fn spawn(context: deterministic::Context, state: SimState, mempool: Mempool,
                     Report {
                         device: id_of(&key(HOTSPOTS[0].0)),
                         epoch,
-                        class: ResourceClass::Coverage,
+                        class: terrane_coverage::CLASS,
                         kind: KIND_BEACON,
                         payload: body.encode().to_vec(),
                     },
