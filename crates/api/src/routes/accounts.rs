@@ -3,12 +3,40 @@
 use axum::{Json, extract::State};
 
 use super::{AppState, Route, Segment, parse_hex32};
-use crate::{AccountView, ApiError, Backend};
+use crate::{AccountView, ApiError, Backend, ErrorBody, openapi::BackendErrors};
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     vec![Route::get("/v1/accounts/{address}", account::<B>)]
 }
 
+/// An account and its proof against the latest finalized state root.
+#[utoipa::path(
+    get,
+    path = "/v1/accounts/{address}",
+    tag = "accounts",
+    operation_id = "getAccount",
+    params((
+        "address" = String,
+        Path,
+        description = "Account address, 64 hex characters.",
+        format = "hex32",
+        example = json!(crate::openapi::EXAMPLE_HASH)
+    )),
+    responses(
+        (
+            status = 200,
+            description = "The account; an address without a record has zero balance and an \
+                exclusion proof.",
+            body = AccountView
+        ),
+        (
+            status = 400,
+            description = "`address` is not 64 hex characters (code 7).",
+            body = ErrorBody
+        ),
+        BackendErrors
+    )
+)]
 async fn account<B: Backend>(
     State(state): State<AppState<B>>,
     Segment(address): Segment,
