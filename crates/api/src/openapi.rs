@@ -3,14 +3,14 @@
 //! Derived with `utoipa`, not written by hand: each handler in `routes/` carries a
 //! `#[utoipa::path]` with its path, parameters (each with an `example` the tests call it with)
 //! and every status it answers, and each body type derives `ToSchema` ([`crate::types`], the
-//! device, epoch, reward and cell views, [`crate::ErrorBody`]). [`ApiDoc`] gathers them; [`build`]
+//! device, epoch, reward and cell views, [`crate::ErrorBody`]). `ApiDoc` gathers them; `build`
 //! then adds what holds for every operation or schema alike, so that it is said once:
 //!
 //! - the connection layer's refusals (`server.rs`) and the catch-all `default` error, on every
 //!   operation, since every request passes through that layer;
-//! - the pattern of each string `format` the API defines ([`STRING_FORMATS`]);
+//! - the pattern of each string `format` the API defines (`STRING_FORMATS`);
 //! - the range of each unsigned integer format, which OpenAPI's signed formats cannot state;
-//! - the resource class names ([`describe_device_classes`]).
+//! - the resource class names (`describe_device_classes`, the one place that writes them).
 //!
 //! The crate's tests check the document against the route table ([`crate::endpoints`]) and the
 //! running router: the same operations, every status a handler produces, and response bodies

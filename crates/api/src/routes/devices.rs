@@ -343,8 +343,10 @@ async fn rewards<B: Backend>(
         .ok_or_else(|| not_registered(&id))
 }
 
-/// A device's reward line in a closed epoch, with its Merkle path to the epoch's reward root
-/// and the state proof of the epoch summary holding it.
+/// A device's reward line in a closed epoch, proven: what a reward claim rests on.
+///
+/// The line comes with its Merkle path to the epoch's reward root and the state proof of the
+/// epoch summary holding that root.
 #[utoipa::path(
     get,
     path = "/v1/devices/{id}/rewards/{epoch}",
