@@ -12,7 +12,7 @@ use common::{
 };
 use reqwest::{Method, StatusCode, header};
 use serde_json::{Value, json};
-use terrane_api::{ChainEvent, MAX_BODY_BYTES, endpoints, hex, openapi, server::MAX_URI_BYTES};
+use terrane_api::{ChainEvent, MAX_BODY_BYTES, endpoints, hex, openapi};
 
 const HTTP_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -515,53 +515,4 @@ fn every_operation_documents_the_connection_layer_refusals() {
             "{method} {template}"
         );
     }
-}
-
-/// The refusals the connection layer makes under its default limits, from the running server.
-#[tokio::test]
-async fn connection_layer_refusals_match_the_documented_error() {
-    let server = TestServer::start(FakeBackend::new()).await;
-    let document = openapi::document();
-    let long_path = format!("/v1/tx/{}", "a".repeat(MAX_URI_BYTES));
-    let response = server.get(&long_path).await;
-    assert_refusal_is_documented(
-        document,
-        "/v1/tx/{hash}",
-        response,
-        StatusCode::URI_TOO_LONG,
-    )
-    .await;
-    let response = server
-        .client
-        .get(server.url("/v1/status"))
-        .header("x-padding", "a".repeat(2 * 16 * 1024))
-        .send()
-        .await
-        .unwrap();
-    assert_refusal_is_documented(
-        document,
-        "/v1/status",
-        response,
-        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
-    )
-    .await;
-}
-
-async fn assert_refusal_is_documented(
-    document: &Value,
-    template: &str,
-    response: reqwest::Response,
-    expected: StatusCode,
-) {
-    let status = response.status();
-    assert_eq!(status, expected, "{template}");
-    let documented = &document["paths"][template]["get"]["responses"][status.as_str()];
-    let body: Value = response.json().await.unwrap();
-    check_schema(
-        document,
-        &documented["content"]["application/json"]["schema"],
-        &body,
-        &format!("{template} {status}"),
-    )
-    .unwrap_or_else(|error| panic!("{error}\nbody: {body}"));
 }

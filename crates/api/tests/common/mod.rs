@@ -963,6 +963,27 @@ fn close_objects(value: &mut Value) {
     }
 }
 
+/// Asserts that the OpenAPI document lists `status` for `method` on the concrete `path`, and
+/// that `body` matches the schema it documents there.
+pub fn assert_documented(method: &str, path: &str, status: u16, body: &Value) {
+    let document = terrane_api::openapi::document();
+    let (template, operation) = find_operation(document, method, path)
+        .unwrap_or_else(|| panic!("{method} {path} is not a documented operation"));
+    let schema =
+        &operation["responses"][status.to_string()]["content"]["application/json"]["schema"];
+    assert!(
+        !schema.is_null(),
+        "{method} {template}: {status} is not documented"
+    );
+    check_schema(
+        document,
+        schema,
+        body,
+        &format!("{method} {template} {status}"),
+    )
+    .unwrap_or_else(|error| panic!("{error}\nbody: {body}"));
+}
+
 /// The operation in `document` serving `method` on concrete `path` (its query string, if any,
 /// is ignored), with its path template.
 pub fn find_operation<'a>(
