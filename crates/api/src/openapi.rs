@@ -22,8 +22,9 @@ use serde_json::{Map, Value, json};
 use utoipa::{
     IntoResponses, OpenApi, PartialSchema, ToSchema,
     openapi::{
-        ContentBuilder, KnownFormat, ObjectBuilder, Ref, RefOr, Response, ResponseBuilder, Schema,
-        SchemaFormat,
+        ContentBuilder, KnownFormat, ObjectBuilder, Ref, RefOr, Required, Response,
+        ResponseBuilder, Schema, SchemaFormat,
+        path::{Parameter, ParameterBuilder, ParameterIn},
         schema::{AdditionalProperties, Type},
     },
 };
@@ -304,8 +305,24 @@ fn add_connection_refusals(responses: &mut Value) {
     );
 }
 
+/// A required path parameter holding 32 bytes in hex, with its example.
+pub(crate) fn hex32_path_param(name: &str, description: &str, example: &str) -> Parameter {
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(ParameterIn::Path)
+        .required(Required::True)
+        .description(Some(description))
+        .schema(Some(
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::Custom("hex32".into()))),
+        ))
+        .example(Some(json!(example)))
+        .build()
+}
+
 /// A response whose body is the [`ErrorBody`].
-fn error_response(description: &str) -> Response {
+pub(crate) fn error_response(description: &str) -> Response {
     ResponseBuilder::new()
         .description(description)
         .content(

@@ -1,9 +1,16 @@
 //! Accounts, with proofs against the finalized state root.
 
 use axum::{Json, extract::State};
+use utoipa::{
+    IntoParams,
+    openapi::path::{Parameter, ParameterIn},
+};
 
 use super::{AppState, Route, Segment, parse_hex32};
-use crate::{AccountView, ApiError, Backend, ErrorBody, openapi::BackendErrors};
+use crate::{
+    AccountView, ApiError, Backend, ErrorBody,
+    openapi::{BackendErrors, EXAMPLE_HASH, hex32_path_param},
+};
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     vec![Route::get("/v1/accounts/{address}", account::<B>)]
@@ -15,13 +22,7 @@ pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     path = "/v1/accounts/{address}",
     tag = "accounts",
     operation_id = "getAccount",
-    params((
-        "address" = String,
-        Path,
-        description = "Account address, 64 hex characters.",
-        format = "hex32",
-        example = json!(crate::openapi::EXAMPLE_HASH)
-    )),
+    params(AddressParam),
     responses(
         (
             status = 200,
@@ -43,4 +44,17 @@ async fn account<B: Backend>(
 ) -> Result<Json<AccountView>, ApiError> {
     let address = parse_hex32(&address, "address")?;
     state.backend.account(address).await.map(Json)
+}
+
+/// The `{address}` of the account route.
+struct AddressParam;
+
+impl IntoParams for AddressParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![hex32_path_param(
+            "address",
+            "Account address, 64 hex characters.",
+            EXAMPLE_HASH,
+        )]
+    }
 }

@@ -1,13 +1,15 @@
 //! Devices: registry records with state proofs, lists by owner, cell and class, judged
 //! reports, reward ledgers, and the proof of one reward line (what a reward claim rests on).
 
+use std::collections::BTreeMap;
+
 use axum::{Json, extract::State};
 use serde::Deserialize;
 use serde_json::json;
 use utoipa::{
-    IntoParams,
+    IntoParams, IntoResponses,
     openapi::{
-        KnownFormat, ObjectBuilder, Required, SchemaFormat,
+        KnownFormat, ObjectBuilder, RefOr, Required, Response, SchemaFormat,
         path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle},
         schema::{AdditionalProperties, Type},
     },
@@ -20,7 +22,10 @@ use crate::{
     ApiError, Backend, DEFAULT_DEVICE_LIST_LIMIT, DEVICE_CLASSES, DeviceListView,
     DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView, ErrorBody,
     MAX_DEVICE_LIST_LIMIT, RewardProofView,
-    openapi::{BackendErrors, EXAMPLE_AREA, EXAMPLE_DEVICE, EXAMPLE_EPOCH},
+    openapi::{
+        BackendErrors, EXAMPLE_AREA, EXAMPLE_DEVICE, EXAMPLE_EPOCH, error_response,
+        hex32_path_param,
+    },
 };
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
@@ -39,19 +44,10 @@ pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     path = "/v1/devices/{id}",
     tag = "devices",
     operation_id = "getDevice",
-    params(("id" = String, Path, description = "Device key, 64 hex characters.", format = "hex32", example = json!(EXAMPLE_DEVICE))),
+    params(DeviceIdParam),
     responses(
         (status = 200, description = "The device.", body = DeviceView),
-        (
-            status = 400,
-            description = "`id` is not 64 hex characters (code 7).",
-            body = ErrorBody
-        ),
-        (
-            status = 404,
-            description = "No device is registered with this key.",
-            body = ErrorBody
-        ),
+        DeviceLookupErrors,
         BackendErrors
     )
 )]
@@ -279,19 +275,10 @@ async fn devices<B: Backend>(
     path = "/v1/devices/{id}/outcomes",
     tag = "devices",
     operation_id = "getDeviceOutcomes",
-    params(("id" = String, Path, description = "Device key, 64 hex characters.", format = "hex32", example = json!(EXAMPLE_DEVICE))),
+    params(DeviceIdParam),
     responses(
         (status = 200, description = "The outcomes.", body = DeviceOutcomesView),
-        (
-            status = 400,
-            description = "`id` is not 64 hex characters (code 7).",
-            body = ErrorBody
-        ),
-        (
-            status = 404,
-            description = "No device is registered with this key.",
-            body = ErrorBody
-        ),
+        DeviceLookupErrors,
         BackendErrors
     )
 )]
@@ -314,19 +301,10 @@ async fn outcomes<B: Backend>(
     path = "/v1/devices/{id}/rewards",
     tag = "rewards",
     operation_id = "getDeviceRewards",
-    params(("id" = String, Path, description = "Device key, 64 hex characters.", format = "hex32", example = json!(EXAMPLE_DEVICE))),
+    params(DeviceIdParam),
     responses(
         (status = 200, description = "The ledger and breakdowns.", body = DeviceRewardsView),
-        (
-            status = 400,
-            description = "`id` is not 64 hex characters (code 7).",
-            body = ErrorBody
-        ),
-        (
-            status = 404,
-            description = "No device is registered with this key.",
-            body = ErrorBody
-        ),
+        DeviceLookupErrors,
         BackendErrors
     )
 )]
@@ -353,7 +331,7 @@ async fn rewards<B: Backend>(
     tag = "rewards",
     operation_id = "getRewardProof",
     params(
-        ("id" = String, Path, description = "Device key, 64 hex characters.", format = "hex32", example = json!(EXAMPLE_DEVICE)),
+        DeviceIdParam,
         ("epoch" = u64, Path, description = "Decimal epoch number.", example = json!(EXAMPLE_EPOCH))
     ),
     responses(
@@ -391,6 +369,34 @@ async fn reward_proof<B: Backend>(
                 crate::hex::encode(id)
             ))
         })
+}
+
+/// The `{id}` of the routes about one device.
+struct DeviceIdParam;
+
+impl IntoParams for DeviceIdParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![hex32_path_param(
+            "id",
+            "Device key, 64 hex characters.",
+            EXAMPLE_DEVICE,
+        )]
+    }
+}
+
+/// What the routes about one registered device answer besides its view.
+struct DeviceLookupErrors;
+
+impl IntoResponses for DeviceLookupErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        [
+            ("400", "`id` is not 64 hex characters (code 7)."),
+            ("404", "No device is registered with this key."),
+        ]
+        .into_iter()
+        .map(|(status, description)| (status.to_owned(), error_response(description).into()))
+        .collect()
+    }
 }
 
 fn parse_device_id(id: &str) -> Result<[u8; 32], ApiError> {

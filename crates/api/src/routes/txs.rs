@@ -9,6 +9,10 @@ use axum::{
     extract::{State, rejection::BytesRejection},
     http::{HeaderMap, StatusCode, header::CONTENT_TYPE},
 };
+use utoipa::{
+    IntoParams,
+    openapi::path::{Parameter, ParameterIn},
+};
 
 use super::{AppState, Route, Segment, parse_hex32};
 use crate::{
@@ -16,7 +20,7 @@ use crate::{
     TxSubmitted,
     error::code,
     hex,
-    openapi::{BackendErrors, EXAMPLE_HASH, TxBinary, TxHex, example_tx},
+    openapi::{BackendErrors, EXAMPLE_HASH, TxBinary, TxHex, example_tx, hex32_path_param},
 };
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
@@ -214,7 +218,7 @@ fn decode_hex_tx(text: &str) -> Result<Vec<u8>, ApiError> {
     path = "/v1/tx/{hash}",
     tag = "txs",
     operation_id = "getTx",
-    params(("hash" = String, Path, description = "Transaction hash, 64 hex characters.", format = "hex32", example = json!(EXAMPLE_HASH))),
+    params(TxHashParam),
     responses(
         (
             status = 200,
@@ -247,7 +251,7 @@ async fn tx<B: Backend>(
     path = "/v1/tx/{hash}/receipt",
     tag = "txs",
     operation_id = "getTxReceipt",
-    params(("hash" = String, Path, description = "Transaction hash, 64 hex characters.", format = "hex32", example = json!(EXAMPLE_HASH))),
+    params(TxHashParam),
     responses(
         (status = 200, description = "The receipt and its proof.", body = StateProofView),
         (
@@ -274,4 +278,17 @@ async fn receipt<B: Backend>(
             hex::encode(hash)
         ))
     })
+}
+
+/// The `{hash}` of the routes about one transaction.
+struct TxHashParam;
+
+impl IntoParams for TxHashParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![hex32_path_param(
+            "hash",
+            "Transaction hash, 64 hex characters.",
+            EXAMPLE_HASH,
+        )]
+    }
 }
