@@ -429,3 +429,60 @@ impl PartialSchema for EventStreamMessage {
 }
 
 impl ToSchema for EventStreamMessage {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every `class` and every class map of the document, by where it is.
+    fn class_names(document: &mut Value) -> Vec<Value> {
+        let mut found = Vec::new();
+        for_each_object(document, &mut |object| {
+            if let Some(class) = object.get("properties").and_then(|p| p.get("class")) {
+                found.push(class["enum"].clone());
+            }
+        });
+        for pointer in CLASS_AMOUNTS {
+            found.push(document.pointer(pointer).unwrap()["required"].clone());
+        }
+        found
+    }
+
+    #[test]
+    fn class_names_come_from_the_list_given() {
+        let mut document = build(&["wind", "water"]);
+        let found = class_names(&mut document);
+        // DeviceView, DeviceSummaryView, RewardLineView, CellClassDensityView, the devices
+        // filter, and the two class maps.
+        assert_eq!(found.len(), 7, "{found:?}");
+        assert!(
+            found.iter().all(|names| *names == json!(["wind", "water"])),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn every_custom_string_format_in_the_document_has_a_pattern() {
+        let mut document = document().clone();
+        let mut formats = Vec::new();
+        for_each_object(&mut document, &mut |object| {
+            // A nullable string's type is `["string", "null"]`.
+            let string = match object.get("type") {
+                Some(Value::String(kind)) => kind == "string",
+                Some(Value::Array(kinds)) => kinds.contains(&json!("string")),
+                _ => false,
+            };
+            if string && let Some(format) = object.get("format").and_then(Value::as_str) {
+                formats.push((format.to_owned(), object.contains_key("pattern")));
+            }
+        });
+        assert!(formats.len() > 40, "only {} string formats", formats.len());
+        for (format, has_pattern) in formats {
+            // `binary` is OpenAPI's own, for the raw transaction body.
+            assert!(
+                has_pattern || format == "binary",
+                "format {format} has no pattern"
+            );
+        }
+    }
+}
