@@ -145,6 +145,7 @@ const CLASS_AMOUNTS: [&str; 2] = [
     // The event stream's data, which no JSON response carries, and the free-form parameters.
     components(schemas(ChainEvent, StreamLagged, ChainParams))
 )]
+/// The operations and schemas as utoipa derives them, before [`build`] completes them.
 struct ApiDoc;
 
 /// The document for a chain whose resource classes are `classes`.
@@ -182,8 +183,9 @@ fn build(classes: &[&str]) -> Value {
 }
 
 /// Writes the resource class names into the document: the values of every string property
-/// named `class`, and the members of each map keyed by class ([`CLASS_AMOUNTS`]). The one
-/// place that knows the names come from the chain.
+/// named `class`, and the members of each map keyed by class ([`CLASS_AMOUNTS`]). The body
+/// types hold class names as plain strings, so this is the one place that lists them; the
+/// names are the chain's, [`DEVICE_CLASSES`] today.
 fn describe_device_classes(document: &mut Value, classes: &[&str]) {
     for_each_object(document, &mut |object| {
         if let Some(class) = object
