@@ -322,14 +322,14 @@ async fn rewards<B: Backend>(
 }
 
 /// A device's reward line in a closed epoch, proven: what a reward claim rests on.
-///
-/// The line comes with its Merkle path to the epoch's reward root and the state proof of the
-/// epoch summary holding that root.
 #[utoipa::path(
     get,
     path = "/v1/devices/{id}/rewards/{epoch}",
     tag = "rewards",
     operation_id = "getRewardProof",
+    // One line, which a doc comment this long could not be.
+    summary = "A device's reward line in a closed epoch, with its Merkle path to the epoch's \
+        reward root and the state proof of the epoch summary holding it.",
     params(
         DeviceIdParam,
         ("epoch" = u64, Path, description = "Decimal epoch number.", example = json!(EXAMPLE_EPOCH))
