@@ -183,6 +183,16 @@ async fn an_uptime_device_registers_pings_and_is_paid_and_the_api_shows_it() {
     }
     assert!(pings >= 2, "{pings} pings");
 
+    let classes = client.classes().await.unwrap();
+    let class = classes
+        .iter()
+        .find(|c| c.name == "uptime")
+        .expect("GET /v1/classes lists it");
+    assert_eq!(
+        (class.id, class.status.as_str()),
+        (uptime::CLASS.get(), "running")
+    );
+    assert_eq!(class.report_kinds[0].name, "ping");
     let listed = client.devices("class=uptime").await.unwrap();
     assert_eq!(listed.total, 1);
     assert_eq!(listed.devices[0].id, id.to_string());

@@ -13,8 +13,8 @@ use crate::{
         EpochId, EpochView, RewardProofView, StateProofView,
     },
     types::{
-        AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, TxStatusView,
-        TxSubmitted,
+        AccountView, BlockId, BlockView, ChainEvent, ClassView, OutcomeView, StatusView,
+        TxStatusView, TxSubmitted,
     },
 };
 
@@ -130,4 +130,8 @@ pub trait Backend: Send + Sync + 'static {
     /// The whole reason-code registry, sorted by code, including the codes the API assigns
     /// itself ([`crate::error::code`]). It is fixed for the lifetime of the process.
     fn outcomes(&self) -> Vec<OutcomeView>;
+
+    /// Every resource class the chain knows: the ones it runs (in its class list's order),
+    /// then the reserved ids (in id order). It is fixed for the lifetime of the process.
+    fn classes(&self) -> Vec<ClassView>;
 }

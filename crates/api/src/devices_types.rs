@@ -1,25 +1,64 @@
 //! JSON views of devices, proofs of work, epochs, rewards and cells (`docs/spec/api.md`).
+//!
+//! Their OpenAPI schemas are derived as in [`crate::types`]; a string that takes one of a few
+//! values is a `String` here (the node fills it in) and names its values in its schema.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use utoipa::{
+    ToSchema,
+    openapi::{Object, ObjectBuilder, schema::Type},
+};
 
-/// A state value with its proof against the finalized state root at `height`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A string schema taking one of `values`.
+fn one_of_strings(values: &[&str], description: &str) -> Object {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(values.iter().copied()))
+        .description(Some(description))
+        .build()
+}
+
+fn device_status_schema() -> Object {
+    one_of_strings(&["active", "deactivated"], "Registration status.")
+}
+
+fn capped_by_schema() -> Object {
+    one_of_strings(
+        &["none", "device", "cell"],
+        "Which cap lowered the amount, if any.",
+    )
+}
+
+fn proof_side_schema() -> Object {
+    one_of_strings(
+        &["left", "right"],
+        "`left`: the next hash is node(sibling, running); `right`: node(running, sibling).",
+    )
+}
+
+/// A state record with its proof against the finalized state root at `height`
+/// (docs/spec/state.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StateProofView {
     /// Finalized height the proof is against.
     pub height: u64,
-    /// Hex state root at that height.
+    /// State root at `height`; equals that block header's `state_root`.
+    #[schema(format = "hex")]
     pub state_root: String,
-    /// Hex 32-byte state key.
+    /// State key of the record.
+    #[schema(format = "hex32")]
     pub key: String,
-    /// Hex encoded record, `None` if absent.
+    /// Encoded record; null if absent.
+    #[schema(format = "hex", required = true)]
     pub value: Option<String>,
-    /// Hex encoded QMDB proof (inclusion if `value` is set, exclusion otherwise).
+    /// Encoded QMDB proof: key-value proof if `value` is set, exclusion proof otherwise.
+    #[schema(format = "hex")]
     pub proof: String,
 }
 
-/// A device's reward ledger.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A device's reward ledger. `claimable` = `cumulative` - `claimed`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RewardLedgerView {
     /// Everything ever credited, base units.
     pub cumulative: u64,
@@ -32,21 +71,28 @@ pub struct RewardLedgerView {
 }
 
 /// A registered device, with its record proven.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceView {
-    /// Hex device key.
+    /// Device key (its Ed25519 public key).
+    #[schema(format = "hex32")]
     pub id: String,
-    /// Hex owner address.
+    /// Owner address.
+    #[schema(format = "hex32")]
     pub owner: String,
-    /// Resource class name.
+    /// Resource class.
     pub class: String,
-    /// Class-specific capabilities (e.g. coverage: antenna_gain_dbi_x10, tx_power_dbm_x10, band).
+    /// Class-specific capabilities, e.g. for coverage `antenna_gain_dbi_x10`,
+    /// `tx_power_dbm_x10` and `band`; for storage `capacity_gib`.
+    #[schema(value_type = Object)]
     pub capabilities: serde_json::Value,
-    /// Hex maker key.
+    /// Key of the maker that attested the device.
+    #[schema(format = "hex32")]
     pub maker: String,
-    /// Asserted H3 cell (resolution 12), 15 hex characters.
+    /// Asserted H3 cell, resolution 12.
+    #[schema(format = "h3-cell")]
     pub location: String,
     /// `active` or `deactivated`.
+    #[schema(schema_with = device_status_schema)]
     pub status: String,
     /// Registration height.
     pub registered_at: u64,
@@ -58,7 +104,8 @@ pub struct DeviceView {
     /// (coverage: after the cooldown that follows a relocation). Computed from the class's
     /// records, not part of the proven device record.
     pub eligible_from: u64,
-    /// Reputation, parts per million, as of the current epoch.
+    /// Reputation as of the current epoch. Parts per million, 10^6 = 1.
+    #[schema(maximum = 1_000_000)]
     pub reputation_ppm: u32,
     /// Valid reports ever.
     pub valid_reports: u64,
@@ -71,17 +118,21 @@ pub struct DeviceView {
 }
 
 /// A device in a list.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceSummaryView {
-    /// Hex device key.
+    /// Device key.
+    #[schema(format = "hex32")]
     pub id: String,
-    /// Hex owner.
+    /// Owner address.
+    #[schema(format = "hex32")]
     pub owner: String,
-    /// Class name.
+    /// Resource class.
     pub class: String,
-    /// H3 cell.
+    /// Asserted H3 cell.
+    #[schema(format = "h3-cell")]
     pub location: String,
     /// `active` or `deactivated`.
+    #[schema(schema_with = device_status_schema)]
     pub status: String,
 }
 
@@ -100,50 +151,53 @@ pub struct DeviceQuery {
     pub cursor: u32,
 }
 
-/// A list of devices.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Devices matching a query.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceListView {
-    /// The devices.
+    /// The devices, at most `limit`.
     pub devices: Vec<DeviceSummaryView>,
     /// Length of the index list the page was read from: the owner's devices if `owner` was
     /// given, else the devices in the index cells covering `cell`, else the class's devices.
     /// It is the number of matches when that is the only filter (and a `cell` is at the index
     /// resolution, 8); otherwise an upper bound.
     pub total: u32,
-    /// Pass as `cursor` for the next page; `None` when the list has been read to its end.
+    /// The `cursor` of the next page; null once the list has been read to its end.
+    #[schema(required = true)]
     pub next_cursor: Option<u32>,
 }
 
 /// One judged report of a device.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ReportOutcomeView {
-    /// Hex report id.
+    /// Report id.
+    #[schema(format = "hex32")]
     pub report_id: String,
     /// Height it was judged at.
     pub height: u64,
     /// Its epoch.
     pub epoch: u64,
-    /// Report kind name (e.g. `beacon`, `witness`).
+    /// Report kind, e.g. `beacon` or `witness`.
     pub kind: String,
-    /// 0 valid (or pending), else the reason code.
+    /// 0 if valid (or pending), else the reason code; see /v1/outcomes/{code}.
     pub code: u16,
-    /// Reason name (`ok` for 0).
+    /// Reason name, `ok` for 0.
     pub name: String,
     /// Work units credited by it.
     pub units: u64,
 }
 
-/// A device's recent outcomes, newest first.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A device's recent report outcomes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceOutcomesView {
-    /// Hex device key.
+    /// Device key.
+    #[schema(format = "hex32")]
     pub device: String,
-    /// Outcomes, newest first.
+    /// Newest first.
     pub outcomes: Vec<ReportOutcomeView>,
 }
 
-/// How a device's reward in one epoch was computed, rule by rule.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// How a device's reward in one epoch was computed, rule by rule (docs/spec/api.md).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RewardLineView {
     /// The epoch.
     pub epoch: u64,
@@ -153,30 +207,38 @@ pub struct RewardLineView {
     pub units: u64,
     /// Working devices in its density cell.
     pub cell_devices: u32,
-    /// Density scale, ppm.
+    /// Density scale. Parts per million, 10^6 = 1.
+    #[schema(maximum = 1_000_000)]
     pub cell_scale_ppm: u32,
-    /// Reputation, ppm.
+    /// Reputation. Parts per million, 10^6 = 1.
+    #[schema(maximum = 1_000_000)]
     pub reputation_ppm: u32,
-    /// Vetting progress, ppm.
+    /// Vetting progress. Parts per million, 10^6 = 1.
+    #[schema(maximum = 1_000_000)]
     pub vetting_ppm: u32,
     /// Whether it could earn (active, not cooling down).
     pub eligible: bool,
-    /// Scaled units (decimal string: a u128 in 10^-18 units).
+    /// units × cell_scale_ppm × reputation_ppm × vetting_ppm: a u128 as a decimal string
+    /// (units in 10^-18).
+    #[schema(format = "decimal")]
     pub scaled_units: String,
     /// Pro-rata amount before caps, base units.
     pub uncapped: u64,
     /// `none`, `device` or `cell`.
+    #[schema(schema_with = capped_by_schema)]
     pub capped_by: String,
     /// Amount credited, base units.
     pub amount: u64,
-    /// Position in the epoch's reward list, if rewarded.
+    /// Position in the epoch's reward list; null if not rewarded.
+    #[schema(required = true)]
     pub leaf_index: Option<u32>,
 }
 
-/// A device's rewards: ledger and recent per-epoch breakdowns.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A device's reward ledger and recent per-epoch breakdowns.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct DeviceRewardsView {
-    /// Hex device key.
+    /// Device key.
+    #[schema(format = "hex32")]
     pub device: String,
     /// Ledger.
     pub ledger: RewardLedgerView,
@@ -184,55 +246,62 @@ pub struct DeviceRewardsView {
     pub lines: Vec<RewardLineView>,
 }
 
-/// One step of a Merkle proof.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// One step of a Merkle path.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct ProofStepView {
-    /// Hex sibling hash.
+    /// Sibling hash.
+    #[schema(format = "hex32")]
     pub sibling: String,
     /// `left` if the sibling is the left child.
+    #[schema(schema_with = proof_side_schema)]
     pub side: String,
 }
 
-/// A device's reward line in an epoch, proven: leaf → reward root (Merkle), and the epoch
-/// summary holding the root → state root (QMDB).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A device's reward line in an epoch, proven: leaf → `path` → `reward_root` (Merkle), and
+/// the epoch summary holding `reward_root` → state root (`summary`, QMDB).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct RewardProofView {
     /// The epoch.
     pub epoch: u64,
-    /// Hex device key.
+    /// Device key.
+    #[schema(format = "hex32")]
     pub device: String,
     /// The line.
     pub line: RewardLineView,
-    /// Hex leaf bytes (`docs/spec/rewards.md`).
+    /// The 98-byte leaf data of the line (docs/spec/api.md); its leaf hash is
+    /// SHA-256(0x00 ‖ leaf).
+    #[schema(format = "hex")]
     pub leaf: String,
-    /// Merkle path from the leaf to the reward root.
+    /// Merkle path from the leaf hash to `reward_root`, leaf level first.
     pub path: Vec<ProofStepView>,
-    /// Hex reward root.
+    /// The epoch's reward root.
+    #[schema(format = "hex32")]
     pub reward_root: String,
     /// The epoch summary record (which contains the root) and its state proof.
     pub summary: StateProofView,
 }
 
-/// An epoch's summary after it closed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// What closing an epoch decided.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EpochSummaryView {
     /// Emission, base units.
     pub emission: u64,
-    /// Pool per class.
+    /// Pool of each class, base units.
     pub pools: BTreeMap<String, u64>,
-    /// Distributed per class.
+    /// Distributed to devices per class, base units.
     pub distributed: BTreeMap<String, u64>,
-    /// Dust minted to the treasury.
+    /// Rounding dust minted to the treasury, base units.
     pub dust: u64,
-    /// Not issued (caps, empty classes).
+    /// Not issued (caps, classes without work), base units.
     pub not_issued: u64,
-    /// Hex reward root.
+    /// Merkle root of the reward list.
+    #[schema(format = "hex32")]
     pub reward_root: String,
-    /// Devices with a line.
+    /// Devices with a reward line.
     pub devices: u32,
-    /// Devices rewarded.
+    /// Devices rewarded a non-zero amount.
     pub rewarded: u32,
-    /// Height it closed at.
+    /// Height of the block that closed it.
     pub closed_at: u64,
 }
 
@@ -245,16 +314,17 @@ pub enum EpochId {
     Number(u64),
 }
 
-/// An epoch.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A reward epoch.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EpochView {
     /// Its number.
     pub epoch: u64,
     /// First height.
     pub start_height: u64,
-    /// Last height (inclusive).
+    /// Last height, inclusive.
     pub end_height: u64,
-    /// Hex randomness that schedules its duty windows.
+    /// Randomness that schedules its duty windows.
+    #[schema(format = "hex")]
     pub randomness: String,
     /// Devices with work so far.
     pub workers: u32,
@@ -262,23 +332,28 @@ pub struct EpochView {
     pub windows: u32,
     /// Whether it has closed.
     pub closed: bool,
-    /// Its summary, once closed.
+    /// Its summary, once closed; null before.
+    #[schema(required = true)]
     pub summary: Option<EpochSummaryView>,
 }
 
-/// An H3 cell: its devices and its density scale.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// An H3 cell: the devices located in it and its density scale.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CellView {
     /// The cell asked for.
+    #[schema(format = "h3-cell")]
     pub cell: String,
-    /// Its resolution.
+    /// Its H3 resolution.
+    #[schema(maximum = 15)]
     pub resolution: u8,
     /// Devices located in it: at most 1000, the first found in the index.
+    #[schema(max_items = 1000)]
     pub devices: Vec<DeviceSummaryView>,
-    /// `true` when the cell may hold more devices than `devices` lists (list them with
-    /// `GET /v1/devices?cell=…` and its cursor).
+    /// `true` when the cell may hold more devices than `devices` lists (page through them
+    /// with `GET /v1/devices?cell=…` and its cursor).
     pub truncated: bool,
-    /// The cell at the density resolution containing it (or itself if coarser).
+    /// The cell at the density resolution containing it, or itself if it is coarser.
+    #[schema(format = "h3-cell")]
     pub density_cell: String,
     /// The current epoch.
     pub epoch: u64,
@@ -288,11 +363,12 @@ pub struct CellView {
     /// How the last closed epoch's reward split counted and scaled this density cell, per
     /// class, as recorded in the reward lines of its devices (`None` before any close, if
     /// none of its devices had a line, or if the cell is coarser than the density resolution).
+    #[schema(required = true)]
     pub last_closed: Option<CellDensityView>,
 }
 
-/// A density cell in one closed epoch's reward split.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// How the last closed epoch's reward split counted and scaled a density cell.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CellDensityView {
     /// The closed epoch.
     pub epoch: u64,
@@ -301,12 +377,13 @@ pub struct CellDensityView {
 }
 
 /// One class's density figures in a cell, exactly as the split used them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct CellClassDensityView {
     /// Class name.
     pub class: String,
     /// Eligible devices of this class with work in the cell.
     pub cell_devices: u32,
-    /// The density scale each of them got, ppm.
+    /// The density scale each of them got. Parts per million, 10^6 = 1.
+    #[schema(maximum = 1_000_000)]
     pub cell_scale_ppm: u32,
 }

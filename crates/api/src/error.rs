@@ -38,10 +38,11 @@ pub struct ApiError {
     pub message: String,
 }
 
-/// The JSON body of every error response.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Body of every error response.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = Error)]
 pub struct ErrorBody {
-    /// Stable reason code, `0` if none applies.
+    /// Stable reason code, 0 if none applies; see /v1/outcomes/{code}.
     pub code: u16,
     /// Stable snake_case name of the reason.
     pub reason: String,

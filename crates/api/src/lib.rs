@@ -19,8 +19,11 @@
 //!
 //! The route table is the single list of what is served: [`router`] is built from it, and
 //! [`endpoints`] lists it so tests can check it against [`openapi::document`], which is
-//! served at `GET /v1/openapi.json`. Adding an endpoint group is one new file in `routes/`
-//! plus its entries in `openapi.rs`.
+//! served at `GET /v1/openapi.json`. The document is derived with `utoipa` from the code: each
+//! handler's `#[utoipa::path]` attribute (path, parameters, examples, every status it answers)
+//! and each body type's `ToSchema` derive, with the connection layer's refusals added to every
+//! operation in `openapi.rs`. Adding an endpoint group is one new file in `routes/`, its
+//! handlers annotated, plus their names in the `paths(...)` list of `openapi.rs`.
 //!
 //! No client input can make a handler panic or answer 5xx; a 5xx only ever comes from the
 //! [`Backend`].
@@ -51,8 +54,8 @@ pub use crate::{
     error::{ApiError, ErrorBody},
     server::{ServerLimits, ServerStats, serve, serve_with},
     types::{
-        AccountView, BlockId, BlockView, ChainEvent, OutcomeView, StatusView, StreamLagged,
-        SubmitTxRequest, TxInBlock, TxStatus, TxStatusView, TxSubmitted,
+        AccountView, BlockId, BlockView, ChainEvent, ClassView, OutcomeView, ReportKindView,
+        StatusView, StreamLagged, SubmitTxRequest, TxInBlock, TxStatus, TxStatusView, TxSubmitted,
     },
 };
 

@@ -2,38 +2,46 @@
 //!
 //! Field names are snake_case; byte strings (hashes, digests, roots, keys, proofs) are
 //! lower-case hex without `0x`; amounts are integer base units. These types are the wire
-//! contract: `openapi.rs` describes each one, and the tests check the two agree.
+//! contract, and the OpenAPI document's schemas are derived from them (`ToSchema`): a doc
+//! comment is the schema's description, a `format` names the shape of a string
+//! ([`crate::openapi`] gives each its pattern), and an `Option` field is `required` because the
+//! server always sends it, as `null` when absent.
 
 use std::{fmt, str::FromStr};
 
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-/// The node's view of the chain: `GET /v1/status`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The node's view of the chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StatusView {
-    /// Human-readable chain identifier.
+    /// Chain identifier.
     pub chain_id: String,
-    /// Hex digest of the genesis block.
+    /// Digest of the genesis block.
+    #[schema(format = "hex")]
     pub genesis_hash: String,
     /// Height of the latest finalized block.
     pub finalized_height: u64,
-    /// Hex digest of the latest finalized block.
+    /// Digest of the latest finalized block.
+    #[schema(format = "hex")]
     pub finalized_block: String,
-    /// Hex state root after the latest finalized block.
+    /// State root after the latest finalized block.
+    #[schema(format = "hex")]
     pub state_root: String,
     /// Connected peers.
     pub peers: u32,
     /// Validators in the current epoch.
     pub validators: u32,
-    /// Transactions waiting in this node's mempool.
+    /// Transactions in this node's mempool.
     pub mempool_size: u64,
-    /// Hex BLS threshold public key of the validator set; verifies finalization certificates.
+    /// BLS threshold public key of the validator set; verifies finalization certificates.
+    #[schema(format = "hex")]
     pub network_identity: String,
 }
 
 /// One entry of the reason-code registry: why a transaction or proof was rejected, or that it
 /// succeeded.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct OutcomeView {
     /// Stable numeric code.
     pub code: u16,
@@ -43,11 +51,35 @@ pub struct OutcomeView {
     pub description: String,
 }
 
-/// An account, with a proof of its record against a finalized state root:
-/// `GET /v1/accounts/{address}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A resource class the chain knows: its id, name, whether it runs, and its report kinds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ClassView {
+    /// Stable class id (the byte in device records, reports and reward pools).
+    pub id: u8,
+    /// Stable name, as the `class` filter and every class field spell it.
+    pub name: String,
+    /// `running`: devices register and report in it; `reserved`: the id is set aside for a
+    /// class not built yet (its reward pool, if any, is not issued; no device can register).
+    #[schema(pattern = "^(running|reserved)$")]
+    pub status: String,
+    /// The class's report kinds (empty for a reserved class).
+    pub report_kinds: Vec<ReportKindView>,
+}
+
+/// One report kind of a class.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct ReportKindView {
+    /// The kind byte of a report.
+    pub kind: u8,
+    /// Its name, as device outcomes show it.
+    pub name: String,
+}
+
+/// An account with a proof of its record against a finalized state root.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AccountView {
-    /// Hex 32-byte address.
+    /// Account address.
+    #[schema(format = "hex32")]
     pub address: String,
     /// Balance in base units.
     pub balance: u64,
@@ -55,48 +87,62 @@ pub struct AccountView {
     pub nonce: u64,
     /// Finalized height the proof is against.
     pub height: u64,
-    /// Hex state root at `height`.
+    /// State root at `height`.
+    #[schema(format = "hex")]
     pub state_root: String,
-    /// Hex 32-byte state key of the account record.
+    /// State key of the account record.
+    #[schema(format = "hex32")]
     pub key: String,
-    /// Hex encoded account record, `None` if the account has no record.
+    /// Encoded account record; null if the account has no record.
+    #[schema(format = "hex", required = true)]
     pub value: Option<String>,
-    /// Hex encoded proof: of inclusion if `value` is `Some`, of exclusion otherwise.
+    /// Encoded proof: inclusion if `value` is set, exclusion otherwise.
+    #[schema(format = "hex")]
     pub proof: String,
 }
 
-/// `POST /v1/tx` accepted the transaction into the mempool.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The transaction was accepted into the mempool.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TxSubmitted {
-    /// Hex 32-byte transaction hash, for `GET /v1/tx/{hash}`.
+    /// Transaction hash, for `GET /v1/tx/{hash}`.
+    #[schema(format = "hex32")]
     pub hash: String,
 }
 
-/// The JSON form of `POST /v1/tx` (`Content-Type: application/json`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// JSON form of a transaction submission (`Content-Type: application/json`): exactly one
+/// member, `tx`; any other member is refused (400, code 7).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SubmitTxRequest {
     /// Hex of the binary encoded signed transaction.
+    #[schema(format = "hex-tx")]
     pub tx: String,
 }
 
-/// Where a transaction is: `GET /v1/tx/{hash}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Where a transaction is.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TxStatusView {
-    /// Hex 32-byte transaction hash.
+    /// Transaction hash.
+    #[schema(format = "hex32")]
     pub hash: String,
-    /// Whether the transaction is pending, included, or unknown to this node.
+    /// Whether the transaction is pending, included, refused or unknown to this node.
     pub status: TxStatus,
     /// Height of the including block, if included.
+    #[schema(required = true)]
     pub height: Option<u64>,
     /// Position within the including block, if included.
+    #[schema(required = true)]
     pub index: Option<u32>,
     /// The execution outcome, if included. Inclusion does not mean success: read `code`.
+    #[schema(required = true)]
     pub outcome: Option<OutcomeView>,
 }
 
-/// Lifecycle of a transaction as seen by one node.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Lifecycle of a transaction as seen by one node. pending: in this node's mempool;
+/// included: in a finalized block and charged (the outcome says whether the payload
+/// succeeded); refused: in a finalized block but rejected before being charged (nothing
+/// happened, nonce unchanged); unknown: none of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TxStatus {
     /// In this node's mempool, not yet in a finalized block.
@@ -111,14 +157,16 @@ pub enum TxStatus {
     Unknown,
 }
 
-/// A finalized block: `GET /v1/blocks/{id}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A finalized block.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct BlockView {
     /// Block height.
     pub height: u64,
-    /// Hex block digest.
+    /// Block digest.
+    #[schema(format = "hex")]
     pub digest: String,
-    /// Hex digest of the parent block.
+    /// Digest of the parent block.
+    #[schema(format = "hex")]
     pub parent: String,
     /// Proposer's timestamp, milliseconds since the Unix epoch.
     pub timestamp_ms: u64,
@@ -126,29 +174,37 @@ pub struct BlockView {
     pub epoch: u64,
     /// Consensus view the block was proposed in.
     pub view: u64,
-    /// Hex public key of the proposer.
+    /// Proposer's public key.
+    #[schema(format = "hex")]
     pub proposer: String,
-    /// Hex encoding of the block header: its SHA-256 is `digest`, which `finalization` signs.
+    /// The encoded block header; the block digest is its SHA-256 and the finalization
+    /// certificate signs that digest (docs/spec/blocks.md).
+    #[schema(format = "hex")]
     pub header: String,
-    /// Hex state root after executing the block.
+    /// State root after executing the block.
+    #[schema(format = "hex")]
     pub state_root: String,
-    /// Hex threshold randomness seed for the block's view, if known.
+    /// Threshold randomness seed of the block's view, if known.
+    #[schema(format = "hex", required = true)]
     pub seed: Option<String>,
     /// Number of transactions in the block.
     pub tx_count: u32,
     /// The block's transactions and their outcomes, in execution order.
     pub txs: Vec<TxInBlock>,
-    /// Hex finalization certificate, if this node holds it.
+    /// Finalization certificate, if this node holds it.
+    #[schema(format = "hex", required = true)]
     pub finalization: Option<String>,
 }
 
-/// A transaction inside a [`BlockView`].
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// A transaction in a block, with its outcome.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct TxInBlock {
-    /// Hex 32-byte transaction hash.
+    /// Transaction hash.
+    #[schema(format = "hex32")]
     pub hash: String,
-    /// Hex of the transaction's bytes as the block holds them: leaf `i` of the header's
-    /// `txs_root` is `SHA-256(0x00 ‖ bytes)`, so anyone can recompute the root.
+    /// The transaction's bytes as the block holds them: leaf `i` of the header's `txs_root`
+    /// is SHA-256(0x00 ‖ bytes), so anyone can recompute the root.
+    #[schema(format = "hex")]
     pub tx: String,
     /// The execution outcome.
     pub outcome: OutcomeView,
@@ -200,26 +256,35 @@ impl fmt::Display for BlockId {
 /// field carries the same name ([`ChainEvent::kind`]). New variants will be added; clients must
 /// ignore types they do not know, and this crate's own deserializer maps them to
 /// [`ChainEvent::Unknown`] instead of failing.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[schema(
+    description = "A finalized chain event, tagged by `type`. More types will be added; \
+    clients must ignore types they do not know."
+)]
 #[non_exhaustive]
 pub enum ChainEvent {
     /// A block was finalized.
+    #[schema(title = "BlockEvent")]
     Block {
         /// Block height.
         height: u64,
-        /// Hex block digest.
+        /// Block digest.
+        #[schema(format = "hex")]
         digest: String,
         /// Number of transactions in the block.
         tx_count: u32,
-        /// Hex state root after the block.
+        /// State root after the block.
+        #[schema(format = "hex")]
         state_root: String,
         /// Proposer's timestamp, milliseconds since the Unix epoch.
         timestamp_ms: u64,
     },
     /// A transaction in a finalized block was executed.
+    #[schema(title = "TxOutcomeEvent")]
     TxOutcome {
-        /// Hex 32-byte transaction hash.
+        /// Transaction hash.
+        #[schema(format = "hex32")]
         hash: String,
         /// Height of the including block.
         height: u64,
@@ -233,36 +298,42 @@ pub enum ChainEvent {
         /// nothing: a transaction with this hash may still execute later.
         charged: bool,
     },
-    /// An epoch closed: its rewards were distributed.
+    /// A reward epoch closed: its rewards were credited to device ledgers.
+    #[schema(title = "EpochClosedEvent")]
     EpochClosed {
         /// The epoch.
         epoch: u64,
-        /// Height of the closing block.
+        /// Height of the block that closed it.
         height: u64,
-        /// Emission, base units.
+        /// Emission of the epoch, base units.
         emission: u64,
-        /// Distributed to devices, base units.
+        /// Credited to devices, all classes, base units.
         distributed: u64,
-        /// Hex reward root.
+        /// Merkle root of the epoch's reward list.
+        #[schema(format = "hex32")]
         reward_root: String,
     },
-    /// A device report was judged.
+    /// A device report (proof of physical work) was judged.
+    #[schema(title = "ReportOutcomeEvent")]
     ReportOutcome {
-        /// Hex report id.
+        /// Report id.
+        #[schema(format = "hex32")]
         report_id: String,
-        /// Hex device key, when the signer was recognized.
+        /// Device key; null if the signer was not recognized.
+        #[schema(format = "hex32", required = true)]
         device: Option<String>,
-        /// Height.
+        /// Height of the judging block.
         height: u64,
-        /// 0 valid or pending, else the reason code.
+        /// 0 if valid (or pending), else the reason code.
         code: u16,
-        /// Reason name.
+        /// Reason name, `ok` for 0.
         name: String,
-        /// Units credited now.
+        /// Work units credited by this judgement.
         units: u64,
     },
     /// An event type newer than this crate. Only produced by deserializing; a backend that
     /// publishes it sends `{"type": "unknown"}`.
+    #[schema(title = "UnknownEvent")]
     #[serde(other)]
     Unknown,
 }
@@ -281,7 +352,7 @@ impl ChainEvent {
 }
 
 /// Data of the `lagged` server-sent event: the subscriber fell behind and missed events.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct StreamLagged {
     /// Number of events dropped for this subscriber.
     pub skipped: u64,

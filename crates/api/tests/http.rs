@@ -1225,3 +1225,14 @@ async fn assert_acceptable(response: reqwest::Response, what: &str) -> u16 {
     }
     status.as_u16()
 }
+
+#[tokio::test]
+async fn classes_are_the_backends_running_then_reserved() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let resp = server.get("/v1/classes").await;
+    assert_eq!(resp.status(), StatusCode::OK);
+    let classes: Vec<terrane_api::ClassView> = resp.json().await.unwrap();
+    assert_eq!(classes, server.backend.classes());
+    assert_eq!(classes[0].name, "coverage");
+    assert_eq!(classes[0].status, "running");
+}

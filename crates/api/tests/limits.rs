@@ -10,7 +10,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use common::{FakeBackend, block_event};
+use common::{FakeBackend, assert_documented, block_event};
 use serde_json::Value;
 use terrane_api::{ServerLimits, ServerStats};
 use tokio::{
@@ -158,6 +158,7 @@ async fn connection_cap_refuses_the_next_connection_with_a_json_error_while_exis
     let (status, body) = request(server.addr, &get("/v1/outcomes")).await;
     assert_eq!(status, 503);
     assert_eq!(body["reason"], "too_many_connections");
+    assert_documented("GET", "/v1/outcomes", status, &body);
     assert!(
         body["message"]
             .as_str()
@@ -213,6 +214,7 @@ async fn oversized_path_headers_and_declared_body_get_json_errors_without_waitin
         (status, body["reason"].as_str()),
         (414, Some("uri_too_long"))
     );
+    assert_documented("GET", &long_path, status, &body);
 
     let big_header = format!(
         "GET /v1/status HTTP/1.1\r\nhost: test\r\nx-padding: {}\r\n\r\n",
@@ -223,6 +225,7 @@ async fn oversized_path_headers_and_declared_body_get_json_errors_without_waitin
         (status, body["reason"].as_str()),
         (431, Some("headers_too_large"))
     );
+    assert_documented("GET", "/v1/status", status, &body);
 
     let started = Instant::now();
     let (status, body) = request(
@@ -234,6 +237,7 @@ async fn oversized_path_headers_and_declared_body_get_json_errors_without_waitin
         (status, body["reason"].as_str()),
         (413, Some("tx_too_large"))
     );
+    assert_documented("POST", "/v1/tx", status, &body);
     assert!(started.elapsed() < Duration::from_secs(2));
 }
 
@@ -252,6 +256,7 @@ async fn requests_the_parser_refuses_still_get_json_error_bodies() {
         (status, body["reason"].as_str()),
         (431, Some("headers_too_large"))
     );
+    assert_documented("GET", "/v1/status", status, &body);
 }
 
 #[tokio::test]
@@ -277,6 +282,7 @@ async fn a_body_that_trickles_past_its_timeout_is_refused() {
             .contains("body_read_timeout_ms"),
         "{body}"
     );
+    assert_documented("POST", "/v1/tx", status, &body);
     assert!(started.elapsed() < Duration::from_secs(3));
 }
 
@@ -300,6 +306,7 @@ async fn requests_over_the_per_address_rate_get_429_with_retry_after() {
         (status, body["reason"].as_str()),
         (429, Some("rate_limited"))
     );
+    assert_documented("GET", "/v1/outcomes", status, &body);
     assert_eq!(server.stats.rate_limited.get(), 1);
 }
 
@@ -473,4 +480,5 @@ async fn the_subscriber_cap_refuses_the_next_stream_with_503() {
         (status, body["reason"].as_str()),
         (503, Some("too_many_subscribers"))
     );
+    assert_documented("GET", "/v1/events", status, &body);
 }

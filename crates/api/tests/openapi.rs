@@ -11,8 +11,8 @@ use common::{
     find_operation, report_outcome_event, tx_outcome_event,
 };
 use reqwest::{Method, StatusCode, header};
-use serde_json::Value;
-use terrane_api::{MAX_BODY_BYTES, endpoints, hex, openapi};
+use serde_json::{Value, json};
+use terrane_api::{ChainEvent, MAX_BODY_BYTES, endpoints, hex, openapi};
 
 const HTTP_METHODS: [&str; 8] = [
     "get", "put", "post", "delete", "options", "head", "patch", "trace",
@@ -163,7 +163,7 @@ async fn served_openapi_document_is_the_built_document() {
     let server = TestServer::start(FakeBackend::new()).await;
     let served: Value = server.get("/v1/openapi.json").await.json().await.unwrap();
     assert_eq!(&served, openapi::document());
-    assert_eq!(served["openapi"], "3.0.3");
+    assert_eq!(served["openapi"], "3.1.0");
 }
 
 #[tokio::test]
@@ -428,32 +428,91 @@ async fn event_stream_messages_match_documented_schemas() {
 }
 
 #[test]
-fn every_chain_event_type_has_a_schema_in_the_discriminator() {
+fn every_chain_event_type_has_its_own_schema() {
     let chain_event = &openapi::document()["components"]["schemas"]["ChainEvent"];
-    let mapping = chain_event["discriminator"]["mapping"].as_object().unwrap();
+    let branches = chain_event["oneOf"].as_array().unwrap();
+    let type_of = |branch: &Value| {
+        branch["properties"]["type"]["enum"][0]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    };
     let events = [
         block_event(1),
         tx_outcome_event(1, 0),
         epoch_closed_event(0),
         report_outcome_event(1, Some(DEVICE_A)),
+        ChainEvent::Unknown,
     ];
     for event in &events {
-        let target = mapping
-            .get(event.kind())
-            .and_then(Value::as_str)
+        let branch = branches
+            .iter()
+            .find(|branch| type_of(branch) == event.kind())
             .unwrap_or_else(|| panic!("no schema for event {}", event.kind()));
         let data = serde_json::to_value(event).unwrap();
-        check_schema(
-            openapi::document(),
-            &serde_json::json!({ "$ref": target }),
-            &data,
-            event.kind(),
-        )
-        .unwrap_or_else(|error| panic!("{error}\ndata: {data}"));
+        check_schema(openapi::document(), branch, &data, event.kind())
+            .unwrap_or_else(|error| panic!("{error}\ndata: {data}"));
     }
-    assert_eq!(
-        mapping.len(),
-        events.len(),
-        "a documented event type is not tested"
-    );
+    let documented: BTreeSet<String> = branches.iter().map(type_of).collect();
+    let tested: BTreeSet<String> = events.iter().map(|event| event.kind().to_owned()).collect();
+    assert_eq!(documented, tested, "a documented event type is not tested");
+}
+
+/// The validator behind every schema test, shown to refuse what it should.
+#[tokio::test]
+async fn bodies_that_differ_from_their_schema_are_refused() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let document = openapi::document();
+    let status_view = json!({ "$ref": "#/components/schemas/StatusView" });
+    let body: Value = server.get("/v1/status").await.json().await.unwrap();
+    check_schema(document, &status_view, &body, "as served").unwrap();
+    let mut undocumented = body.clone();
+    undocumented["uptime_secs"] = json!(5);
+    let mut missing = body.clone();
+    missing.as_object_mut().unwrap().remove("peers");
+    let mut mistyped = body.clone();
+    mistyped["finalized_height"] = json!("10");
+    let mut negative = body.clone();
+    negative["peers"] = json!(-1);
+    let mut too_large = body.clone();
+    too_large["peers"] = json!(u64::from(u32::MAX) + 1);
+    let mut not_hex = body.clone();
+    not_hex["state_root"] = json!("0xcc");
+    for (what, bad) in [
+        ("an undocumented field", undocumented),
+        ("a missing field", missing),
+        ("a string for an integer", mistyped),
+        ("a negative count", negative),
+        ("a u32 past its range", too_large),
+        ("hex with 0x", not_hex),
+    ] {
+        assert!(
+            check_schema(document, &status_view, &bad, what).is_err(),
+            "{what} passed: {bad}"
+        );
+    }
+    let event = json!({ "$ref": "#/components/schemas/ChainEvent" });
+    let mut block = serde_json::to_value(block_event(1)).unwrap();
+    check_schema(document, &event, &block, "block").unwrap();
+    block["type"] = json!("tx_outcome");
+    assert!(check_schema(document, &event, &block, "a block tagged as another type").is_err());
+}
+
+#[test]
+fn every_operation_documents_the_connection_layer_refusals() {
+    let document = openapi::document();
+    for (method, template) in documented_operations(document) {
+        let responses = &document["paths"][&template][method.to_ascii_lowercase()]["responses"];
+        for status in ["400", "413", "414", "429", "431", "503", "default"] {
+            assert_eq!(
+                responses[status]["content"]["application/json"]["schema"]["$ref"],
+                "#/components/schemas/Error",
+                "{method} {template} {status}"
+            );
+        }
+        assert!(
+            responses["429"]["headers"]["Retry-After"].is_object(),
+            "{method} {template}"
+        );
+    }
 }

@@ -328,6 +328,11 @@ impl Client {
         self.get_optional(&format!("/v1/epochs/{n}")).await
     }
 
+    /// `GET /v1/classes`: the resource classes the chain runs and reserves.
+    pub async fn classes(&self) -> Result<Vec<terrane_api::ClassView>, ClientError> {
+        self.get("/v1/classes").await
+    }
+
     /// `GET /v1/params`.
     pub async fn params(&self) -> Result<serde_json::Value, ClientError> {
         self.get("/v1/params").await

@@ -1,16 +1,31 @@
 //! Devices: registry records with state proofs, lists by owner, cell and class, judged
 //! reports, reward ledgers, and the proof of one reward line (what a reward claim rests on).
 
+use std::collections::BTreeMap;
+
 use axum::{Json, extract::State};
 use serde::Deserialize;
+use serde_json::json;
+use utoipa::{
+    IntoParams, IntoResponses,
+    openapi::{
+        KnownFormat, ObjectBuilder, RefOr, Required, Response, SchemaFormat,
+        path::{Parameter, ParameterBuilder, ParameterIn, ParameterStyle},
+        schema::{AdditionalProperties, Type},
+    },
+};
 
 use super::{
     AppState, QueryParams, Route, Segment, SegmentPair, parse_cell, parse_decimal, parse_hex32,
 };
 use crate::{
     ApiError, Backend, DEFAULT_DEVICE_LIST_LIMIT, DEVICE_CLASSES, DeviceListView,
-    DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView, MAX_CLASS_NAME_BYTES,
-    MAX_DEVICE_LIST_LIMIT, RewardProofView,
+    DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView, ErrorBody,
+    MAX_CLASS_NAME_BYTES, MAX_DEVICE_LIST_LIMIT, RewardProofView,
+    openapi::{
+        BackendErrors, EXAMPLE_AREA, EXAMPLE_DEVICE, EXAMPLE_EPOCH, error_response,
+        hex32_path_param,
+    },
 };
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
@@ -23,6 +38,19 @@ pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     ]
 }
 
+/// A registered device, with its record proven against the latest finalized state root.
+#[utoipa::path(
+    get,
+    path = "/v1/devices/{id}",
+    tag = "devices",
+    operation_id = "getDevice",
+    params(DeviceIdParam),
+    responses(
+        (status = 200, description = "The device.", body = DeviceView),
+        DeviceLookupErrors,
+        BackendErrors
+    )
+)]
 async fn device<B: Backend>(
     State(state): State<AppState<B>>,
     Segment(id): Segment,
@@ -50,6 +78,98 @@ struct ListParams {
 
 impl super::KnownParams for ListParams {
     const NAMES: &'static [&'static str] = &["owner", "cell", "class", "limit", "cursor"];
+}
+
+/// The documented parameters: the three filters as one form-exploded object, so a schema can
+/// say that at least one is required, then `limit` and `cursor`.
+impl IntoParams for ListParams {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let string = |format: &str, description: &str| {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::Custom(format.into())))
+                .description(Some(description))
+        };
+        let filter = ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .property("owner", string("hex32", "Devices owned by this address."))
+            .property(
+                "cell",
+                string(
+                    "h3-cell-input",
+                    "H3 cell index in hex: 15 digits starting with 8 (the cell mode), \
+                     optionally with a leading 0.",
+                ),
+            )
+            .property(
+                "class",
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .description(Some("Devices of this resource class.")),
+            )
+            .min_properties(Some(1))
+            .additional_properties(Some(AdditionalProperties::FreeForm(false)));
+        vec![
+            ParameterBuilder::new()
+                .name("filter")
+                .parameter_in(ParameterIn::Query)
+                .required(Required::True)
+                .style(Some(ParameterStyle::Form))
+                .explode(Some(true))
+                .description(Some(
+                    "The filters, written as their own query parameters (`?owner=…&class=…`): \
+                     at least one of `owner`, `cell` and `class`; a device is listed if it \
+                     matches every one given. `cell` is an H3 cell index of any resolution, 15 \
+                     hex digits starting with 8 (a leading 0 is allowed); one that is not an H3 \
+                     cell, or is too coarse for the node to search (coarser than resolution 5), \
+                     is a 400 (code 7).",
+                ))
+                .schema(Some(filter))
+                .example(Some(json!({ "cell": EXAMPLE_AREA, "class": "coverage" })))
+                .build(),
+            ParameterBuilder::new()
+                .name("limit")
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(format!(
+                    "Most devices returned, 1 to {MAX_DEVICE_LIST_LIMIT}; \
+                     {DEFAULT_DEVICE_LIST_LIMIT} if absent."
+                )))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .format(Some(uint32()))
+                        .minimum(Some(1))
+                        .maximum(Some(MAX_DEVICE_LIST_LIMIT))
+                        .default(Some(json!(DEFAULT_DEVICE_LIST_LIMIT))),
+                ))
+                .example(Some(json!(10)))
+                .build(),
+            ParameterBuilder::new()
+                .name("cursor")
+                .parameter_in(ParameterIn::Query)
+                .required(Required::False)
+                .description(Some(
+                    "Where the page starts: the `next_cursor` of the previous page (0, the \
+                     default, starts at the beginning). A page reads at most 4000 index slots, \
+                     so it may hold fewer than `limit` devices and still have a `next_cursor`.",
+                ))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::Integer)
+                        .format(Some(uint32()))
+                        .minimum(Some(0))
+                        .maximum(Some(u32::MAX))
+                        .default(Some(json!(0))),
+                ))
+                .example(Some(json!(0)))
+                .build(),
+        ]
+    }
+}
+
+fn uint32() -> SchemaFormat {
+    SchemaFormat::KnownFormat(KnownFormat::UInt32)
 }
 
 impl ListParams {
@@ -127,6 +247,29 @@ fn parse_cursor(cursor: &str) -> Result<u32, ApiError> {
         })
 }
 
+/// Devices matching every filter given; at least one of owner, cell and class is required.
+#[utoipa::path(
+    get,
+    path = "/v1/devices",
+    tag = "devices",
+    operation_id = "listDevices",
+    params(ListParams),
+    responses(
+        (
+            status = 200,
+            description = "One page of the matching devices (at most `limit`), the length of \
+                the index list read, and the cursor of the next page.",
+            body = DeviceListView
+        ),
+        (
+            status = 400,
+            description = "No filter, a malformed filter or limit, an unknown or repeated query \
+                parameter, or a cell the node cannot search (code 7).",
+            body = ErrorBody
+        ),
+        BackendErrors
+    )
+)]
 async fn devices<B: Backend>(
     State(state): State<AppState<B>>,
     QueryParams(params): QueryParams<ListParams>,
@@ -135,6 +278,19 @@ async fn devices<B: Backend>(
     state.backend.devices(query).await.map(Json)
 }
 
+/// A device's recently judged reports, newest first, each with its reason code.
+#[utoipa::path(
+    get,
+    path = "/v1/devices/{id}/outcomes",
+    tag = "devices",
+    operation_id = "getDeviceOutcomes",
+    params(DeviceIdParam),
+    responses(
+        (status = 200, description = "The outcomes.", body = DeviceOutcomesView),
+        DeviceLookupErrors,
+        BackendErrors
+    )
+)]
 async fn outcomes<B: Backend>(
     State(state): State<AppState<B>>,
     Segment(id): Segment,
@@ -148,6 +304,19 @@ async fn outcomes<B: Backend>(
         .ok_or_else(|| not_registered(&id))
 }
 
+/// A device's reward ledger and how its reward was computed in recent closed epochs.
+#[utoipa::path(
+    get,
+    path = "/v1/devices/{id}/rewards",
+    tag = "rewards",
+    operation_id = "getDeviceRewards",
+    params(DeviceIdParam),
+    responses(
+        (status = 200, description = "The ledger and breakdowns.", body = DeviceRewardsView),
+        DeviceLookupErrors,
+        BackendErrors
+    )
+)]
 async fn rewards<B: Backend>(
     State(state): State<AppState<B>>,
     Segment(id): Segment,
@@ -161,6 +330,36 @@ async fn rewards<B: Backend>(
         .ok_or_else(|| not_registered(&id))
 }
 
+/// A device's reward line in a closed epoch, proven: what a reward claim rests on.
+#[utoipa::path(
+    get,
+    path = "/v1/devices/{id}/rewards/{epoch}",
+    tag = "rewards",
+    operation_id = "getRewardProof",
+    // One line, which a doc comment this long could not be.
+    summary = "A device's reward line in a closed epoch, with its Merkle path to the epoch's \
+        reward root and the state proof of the epoch summary holding it.",
+    params(
+        DeviceIdParam,
+        ("epoch" = u64, Path, description = "Decimal epoch number.", example = json!(EXAMPLE_EPOCH))
+    ),
+    responses(
+        (status = 200, description = "The proven reward line.", body = RewardProofView),
+        (
+            status = 400,
+            description = "`id` is not 64 hex characters, or `epoch` is not a decimal number \
+                (code 7).",
+            body = ErrorBody
+        ),
+        (
+            status = 404,
+            description = "No rewarded line: the device is not registered, earned nothing in \
+                this epoch, or the epoch has not closed.",
+            body = ErrorBody
+        ),
+        BackendErrors
+    )
+)]
 async fn reward_proof<B: Backend>(
     State(state): State<AppState<B>>,
     SegmentPair(id, epoch): SegmentPair,
@@ -179,6 +378,34 @@ async fn reward_proof<B: Backend>(
                 crate::hex::encode(id)
             ))
         })
+}
+
+/// The `{id}` of the routes about one device.
+struct DeviceIdParam;
+
+impl IntoParams for DeviceIdParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![hex32_path_param(
+            "id",
+            "Device key, 64 hex characters.",
+            EXAMPLE_DEVICE,
+        )]
+    }
+}
+
+/// What the routes about one registered device answer besides its view.
+struct DeviceLookupErrors;
+
+impl IntoResponses for DeviceLookupErrors {
+    fn responses() -> BTreeMap<String, RefOr<Response>> {
+        [
+            ("400", "`id` is not 64 hex characters (code 7)."),
+            ("404", "No device is registered with this key."),
+        ]
+        .into_iter()
+        .map(|(status, description)| (status.to_owned(), error_response(description).into()))
+        .collect()
+    }
 }
 
 fn parse_device_id(id: &str) -> Result<[u8; 32], ApiError> {

@@ -40,7 +40,8 @@ use tokio::sync::{
 
 use super::{AppState, Route};
 use crate::{
-    ApiError, Backend, ChainEvent, StreamLagged,
+    ApiError, Backend, ChainEvent, ErrorBody, StreamLagged,
+    openapi::EventStreamMessage,
     server::{ConnectionContext, Refusal, ServerLimits, Shared},
 };
 
@@ -62,6 +63,32 @@ enum Queued {
     Skipped(u64),
 }
 
+/// Server-Sent Events stream of finalized chain events.
+///
+/// Each message has `event:` set to the event type and `data:` set to a `ChainEvent` JSON
+/// object with the same `type`. A subscriber that falls behind receives one `lagged` message
+/// (data: `StreamLagged`) and the stream continues. Comment lines are sent as keep-alives.
+/// Clients must ignore event types they do not know.
+#[utoipa::path(
+    get,
+    path = "/v1/events",
+    tag = "events",
+    operation_id = "streamEvents",
+    responses(
+        (
+            status = 200,
+            description = "The stream; it ends when the node shuts down.",
+            body = inline(EventStreamMessage),
+            content_type = "text/event-stream"
+        ),
+        (
+            status = 503,
+            description = "As many event streams are open as the node allows \
+                (`too_many_subscribers`, api.max_subscribers); retry later.",
+            body = ErrorBody
+        )
+    )
+)]
 async fn events<B: Backend>(
     State(state): State<AppState<B>>,
     context: Option<Extension<ConnectionContext>>,

@@ -15,6 +15,14 @@ pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     ]
 }
 
+/// Prometheus metrics, text exposition format 0.0.4.
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "meta",
+    operation_id = "getMetrics",
+    responses((status = 200, description = "Metrics.", body = String, content_type = "text/plain"))
+)]
 async fn metrics<B: Backend>(State(state): State<AppState<B>>) -> impl IntoResponse {
     (
         [(CONTENT_TYPE, PROMETHEUS_CONTENT_TYPE)],
@@ -22,6 +30,14 @@ async fn metrics<B: Backend>(State(state): State<AppState<B>>) -> impl IntoRespo
     )
 }
 
+/// This document.
+#[utoipa::path(
+    get,
+    path = "/v1/openapi.json",
+    tag = "meta",
+    operation_id = "getOpenApi",
+    responses((status = 200, description = "The OpenAPI 3.1 document.", body = Object))
+)]
 async fn openapi_document() -> Json<&'static serde_json::Value> {
     Json(openapi::document())
 }

@@ -5,16 +5,18 @@
 //! A [`Route`] is made by [`Route::get`] or [`Route::post`], which set the method in the table
 //! and in the handler in one call.
 
-mod accounts;
-mod cells;
-mod chain;
-mod devices;
-mod epochs;
-mod events;
-mod meta;
-mod outcomes;
-mod params;
-mod txs;
+// Visible to `openapi`, which lists each handler's `#[utoipa::path]`.
+pub(crate) mod accounts;
+pub(crate) mod cells;
+pub(crate) mod chain;
+pub(crate) mod classes;
+pub(crate) mod devices;
+pub(crate) mod epochs;
+pub(crate) mod events;
+pub(crate) mod meta;
+pub(crate) mod outcomes;
+pub(crate) mod params;
+pub(crate) mod txs;
 
 use std::sync::Arc;
 
@@ -102,6 +104,7 @@ pub(crate) fn table<B: Backend>() -> Vec<Route<B>> {
         devices::routes(),
         epochs::routes(),
         cells::routes(),
+        classes::routes(),
         outcomes::routes(),
         events::routes(),
         meta::routes(),

@@ -3,7 +3,7 @@
 use axum::{Json, extract::State};
 
 use super::{AppState, Route, Segment};
-use crate::{ApiError, Backend, OutcomeView};
+use crate::{ApiError, Backend, ErrorBody, OutcomeView};
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     vec![
@@ -12,10 +12,40 @@ pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     ]
 }
 
+/// Every reason code, sorted by code.
+#[utoipa::path(
+    get,
+    path = "/v1/outcomes",
+    tag = "outcomes",
+    operation_id = "listOutcomes",
+    responses((status = 200, description = "The registry.", body = Vec<OutcomeView>))
+)]
 async fn outcomes<B: Backend>(State(state): State<AppState<B>>) -> Json<Vec<OutcomeView>> {
     Json(state.backend.outcomes())
 }
 
+/// One reason code.
+#[utoipa::path(
+    get,
+    path = "/v1/outcomes/{code}",
+    tag = "outcomes",
+    operation_id = "getOutcome",
+    params((
+        "code" = u16,
+        Path,
+        description = "Decimal reason code.",
+        example = json!(crate::error::code::MALFORMED)
+    )),
+    responses(
+        (status = 200, description = "The outcome.", body = OutcomeView),
+        (
+            status = 400,
+            description = "`code` is not a decimal number below 65536 (code 7).",
+            body = ErrorBody
+        ),
+        (status = 404, description = "No outcome has this code.", body = ErrorBody)
+    )
+)]
 async fn outcome<B: Backend>(
     State(state): State<AppState<B>>,
     Segment(code): Segment,

@@ -9,11 +9,18 @@ use axum::{
     extract::{State, rejection::BytesRejection},
     http::{HeaderMap, StatusCode, header::CONTENT_TYPE},
 };
+use utoipa::{
+    IntoParams,
+    openapi::path::{Parameter, ParameterIn},
+};
 
 use super::{AppState, Route, Segment, parse_hex32};
 use crate::{
-    ApiError, Backend, MAX_BODY_BYTES, StateProofView, SubmitTxRequest, TxStatusView, TxSubmitted,
-    error::code, hex,
+    ApiError, Backend, ErrorBody, MAX_BODY_BYTES, StateProofView, SubmitTxRequest, TxStatusView,
+    TxSubmitted,
+    error::code,
+    hex,
+    openapi::{BackendErrors, EXAMPLE_HASH, TxBinary, TxHex, example_tx, hex32_path_param},
 };
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
@@ -24,6 +31,61 @@ pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     ]
 }
 
+/// Submit a signed transaction to the mempool.
+#[utoipa::path(
+    post,
+    path = "/v1/tx",
+    tag = "txs",
+    operation_id = "submitTx",
+    description = format!(
+        "The body is the binary encoded signed transaction, in one of three encodings chosen by \
+         Content-Type. The body may be at most {MAX_BODY_BYTES} bytes in any encoding."
+    ),
+    request_body(content(
+        (inline(TxBinary) = "application/octet-stream"),
+        (inline(TxHex) = "text/plain", example = json!(example_tx())),
+        (SubmitTxRequest = "application/json", example = json!({ "tx": example_tx() }))
+    )),
+    responses(
+        (status = 202, description = "Accepted into the mempool.", body = TxSubmitted),
+        (
+            status = 400,
+            description = format!(
+                "Empty, not hex, or bad JSON, or a body that could not be read or did not \
+                 arrive within api.body_read_timeout_ms (code {}); or rejected by the \
+                 transaction checks (code = the outcome of the broken rule).",
+                code::MALFORMED
+            ),
+            body = ErrorBody
+        ),
+        (
+            status = 409,
+            description = "A conflict (code = the outcome): `duplicate_tx` (already pending or \
+                included), `replacement_underpriced`, `nonce_too_low`.",
+            body = ErrorBody
+        ),
+        (
+            status = 413,
+            description = format!(
+                "Body over {MAX_BODY_BYTES} bytes (code {}, tx_too_large).",
+                code::TX_TOO_LARGE
+            ),
+            body = ErrorBody
+        ),
+        (
+            status = 415,
+            description = "Content-Type is not one of the three accepted.",
+            body = ErrorBody
+        ),
+        (
+            status = 422,
+            description = "Refused by a stateful rule of admission (code = the outcome of the \
+                rule it broke, e.g. 100 insufficient_balance).",
+            body = ErrorBody
+        ),
+        BackendErrors
+    )
+)]
 async fn submit_tx<B: Backend>(
     State(state): State<AppState<B>>,
     headers: HeaderMap,
@@ -150,6 +212,27 @@ fn decode_hex_tx(text: &str) -> Result<Vec<u8>, ApiError> {
     hex::decode(text).map_err(|err| ApiError::malformed(format!("transaction is not hex: {err}")))
 }
 
+/// Whether a transaction is pending, included (with its outcome), or unknown.
+#[utoipa::path(
+    get,
+    path = "/v1/tx/{hash}",
+    tag = "txs",
+    operation_id = "getTx",
+    params(TxHashParam),
+    responses(
+        (
+            status = 200,
+            description = "The transaction's status; `unknown` is not an error.",
+            body = TxStatusView
+        ),
+        (
+            status = 400,
+            description = "`hash` is not 64 hex characters (code 7).",
+            body = ErrorBody
+        ),
+        BackendErrors
+    )
+)]
 async fn tx<B: Backend>(
     State(state): State<AppState<B>>,
     Segment(hash): Segment,
@@ -158,6 +241,32 @@ async fn tx<B: Backend>(
     state.backend.tx(hash).await.map(Json)
 }
 
+/// A charged transaction's receipt record, proven against the latest finalized state root.
+///
+/// The value is the stored receipt (height u64be, index u32be, code u16be); the key is
+/// SHA-256("terrane/state/v1" ‖ 0x04 ‖ hash). Check it as any state record (state.md,
+/// Checking a value).
+#[utoipa::path(
+    get,
+    path = "/v1/tx/{hash}/receipt",
+    tag = "txs",
+    operation_id = "getTxReceipt",
+    params(TxHashParam),
+    responses(
+        (status = 200, description = "The receipt and its proof.", body = StateProofView),
+        (
+            status = 400,
+            description = "`hash` is not 64 hex characters (code 7).",
+            body = ErrorBody
+        ),
+        (
+            status = 404,
+            description = "No receipt: unknown, pending, or rejected without a charge.",
+            body = ErrorBody
+        ),
+        BackendErrors
+    )
+)]
 async fn receipt<B: Backend>(
     State(state): State<AppState<B>>,
     Segment(hash): Segment,
@@ -169,4 +278,17 @@ async fn receipt<B: Backend>(
             hex::encode(hash)
         ))
     })
+}
+
+/// The `{hash}` of the routes about one transaction.
+struct TxHashParam;
+
+impl IntoParams for TxHashParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        vec![hex32_path_param(
+            "hash",
+            "Transaction hash, 64 hex characters.",
+            EXAMPLE_HASH,
+        )]
+    }
 }

@@ -280,4 +280,36 @@ where
     fn outcomes(&self) -> Vec<OutcomeView> {
         self.registry()
     }
+
+    fn classes(&self) -> Vec<terrane_api::ClassView> {
+        classes_view()
+    }
+}
+
+/// The class list as the API shows it: the classes the chain runs, then the reserved ids.
+fn classes_view() -> Vec<terrane_api::ClassView> {
+    use terrane_app::modules;
+    let kinds = modules::report_kinds();
+    let view = |id: terrane_primitives::ClassId, name: &str, status: &str| terrane_api::ClassView {
+        id: id.get(),
+        name: name.to_owned(),
+        status: status.to_owned(),
+        report_kinds: kinds
+            .iter()
+            .filter(|(c, _, _)| *c == id)
+            .map(|(_, kind, name)| terrane_api::ReportKindView {
+                kind: *kind,
+                name: (*name).to_owned(),
+            })
+            .collect(),
+    };
+    modules::classes()
+        .into_iter()
+        .map(|(id, name)| view(id, name, "running"))
+        .chain(
+            modules::RESERVED_CLASSES
+                .iter()
+                .map(|(id, name)| view(*id, name, "reserved")),
+        )
+        .collect()
 }
