@@ -134,4 +134,12 @@ pub trait Backend: Send + Sync + 'static {
     /// Every resource class the chain knows: the ones it runs (in its class list's order),
     /// then the reserved ids (in id order). It is fixed for the lifetime of the process.
     fn classes(&self) -> Vec<ClassView>;
+
+    /// The OpenAPI component schemas that type `GET /v1/params` for this chain, as
+    /// `(name, schema)`; the one named `ChainParams` replaces the document's free-form
+    /// placeholder, the others are the schemas it refers to. Called once, when the router is
+    /// built. The default keeps the placeholder.
+    fn params_schemas(&self) -> Vec<(String, serde_json::Value)> {
+        Vec::new()
+    }
 }

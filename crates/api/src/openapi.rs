@@ -40,6 +40,21 @@ pub fn document() -> &'static Value {
     &DOCUMENT
 }
 
+/// The document with the backend's parameter schemas ([`crate::Backend::params_schemas`])
+/// merged into its components: the one named `ChainParams` replaces the free-form placeholder.
+pub fn document_for(params_schemas: Vec<(String, Value)>) -> Value {
+    let mut document = document().clone();
+    let schemas = document
+        .pointer_mut("/components/schemas")
+        .and_then(Value::as_object_mut)
+        .expect("the document has component schemas");
+    for (name, mut schema) in params_schemas {
+        complete_formats(&mut schema);
+        schemas.insert(name, schema);
+    }
+    document
+}
+
 /// A 32-byte hash: the example transaction hash and account address.
 pub(crate) const EXAMPLE_HASH: &str =
     "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
@@ -143,7 +158,7 @@ const CLASS_AMOUNTS: [&str; 2] = [
         routes::meta::metrics,
         routes::meta::openapi_document,
     ),
-    // The event stream's data, which no JSON response carries, and the free-form parameters.
+    // The event stream's data, which no JSON response carries, and the parameters' placeholder.
     components(schemas(ChainEvent, StreamLagged, ChainParams))
 )]
 /// The operations and schemas as utoipa derives them, before [`build`] completes them.
@@ -154,7 +169,24 @@ fn build(classes: &[&str]) -> Value {
     let mut document =
         serde_json::to_value(ApiDoc::openapi()).expect("the OpenAPI document serializes");
     describe_device_classes(&mut document, classes);
-    for_each_object(&mut document, &mut |object| {
+    complete_formats(&mut document);
+    let paths = document["paths"]
+        .as_object_mut()
+        .expect("the document has paths");
+    for operation in paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.values_mut())
+    {
+        add_connection_refusals(&mut operation["responses"]);
+    }
+    document
+}
+
+/// Gives every custom string format its pattern and every unsigned integer format the
+/// registry's name and its maximum.
+fn complete_formats(document: &mut Value) {
+    for_each_object(document, &mut |object| {
         let Some(format) = object.get("format").and_then(Value::as_str) else {
             return;
         };
@@ -170,17 +202,6 @@ fn build(classes: &[&str]) -> Value {
             object.entry("maximum").or_insert(json!(maximum));
         }
     });
-    let paths = document["paths"]
-        .as_object_mut()
-        .expect("the document has paths");
-    for operation in paths
-        .values_mut()
-        .filter_map(Value::as_object_mut)
-        .flat_map(|item| item.values_mut())
-    {
-        add_connection_refusals(&mut operation["responses"]);
-    }
-    document
 }
 
 /// Writes what a resource class name is into the document: every string property named
@@ -364,7 +385,8 @@ impl IntoResponses for BackendErrors {
     }
 }
 
-/// The body of `GET /v1/params`, which the backend hands over as free-form JSON.
+/// The body of `GET /v1/params` until the backend types it ([`crate::Backend::params_schemas`]:
+/// the node does, from the parameter structs); the API crate alone does not know them.
 pub(crate) struct ChainParams;
 
 impl PartialSchema for ChainParams {

@@ -248,6 +248,7 @@ impl Genesis {
 }
 
 /// The fee parameters in JSON form.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AccountsParamsJson {
     /// Flat part of the minimum fee, base units.

@@ -9,6 +9,7 @@ use terrane_primitives::Amount;
 use terrane_rewards::EmissionParams;
 
 /// How much a block may hold. Consensus-critical: a block over a limit is invalid.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlockLimits {
     /// Most transactions in one block.
@@ -55,10 +56,12 @@ impl Default for BlockLimits {
 }
 
 /// All state-machine parameters.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema), schema(as = ModuleParams))]
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainParams {
     /// Fees.
     #[serde(with = "accounts_params_json")]
+    #[cfg_attr(feature = "schema", schema(value_type = crate::genesis::AccountsParamsJson))]
     pub accounts: AccountsParams,
     /// Block limits.
     pub block: BlockLimits,

@@ -3,7 +3,7 @@
 //! ```text
 //! Client ──HTTP──▶ node API (docs/spec/api.md)
 //!   verified_account: account + proof ─▶ certified block header ─▶ light::verify_* ─▶ Account
-//!                     (feature `state-proofs`, on by default)
+//!                     (feature `state-proofs`; the CLI turns it on)
 //! ```
 //! The node is not trusted for anything the client verifies: with a [`Trust`] anchor (the
 //! chain id and network identity from the genesis file), [`Client::verified_account`] only

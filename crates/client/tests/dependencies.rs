@@ -38,8 +38,8 @@ fn assert_absent(names: &[String], banned: &[&str]) {
 }
 
 #[test]
-fn client_depends_on_no_consensus_p2p_or_node_crate() {
-    let names = client_dependencies(&[]);
+fn client_with_state_proofs_depends_on_no_consensus_p2p_or_node_crate() {
+    let names = client_dependencies(&["--features", "state-proofs"]);
     assert_absent(
         &names,
         &[
@@ -54,8 +54,8 @@ fn client_depends_on_no_consensus_p2p_or_node_crate() {
 }
 
 #[test]
-fn client_without_state_proofs_depends_on_no_storage_or_runtime() {
-    let names = client_dependencies(&["--no-default-features"]);
+fn the_default_client_depends_on_no_consensus_p2p_storage_or_runtime() {
+    let names = client_dependencies(&[]);
     assert_absent(
         &names,
         &[

@@ -183,6 +183,16 @@ impl FixedSize for ClassId {
     const SIZE: usize = 1;
 }
 
+#[cfg(feature = "schema")]
+impl utoipa::PartialSchema for ClassId {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        u8::schema()
+    }
+}
+
+#[cfg(feature = "schema")]
+impl utoipa::ToSchema for ClassId {}
+
 impl serde::Serialize for ClassId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_u8(self.0)

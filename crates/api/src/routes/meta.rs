@@ -3,7 +3,7 @@
 use axum::{Json, extract::State, http::header::CONTENT_TYPE, response::IntoResponse};
 
 use super::{AppState, Route};
-use crate::{Backend, openapi};
+use crate::Backend;
 
 /// The content type Prometheus expects for text exposition format 0.0.4.
 const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
@@ -11,7 +11,7 @@ const PROMETHEUS_CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8"
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
     vec![
         Route::get("/metrics", metrics::<B>),
-        Route::get("/v1/openapi.json", openapi_document),
+        Route::get("/v1/openapi.json", openapi_document::<B>),
     ]
 }
 
@@ -38,6 +38,6 @@ async fn metrics<B: Backend>(State(state): State<AppState<B>>) -> impl IntoRespo
     operation_id = "getOpenApi",
     responses((status = 200, description = "The OpenAPI 3.1 document.", body = Object))
 )]
-async fn openapi_document() -> Json<&'static serde_json::Value> {
-    Json(openapi::document())
+async fn openapi_document<B: Backend>(State(state): State<AppState<B>>) -> Json<serde_json::Value> {
+    Json(serde_json::Value::clone(&state.document))
 }

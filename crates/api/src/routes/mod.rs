@@ -39,6 +39,8 @@ pub(crate) struct AppState<B> {
     pub(crate) backend: Arc<B>,
     /// Becomes `true` when the server shuts down; open event streams end then.
     pub(crate) closing: watch::Receiver<bool>,
+    /// The OpenAPI document as this backend completes it ([`crate::openapi::document_for`]).
+    pub(crate) document: Arc<serde_json::Value>,
 }
 
 // Derived `Clone` would demand `B: Clone`; only the `Arc` is cloned.
@@ -47,6 +49,7 @@ impl<B> Clone for AppState<B> {
         Self {
             backend: Arc::clone(&self.backend),
             closing: self.closing.clone(),
+            document: Arc::clone(&self.document),
         }
     }
 }
@@ -128,7 +131,11 @@ pub(crate) fn build<B: Backend>(backend: Arc<B>, closing: watch::Receiver<bool>)
         .fallback(unknown_path)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(cors::allow_any_origin_for_reads))
-        .with_state(AppState { backend, closing })
+        .with_state(AppState {
+            document: Arc::new(crate::openapi::document_for(backend.params_schemas())),
+            backend,
+            closing,
+        })
 }
 
 async fn unknown_path() -> ApiError {

@@ -5,6 +5,7 @@ use commonware_codec::{Buf, Error, FixedSize, Read, ReadExt, Write};
 use serde::{Deserialize, Serialize};
 
 /// Distances, radio tolerances, timing, selection and units.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CoverageParams {
     /// Closest a witness may be to the beaconer (asserted cells), m.

@@ -7,6 +7,7 @@ use terrane_primitives::Amount;
 
 /// Fees and limits of the device registry. Class-specific limits (antenna gain, relocation
 /// cooldowns) belong to the class's own parameters.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DevicesParams {
     /// Burned from the owner when a device registers, base units.

@@ -5,6 +5,7 @@ use commonware_codec::{Buf, Error, FixedSize, Read, ReadExt, Write};
 use serde::{Deserialize, Serialize};
 
 /// Epochs, scheduling, reputation and bundle limits.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PowParams {
     /// Blocks per epoch.

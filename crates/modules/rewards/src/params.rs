@@ -11,6 +11,7 @@ use terrane_primitives::ClassId;
 pub const MAX_CLASS_POOLS: usize = 32;
 
 /// One resource class's pool: its share of the emission and its caps.
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ClassPool {
@@ -54,6 +55,7 @@ impl FixedSize for ClassPool {
 /// Token emission and reward-split parameters, set at genesis and changed by governance.
 ///
 /// All amounts are base units (10^-6 TRN). A cap of 0 means "no cap".
+#[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmissionParams {
     /// Emission of epoch 0, base units.

@@ -284,6 +284,10 @@ where
     fn classes(&self) -> Vec<terrane_api::ClassView> {
         classes_view()
     }
+
+    fn params_schemas(&self) -> Vec<(String, serde_json::Value)> {
+        params::params_schemas()
+    }
 }
 
 /// The class list as the API shows it: the classes the chain runs, then the reserved ids.

@@ -1,6 +1,38 @@
-//! `GET /v1/params`: the chain's genesis parameters.
+//! `GET /v1/params`: the chain's genesis parameters, typed by the parameter structs' own
+//! derived schema (so the document and the answer cannot drift apart).
 
 use super::*;
+use utoipa::{PartialSchema, ToSchema};
+
+/// The answer of `GET /v1/params`. Its schema is the OpenAPI component `ChainParams`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+#[schema(as = ChainParams)]
+struct ParamsView<'a> {
+    /// Chain id.
+    chain_id: &'a str,
+    /// Genesis hash, hex.
+    genesis_hash: String,
+    /// Approved device makers, hex keys.
+    makers: &'a [String],
+    /// Treasury address, hex.
+    treasury: &'a str,
+    /// Every module's parameters, with the field names of the genesis file.
+    params: &'a terrane_app::params::ChainParams,
+}
+
+/// The component schemas of [`ParamsView`]: itself (named `ChainParams`) and what it refers to.
+pub(super) fn params_schemas() -> Vec<(String, serde_json::Value)> {
+    let mut schemas = Vec::new();
+    ParamsView::schemas(&mut schemas);
+    schemas.push((ParamsView::name().into_owned(), ParamsView::schema()));
+    schemas
+        .into_iter()
+        .map(|(name, schema)| {
+            let json = serde_json::to_value(schema).expect("a schema serializes");
+            (name, json)
+        })
+        .collect()
+}
 
 impl<E> NodeBackend<E>
 where
@@ -8,12 +40,50 @@ where
 {
     pub(super) fn params_view(&self) -> serde_json::Value {
         let g = self.executor.genesis();
-        serde_json::json!({
-            "chain_id": g.chain_id,
-            "genesis_hash": self.chain.genesis_hash.to_string(),
-            "makers": g.makers,
-            "treasury": g.treasury,
-            "params": g.params,
+        serde_json::to_value(ParamsView {
+            chain_id: &g.chain_id,
+            genesis_hash: self.chain.genesis_hash.to_string(),
+            makers: &g.makers,
+            treasury: &g.treasury,
+            params: &g.params,
         })
+        .expect("parameters serialize")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_params_answer_matches_its_derived_schema_and_an_altered_one_does_not() {
+        let g = terrane_app::Genesis::for_tests("params-schema", &[]);
+        let answer = serde_json::to_value(ParamsView {
+            chain_id: &g.chain_id,
+            genesis_hash: "00".repeat(32),
+            makers: &g.makers,
+            treasury: &g.treasury,
+            params: &g.params,
+        })
+        .unwrap();
+        let document = terrane_api::openapi::document_for(params_schemas());
+        let mut schema = serde_json::json!({ "$ref": "#/components/schemas/ChainParams" });
+        schema["components"] = document["components"].clone();
+        let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+        let errors: Vec<String> = validator
+            .iter_errors(&answer)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:?}");
+        // Typed, not free-form: a wrong type deep inside is caught.
+        let mut wrong = answer.clone();
+        wrong["params"]["rewards"]["classes"][0]["weight_bps"] = serde_json::json!("a lot");
+        assert!(!validator.is_valid(&wrong));
+        let mut missing = answer;
+        missing["params"]["pow"]
+            .as_object_mut()
+            .unwrap()
+            .remove("epoch_length_blocks");
+        assert!(!validator.is_valid(&missing));
     }
 }
