@@ -135,11 +135,12 @@ pub trait Backend: Send + Sync + 'static {
     /// then the reserved ids (in id order). It is fixed for the lifetime of the process.
     fn classes(&self) -> Vec<ClassView>;
 
-    /// The OpenAPI component schemas that type `GET /v1/params` for this chain, as
-    /// `(name, schema)`; the one named `ChainParams` replaces the document's free-form
-    /// placeholder, the others are the schemas it refers to. Called once, when the router is
-    /// built. The default keeps the placeholder.
-    fn params_schemas(&self) -> Vec<(String, serde_json::Value)> {
+    /// The OpenAPI component schemas that type this chain's own data, as `(name, schema)`:
+    /// those named `ChainParams` (the `GET /v1/params` answer) and `Capabilities` (a device's
+    /// capabilities) replace the document's free-form placeholders, the others are schemas
+    /// they refer to. Called once, when the router is built. The default keeps the
+    /// placeholders.
+    fn component_schemas(&self) -> Vec<(String, serde_json::Value)> {
         Vec::new()
     }
 }

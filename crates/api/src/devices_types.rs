@@ -81,9 +81,9 @@ pub struct DeviceView {
     pub owner: String,
     /// Resource class.
     pub class: String,
-    /// Class-specific capabilities, e.g. for coverage `antenna_gain_dbi_x10`,
-    /// `tx_power_dbm_x10` and `band`; for storage `capacity_gib`.
-    #[schema(value_type = Object)]
+    /// What the maker attested the device can do, as its class names it (coverage:
+    /// `antenna_gain_dbi_x10`, `tx_power_dbm_x10` and `band`).
+    #[schema(value_type = crate::openapi::Capabilities)]
     pub capabilities: serde_json::Value,
     /// Key of the maker that attested the device.
     #[schema(format = "hex32")]

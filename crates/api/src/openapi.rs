@@ -40,15 +40,16 @@ pub fn document() -> &'static Value {
     &DOCUMENT
 }
 
-/// The document with the backend's parameter schemas ([`crate::Backend::params_schemas`])
-/// merged into its components: the one named `ChainParams` replaces the free-form placeholder.
-pub fn document_for(params_schemas: Vec<(String, Value)>) -> Value {
+/// The document with the backend's parameter schemas ([`crate::Backend::component_schemas`])
+/// merged into its components: those named `ChainParams` and `Capabilities` replace the
+/// placeholders of the same name.
+pub fn document_for(component_schemas: Vec<(String, Value)>) -> Value {
     let mut document = document().clone();
     let schemas = document
         .pointer_mut("/components/schemas")
         .and_then(Value::as_object_mut)
         .expect("the document has component schemas");
-    for (name, mut schema) in params_schemas {
+    for (name, mut schema) in component_schemas {
         complete_formats(&mut schema);
         schemas.insert(name, schema);
     }
@@ -159,7 +160,7 @@ const CLASS_AMOUNTS: [&str; 2] = [
         routes::meta::openapi_document,
     ),
     // The event stream's data, which no JSON response carries, and the parameters' placeholder.
-    components(schemas(ChainEvent, StreamLagged, ChainParams))
+    components(schemas(ChainEvent, StreamLagged, ChainParams, Capabilities))
 )]
 /// The operations and schemas as utoipa derives them, before [`build`] completes them.
 struct ApiDoc;
@@ -385,7 +386,7 @@ impl IntoResponses for BackendErrors {
     }
 }
 
-/// The body of `GET /v1/params` until the backend types it ([`crate::Backend::params_schemas`]:
+/// The body of `GET /v1/params` until the backend types it ([`crate::Backend::component_schemas`]:
 /// the node does, from the parameter structs); the API crate alone does not know them.
 pub(crate) struct ChainParams;
 
@@ -407,6 +408,29 @@ impl PartialSchema for ChainParams {
 impl ToSchema for ChainParams {
     fn name() -> Cow<'static, str> {
         Cow::Borrowed("ChainParams")
+    }
+}
+
+/// A device's capabilities until the backend types them ([`crate::Backend::component_schemas`]:
+/// the node gives each class's own schema); their fields are the device's class's.
+pub(crate) struct Capabilities;
+
+impl PartialSchema for Capabilities {
+    fn schema() -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::Object)
+            .additional_properties(Some(AdditionalProperties::FreeForm(true)))
+            .description(Some(
+                "What the maker attested the device can do, as its resource class names it \
+                 (coverage: `antenna_gain_dbi_x10`, `tx_power_dbm_x10`, `band`).",
+            ))
+            .into()
+    }
+}
+
+impl ToSchema for Capabilities {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("Capabilities")
     }
 }
 

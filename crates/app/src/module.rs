@@ -198,6 +198,9 @@ pub trait ClassVerifier {
     /// `caps` (accepted at registration) as named fields, for the API.
     fn capabilities_json(caps: &Capabilities) -> serde_json::Value;
 
+    /// The JSON schema of what [`Self::capabilities_json`] returns, for the API's document.
+    fn capabilities_schema() -> serde_json::Value;
+
     /// Judges a report that passed the framework's prechecks ([`terrane_pow::handler::precheck`])
     /// and whose device is of [`Self::CLASS`]. Called once per such report, in block order;
     /// may store what it accepts (its own records). The verdict is recorded by pow: `Valid`

@@ -132,7 +132,7 @@ pub(crate) fn build<B: Backend>(backend: Arc<B>, closing: watch::Receiver<bool>)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(cors::allow_any_origin_for_reads))
         .with_state(AppState {
-            document: Arc::new(crate::openapi::document_for(backend.params_schemas())),
+            document: Arc::new(crate::openapi::document_for(backend.component_schemas())),
             backend,
             closing,
         })

@@ -130,6 +130,29 @@ impl ClassVerifier for Coverage {
         }
     }
 
+    fn capabilities_schema() -> serde_json::Value {
+        let bands: Vec<&str> = terrane_coverage::radio::Band::ALL
+            .iter()
+            .map(|b| b.name())
+            .collect();
+        serde_json::json!({
+            "type": "object",
+            "required": ["antenna_gain_dbi_x10", "tx_power_dbm_x10", "band"],
+            "additionalProperties": false,
+            "properties": {
+                "antenna_gain_dbi_x10": {
+                    "type": "integer", "minimum": i16::MIN, "maximum": i16::MAX,
+                    "description": "Antenna gain, tenths of dBi.",
+                },
+                "tx_power_dbm_x10": {
+                    "type": "integer", "minimum": i16::MIN, "maximum": i16::MAX,
+                    "description": "Conducted transmit power, tenths of dBm.",
+                },
+                "band": { "type": "string", "enum": bands, "description": "Radio band." },
+            },
+        })
+    }
+
     // The handler's own future, not an async wrapper around it (one layer less in the node's
     // block-execution future).
     fn verify_report<S: StateRead>(

@@ -195,6 +195,22 @@ pub async fn eligible_from<S: StateRead>(
     Ok(from)
 }
 
+/// The schema of a device's capabilities in the API: one of the classes' own
+/// ([`ClassVerifier::capabilities_schema`](crate::module::ClassVerifier::capabilities_schema)),
+/// each titled with its class's name.
+pub fn capabilities_schema() -> serde_json::Value {
+    let mut any_of = Vec::new();
+    for_each_class!(C => {
+        let mut schema = C::capabilities_schema();
+        schema["title"] = serde_json::json!(C::CLASS_NAME);
+        any_of.push(schema);
+    });
+    serde_json::json!({
+        "description": "What the maker attested the device can do, as its resource class names it.",
+        "anyOf": any_of,
+    })
+}
+
 /// The class list's answer to rewards' per-worker question ([`ClassRules`]): the device's
 /// class decides.
 pub struct ClassList;

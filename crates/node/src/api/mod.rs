@@ -285,8 +285,8 @@ where
         classes_view()
     }
 
-    fn params_schemas(&self) -> Vec<(String, serde_json::Value)> {
-        params::params_schemas()
+    fn component_schemas(&self) -> Vec<(String, serde_json::Value)> {
+        params::component_schemas()
     }
 }
 

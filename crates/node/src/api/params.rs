@@ -20,8 +20,9 @@ struct ParamsView<'a> {
     params: &'a terrane_app::params::ChainParams,
 }
 
-/// The component schemas of [`ParamsView`]: itself (named `ChainParams`) and what it refers to.
-pub(super) fn params_schemas() -> Vec<(String, serde_json::Value)> {
+/// The schemas that type this chain's own data in the API's document: [`ParamsView`] (named
+/// `ChainParams`) with what it refers to, and `Capabilities`, one of each class's own.
+pub(super) fn component_schemas() -> Vec<(String, serde_json::Value)> {
     let mut schemas = Vec::new();
     ParamsView::schemas(&mut schemas);
     schemas.push((ParamsView::name().into_owned(), ParamsView::schema()));
@@ -31,6 +32,10 @@ pub(super) fn params_schemas() -> Vec<(String, serde_json::Value)> {
             let json = serde_json::to_value(schema).expect("a schema serializes");
             (name, json)
         })
+        .chain([(
+            "Capabilities".to_owned(),
+            terrane_app::modules::capabilities_schema(),
+        )])
         .collect()
 }
 
@@ -66,7 +71,7 @@ mod tests {
             params: &g.params,
         })
         .unwrap();
-        let document = terrane_api::openapi::document_for(params_schemas());
+        let document = terrane_api::openapi::document_for(component_schemas());
         let mut schema = serde_json::json!({ "$ref": "#/components/schemas/ChainParams" });
         schema["components"] = document["components"].clone();
         let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
@@ -85,5 +90,23 @@ mod tests {
             .unwrap()
             .remove("epoch_length_blocks");
         assert!(!validator.is_valid(&missing));
+    }
+
+    #[test]
+    fn device_capabilities_match_their_class_schema_and_others_do_not() {
+        use terrane_coverage::radio::{Band, capabilities};
+        let document = terrane_api::openapi::document_for(component_schemas());
+        let mut schema = serde_json::json!({ "$ref": "#/components/schemas/Capabilities" });
+        schema["components"] = document["components"].clone();
+        let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+        let shown = terrane_app::modules::capabilities_json(&capabilities(30, 270, Band::Us915));
+        assert!(validator.is_valid(&shown), "{shown}");
+        for wrong in [
+            serde_json::json!({ "antenna_gain_dbi_x10": 30, "tx_power_dbm_x10": 270, "band": "fm" }),
+            serde_json::json!({ "antenna_gain_dbi_x10": "30", "tx_power_dbm_x10": 270, "band": "us915" }),
+            serde_json::json!({ "capacity_gib": 4 }),
+        ] {
+            assert!(!validator.is_valid(&wrong), "{wrong}");
+        }
     }
 }

@@ -91,6 +91,10 @@ impl ClassVerifier for Uptime {
         serde_json::json!({})
     }
 
+    fn capabilities_schema() -> serde_json::Value {
+        serde_json::json!({ "type": "object", "maxProperties": 0 })
+    }
+
     async fn verify_report<S: StateRead>(
         state: &mut Overlay<S>,
         env: &BlockEnv,
