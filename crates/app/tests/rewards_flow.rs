@@ -3,14 +3,15 @@
 //! what the device earned before it changed hands. Every module invariant is checked after
 //! every block.
 
+mod common;
+
+use common::TestChain;
 use commonware_codec::Encode;
-use commonware_cryptography::ed25519;
 use futures::executor::block_on;
 use terrane_accounts::handler as accounts;
 use terrane_app::{
-    Executor, Genesis, Outcome, Payload, Transaction,
+    Genesis, Outcome, Payload,
     events::EventKind,
-    invariants::check_all,
     testkit::{address_of, named_key},
 };
 use terrane_coverage::{
@@ -27,9 +28,9 @@ use terrane_pow::{
     msg::{SubmitReports, sign},
     types::Report,
 };
-use terrane_primitives::{Address, Amount, DeviceId, Epoch, Height, Namespace, Nonce, TimestampMs};
+use terrane_primitives::{Address, Amount, DeviceId, Epoch, Namespace};
 use terrane_rewards::{events::RewardsEvent, handler as rewards, msg::ClaimRewards};
-use terrane_state::{MemStore, Overlay};
+use terrane_state::Overlay;
 
 const EPOCH: u64 = 30;
 const NONCE: [u8; 16] = [3; 16];
@@ -39,11 +40,20 @@ const HOTSPOTS: [(&str, &str, f64); 3] = [
     ("hs-c", "cat", 4.0),
 ];
 
-struct Chain {
-    exec: Executor,
-    store: MemStore,
-    height: u64,
-    nonces: std::collections::BTreeMap<Address, u64>,
+/// The hotspots' chain: [`TestChain`] with short epochs, one duty window, one approved maker.
+struct Chain(TestChain);
+
+impl std::ops::Deref for Chain {
+    type Target = TestChain;
+    fn deref(&self) -> &TestChain {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Chain {
+    fn deref_mut(&mut self) -> &mut TestChain {
+        &mut self.0
+    }
 }
 
 impl Chain {
@@ -64,57 +74,19 @@ impl Chain {
         g.params.pow.windows_per_epoch = 1;
         g.params.pow.window_grace_blocks = 10;
         g.params.rewards.vetting_valid_reports = 1;
-        g.validate().unwrap();
-        Self {
-            exec: Executor::new(g),
-            store: MemStore::new(),
-            height: 0,
-            nonces: std::collections::BTreeMap::new(),
-        }
-    }
-
-    fn ts(&self) -> u64 {
-        1_000_000 + self.height * 1_000
-    }
-
-    fn tx(&mut self, signer: &ed25519::PrivateKey, payload: Payload) -> Vec<u8> {
-        let address = address_of(signer);
-        let nonce = self.nonces.entry(address).or_default();
-        let mut tx = Transaction {
-            signer: address,
-            nonce: Nonce::new(*nonce),
-            fee: Amount::ZERO,
-            payload,
-        };
-        *nonce += 1;
-        tx.fee = tx.min_fee(&self.exec.genesis().params.accounts);
-        tx.sign(signer, &self.exec.genesis().chain_id())
-            .encode()
-            .to_vec()
+        let holders = ["ann", "ben", "cat", "relay", "dan"]
+            .iter()
+            .map(|n| address_of(&named_key(n)))
+            .collect();
+        Self(TestChain::new(g, holders))
     }
 
     /// Executes the next block; every transaction must succeed.
     fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<EventKind> {
-        self.height += 1;
-        let env = self.exec.block_env(
-            Height::new(self.height),
-            TimestampMs::new(self.ts()),
-            terrane_primitives::sha256(&[&self.height.to_be_bytes()]),
-        );
-        let mut overlay = Overlay::new(&self.store);
-        let out = block_on(self.exec.execute(&mut overlay, &env, &txs)).unwrap();
+        let out = self.execute(txs);
         for t in &out.txs {
             assert_eq!(t.outcome, Outcome::OK, "block {}: {t:?}", self.height);
         }
-        let (_, writes) = overlay.into_parts();
-        self.store.apply(writes);
-        let holders = ["ann", "ben", "cat", "relay", "dan"]
-            .iter()
-            .map(|n| address_of(&named_key(n)))
-            .chain([self.exec.genesis().treasury().unwrap()]);
-        block_on(check_all(&Overlay::new(&self.store), holders))
-            .unwrap()
-            .unwrap_or_else(|v| panic!("block {}: {v}", self.height));
         out.events.into_iter().map(|e| e.kind).collect()
     }
 

@@ -4,12 +4,12 @@
 //! (`src/modules/uptime`) and one line in each list. Every module invariant is checked after
 //! every block.
 
-use commonware_codec::Encode;
-use commonware_cryptography::ed25519;
+mod common;
+
+use common::TestChain;
 use futures::executor::block_on;
 use terrane_app::{
-    Executor, Genesis, Outcome, Payload, Transaction,
-    invariants::check_all,
+    Genesis, Outcome, Payload,
     modules::{self, uptime},
     testkit::{address_of, named_key},
 };
@@ -19,27 +19,35 @@ use terrane_pow::{
     msg::{SubmitReports, sign},
     types::{Report, SignedReport},
 };
-use terrane_primitives::{Address, Amount, Epoch, Height, Namespace, Nonce, TimestampMs};
+use terrane_primitives::{Amount, Epoch, Namespace};
 use terrane_rewards::{ClassPool, handler as rewards};
-use terrane_state::{MemStore, Overlay};
 
 const EPOCH: u64 = 40;
 const POOL_BPS: u16 = 1_000;
 
-struct Chain {
-    exec: Executor,
-    store: MemStore,
-    height: u64,
-    nonces: std::collections::BTreeMap<Address, u64>,
+/// The uptime chain: [`TestChain`] with short epochs, one approved maker and an uptime pool.
+struct Chain(TestChain);
+
+impl std::ops::Deref for Chain {
+    type Target = TestChain;
+    fn deref(&self) -> &TestChain {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for Chain {
+    fn deref_mut(&mut self) -> &mut TestChain {
+        &mut self.0
+    }
 }
 
 impl Chain {
     fn new() -> Self {
-        let owners = vec![(
-            address_of(&named_key("ann")),
-            Amount::from_tokens(1_000).unwrap(),
-        )];
-        let mut g = Genesis::for_tests("uptime-class", &owners);
+        let ann = address_of(&named_key("ann"));
+        let mut g = Genesis::for_tests(
+            "uptime-class",
+            &[(ann, Amount::from_tokens(1_000).unwrap())],
+        );
         g.makers = vec![testkit::address_of(&testkit::key("maker")).to_string()];
         g.params.pow.epoch_length_blocks = EPOCH;
         g.params.pow.window_grace_blocks = 4;
@@ -53,51 +61,16 @@ impl Chain {
             cap_per_epoch: 0,
             cap_per_cell: 0,
         });
-        g.validate().unwrap();
-        Self {
-            exec: Executor::new(g),
-            store: MemStore::new(),
-            height: 0,
-            nonces: std::collections::BTreeMap::new(),
-        }
-    }
-
-    fn tx(&mut self, signer: &ed25519::PrivateKey, payload: Payload) -> Vec<u8> {
-        let address = address_of(signer);
-        let nonce = self.nonces.entry(address).or_default();
-        let mut tx = Transaction {
-            signer: address,
-            nonce: Nonce::new(*nonce),
-            fee: Amount::ZERO,
-            payload,
-        };
-        *nonce += 1;
-        tx.fee = tx.min_fee(&self.exec.genesis().params.accounts);
-        tx.sign(signer, &self.exec.genesis().chain_id())
-            .encode()
-            .to_vec()
+        Self(TestChain::new(g, vec![ann]))
     }
 
     /// Executes the next block and returns its transactions' outcomes.
     fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<Outcome> {
-        self.height += 1;
-        let env = self.exec.block_env(
-            Height::new(self.height),
-            TimestampMs::new(1_000_000 + self.height * 1_000),
-            terrane_primitives::sha256(&[&self.height.to_be_bytes()]),
-        );
-        let mut overlay = Overlay::new(&self.store);
-        let out = block_on(self.exec.execute(&mut overlay, &env, &txs)).unwrap();
-        let (_, writes) = overlay.into_parts();
-        self.store.apply(writes);
-        let holders = [
-            address_of(&named_key("ann")),
-            self.exec.genesis().treasury().unwrap(),
-        ];
-        block_on(check_all(&Overlay::new(&self.store), holders))
-            .unwrap()
-            .unwrap_or_else(|v| panic!("block {}: {v}", self.height));
-        out.txs.into_iter().map(|t| t.outcome).collect()
+        self.execute(txs)
+            .txs
+            .into_iter()
+            .map(|t| t.outcome)
+            .collect()
     }
 
     fn register(&mut self, device: &str, caps: terrane_devices::types::Capabilities) -> Outcome {
@@ -139,10 +112,6 @@ impl Chain {
         let relay = named_key("ann");
         let tx = self.tx(&relay, Payload::SubmitReports(SubmitReports { reports }));
         assert_eq!(self.block(vec![tx]), vec![Outcome::OK]);
-    }
-
-    fn state(&self) -> Overlay<&MemStore> {
-        Overlay::new(&self.store)
     }
 }
 
