@@ -4,6 +4,7 @@
 use terrane_accounts::events::AccountsEvent;
 use terrane_coverage::events::CoverageEvent;
 use terrane_devices::events::DevicesEvent;
+use terrane_oracle::events::OracleEvent;
 use terrane_pow::events::PowEvent;
 use terrane_primitives::Hash32;
 use terrane_rewards::events::RewardsEvent;
@@ -30,4 +31,6 @@ pub enum EventKind {
     Coverage(CoverageEvent),
     /// From the rewards module (epoch close, claims).
     Rewards(RewardsEvent),
+    /// From the price oracle (accepted reports).
+    Oracle(OracleEvent),
 }

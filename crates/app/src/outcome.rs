@@ -4,6 +4,7 @@
 use terrane_accounts::outcome::AccountsRejection;
 use terrane_coverage::outcome::CoverageRejection;
 use terrane_devices::outcome::DevicesRejection;
+use terrane_oracle::outcome::OracleRejection;
 use terrane_pow::outcome::PowRejection;
 use terrane_primitives::ReasonInfo;
 use terrane_rewards::outcome::RewardsRejection;
@@ -80,7 +81,8 @@ outcome_from!(
     DevicesRejection,
     PowRejection,
     CoverageRejection,
-    RewardsRejection
+    RewardsRejection,
+    OracleRejection
 );
 
 /// Every reason code in the chain, in code order, starting with `0 ok`.

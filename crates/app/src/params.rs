@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 use terrane_accounts::params::AccountsParams;
 use terrane_coverage::params::CoverageParams;
 use terrane_devices::params::DevicesParams;
+use terrane_oracle::params::OracleParams;
 use terrane_pow::params::PowParams;
 use terrane_primitives::Amount;
 use terrane_rewards::EmissionParams;
@@ -77,6 +78,9 @@ pub struct ChainParams {
     /// Emission schedule, class weights, caps, density scaling.
     #[serde(default)]
     pub rewards: EmissionParams,
+    /// Oracle keys and price freshness.
+    #[serde(default)]
+    pub oracle: OracleParams,
 }
 
 impl ChainParams {

@@ -112,6 +112,8 @@ payloads! {
     20 => SubmitReports(SubmitReports) "submit_reports",
     /// Tag 30: claim a device's rewards for its owner.
     30 => ClaimRewards(ClaimRewards) "claim_rewards",
+    /// Tag 40: an oracle key's TRN/USD price report ([`terrane_oracle::msg::SubmitPrice`]).
+    40 => SubmitPrice(terrane_oracle::msg::SubmitPrice) "submit_price",
 }
 
 /// An unsigned transaction.

@@ -79,6 +79,10 @@ pub const EPOCH_BEACON_COUNT: TableId = 0x44;
 pub const WITNESS_SEEN: TableId = 0x45;
 /// `coverage`: device -> first epoch it may earn coverage rewards after a relocation.
 pub const COVERAGE_COOLDOWNS: TableId = 0x46;
+/// `oracle`: oracle key -> its latest accepted price report.
+pub const ORACLE_REPORTS: TableId = 0x50;
+/// `oracle`: parameters (one record).
+pub const ORACLE_PARAMS: TableId = 0x51;
 
 /// Ids for test-only modules (the `uptime` class of `terrane-app`'s `uptime-test-class`
 /// feature): never used on a production chain, so they are not listed in [`ALL`].
@@ -123,6 +127,8 @@ pub const ALL: &[(TableId, &str)] = &[
     (EPOCH_BEACON_COUNT, "epoch_beacon_count"),
     (WITNESS_SEEN, "witness_seen"),
     (COVERAGE_COOLDOWNS, "coverage_cooldowns"),
+    (ORACLE_REPORTS, "oracle_reports"),
+    (ORACLE_PARAMS, "oracle_params"),
 ];
 
 #[cfg(test)]

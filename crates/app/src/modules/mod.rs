@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod coverage;
 pub mod devices;
+pub mod oracle;
 pub mod pow;
 pub mod rewards;
 #[cfg(feature = "uptime-test-class")]
@@ -16,7 +17,7 @@ pub mod uptime;
 
 /// Runs `$body` once per module with `$m` naming the module's type, in hook order. The order
 /// is consensus: pow's work ledger is read by coverage's close, which credits units that
-/// rewards' close pays.
+/// rewards' close pays. The oracle has no block hooks yet; its place is free.
 macro_rules! for_each_module {
     ($m:ident => $body:expr) => {{
         {
@@ -37,6 +38,10 @@ macro_rules! for_each_module {
         }
         {
             type $m = $crate::modules::rewards::Rewards;
+            $body;
+        }
+        {
+            type $m = $crate::modules::oracle::Oracle;
             $body;
         }
         #[cfg(feature = "uptime-test-class")]
