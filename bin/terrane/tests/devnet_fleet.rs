@@ -140,6 +140,8 @@ fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater
         .unwrap()
         .and_then(|e| e.summary)
         .expect("epoch closed");
+    // The devnet's oracle has been reporting its random walk all along.
+    let price = runtime.block_on(client.price()).unwrap();
     for agent in &mut agents {
         interrupt(agent);
     }
@@ -172,4 +174,6 @@ fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater
         logs.contains("rewards epoch"),
         "agents print per-epoch reward shares"
     );
+    assert!(price.price.is_some(), "the devnet has a price: {price:?}");
+    assert_eq!(price.reports.len(), 1, "from its one oracle");
 }

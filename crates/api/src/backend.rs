@@ -13,7 +13,7 @@ use crate::{
         EpochId, EpochView, RewardProofView, StateProofView,
     },
     types::{
-        AccountView, BlockId, BlockView, ChainEvent, ClassView, OutcomeView, StatusView,
+        AccountView, BlockId, BlockView, ChainEvent, ClassView, OutcomeView, PriceView, StatusView,
         TxStatusView, TxSubmitted,
     },
 };
@@ -101,6 +101,10 @@ pub trait Backend: Send + Sync + 'static {
         id: [u8; 32],
         epoch: u64,
     ) -> impl Future<Output = Result<Option<RewardProofView>, ApiError>> + Send;
+
+    /// The chain's price at the latest finalized block, with the oracle reports behind it.
+    /// No price is not an error: `price` is `null`.
+    fn price(&self) -> impl Future<Output = Result<PriceView, ApiError>> + Send;
 
     /// An epoch, or `None` if it has not started.
     fn epoch(

@@ -54,8 +54,9 @@ pub use crate::{
     error::{ApiError, ErrorBody},
     server::{ServerLimits, ServerStats, serve, serve_with},
     types::{
-        AccountView, BlockId, BlockView, ChainEvent, ClassView, OutcomeView, ReportKindView,
-        StatusView, StreamLagged, SubmitTxRequest, TxInBlock, TxStatus, TxStatusView, TxSubmitted,
+        AccountView, BlockId, BlockView, ChainEvent, ClassView, OracleReportView, OutcomeView,
+        PriceView, ReportKindView, StatusView, StreamLagged, SubmitTxRequest, TxInBlock, TxStatus,
+        TxStatusView, TxSubmitted,
     },
 };
 

@@ -141,6 +141,7 @@ const CLASS_AMOUNTS: [&str; 2] = [
         routes::chain::status,
         routes::chain::block,
         routes::params::params,
+        routes::price::price,
         routes::txs::submit_tx,
         routes::txs::tx,
         routes::txs::receipt,

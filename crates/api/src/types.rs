@@ -75,6 +75,40 @@ pub struct ReportKindView {
     pub name: String,
 }
 
+/// The chain's TRN/USD price at the latest finalized block, and the reports it comes from.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct PriceView {
+    /// Micro-USD per whole TRN: the median of the fresh reports, or `null` when fewer than
+    /// `min_fresh_reports` are fresh (what needs a price is then refused with code 606).
+    pub price: Option<u64>,
+    /// The block time the price is taken at, ms.
+    pub at_ms: u64,
+    /// Fresh reports it was taken over.
+    pub fresh_reports: u32,
+    /// Fewest fresh reports the chain takes a price from.
+    pub min_fresh_reports: u32,
+    /// Oldest a report may be and still count, ms.
+    pub max_report_age_ms: u64,
+    /// Every listed oracle's latest report, in the parameters' order.
+    pub reports: Vec<OracleReportView>,
+}
+
+/// One oracle's latest accepted report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct OracleReportView {
+    /// Hex oracle key.
+    #[schema(format = "hex32")]
+    pub oracle: String,
+    /// Micro-USD per whole TRN.
+    pub price: u64,
+    /// When the oracle observed it, ms.
+    pub timestamp_ms: u64,
+    /// The height that accepted it.
+    pub height: u64,
+    /// Whether it counts at `at_ms`.
+    pub fresh: bool,
+}
+
 /// An account with a proof of its record against a finalized state root.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AccountView {

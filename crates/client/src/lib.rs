@@ -333,6 +333,11 @@ impl Client {
         self.get("/v1/classes").await
     }
 
+    /// `GET /v1/price`: the chain's TRN/USD price and the oracle reports behind it.
+    pub async fn price(&self) -> Result<terrane_api::PriceView, ClientError> {
+        self.get("/v1/price").await
+    }
+
     /// `GET /v1/params`.
     pub async fn params(&self) -> Result<serde_json::Value, ClientError> {
         self.get("/v1/params").await

@@ -197,6 +197,10 @@ impl Layout {
 }
 
 /// Creates a fresh devnet in `layout.dir` (which must not hold one).
+/// What genesis gives the devnet's oracle key for its report fees: 1 000 TRN, about 400 000
+/// reports at the default fees (2 290 base units each), weeks of a report every 5 s.
+const ORACLE_FUNDING: Amount = Amount::new(1_000_000_000);
+
 pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
     if layout.exists() {
         return Err(LayoutError::Invalid(format!(
@@ -227,7 +231,18 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
     accounts
         .accounts
         .insert("treasury".into(), treasury.address_hex.clone());
+    // The devnet's price oracle (its agent runs in `terrane devnet`), funded for its fees.
+    let oracle = keystore.create("oracle", Protection::InsecurePlaintext)?;
+    allocations.push(Allocation {
+        address: oracle.address_hex.clone(),
+        amount: ORACLE_FUNDING.get(),
+        label: Some("oracle".into()),
+    });
+    accounts
+        .accounts
+        .insert("oracle".into(), oracle.address_hex.clone());
     let mut params = ChainParams::default();
+    params.oracle.oracles = vec![oracle.address_hex.clone()];
     if let Some(blocks) = spec.epoch_blocks {
         params.pow.epoch_length_blocks = blocks;
         params.pow.window_grace_blocks = (blocks / 10).max(1);

@@ -17,4 +17,5 @@
 pub mod agent;
 pub mod fleet;
 pub mod layout;
+pub mod oracle;
 pub mod supervisor;

@@ -109,6 +109,7 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
                 }
             });
         }
+        spawn_oracle(&layout, &api, args.fleet_seed);
         let started = Instant::now();
         let mut last: Option<(Instant, u64, u64)> = None;
         let mut tick = tokio::time::interval(Duration::from_secs(10));
@@ -171,4 +172,45 @@ pub fn counter(metrics: &str, name: &str) -> u64 {
         })
         .next()
         .unwrap_or(0)
+}
+
+/// How often the devnet's oracle reports a price.
+const ORACLE_EVERY: Duration = Duration::from_secs(5);
+
+/// Runs the devnet's price oracle: a seeded random walk, reported with the `oracle` key every
+/// [`ORACLE_EVERY`]. A devnet created before the oracle existed has no such key: nothing runs.
+fn spawn_oracle(layout: &Layout, api: &str, seed: u64) {
+    let Ok(key) =
+        terrane_keystore::Keystore::open(layout.keys()).and_then(|k| k.load("oracle", None))
+    else {
+        return;
+    };
+    let client = Client::new(api);
+    println!(
+        "  oracle: reports a random-walk TRN/USD price every {}s",
+        ORACLE_EVERY.as_secs()
+    );
+    tokio::spawn(async move {
+        while client.status().await.is_err() {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let mut oracle = match terrane_devnet::oracle::OracleAgent::connect(client, key, seed).await
+        {
+            Ok(o) => o,
+            Err(e) => {
+                eprintln!("oracle could not start: {e}");
+                return;
+            }
+        };
+        let mut tick = tokio::time::interval(ORACLE_EVERY);
+        loop {
+            tick.tick().await;
+            let now_ms = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
+            if let Err(e) = oracle.tick(now_ms).await {
+                eprintln!("oracle: {e}");
+            }
+        }
+    });
 }

@@ -16,6 +16,7 @@ pub(crate) mod events;
 pub(crate) mod meta;
 pub(crate) mod outcomes;
 pub(crate) mod params;
+pub(crate) mod price;
 pub(crate) mod txs;
 
 use std::sync::Arc;
@@ -102,6 +103,7 @@ pub(crate) fn table<B: Backend>() -> Vec<Route<B>> {
     [
         chain::routes::<B>(),
         params::routes(),
+        price::routes(),
         txs::routes(),
         accounts::routes(),
         devices::routes(),

@@ -15,9 +15,9 @@ use terrane_api::{
     AccountView, ApiError, Backend, BlockId, BlockView, CellClassDensityView, CellDensityView,
     CellView, ChainEvent, ClassView, DEVICE_CLASSES, DeviceListView, DeviceOutcomesView,
     DeviceQuery, DeviceRewardsView, DeviceSummaryView, DeviceView, EpochId, EpochSummaryView,
-    EpochView, OutcomeView, ProofStepView, ReportKindView, ReportOutcomeView, RewardLedgerView,
-    RewardLineView, RewardProofView, StateProofView, StatusView, TxInBlock, TxStatus, TxStatusView,
-    TxSubmitted, hex,
+    EpochView, OracleReportView, OutcomeView, PriceView, ProofStepView, ReportKindView,
+    ReportOutcomeView, RewardLedgerView, RewardLineView, RewardProofView, StateProofView,
+    StatusView, TxInBlock, TxStatus, TxStatusView, TxSubmitted, hex,
 };
 use tokio::{net::TcpListener, sync::broadcast, sync::oneshot, task::JoinHandle};
 
@@ -679,6 +679,23 @@ impl Backend for FakeBackend {
             reward_root: summary.reward_root.clone(),
             summary: state_proof(0x30, &epoch.to_be_bytes(), Some(&summary_record(&summary))),
         }))
+    }
+
+    async fn price(&self) -> Result<PriceView, ApiError> {
+        Ok(PriceView {
+            price: Some(2_500_000),
+            at_ms: 1_000_000,
+            fresh_reports: 1,
+            min_fresh_reports: 1,
+            max_report_age_ms: 600_000,
+            reports: vec![OracleReportView {
+                oracle: OWNER_A.to_owned(),
+                price: 2_500_000,
+                timestamp_ms: 999_000,
+                height: 7,
+                fresh: true,
+            }],
+        })
     }
 
     async fn epoch(&self, id: EpochId) -> Result<Option<EpochView>, ApiError> {

@@ -14,6 +14,7 @@ mod devices;
 mod epochs;
 mod outcomes;
 mod params;
+mod price;
 mod txs;
 
 use cells::bad_cell;
@@ -279,6 +280,10 @@ where
 
     fn outcomes(&self) -> Vec<OutcomeView> {
         self.registry()
+    }
+
+    async fn price(&self) -> Result<terrane_api::PriceView, ApiError> {
+        self.price_view().await
     }
 
     fn classes(&self) -> Vec<terrane_api::ClassView> {
