@@ -169,6 +169,11 @@ impl ClassVerifier for Coverage {
         state: &Overlay<S>,
         device: &Device,
     ) -> Result<Epoch, StateError> {
+        // Rewards asks this for every worker at close: a device that never moved has no
+        // cooldown record, and its own record (already read) says so without another read.
+        if device.relocations == 0 {
+            return Ok(device.registered_epoch);
+        }
         Ok(handler::eligible_from(state, &device.id)
             .await?
             .unwrap_or(device.registered_epoch))

@@ -122,21 +122,26 @@ pub fn classes() -> Vec<(ClassId, &'static str)> {
     all
 }
 
-/// The name of class `class`: a class the chain runs, else a reserved one. The one source of
-/// class names for the API and the CLI.
+/// Every class the chain has a name for: the ones it runs (list order), then the reserved
+/// ids. The one source of class names for the API and the CLI.
+pub fn named_classes() -> Vec<(ClassId, &'static str)> {
+    let mut all = classes();
+    all.extend_from_slice(RESERVED_CLASSES);
+    all
+}
+
+/// The name of class `class`: a class the chain runs, else a reserved one.
 pub fn class_name(class: ClassId) -> Option<&'static str> {
-    classes()
+    named_classes()
         .into_iter()
-        .chain(RESERVED_CLASSES.iter().copied())
         .find(|(c, _)| *c == class)
         .map(|(_, name)| name)
 }
 
 /// The id of the class named `name` (run or reserved).
 pub fn class_by_name(name: &str) -> Option<ClassId> {
-    classes()
+    named_classes()
         .into_iter()
-        .chain(RESERVED_CLASSES.iter().copied())
         .find(|(_, n)| *n == name)
         .map(|(c, _)| c)
 }

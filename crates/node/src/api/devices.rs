@@ -232,14 +232,9 @@ where
     pub(super) async fn device_list(&self, q: DeviceQuery) -> Result<DeviceListView, ApiError> {
         let class = match &q.class {
             Some(name) => Some(terrane_app::modules::class_by_name(name).ok_or_else(|| {
-                let names: Vec<&str> = terrane_app::modules::classes()
+                let names: Vec<&str> = terrane_app::modules::named_classes()
                     .into_iter()
                     .map(|(_, n)| n)
-                    .chain(
-                        terrane_app::modules::RESERVED_CLASSES
-                            .iter()
-                            .map(|(_, n)| *n),
-                    )
                     .collect();
                 ApiError::malformed(format!(
                     "unknown class {name:?}: the chain knows {}",
