@@ -3,11 +3,13 @@
 
 use terrane_accounts::events::AccountsEvent;
 use terrane_coverage::events::CoverageEvent;
+use terrane_credits::events::CreditsEvent;
 use terrane_devices::events::DevicesEvent;
 use terrane_oracle::events::OracleEvent;
 use terrane_pow::events::PowEvent;
 use terrane_primitives::Hash32;
 use terrane_rewards::events::RewardsEvent;
+use terrane_sessions::events::SessionsEvent;
 
 /// An event from a module, tagged with the transaction that caused it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,4 +35,8 @@ pub enum EventKind {
     Rewards(RewardsEvent),
     /// From the price oracle (accepted reports).
     Oracle(OracleEvent),
+    /// From data credits (burns, escrows, payments, refunds).
+    Credits(CreditsEvent),
+    /// From paid data sessions.
+    Sessions(SessionsEvent),
 }

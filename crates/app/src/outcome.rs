@@ -3,11 +3,13 @@
 
 use terrane_accounts::outcome::AccountsRejection;
 use terrane_coverage::outcome::CoverageRejection;
+use terrane_credits::outcome::CreditsRejection;
 use terrane_devices::outcome::DevicesRejection;
 use terrane_oracle::outcome::OracleRejection;
 use terrane_pow::outcome::PowRejection;
 use terrane_primitives::ReasonInfo;
 use terrane_rewards::outcome::RewardsRejection;
+use terrane_sessions::outcome::SessionsRejection;
 
 terrane_primitives::reason_codes! {
     /// A rejection of the transaction envelope, before its payload runs.
@@ -82,7 +84,9 @@ outcome_from!(
     PowRejection,
     CoverageRejection,
     RewardsRejection,
-    OracleRejection
+    OracleRejection,
+    CreditsRejection,
+    SessionsRejection
 );
 
 /// Every reason code in the chain, in code order, starting with `0 ok`.

@@ -3,11 +3,13 @@
 use serde::{Deserialize, Serialize};
 use terrane_accounts::params::AccountsParams;
 use terrane_coverage::params::CoverageParams;
+use terrane_credits::params::CreditsParams;
 use terrane_devices::params::DevicesParams;
 use terrane_oracle::params::OracleParams;
 use terrane_pow::params::PowParams;
 use terrane_primitives::Amount;
 use terrane_rewards::EmissionParams;
+use terrane_sessions::params::SessionsParams;
 
 /// How much a block may hold. Consensus-critical: a block over a limit is invalid.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
@@ -81,6 +83,12 @@ pub struct ChainParams {
     /// Oracle keys and price freshness.
     #[serde(default)]
     pub oracle: OracleParams,
+    /// What a data credit is worth.
+    #[serde(default)]
+    pub credits: CreditsParams,
+    /// The price of data and the bounds of a data session.
+    #[serde(default)]
+    pub sessions: SessionsParams,
 }
 
 impl ChainParams {

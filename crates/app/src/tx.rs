@@ -114,6 +114,14 @@ payloads! {
     30 => ClaimRewards(ClaimRewards) "claim_rewards",
     /// Tag 40: an oracle key's TRN/USD price report ([`terrane_oracle::msg::SubmitPrice`]).
     40 => SubmitPrice(terrane_oracle::msg::SubmitPrice) "submit_price",
+    /// Tag 50: burn TRN for data credits ([`terrane_credits::msg::BurnForCredits`]).
+    50 => BurnForCredits(terrane_credits::msg::BurnForCredits) "burn_for_credits",
+    /// Tag 60: open a paid data session with a hotspot ([`terrane_sessions::msg::OpenSession`]).
+    60 => OpenSession(terrane_sessions::msg::OpenSession) "open_session",
+    /// Tag 61: a consumer-signed usage receipt (any relay may submit).
+    61 => SubmitReceipt(terrane_sessions::msg::SubmitReceipt) "submit_receipt",
+    /// Tag 62: close a data session and refund its unpaid deposit.
+    62 => CloseSession(terrane_sessions::msg::CloseSession) "close_session",
 }
 
 /// An unsigned transaction.

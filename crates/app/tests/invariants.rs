@@ -124,3 +124,22 @@ fn a_closed_epoch_without_its_summary_breaks_the_rewards_invariant() {
     let v = check_with::<ModuleLedger>(&LEDGER_KEY, &ledger).unwrap_err();
     assert_eq!(v.module, "rewards");
 }
+
+#[test]
+fn credits_minted_out_of_the_ledger_break_the_credits_invariant() {
+    use terrane_credits::{
+        state_key::{Ledger, SINGLETON},
+        types::{CreditLedger, Credits},
+    };
+    let forged = CreditLedger {
+        minted: Credits::new(5),
+        ..CreditLedger::default()
+    };
+    let v = check_with::<Ledger>(&SINGLETON, &forged).unwrap_err();
+    assert_eq!(v.module, "credits");
+    assert!(v.why.contains("minted 5"), "{}", v.why);
+    // A balance the ledger does not know of breaks it too.
+    let v =
+        check_with::<terrane_credits::state_key::Balances>(&alice(), &Credits::new(7)).unwrap_err();
+    assert_eq!(v.module, "credits");
+}

@@ -67,6 +67,8 @@ pub enum Namespace {
     DeviceReport,
     /// A device key authorizing a session key.
     SessionKey,
+    /// A consumer signing a cumulative usage receipt for a paid data session.
+    UsageReceipt,
 }
 
 impl Namespace {
@@ -79,6 +81,7 @@ impl Namespace {
             Self::MakerAttestation => "maker-attestation",
             Self::DeviceReport => "device-report",
             Self::SessionKey => "session-key",
+            Self::UsageReceipt => "usage-receipt",
         }
     }
 }

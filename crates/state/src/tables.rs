@@ -84,6 +84,29 @@ pub const ORACLE_REPORTS: TableId = 0x50;
 /// `oracle`: parameters (one record).
 pub const ORACLE_PARAMS: TableId = 0x51;
 
+/// `credits`: account -> credit balance.
+pub const CREDIT_BALANCES: TableId = 0x60;
+/// `credits`: the credit ledger (TRN burned, minted, spent, balances, escrowed).
+pub const CREDIT_LEDGER: TableId = 0x61;
+/// `credits`: open escrows by id.
+pub const ESCROWS: TableId = 0x62;
+/// `credits`: (epoch, device) -> credits paid to the device.
+pub const DEVICE_USAGE: TableId = 0x63;
+/// `credits`: epoch -> paid usage totals.
+pub const EPOCH_USAGE: TableId = 0x64;
+/// `credits`: (epoch, index) -> device with paid usage.
+pub const USAGE_DEVICES: TableId = 0x65;
+/// `credits`: device -> credits paid to it since genesis.
+pub const LIFETIME_USAGE: TableId = 0x66;
+/// `credits`: parameters (one record).
+pub const CREDITS_PARAMS: TableId = 0x67;
+/// `sessions`: session id -> data session.
+pub const DATA_SESSIONS: TableId = 0x70;
+/// `sessions`: payer -> number of open sessions.
+pub const PAYER_SESSIONS: TableId = 0x71;
+/// `sessions`: parameters (one record).
+pub const SESSIONS_PARAMS: TableId = 0x72;
+
 /// Ids for test-only modules (the `uptime` class of `terrane-app`'s `uptime-test-class`
 /// feature): never used on a production chain, so they are not listed in [`ALL`].
 pub const TEST_ONLY: core::ops::RangeInclusive<TableId> = 0x0f00..=0x0fff;
@@ -129,6 +152,17 @@ pub const ALL: &[(TableId, &str)] = &[
     (COVERAGE_COOLDOWNS, "coverage_cooldowns"),
     (ORACLE_REPORTS, "oracle_reports"),
     (ORACLE_PARAMS, "oracle_params"),
+    (CREDIT_BALANCES, "credit_balances"),
+    (CREDIT_LEDGER, "credit_ledger"),
+    (ESCROWS, "escrows"),
+    (DEVICE_USAGE, "device_usage"),
+    (EPOCH_USAGE, "epoch_usage"),
+    (USAGE_DEVICES, "usage_devices"),
+    (LIFETIME_USAGE, "lifetime_usage"),
+    (CREDITS_PARAMS, "credits_params"),
+    (DATA_SESSIONS, "data_sessions"),
+    (PAYER_SESSIONS, "payer_sessions"),
+    (SESSIONS_PARAMS, "sessions_params"),
 ];
 
 #[cfg(test)]

@@ -8,16 +8,18 @@
 
 pub mod accounts;
 pub mod coverage;
+pub mod credits;
 pub mod devices;
 pub mod oracle;
 pub mod pow;
 pub mod rewards;
+pub mod sessions;
 #[cfg(feature = "uptime-test-class")]
 pub mod uptime;
 
 /// Runs `$body` once per module with `$m` naming the module's type, in hook order. The order
 /// is consensus: pow's work ledger is read by coverage's close, which credits units that
-/// rewards' close pays. The oracle has no block hooks yet; its place is free.
+/// rewards' close pays. The oracle, credits and sessions have no block hooks yet.
 macro_rules! for_each_module {
     ($m:ident => $body:expr) => {{
         {
@@ -42,6 +44,14 @@ macro_rules! for_each_module {
         }
         {
             type $m = $crate::modules::oracle::Oracle;
+            $body;
+        }
+        {
+            type $m = $crate::modules::credits::Credits;
+            $body;
+        }
+        {
+            type $m = $crate::modules::sessions::Sessions;
             $body;
         }
         #[cfg(feature = "uptime-test-class")]
