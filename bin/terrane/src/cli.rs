@@ -35,6 +35,12 @@ pub enum Command {
     /// Register and manage devices; see their outcomes and rewards; claim.
     #[command(subcommand)]
     Device(DeviceCommand),
+    /// Buy data credits by burning TRN at the oracle price; show an account's credits.
+    #[command(subcommand)]
+    Credits(CreditsCommand),
+    /// Paid data sessions with hotspots: open, sign and submit usage receipts, close, show.
+    #[command(subcommand)]
+    Session(SessionCommand),
     /// Measure signature, execution and network throughput.
     Bench(BenchArgs),
     /// Soak test: run a devnet with its fleet, load and adversarial clients for a while, sample
@@ -174,6 +180,107 @@ pub enum DeviceCommand {
         device: String,
         #[command(flatten)]
         tx: TxOpts,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum CreditsCommand {
+    /// Burn TRN for data credits at the chain's fresh oracle price.
+    Buy {
+        /// The key whose TRN is burned.
+        #[arg(long)]
+        from: String,
+        /// Who receives the credits: hex address or @name (default: the burner).
+        #[arg(long)]
+        to: Option<String>,
+        /// TRN to burn (e.g. 1.5) or base units with a `u` suffix.
+        #[arg(long)]
+        amount: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// An account's credits (proven against a finality certificate by default), its open
+    /// sessions, and the network's credit ledger.
+    Show {
+        /// Hex address or @name.
+        address: String,
+        #[command(flatten)]
+        node: NodeArg,
+        #[command(flatten)]
+        trust: TrustArg,
+        #[command(flatten)]
+        store: KeystoreArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SessionCommand {
+    /// Open a data session with a hotspot, escrowing credits.
+    Open {
+        /// The consumer's key (pays, and signs the receipts).
+        #[arg(long)]
+        from: String,
+        /// The hotspot: hex id or @name.
+        #[arg(long)]
+        device: String,
+        /// Credits to escrow.
+        #[arg(long)]
+        deposit: u64,
+        /// How long the session runs, in blocks.
+        #[arg(long, default_value_t = 10_000)]
+        blocks: u64,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Sign a cumulative usage receipt as the session's payer, and submit it (or only print
+    /// it with --print, to hand to the hotspot).
+    Receipt {
+        /// The payer's key.
+        #[arg(long)]
+        payer: String,
+        /// The session id.
+        #[arg(long)]
+        session: u64,
+        /// Bytes delivered since the session opened.
+        #[arg(long)]
+        bytes: u64,
+        /// The receipt's nonce: above the last paid one (default: the last paid one + 1).
+        #[arg(long)]
+        nonce: Option<u64>,
+        /// Print the signed receipt as hex instead of submitting it.
+        #[arg(long)]
+        print: bool,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Submit a receipt a payer signed (hex from `session receipt --print`); any key may relay.
+    Submit {
+        /// The relaying key (pays the fee).
+        #[arg(long)]
+        from: String,
+        /// The signed receipt, hex.
+        #[arg(long)]
+        receipt: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Close a session: the hotspot's owner any time, the payer after expiry and grace.
+    Close {
+        /// The closing key.
+        #[arg(long)]
+        from: String,
+        /// The session id.
+        #[arg(long)]
+        session: u64,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Show an open session.
+    Show {
+        /// The session id.
+        session: u64,
+        #[command(flatten)]
+        node: NodeArg,
     },
 }
 

@@ -13,8 +13,8 @@ use crate::{
         EpochId, EpochView, RewardProofView, StateProofView,
     },
     types::{
-        AccountView, BlockId, BlockView, ChainEvent, ClassView, OutcomeView, PriceView, StatusView,
-        TxStatusView, TxSubmitted,
+        AccountView, BlockId, BlockView, ChainEvent, ClassView, CreditAccountView, CreditsView,
+        OutcomeView, PriceView, SessionView, StatusView, TxStatusView, TxSubmitted,
     },
 };
 
@@ -105,6 +105,22 @@ pub trait Backend: Send + Sync + 'static {
     /// The chain's price at the latest finalized block, with the oracle reports behind it.
     /// No price is not an error: `price` is `null`.
     fn price(&self) -> impl Future<Output = Result<PriceView, ApiError>> + Send;
+
+    /// The credit ledger, the credit's price and what a TRN buys, at the latest finalized
+    /// block.
+    fn credits(&self) -> impl Future<Output = Result<CreditsView, ApiError>> + Send;
+
+    /// An account's credits with a proof of the balance record, and its open sessions.
+    fn credit_account(
+        &self,
+        address: [u8; 32],
+    ) -> impl Future<Output = Result<CreditAccountView, ApiError>> + Send;
+
+    /// An open data session, or `None` if no open session has this id.
+    fn session(
+        &self,
+        id: u64,
+    ) -> impl Future<Output = Result<Option<SessionView>, ApiError>> + Send;
 
     /// An epoch, or `None` if it has not started.
     fn epoch(

@@ -54,9 +54,9 @@ pub use crate::{
     error::{ApiError, ErrorBody},
     server::{ServerLimits, ServerStats, serve, serve_with},
     types::{
-        AccountView, BlockId, BlockView, ChainEvent, ClassView, OracleReportView, OutcomeView,
-        PriceView, ReportKindView, StatusView, StreamLagged, SubmitTxRequest, TxInBlock, TxStatus,
-        TxStatusView, TxSubmitted,
+        AccountView, BlockId, BlockView, ChainEvent, ClassView, CreditAccountView, CreditsView,
+        OracleReportView, OutcomeView, PriceView, ReportKindView, SessionView, StatusView,
+        StreamLagged, SubmitTxRequest, TxInBlock, TxStatus, TxStatusView, TxSubmitted,
     },
 };
 

@@ -130,6 +130,11 @@ const CLASS_AMOUNTS: [&str; 2] = [
         ),
         (name = "epochs", description = "Reward epochs and their summaries."),
         (
+            name = "credits",
+            description = "Data credits (bought by burning TRN at the oracle price) and the paid \
+                data sessions they fund."
+        ),
+        (
             name = "cells",
             description = "H3 cells: devices located in them and their density scale."
         ),
@@ -142,6 +147,9 @@ const CLASS_AMOUNTS: [&str; 2] = [
         routes::chain::block,
         routes::params::params,
         routes::price::price,
+        routes::credits::credits,
+        routes::credits::credit_account,
+        routes::credits::session,
         routes::txs::submit_tx,
         routes::txs::tx,
         routes::txs::receipt,

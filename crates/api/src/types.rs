@@ -109,6 +109,96 @@ pub struct OracleReportView {
     pub fresh: bool,
 }
 
+/// Data credits network-wide at the latest finalized block: what a credit costs, what a TRN
+/// buys now, and the credit ledger (`docs/spec/credits.md`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreditsView {
+    /// Finalized height these figures are at.
+    pub height: u64,
+    /// The USD value of one credit, micro-USD (10 = $0.00001).
+    pub micro_usd_per_credit: u64,
+    /// The chain's TRN/USD price now, micro-USD per TRN; `null` when too few oracle reports
+    /// are fresh (burns are then refused with code 702).
+    #[schema(required = true)]
+    pub price: Option<u64>,
+    /// Credits one whole TRN buys at `price` (`null` without a price).
+    #[schema(required = true)]
+    pub credits_per_trn: Option<u64>,
+    /// Bytes of coverage traffic one credit buys in a session opened now.
+    pub bytes_per_credit: u32,
+    /// TRN base units burned for credits since genesis.
+    pub trn_burned: u64,
+    /// Credits minted by burns since genesis.
+    pub minted: u64,
+    /// Credits paid to providers' usage ledgers.
+    pub spent: u64,
+    /// Credits in accounts' balances.
+    pub balances: u64,
+    /// Credits held in open escrows.
+    pub escrowed: u64,
+    /// Credits bought and not yet spent (`balances + escrowed`).
+    pub outstanding: u64,
+    /// Escrows open now.
+    pub escrows_open: u64,
+}
+
+/// One account's credits, with a proof of its balance record, and its open data sessions.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct CreditAccountView {
+    /// Account address.
+    #[schema(format = "hex32")]
+    pub address: String,
+    /// Credit balance (not counting credits escrowed in its sessions).
+    pub balance: u64,
+    /// The account's open data sessions (at most `sessions.max_open_per_payer`).
+    pub sessions: Vec<SessionView>,
+    /// Finalized height the proof is against.
+    pub height: u64,
+    /// State root at `height`.
+    #[schema(format = "hex")]
+    pub state_root: String,
+    /// State key of the balance record.
+    #[schema(format = "hex32")]
+    pub key: String,
+    /// Encoded balance record (u64 big-endian); null if the account never held credits.
+    #[schema(format = "hex", required = true)]
+    pub value: Option<String>,
+    /// Encoded proof: inclusion if `value` is set, exclusion otherwise.
+    #[schema(format = "hex")]
+    pub proof: String,
+}
+
+/// An open data session: a consumer's escrow with a hotspot, paid by signed receipts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct SessionView {
+    /// Session id (its escrow's).
+    pub id: u64,
+    /// The consumer: payer, receipt signer, refund recipient.
+    #[schema(format = "hex32")]
+    pub payer: String,
+    /// The hotspot.
+    #[schema(format = "hex32")]
+    pub device: String,
+    /// Credits deposited.
+    pub deposit: u64,
+    /// Credits paid to the hotspot so far.
+    pub paid: u64,
+    /// Credits still in escrow.
+    pub remaining: u64,
+    /// Cumulative bytes of the last paid receipt.
+    pub paid_bytes: u64,
+    /// Nonce of the last paid receipt (0: none yet); the next receipt must carry a larger one.
+    pub last_nonce: u64,
+    /// Bytes per credit, frozen at opening.
+    pub bytes_per_credit: u32,
+    /// Height that opened it.
+    pub opened: u64,
+    /// Last height the session runs.
+    pub expires: u64,
+    /// Last height a receipt is paid; after it the payer may close and take the rest back.
+    pub settle_until: u64,
+}
+
 /// An account with a proof of its record against a finalized state root.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct AccountView {

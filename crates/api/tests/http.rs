@@ -1236,3 +1236,30 @@ async fn classes_are_the_backends_running_then_reserved() {
     assert_eq!(classes[0].name, "coverage");
     assert_eq!(classes[0].status, "running");
 }
+
+#[tokio::test]
+async fn credits_routes_serve_the_ledger_an_account_with_its_sessions_and_one_session() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let credits: terrane_api::CreditsView = json_of(server.get("/v1/credits").await).await;
+    assert_eq!(credits.outstanding, credits.balances + credits.escrowed);
+    assert_eq!(credits.minted, credits.spent + credits.outstanding);
+    let account: terrane_api::CreditAccountView =
+        json_of(server.get(&format!("/v1/credits/{OWNER_A}")).await).await;
+    assert_eq!(account.address, OWNER_A);
+    assert_eq!(account.sessions.len(), 1);
+    let session: terrane_api::SessionView = json_of(server.get("/v1/sessions/1").await).await;
+    assert_eq!(session, account.sessions[0]);
+    assert_eq!(session.remaining, session.deposit - session.paid);
+
+    let missing = server.get("/v1/sessions/2").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_body(missing).await["reason"], "not_found");
+    for bad in ["x", "-1", "0x1"] {
+        assert_malformed(
+            server.get(&format!("/v1/sessions/{bad}")).await,
+            "session id",
+        )
+        .await;
+    }
+    assert_malformed(server.get("/v1/credits/abc").await, "address").await;
+}

@@ -338,6 +338,25 @@ impl Client {
         self.get("/v1/price").await
     }
 
+    /// `GET /v1/credits`: the credit ledger, a credit's USD value and what a TRN buys now.
+    pub async fn credits(&self) -> Result<terrane_api::CreditsView, ClientError> {
+        self.get("/v1/credits").await
+    }
+
+    /// `GET /v1/credits/{address}`: an account's credits (with the proof of the balance
+    /// record) and its open data sessions.
+    pub async fn credit_account(
+        &self,
+        address: &Address,
+    ) -> Result<terrane_api::CreditAccountView, ClientError> {
+        self.get(&format!("/v1/credits/{address}")).await
+    }
+
+    /// `GET /v1/sessions/{id}`; `None` when no open session has this id.
+    pub async fn session(&self, id: u64) -> Result<Option<terrane_api::SessionView>, ClientError> {
+        self.get_optional(&format!("/v1/sessions/{id}")).await
+    }
+
     /// `GET /v1/params`.
     pub async fn params(&self) -> Result<serde_json::Value, ClientError> {
         self.get("/v1/params").await

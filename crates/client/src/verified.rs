@@ -8,7 +8,8 @@
 use crate::{ClientError, Trust};
 use commonware_codec::DecodeExt;
 use terrane_accounts::{state_key::Accounts, types::Account};
-use terrane_api::{AccountView, DeviceView, RewardProofView, StateProofView};
+use terrane_api::{AccountView, CreditAccountView, DeviceView, RewardProofView, StateProofView};
+use terrane_credits::{state_key::Balances, types::Credits};
 use terrane_devices::{state_key::Devices, types::Device};
 use terrane_primitives::{Address, DeviceId, Epoch, hex, merkle};
 use terrane_rewards::{state_key::Summaries, types::EpochSummary};
@@ -49,6 +50,40 @@ impl crate::Client {
             });
         }
         Ok((account, view))
+    }
+
+    /// An account's credit balance, proven against a finalized header (the view's open sessions
+    /// are the node's word; the balance is proven).
+    pub async fn verified_credits(
+        &self,
+        trust: &Trust,
+        address: &Address,
+    ) -> Result<(Credits, CreditAccountView), ClientError> {
+        let view = self.credit_account(address).await?;
+        let proof = StateProofView {
+            height: view.height,
+            state_root: view.state_root.clone(),
+            key: view.key.clone(),
+            value: view.value.clone(),
+            proof: view.proof.clone(),
+        };
+        self.verify_state_proof(trust, &StateKey::of::<Balances>(address), &proof)
+            .await?;
+        let balance = match &view.value {
+            Some(v) => {
+                let bytes = hex::decode(v).ok_or(LightError::Hex("value"))?;
+                Credits::decode(bytes::Bytes::from(bytes))
+                    .map_err(|e| LightError::Decode("credit balance", e.to_string()))?
+            }
+            None => Credits::ZERO,
+        };
+        if balance.get() != view.balance {
+            return Err(ClientError::Unexpected {
+                url: self.base.clone(),
+                detail: "the balance field disagrees with the proven record".into(),
+            });
+        }
+        Ok((balance, view))
     }
 
     /// Checks a state record against a header finalized under `trust` at the proof's height:

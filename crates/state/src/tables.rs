@@ -106,6 +106,8 @@ pub const DATA_SESSIONS: TableId = 0x70;
 pub const PAYER_SESSIONS: TableId = 0x71;
 /// `sessions`: parameters (one record).
 pub const SESSIONS_PARAMS: TableId = 0x72;
+/// `sessions`: (payer, slot) -> open session id.
+pub const PAYER_SESSION_LIST: TableId = 0x73;
 
 /// Ids for test-only modules (the `uptime` class of `terrane-app`'s `uptime-test-class`
 /// feature): never used on a production chain, so they are not listed in [`ALL`].
@@ -163,6 +165,7 @@ pub const ALL: &[(TableId, &str)] = &[
     (DATA_SESSIONS, "data_sessions"),
     (PAYER_SESSIONS, "payer_sessions"),
     (SESSIONS_PARAMS, "sessions_params"),
+    (PAYER_SESSION_LIST, "payer_session_list"),
 ];
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 
 mod agent;
 mod bench;
+mod credits;
 mod device;
 mod devnet;
 mod genesis;
@@ -9,6 +10,7 @@ mod keys;
 mod node;
 mod query;
 mod send;
+mod session;
 mod soak;
 mod tx;
 
@@ -24,6 +26,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tx(cmd) => block_on(tx::run(cmd)),
         Command::Query(cmd) => block_on(query::run(cmd)),
         Command::Device(cmd) => block_on(device::run(cmd)),
+        Command::Credits(cmd) => block_on(credits::run(cmd)),
+        Command::Session(cmd) => block_on(session::run(cmd)),
         Command::Bench(args) => bench::run(args),
         Command::Soak(args) => soak::run(args),
         Command::Agent(args) => block_on(agent::run(args)),

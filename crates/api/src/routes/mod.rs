@@ -10,6 +10,7 @@ pub(crate) mod accounts;
 pub(crate) mod cells;
 pub(crate) mod chain;
 pub(crate) mod classes;
+pub(crate) mod credits;
 pub(crate) mod devices;
 pub(crate) mod epochs;
 pub(crate) mod events;
@@ -104,6 +105,7 @@ pub(crate) fn table<B: Backend>() -> Vec<Route<B>> {
         chain::routes::<B>(),
         params::routes(),
         price::routes(),
+        credits::routes(),
         txs::routes(),
         accounts::routes(),
         devices::routes(),

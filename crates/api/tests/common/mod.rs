@@ -13,11 +13,12 @@ use terrane_client::sse::{SseMessage, SseParser};
 use serde_json::{Value, json};
 use terrane_api::{
     AccountView, ApiError, Backend, BlockId, BlockView, CellClassDensityView, CellDensityView,
-    CellView, ChainEvent, ClassView, DEVICE_CLASSES, DeviceListView, DeviceOutcomesView,
-    DeviceQuery, DeviceRewardsView, DeviceSummaryView, DeviceView, EpochId, EpochSummaryView,
-    EpochView, OracleReportView, OutcomeView, PriceView, ProofStepView, ReportKindView,
-    ReportOutcomeView, RewardLedgerView, RewardLineView, RewardProofView, StateProofView,
-    StatusView, TxInBlock, TxStatus, TxStatusView, TxSubmitted, hex,
+    CellView, ChainEvent, ClassView, CreditAccountView, CreditsView, DEVICE_CLASSES,
+    DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceSummaryView,
+    DeviceView, EpochId, EpochSummaryView, EpochView, OracleReportView, OutcomeView, PriceView,
+    ProofStepView, ReportKindView, ReportOutcomeView, RewardLedgerView, RewardLineView,
+    RewardProofView, SessionView, StateProofView, StatusView, TxInBlock, TxStatus, TxStatusView,
+    TxSubmitted, hex,
 };
 use tokio::{net::TcpListener, sync::broadcast, sync::oneshot, task::JoinHandle};
 
@@ -696,6 +697,53 @@ impl Backend for FakeBackend {
                 fresh: true,
             }],
         })
+    }
+
+    async fn credits(&self) -> Result<CreditsView, ApiError> {
+        Ok(CreditsView {
+            height: 7,
+            micro_usd_per_credit: 10,
+            price: Some(2_500_000),
+            credits_per_trn: Some(250_000),
+            bytes_per_credit: 24,
+            trn_burned: 4_000_000,
+            minted: 1_000_000,
+            spent: 2_000,
+            balances: 990_000,
+            escrowed: 8_000,
+            outstanding: 998_000,
+            escrows_open: 1,
+        })
+    }
+
+    async fn credit_account(&self, address: [u8; 32]) -> Result<CreditAccountView, ApiError> {
+        Ok(CreditAccountView {
+            address: hex::encode(address),
+            balance: 990_000,
+            sessions: self.session(1).await?.into_iter().collect(),
+            height: 7,
+            state_root: "00".repeat(32),
+            key: "11".repeat(32),
+            value: Some("00000000000f1b30".to_owned()),
+            proof: "22".repeat(8),
+        })
+    }
+
+    async fn session(&self, id: u64) -> Result<Option<SessionView>, ApiError> {
+        Ok((id == 1).then(|| SessionView {
+            id: 1,
+            payer: OWNER_A.to_owned(),
+            device: DEVICE_A.to_owned(),
+            deposit: 10_000,
+            paid: 2_000,
+            remaining: 8_000,
+            paid_bytes: 48_000,
+            last_nonce: 2,
+            bytes_per_credit: 24,
+            opened: 3,
+            expires: 53,
+            settle_until: 153,
+        }))
     }
 
     async fn epoch(&self, id: EpochId) -> Result<Option<EpochView>, ApiError> {

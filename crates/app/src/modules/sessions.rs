@@ -43,6 +43,7 @@ impl Module for Sessions {
         vec![
             entry::<tables::Sessions>(),
             entry::<tables::PayerSessions>(),
+            entry::<tables::PayerSessionList>(),
             entry::<tables::Params>(),
         ]
     }

@@ -11,7 +11,7 @@ use crate::{
     msg::{CloseSession, OpenSession, SubmitReceipt},
     outcome::SessionsRejection,
     params::SessionsParams,
-    state_key::{PARAMS_KEY, Params, PayerSessions, Sessions},
+    state_key::{PARAMS_KEY, Params, PayerSessionList, PayerSessions, Sessions},
     types::{Receipt, Session},
 };
 use commonware_cryptography::Verifier as _;
@@ -62,6 +62,24 @@ pub async fn open_count<S: StateRead>(
     payer: &Address,
 ) -> Result<u32, StateError> {
     Ok(state.get::<PayerSessions>(payer).await?.unwrap_or(0))
+}
+
+/// `payer`'s open sessions, in slot order.
+pub async fn sessions_of<S: StateRead>(
+    state: &Overlay<S>,
+    payer: &Address,
+) -> Result<Vec<(EscrowId, Session)>, StateError> {
+    let n = open_count(state, payer).await?;
+    let mut out = Vec::with_capacity(n as usize);
+    for slot in 0..n {
+        let id = state
+            .get::<PayerSessionList>(&(*payer, slot))
+            .await?
+            .expect("the payer's list has `count` entries");
+        let s = session(state, id).await?.expect("listed sessions are open");
+        out.push((id, s));
+    }
+    Ok(out)
 }
 
 /// Credits owed for `bytes` delivered in all at `bytes_per_credit` (rounded down: the
@@ -121,8 +139,10 @@ pub async fn open<S: StateRead>(
             last_nonce: 0,
             opened: env.height,
             expires,
+            payer_slot: open,
         },
     );
+    state.put::<PayerSessionList>(&(*signer, open), &id);
     state.put::<PayerSessions>(signer, &(open + 1));
     Ok(Ok(Emitted {
         sessions: vec![SessionsEvent::Opened {
@@ -238,6 +258,20 @@ pub async fn close<S: StateRead>(
     state.delete::<Sessions>(&msg.session);
     let open = open_count(state, &s.payer).await?;
     let left = open.checked_sub(1).expect("the session was counted");
+    // The last slot's session takes the closed one's slot, so the list stays contiguous.
+    if s.payer_slot != left {
+        let moved = state
+            .get::<PayerSessionList>(&(s.payer, left))
+            .await?
+            .expect("the payer's list has `count` entries");
+        let mut m = session(state, moved)
+            .await?
+            .expect("listed sessions are open");
+        m.payer_slot = s.payer_slot;
+        state.put::<Sessions>(&moved, &m);
+        state.put::<PayerSessionList>(&(s.payer, s.payer_slot), &moved);
+    }
+    state.delete::<PayerSessionList>(&(s.payer, left));
     if left == 0 {
         state.delete::<PayerSessions>(&s.payer);
     } else {

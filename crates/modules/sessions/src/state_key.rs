@@ -25,6 +25,17 @@ impl Table for PayerSessions {
     fn value_cfg() {}
 }
 
+/// `(payer, slot) -> session id`: the payer's open sessions, slots `0..count` (a closed
+/// session's slot takes the last one).
+pub struct PayerSessionList;
+impl Table for PayerSessionList {
+    const ID: terrane_state::TableId = tables::PAYER_SESSION_LIST;
+    const NAME: &'static str = "payer_session_list";
+    type Key = (Address, u32);
+    type Value = EscrowId;
+    fn value_cfg() {}
+}
+
 /// The key of the params record.
 pub const PARAMS_KEY: u8 = 0;
 

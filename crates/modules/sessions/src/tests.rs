@@ -449,3 +449,29 @@ proptest! {
         prop_assert_eq!(dc(&o, &consumer()) + paid_to_hotspot(&o), 100_000, "every credit is the payer's or the hotspot's");
     }
 }
+
+#[test]
+fn the_payers_list_of_open_sessions_stays_contiguous_as_sessions_close() {
+    let mut o = setup();
+    let ids: Vec<EscrowId> = (0..4).map(|_| open(&mut o)).collect();
+    close_by(&mut o, 10, &owner(), ids[1]).unwrap();
+    close_by(&mut o, 10, &owner(), ids[3]).unwrap();
+    let listed = block_on(handler::sessions_of(&o, &consumer())).unwrap();
+    let listed_ids: Vec<EscrowId> = listed.iter().map(|(id, _)| *id).collect();
+    assert_eq!(
+        listed_ids,
+        vec![ids[0], ids[2]],
+        "the last slot moved into the freed one"
+    );
+    for (slot, (_, s)) in listed.iter().enumerate() {
+        assert_eq!(s.payer_slot as usize, slot);
+    }
+    close_by(&mut o, 10, &owner(), ids[0]).unwrap();
+    close_by(&mut o, 10, &owner(), ids[2]).unwrap();
+    assert!(
+        block_on(handler::sessions_of(&o, &consumer()))
+            .unwrap()
+            .is_empty()
+    );
+    check(&o);
+}

@@ -27,6 +27,8 @@ pub struct Session {
     /// The last height at which the session runs; receipts are still accepted for a grace
     /// period after it.
     pub expires: Height,
+    /// Its place in the payer's list of open sessions.
+    pub payer_slot: u32,
 }
 
 impl Write for Session {
@@ -40,6 +42,7 @@ impl Write for Session {
         self.last_nonce.write(buf);
         self.opened.write(buf);
         self.expires.write(buf);
+        self.payer_slot.write(buf);
     }
 }
 
@@ -56,12 +59,13 @@ impl Read for Session {
             last_nonce: u64::read(buf)?,
             opened: Height::read(buf)?,
             expires: Height::read(buf)?,
+            payer_slot: u32::read(buf)?,
         })
     }
 }
 
 impl FixedSize for Session {
-    const SIZE: usize = 32 + 32 + 8 + 4 + 8 + 8 + 8 + 8 + 8;
+    const SIZE: usize = 32 + 32 + 8 + 4 + 8 + 8 + 8 + 8 + 8 + 4;
 }
 
 /// What a consumer signs as a hotspot delivers: "you have delivered `bytes` in all on

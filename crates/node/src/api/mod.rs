@@ -10,6 +10,7 @@
 mod accounts;
 mod cells;
 mod chain;
+mod credits;
 mod devices;
 mod epochs;
 mod outcomes;
@@ -284,6 +285,21 @@ where
 
     async fn price(&self) -> Result<terrane_api::PriceView, ApiError> {
         self.price_view().await
+    }
+
+    async fn credits(&self) -> Result<terrane_api::CreditsView, ApiError> {
+        self.credits_view().await
+    }
+
+    async fn credit_account(
+        &self,
+        address: [u8; 32],
+    ) -> Result<terrane_api::CreditAccountView, ApiError> {
+        self.credit_account_view(address).await
+    }
+
+    async fn session(&self, id: u64) -> Result<Option<terrane_api::SessionView>, ApiError> {
+        self.session_view(id).await
     }
 
     fn classes(&self) -> Vec<terrane_api::ClassView> {
