@@ -508,6 +508,13 @@ pub struct BenchArgs {
     /// `town - 1` witnesses.
     #[arg(long, default_value_t = 9)]
     pub town: usize,
+    /// Providers (hotspots with a paying consumer each) for the usage-receipt and usage-close
+    /// figures (0 to skip).
+    #[arg(long, default_value_t = 10_000)]
+    pub usage_providers: usize,
+    /// Receipts per provider in the usage figures.
+    #[arg(long, default_value_t = 5)]
+    pub usage_rounds: u64,
     /// Seconds of load against a temporary 4-validator loopback devnet (0 to skip).
     #[arg(long, default_value_t = 30)]
     pub devnet_secs: u64,

@@ -119,12 +119,17 @@ fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater
         .unwrap()
         .expect("the devnet has a fleet");
     let mut paid = std::collections::BTreeMap::<&str, (u64, usize)>::new();
+    let mut usage_paid = std::collections::BTreeMap::<&str, u64>::new();
     let mut honest_earning = 0;
     let devices = fleet.devices();
     for (id, behavior) in &devices {
         let view = runtime.block_on(client.device_rewards(id)).unwrap();
-        let amount = view
-            .and_then(|v| v.lines.into_iter().find(|l| l.epoch == closed))
+        let lines = view.map(|v| v.lines).unwrap_or_default();
+        *usage_paid.entry(behavior.name()).or_default() +=
+            lines.iter().map(|l| l.usage_paid).sum::<u64>();
+        let amount = lines
+            .into_iter()
+            .find(|l| l.epoch == closed)
             .map_or(0, |l| l.amount);
         let e = paid.entry(behavior.name()).or_default();
         e.0 += amount;
@@ -142,6 +147,12 @@ fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater
         .expect("epoch closed");
     // The devnet's oracle has been reporting its random walk all along.
     let price = runtime.block_on(client.price()).unwrap();
+    // Its consumers have been buying credits and paying hotspots for traffic.
+    let credits = runtime.block_on(client.credits()).unwrap();
+    let usage_total: u64 = (0..=closed)
+        .filter_map(|e| runtime.block_on(client.epoch(e)).ok().flatten()?.summary)
+        .map(|s| s.economy.usage_paid)
+        .sum();
     for agent in &mut agents {
         interrupt(agent);
     }
@@ -175,5 +186,28 @@ fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater
         "agents print per-epoch reward shares"
     );
     assert!(price.price.is_some(), "the devnet has a price: {price:?}");
+    assert!(
+        credits.trn_burned > 0 && credits.spent > 0,
+        "consumers bought and spent credits: {credits:?}"
+    );
+    assert_eq!(
+        credits.minted,
+        credits.spent + credits.balances + credits.escrowed,
+        "the credit ledger balances"
+    );
+    assert!(usage_total > 0, "usage was paid in a closed epoch");
+    assert_eq!(
+        usage_paid.values().sum::<u64>(),
+        usage_total,
+        "usage lines add up to the summaries"
+    );
+    assert_eq!(
+        usage_paid
+            .get(Behavior::Honest.name())
+            .copied()
+            .unwrap_or(0),
+        usage_total,
+        "consumers pay only hotspots that serve them: {usage_paid:?}"
+    );
     assert_eq!(price.reports.len(), 1, "from its one oracle");
 }

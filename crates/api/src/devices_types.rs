@@ -227,8 +227,17 @@ pub struct RewardLineView {
     /// `none`, `device` or `cell`.
     #[schema(schema_with = capped_by_schema)]
     pub capped_by: String,
-    /// Amount credited, base units.
+    /// Subsidy credited from its class's pool, base units.
     pub amount: u64,
+    /// Credits consumers paid it that this close settled (usage).
+    pub usage_credits: u64,
+    /// Their face value at the close's oracle price, base units.
+    pub usage_face: u64,
+    /// Paid for its usage, base units (face value less the network's fee, pro rata if usage
+    /// exceeded its share of the emission).
+    pub usage_paid: u64,
+    /// Everything the line credits: `amount + usage_paid`.
+    pub total: u64,
     /// Position in the epoch's reward list; null if not rewarded.
     #[schema(required = true)]
     pub leaf_index: Option<u32>,
@@ -268,7 +277,7 @@ pub struct RewardProofView {
     pub device: String,
     /// The line.
     pub line: RewardLineView,
-    /// The 98-byte leaf data of the line (docs/spec/api.md); its leaf hash is
+    /// The 122-byte leaf data of the line (docs/spec/api.md); its leaf hash is
     /// SHA-256(0x00 ‖ leaf).
     #[schema(format = "hex")]
     pub leaf: String,
@@ -303,6 +312,42 @@ pub struct EpochSummaryView {
     pub rewarded: u32,
     /// Height of the block that closed it.
     pub closed_at: u64,
+    /// Burn-and-mint: the re-mint, paid usage and the subsidy bound (`docs/spec/economy.md`).
+    pub economy: EconomyView,
+}
+
+/// What the burn-and-mint rules decided for a closed epoch; amounts in base units.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct EconomyView {
+    /// The emission schedule's part of `emission`.
+    pub base_emission: u64,
+    /// TRN burned for credits re-minted into this epoch's emission.
+    pub reminted: u64,
+    /// The oracle price usage was converted at, micro-USD per TRN; 0 when the close had no
+    /// fresh price and deferred usage to the next close.
+    pub price: u64,
+    /// Credits of usage settled in this close.
+    pub usage_credits: u64,
+    /// Their face value.
+    pub usage_face: u64,
+    /// The network's fee on usage: never minted.
+    pub usage_fee: u64,
+    /// Most of the emission usage could take.
+    pub usage_cap: u64,
+    /// Paid to devices for usage.
+    pub usage_paid: u64,
+    /// Pro-rata rounding, to the treasury.
+    pub usage_dust: u64,
+    /// Usage above the cap: not paid.
+    pub usage_cut: u64,
+    /// The subsidy floor this epoch (decays to zero).
+    pub subsidy_floor: u64,
+    /// The subsidy bound: paid usage × factor + floor.
+    pub subsidy_bound: u64,
+    /// The subsidy split into the class pools.
+    pub subsidy: u64,
+    /// Emission the bound left unissued.
+    pub bound_not_issued: u64,
 }
 
 /// Which epoch.

@@ -47,9 +47,9 @@ pub use crate::{
     backend::Backend,
     devices_types::{
         CellClassDensityView, CellDensityView, CellView, DeviceListView, DeviceOutcomesView,
-        DeviceQuery, DeviceRewardsView, DeviceSummaryView, DeviceView, EpochId, EpochSummaryView,
-        EpochView, ProofStepView, ReportOutcomeView, RewardLedgerView, RewardLineView,
-        RewardProofView, StateProofView,
+        DeviceQuery, DeviceRewardsView, DeviceSummaryView, DeviceView, EconomyView, EpochId,
+        EpochSummaryView, EpochView, ProofStepView, ReportOutcomeView, RewardLedgerView,
+        RewardLineView, RewardProofView, StateProofView,
     },
     error::{ApiError, ErrorBody},
     server::{ServerLimits, ServerStats, serve, serve_with},

@@ -58,7 +58,13 @@ impl std::ops::DerefMut for Chain {
 
 impl Chain {
     fn new() -> Self {
-        let mut owners: Vec<(Address, Amount)> = ["ann", "ben", "cat", "relay"]
+        Self::with(|_| {})
+    }
+
+    /// The chain with `tweak` applied to its genesis; `oracle` is listed as the one oracle
+    /// and funded, as is `dan`, a consumer.
+    fn with(tweak: impl FnOnce(&mut Genesis)) -> Self {
+        let mut owners: Vec<(Address, Amount)> = ["ann", "ben", "cat", "relay", "dan", "oracle"]
             .iter()
             .map(|n| {
                 (
@@ -74,7 +80,9 @@ impl Chain {
         g.params.pow.windows_per_epoch = 1;
         g.params.pow.window_grace_blocks = 10;
         g.params.rewards.vetting_valid_reports = 1;
-        let holders = ["ann", "ben", "cat", "relay", "dan"]
+        g.params.oracle.oracles = vec![address_of(&named_key("oracle")).to_string()];
+        tweak(&mut g);
+        let holders = ["ann", "ben", "cat", "relay", "dan", "oracle"]
             .iter()
             .map(|n| address_of(&named_key(n)))
             .collect();
@@ -112,6 +120,11 @@ impl Chain {
 
     /// Runs one epoch of coverage work (hs-b and hs-c witness hs-a), up to its last block.
     fn work_one_epoch(&mut self) {
+        self.work_one_epoch_with(|_| {});
+    }
+
+    /// [`Self::work_one_epoch`], running `during` (which may add blocks) in its work phase.
+    fn work_one_epoch_with(&mut self, during: impl FnOnce(&mut Self)) {
         let start = self.height; // the next block is the epoch's first
         assert_eq!(start % EPOCH, 0);
         self.block(vec![]);
@@ -137,6 +150,7 @@ impl Chain {
             Payload::SubmitReports(SubmitReports { reports: witnesses }),
         );
         self.block(vec![tx]);
+        during(self);
         // Work phase: blocks 1..=20 of the epoch; the reveal lands in block 21.
         while self.height < start + 20 {
             self.block(vec![]);
@@ -262,6 +276,7 @@ fn hotspots_earn_claim_and_a_sale_pays_the_seller_what_the_device_earned_before_
 
     // Ann sells hs-a to Dan without claiming: the sale pays her the unclaimed rewards.
     let dan = address_of(&named_key("dan"));
+    let before_dan = c.balance(&dan);
     let before = c.balance(&address_of(&ann));
     let sale = c.tx(
         &ann,
@@ -290,7 +305,7 @@ fn hotspots_earn_claim_and_a_sale_pays_the_seller_what_the_device_earned_before_
         Amount::ZERO,
         "nothing of Ann's is left for Dan"
     );
-    assert_eq!(c.balance(&dan), Amount::ZERO);
+    assert_eq!(c.balance(&dan), before_dan);
 }
 
 #[test]
@@ -353,4 +368,283 @@ fn a_relocated_hotspot_works_through_its_cooldown_unpaid_then_earns_again() {
     c.block(vec![]); // closes epoch 3
     let c_line = line(&c, 3, "hs-c");
     assert!(c_line.eligible && c_line.amount > 0, "{c_line:?}");
+}
+
+// ── burn-and-mint: usage first, the subsidy bound, self-dealing ─────────────────────────────
+
+/// $1.00 per TRN.
+const ONE_DOLLAR: u64 = 1_000_000;
+const TRN: u64 = 1_000_000;
+
+impl Chain {
+    /// The oracle reports `price` in the next block (fresh for ten minutes: 600 blocks).
+    fn report_price(&mut self, price: u64) {
+        let ts = self.ts() + 1_000;
+        let tx = self.tx(
+            &named_key("oracle"),
+            Payload::SubmitPrice(terrane_oracle::msg::SubmitPrice {
+                price: terrane_oracle::types::MicroUsdPerTrn::new(price),
+                timestamp: terrane_primitives::TimestampMs::new(ts),
+            }),
+        );
+        self.block(vec![tx]);
+    }
+
+    /// `payer` burns `trn` whole TRN for credits, opens a session with `hotspot` escrowing all
+    /// of them, and returns the session id and the fees it paid.
+    fn buy_and_open(&mut self, payer: &str, hotspot: &str, trn: u64) -> (u64, Amount) {
+        let k = named_key(payer);
+        let buy = self.tx(
+            &k,
+            Payload::BurnForCredits(terrane_credits::msg::BurnForCredits {
+                to: address_of(&k),
+                amount: Amount::from_tokens(trn).unwrap(),
+            }),
+        );
+        let credits = trn * 100_000;
+        let open = self.tx(
+            &k,
+            Payload::OpenSession(terrane_sessions::msg::OpenSession {
+                device: id_of(&key(hotspot)),
+                deposit: terrane_credits::types::Credits::new(credits),
+                duration_blocks: 1_000,
+            }),
+        );
+        let fees = fee_of(&buy).checked_add(fee_of(&open)).unwrap();
+        self.block(vec![buy, open]);
+        let id = block_on(terrane_credits::handler::ledger(&Overlay::new(&self.store)))
+            .unwrap()
+            .escrows_opened;
+        (id, fees)
+    }
+
+    /// `payer` signs a receipt for `bytes` on `session` and `relay` submits it; returns the
+    /// relay's fee.
+    fn pay_receipt(
+        &mut self,
+        payer: &str,
+        relay: &str,
+        session: u64,
+        bytes: u64,
+        nonce: u64,
+    ) -> Amount {
+        use commonware_cryptography::Signer as _;
+        let receipt = terrane_sessions::types::Receipt {
+            session: terrane_credits::types::EscrowId::new(session),
+            bytes,
+            nonce,
+        };
+        let ns =
+            terrane_sessions::types::Receipt::signing_namespace(&self.exec.genesis().chain_id());
+        let msg = terrane_sessions::msg::SubmitReceipt {
+            receipt,
+            signature: named_key(payer).sign(&ns, &receipt.message()),
+        };
+        let tx = self.tx(&named_key(relay), Payload::SubmitReceipt(msg));
+        let fee = fee_of(&tx);
+        self.block(vec![tx]);
+        fee
+    }
+
+    fn summary(&self, epoch: u64) -> terrane_rewards::types::EpochSummary {
+        block_on(rewards::summary(
+            &Overlay::new(&self.store),
+            Epoch::new(epoch),
+        ))
+        .unwrap()
+        .expect("closed")
+    }
+
+    fn reward_line(&self, epoch: u64, device: &str) -> terrane_rewards::types::RewardLine {
+        block_on(rewards::line(
+            &Overlay::new(&self.store),
+            Epoch::new(epoch),
+            &id_of(&key(device)),
+        ))
+        .unwrap()
+        .expect("a reward line")
+    }
+
+    /// What `owner` holds in TRN plus what `device` may still claim.
+    fn worth(&self, owner: &str, device: &str) -> u64 {
+        self.balance(&address_of(&named_key(owner))).get()
+            + self.claimable(&id_of(&key(device))).get()
+    }
+}
+
+/// Epoch 0: hotspots register and the oracle reports $1; returns at the end of epoch 0.
+fn economy_chain(tweak: impl FnOnce(&mut Genesis)) -> Chain {
+    let mut c = Chain::with(tweak);
+    c.register_hotspots();
+    c.report_price(ONE_DOLLAR);
+    c
+}
+
+fn to_epoch_end(c: &mut Chain, epoch: u64) {
+    while c.height < (epoch + 1) * EPOCH {
+        c.block(vec![]);
+    }
+}
+
+/// No floor: the subsidy is bounded by paid usage alone.
+fn no_floor(g: &mut Genesis) {
+    g.params.rewards.economy.subsidy_floor_initial = 0;
+}
+
+#[test]
+fn usage_is_paid_before_the_subsidy_and_bounds_it_with_exact_numbers() {
+    let mut c = economy_chain(no_floor);
+    // Dan, a customer, buys 10 TRN of credits (1,000,000) and spends them all on hs-b.
+    let (session, _) = c.buy_and_open("dan", "hs-b", 10);
+    to_epoch_end(&mut c, 0);
+    c.work_one_epoch_with(|c| {
+        // 24,000,000 bytes at 24 bytes a credit: every credit.
+        c.pay_receipt("dan", "relay", session, 24_000_000, 1);
+    });
+    c.block(vec![]); // closes epoch 1
+    let s = c.summary(1);
+    let e = s.economy;
+    let emission = 10_000 * TRN; // the default schedule at epoch 1, nothing burned re-minted yet
+    assert_eq!((e.base_emission, e.price), (emission, ONE_DOLLAR));
+    assert_eq!(e.reminted, 0);
+    assert_eq!(
+        c.summary(0).economy.reminted,
+        10 * TRN,
+        "the 10 TRN Dan burned in epoch 0 came back in its emission"
+    );
+    assert_eq!(
+        (e.usage_credits, e.usage_face, e.usage_fee, e.usage_paid),
+        (1_000_000, 10 * TRN, 2 * TRN, 8 * TRN),
+        "face value $10 = 10 TRN at $1, less the 20 % fee"
+    );
+    assert_eq!(
+        e.subsidy_bound,
+        2 * TRN,
+        "a quarter of the paid usage, no floor"
+    );
+    assert_eq!(e.subsidy, 2 * TRN);
+    assert_eq!(e.bound_not_issued, emission - 8 * TRN - 2 * TRN);
+    // Coverage's pool is its 10 % of the subsidy: 200,000 base units over three hotspots.
+    assert_eq!(s.class(terrane_coverage::CLASS).unwrap().pool, 200_000);
+    // hs-b is paid exactly its usage's net value on top of its share of the subsidy; what
+    // consumers paid it in credits is exactly what its line settles.
+    let b = c.reward_line(1, "hs-b");
+    assert_eq!(
+        b.usage,
+        terrane_rewards::economy::UsageLine {
+            credits: 1_000_000,
+            face: 10 * TRN,
+            paid: 8 * TRN
+        }
+    );
+    assert_eq!(b.total(), 8 * TRN + b.breakdown.amount);
+    assert_eq!(c.claimable(&id_of(&key("hs-b"))).get(), b.total());
+    assert_eq!(
+        block_on(terrane_credits::handler::ledger(&Overlay::new(&c.store)))
+            .unwrap()
+            .spent
+            .get(),
+        1_000_000,
+        "every credit Dan paid reached the hotspot's usage ledger"
+    );
+}
+
+#[test]
+fn a_network_without_customers_and_no_floor_pays_no_subsidy() {
+    let mut c = economy_chain(no_floor);
+    to_epoch_end(&mut c, 0);
+    c.work_one_epoch();
+    c.block(vec![]);
+    let s = c.summary(1);
+    assert_eq!((s.economy.usage_paid, s.economy.subsidy), (0, 0));
+    assert_eq!(s.distributed_total(), 0);
+    assert_eq!(
+        s.not_issued, s.emission,
+        "nothing is minted for capacity nobody buys"
+    );
+}
+
+/// Ann owns hs-a. In one chain she pays her own hotspot `trn` TRN of credits; in the other
+/// she does nothing. Returns her worth (balance + claimable) in both, after epoch 1 closes.
+fn self_dealing(tweak: fn(&mut Genesis), trn: u64) -> (u64, u64, Amount) {
+    let run = |deal: bool| {
+        let mut c = economy_chain(tweak);
+        let mut fees = Amount::ZERO;
+        let session = deal.then(|| {
+            let (s, f) = c.buy_and_open("ann", "hs-a", trn);
+            fees = fees.checked_add(f).unwrap();
+            s
+        });
+        to_epoch_end(&mut c, 0);
+        c.work_one_epoch_with(|c| {
+            if let Some(s) = session {
+                let f = c.pay_receipt("ann", "ann", s, trn * 100_000 * 24, 1);
+                fees = fees.checked_add(f).unwrap();
+            }
+        });
+        c.block(vec![]);
+        (c.worth("ann", "hs-a"), fees)
+    };
+    let (honest, _) = run(false);
+    let (dealt, fees) = run(true);
+    (honest, dealt, fees)
+}
+
+#[test]
+fn self_dealing_loses_money_when_the_subsidy_bound_binds() {
+    // No floor: every base unit of subsidy exists only because of paid usage, so Ann's
+    // usage raises the subsidy — but for everyone's pool, and her hotspot's share of it is
+    // far below what the 20 % fee costs her.
+    let (honest, dealt, fees) = self_dealing(no_floor, 100);
+    // She burned 100 TRN, got 80 back as usage, and her share of the 20 TRN of subsidy it
+    // allowed: coverage's 10 % of it (2 TRN) split with the two witnesses.
+    let loss = honest - dealt;
+    assert!(loss > 18 * TRN, "lost {loss}");
+    assert!(loss < 20 * TRN + fees.get(), "lost {loss}");
+}
+
+#[test]
+fn self_dealing_loses_the_fee_when_the_floor_pays_the_subsidy() {
+    // The default floor (20,000 TRN an epoch) exceeds the emission: the bound does not bind,
+    // the subsidy is what usage leaves, and Ann's usage only takes from it.
+    let (honest, dealt, fees) = self_dealing(|_| {}, 100);
+    assert_eq!(
+        honest - dealt,
+        20 * TRN + fees.get(),
+        "the 20 % fee and the fees, exactly"
+    );
+}
+
+#[test]
+fn usage_in_a_close_without_a_fresh_price_is_deferred_to_the_next_close_never_lost() {
+    let mut c = economy_chain(|g| {
+        // Reports go stale after 40 s (40 blocks).
+        g.params.oracle.max_report_age_ms = 40_000;
+    });
+    let (session, _) = c.buy_and_open("dan", "hs-b", 1);
+    to_epoch_end(&mut c, 0);
+    c.work_one_epoch_with(|c| {
+        c.pay_receipt("dan", "relay", session, 2_400_000, 1); // all 100,000 credits
+    });
+    c.block(vec![]); // closes epoch 1, more than 40 s after the price
+    let s = c.summary(1);
+    assert_eq!(
+        (s.economy.price, s.economy.usage_paid),
+        (0, 0),
+        "no fresh price: deferred"
+    );
+    assert_eq!(c.reward_line(1, "hs-b").usage.paid, 0);
+    // A fresh price in epoch 2; its close settles epoch 1's usage.
+    to_epoch_end(&mut c, 1);
+    while c.height < 3 * EPOCH - 2 {
+        c.block(vec![]);
+    }
+    c.report_price(2 * ONE_DOLLAR);
+    to_epoch_end(&mut c, 2);
+    c.block(vec![]); // closes epoch 2
+    let s = c.summary(2);
+    assert_eq!(s.economy.price, 2 * ONE_DOLLAR);
+    assert_eq!(s.economy.usage_credits, 100_000);
+    // $1 of credits at $2 is half a TRN, less the fee.
+    assert_eq!(c.reward_line(2, "hs-b").usage.paid, 400_000);
 }

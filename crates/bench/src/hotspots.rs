@@ -133,6 +133,18 @@ impl Network {
         epoch_blocks: u64,
         grace_blocks: u64,
     ) -> Self {
+        Self::with_genesis(hotspots, town_size, epoch_blocks, grace_blocks, |_| {})
+    }
+
+    /// As [`Network::with_epoch`], with `tweak` applied to the genesis (more funded accounts,
+    /// an oracle) before the chain is built.
+    pub(crate) fn with_genesis(
+        hotspots: usize,
+        town_size: usize,
+        epoch_blocks: u64,
+        grace_blocks: u64,
+        tweak: impl FnOnce(&mut Genesis),
+    ) -> Self {
         assert!(hotspots >= 2 && town_size >= 2, "a town needs two hotspots");
         let mut towns: Vec<Range<usize>> = (0..hotspots.div_ceil(town_size))
             .map(|t| t * town_size..((t + 1) * town_size).min(hotspots))
@@ -189,6 +201,7 @@ impl Network {
         genesis.makers = vec![testkit::address_of(&maker).to_string()];
         genesis.params.pow.epoch_length_blocks = epoch_blocks;
         genesis.params.pow.window_grace_blocks = grace_blocks;
+        tweak(&mut genesis);
         genesis
             .params
             .pow
@@ -230,6 +243,11 @@ impl Network {
     /// The device-report signing namespace.
     pub(crate) fn report_namespace(&self) -> &[u8] {
         &self.report_namespace
+    }
+
+    /// The owner key of hotspot `i`.
+    pub(crate) fn owner_key(&self, i: usize) -> &ed25519::PrivateKey {
+        &self.hotspots[i].owner_key
     }
 
     fn chain(&self) -> &ChainId {

@@ -58,6 +58,7 @@ pub mod soak;
 mod sse;
 mod statedb;
 mod stats;
+mod usage;
 mod verify;
 mod workload;
 
@@ -66,4 +67,5 @@ pub use execution::{ExecutionFigures, GENESIS_ACCOUNTS, execution};
 pub use load::{LoadConfig, LoadFigures, MAX_IN_FLIGHT, MAX_RATE_PER_SEC, default_sink, load};
 pub use memory::RssReading;
 pub use reports::{EPOCH_BLOCKS, EpochCloseFigures, ReportFigures, reports};
+pub use usage::{UsageCloseFigures, UsageFigures, usage};
 pub use verify::{Ed25519Figures, ed25519};

@@ -210,8 +210,13 @@ impl crate::Client {
             capped_by,
             amount: l.amount,
         };
+        let usage = terrane_rewards::economy::UsageLine {
+            credits: l.usage_credits,
+            face: l.usage_face,
+            paid: l.usage_paid,
+        };
         if leaf.len() != terrane_rewards::leaf::LEAF_LEN
-            || leaf != terrane_rewards::leaf_bytes(e, *id, &shown)
+            || leaf != terrane_rewards::leaf_bytes(e, *id, &shown, &usage)
         {
             return Err(bad(
                 "the reward leaf is not the line shown for this device and epoch",

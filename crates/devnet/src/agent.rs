@@ -34,6 +34,17 @@ pub enum AgentError {
     Node(String),
 }
 
+/// The chain the node at `client` runs, from its `/v1/params`; with the parameters, for the
+/// agents that read their module's.
+pub(crate) async fn chain_of(client: &Client) -> Result<(ChainId, serde_json::Value), AgentError> {
+    let params = client.params().await?;
+    let chain = params["chain_id"]
+        .as_str()
+        .ok_or_else(|| AgentError::Node("/v1/params has no chain_id".into()))
+        .and_then(|id| ChainId::new(id).map_err(|e| AgentError::Node(e.to_string())))?;
+    Ok((chain, params))
+}
+
 /// What happened in a tick, for the operator.
 #[derive(Clone, Debug, PartialEq)]
 pub enum AgentEvent {
@@ -92,11 +103,7 @@ impl Agent {
         mut fleet: Fleet,
         client: Client,
     ) -> Result<(Self, Vec<AgentEvent>), AgentError> {
-        let params = client.params().await?;
-        let chain_id = params["chain_id"]
-            .as_str()
-            .ok_or_else(|| AgentError::Node("/v1/params has no chain_id".into()))?;
-        let chain = ChainId::new(chain_id).map_err(|e| AgentError::Node(e.to_string()))?;
+        let (chain, params) = chain_of(&client).await?;
         let pow: PowParams = serde_json::from_value(params["params"]["pow"].clone())
             .map_err(|e| AgentError::Node(format!("/v1/params pow parameters: {e}")))?;
         let mut events = Vec::new();

@@ -266,6 +266,21 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
         accounts
             .accounts
             .insert("fleet-relay".into(), fleet.relay().to_string());
+        // The paying customers (`crate::consumers`, run by `terrane devnet`): keys derived from
+        // the fleet seed like the relay's, funded for credits and fees.
+        for (i, address) in crate::consumers::consumer_addresses(fleet_spec.seed)
+            .into_iter()
+            .enumerate()
+        {
+            allocations.push(Allocation {
+                address: address.to_string(),
+                amount: crate::consumers::CONSUMER_FUNDING.get(),
+                label: Some("consumer".into()),
+            });
+            accounts
+                .accounts
+                .insert(format!("consumer-{i}"), address.to_string());
+        }
         config::write(
             &layout.fleet(),
             &serde_json::to_string_pretty(fleet_spec).expect("fleet spec serializes"),

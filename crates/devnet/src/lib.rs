@@ -15,6 +15,7 @@
 #![allow(clippy::disallowed_methods)] // Tooling, not state code: progress reports use the wall clock.
 
 pub mod agent;
+pub mod consumers;
 pub mod fleet;
 pub mod layout;
 pub mod oracle;

@@ -70,11 +70,7 @@ impl OracleAgent {
         key: ed25519::PrivateKey,
         seed: u64,
     ) -> Result<Self, AgentError> {
-        let params = client.params().await?;
-        let chain = params["chain_id"]
-            .as_str()
-            .ok_or_else(|| AgentError::Node("/v1/params has no chain_id".into()))
-            .and_then(|id| ChainId::new(id).map_err(|e| AgentError::Node(e.to_string())))?;
+        let (chain, _) = crate::agent::chain_of(&client).await?;
         let address = Address::from_slice(key.public_key().as_ref()).expect("32-byte key");
         let nonce = client.account(&address).await?.nonce;
         Ok(Self {

@@ -1,8 +1,9 @@
 //! `terrane bench`: signature, execution and whole-network figures on this machine.
 //!
-//! Four measurements, printed as tables: raw ed25519 verification (the ceiling every
+//! Five measurements, printed as tables: raw ed25519 verification (the ceiling every
 //! transaction pays), block execution through the node's own state database (against that
 //! ceiling), device reports and the epoch close that pays for them through the same database,
+//! consumer-signed usage receipts and the close that pays 10,000 providers' usage,
 //! and sustained load through the HTTP API of a temporary 4-validator devnet run as
 //! separate processes on loopback (finalized transactions per second and submit-to-finality
 //! latency, every transaction matched to its finalized outcome).
@@ -45,6 +46,15 @@ pub fn run(args: BenchArgs) -> anyhow::Result<()> {
         );
         let reports = terrane_bench::reports(args.hotspots, args.town)?;
         println!("{reports}");
+    }
+
+    if args.usage_providers > 0 {
+        println!(
+            "== paid usage: {} providers, {} consumer-signed receipts each, then the close that pays their usage (node state database on disk) ==",
+            args.usage_providers, args.usage_rounds
+        );
+        let usage = terrane_bench::usage(args.usage_providers, args.usage_rounds)?;
+        println!("{usage}");
     }
 
     if args.devnet_secs == 0 {

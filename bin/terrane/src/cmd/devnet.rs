@@ -110,6 +110,9 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             });
         }
         spawn_oracle(&layout, &api, args.fleet_seed);
+        // The customers buy from the fleet whether its agent runs here or in `terrane agent`.
+        spawn_consumers(&layout, &api);
+        let mut economy = EconomyLog::default();
         let started = Instant::now();
         let mut last: Option<(Instant, u64, u64)> = None;
         let mut tick = tokio::time::interval(Duration::from_secs(10));
@@ -145,6 +148,7 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
                     status.validators.saturating_sub(1),
                 );
                 last = Some((now, status.finalized_height, txs));
+                economy.print_closed(&client).await;
             }
             if args.duration_secs.is_some_and(|d| started.elapsed() >= Duration::from_secs(d)) {
                 break;
@@ -172,6 +176,112 @@ pub fn counter(metrics: &str, name: &str) -> u64 {
         })
         .next()
         .unwrap_or(0)
+}
+
+/// How often the devnet's consumers act (buy, open, pay a receipt, close).
+const CONSUMERS_EVERY: Duration = Duration::from_secs(3);
+
+/// Runs the devnet's paying customers (`terrane_devnet::consumers`) against validator 0, if the
+/// devnet has a fleet to buy from and funded them at genesis.
+fn spawn_consumers(layout: &Layout, api: &str) {
+    let (fleet, cities, seed) = match terrane_devnet::consumers::market(layout) {
+        Ok(Some(m)) => m,
+        Ok(None) => return,
+        Err(e) => {
+            eprintln!("consumers could not start: {e}");
+            return;
+        }
+    };
+    println!(
+        "  consumers: {} accounts buy credits and pay hotspots for traffic every {}s",
+        terrane_devnet::consumers::CONSUMERS,
+        CONSUMERS_EVERY.as_secs()
+    );
+    let client = Client::new(api);
+    tokio::spawn(async move {
+        // Genesis allocations exist from block 1 on.
+        while client
+            .status()
+            .await
+            .map_or(true, |s| s.finalized_height < 1)
+        {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+        let first = terrane_devnet::consumers::consumer_addresses(seed)[0];
+        if client.account(&first).await.map_or(0, |a| a.balance) == 0 {
+            println!("  consumers: not funded (this devnet predates them; --fresh funds them)");
+            return;
+        }
+        let mut agent = match terrane_devnet::consumers::ConsumerAgent::connect(
+            client.clone(),
+            &fleet,
+            &cities,
+            seed,
+        )
+        .await
+        {
+            Ok(a) => a,
+            Err(e) => {
+                eprintln!("consumers could not start: {e}");
+                return;
+            }
+        };
+        let mut tick = tokio::time::interval(CONSUMERS_EVERY);
+        loop {
+            tick.tick().await;
+            let height = client.status().await.map_or(0, |s| s.finalized_height);
+            if let Err(e) = agent.tick(height).await {
+                eprintln!("consumers: {e}");
+            }
+        }
+    });
+}
+
+/// Prints each epoch's economy once it closes: usage paid, subsidy, TRN burned for credits and
+/// minted, the net change of supply.
+#[derive(Default)]
+struct EconomyLog {
+    printed: Option<u64>,
+    burned: Option<u64>,
+}
+
+impl EconomyLog {
+    async fn print_closed(&mut self, client: &Client) {
+        let Ok(Some(current)) = client.current_epoch().await else {
+            return;
+        };
+        let Some(last_closed) = current.epoch.checked_sub(1) else {
+            return;
+        };
+        let from = self.printed.map_or(last_closed, |p| p + 1);
+        for e in from..=last_closed {
+            let Ok(Some(view)) = client.epoch(e).await else {
+                return;
+            };
+            let Some(s) = view.summary else { return };
+            let burned_now = client.credits().await.map_or(0, |c| c.trn_burned);
+            // The first line counts every burn since genesis (the consumers buy before epoch 0
+            // closes); later lines the burns since the line before.
+            let burned = burned_now.saturating_sub(self.burned.unwrap_or(0));
+            self.burned = Some(burned_now);
+            let subsidy_paid = s.distributed.values().sum::<u64>();
+            let minted = subsidy_paid + s.economy.usage_paid + s.dust;
+            let trn = |v: u64| terrane_primitives::Amount::new(v).to_string();
+            println!(
+                "epoch {e} closed: usage paid {} ({} credits at ${:.4}), subsidy paid {} (of a {} pool), minted {}, burned for credits {}, net supply {}{} (fees aside)",
+                trn(s.economy.usage_paid),
+                s.economy.usage_credits,
+                s.economy.price as f64 / 1e6,
+                trn(subsidy_paid),
+                trn(s.economy.subsidy),
+                trn(minted),
+                trn(burned),
+                if minted >= burned { "+" } else { "-" },
+                trn(minted.abs_diff(burned)),
+            );
+            self.printed = Some(e);
+        }
+    }
 }
 
 /// How often the devnet's oracle reports a price.

@@ -318,11 +318,15 @@ impl FakeDevice {
             uncapped: amount,
             capped_by: "none".into(),
             amount,
+            usage_credits: 0,
+            usage_face: 0,
+            usage_paid: 0,
+            total: amount,
             leaf_index: Some(u32::from(self.class != "coverage")),
         }
     }
 
-    /// The 98-byte reward leaf of `line` (layout in `docs/spec/api.md`).
+    /// The 122-byte reward leaf of `line` (layout in `docs/spec/api.md`).
     fn leaf(&self, line: &RewardLineView) -> Vec<u8> {
         let capped_by: u8 = match line.capped_by.as_str() {
             "none" => 0,
@@ -343,6 +347,9 @@ impl FakeDevice {
             &line.uncapped.to_be_bytes(),
             &[capped_by],
             &line.amount.to_be_bytes(),
+            &line.usage_credits.to_be_bytes(),
+            &line.usage_face.to_be_bytes(),
+            &line.usage_paid.to_be_bytes(),
         ]
         .concat()
     }
@@ -462,6 +469,22 @@ fn epoch_summary(epoch: u64) -> EpochSummaryView {
         devices: 2,
         rewarded: 2,
         closed_at: epoch_start_height(epoch + 1),
+        economy: terrane_api::EconomyView {
+            base_emission: EMISSION,
+            reminted: 0,
+            price: 1_000_000,
+            usage_credits: 0,
+            usage_face: 0,
+            usage_fee: 0,
+            usage_cap: EMISSION / 2,
+            usage_paid: 0,
+            usage_dust: 0,
+            usage_cut: 0,
+            subsidy_floor: EMISSION,
+            subsidy_bound: EMISSION,
+            subsidy: EMISSION,
+            bound_not_issued: 0,
+        },
     }
 }
 
@@ -479,6 +502,25 @@ fn summary_record(summary: &EpochSummaryView) -> Vec<u8> {
     out.extend(summary.devices.to_be_bytes());
     out.extend(summary.rewarded.to_be_bytes());
     out.extend(summary.closed_at.to_be_bytes());
+    let e = &summary.economy;
+    for v in [
+        e.base_emission,
+        e.reminted,
+        e.price,
+        e.usage_credits,
+        e.usage_face,
+        e.usage_fee,
+        e.usage_cap,
+        e.usage_paid,
+        e.usage_dust,
+        e.usage_cut,
+        e.subsidy_floor,
+        e.subsidy_bound,
+        e.subsidy,
+        e.bound_not_issued,
+    ] {
+        out.extend(v.to_be_bytes());
+    }
     out
 }
 

@@ -1,7 +1,9 @@
 //! Closing an epoch's rewards, and claims.
 //!
 //! ```text
-//! close(e): emission_for(e) ─ class_pools ─▶ pool per class (+ remainder)
+//! close(e): emission_for(e) + remint ─ economy::plan (usage at the fresh price, first;
+//!           the subsidy bound) ─▶ usage lines, subsidy
+//!   subsidy ─ class_pools ─▶ pool per class (+ remainder)
 //!   workers of e (pow ledger) ─ per class: WorkItem { units, density cell, reputation,
 //!   vetting, eligible } ─ split ─▶ lines
 //!   lines ─▶ per-device cumulative totals, per-epoch breakdowns, the reward list and root
@@ -9,9 +11,11 @@
 //!   not issued → never minted
 //! claim(device): owner only; cumulative − claimed moves from the pool to the owner
 //! ```
-//! Conservation (asserted on every close): distributed + dust + not_issued == emission.
+//! Conservation (asserted on every close): distributed (subsidy + usage) + dust + not_issued ==
+//! emission (schedule + re-mint).
 
 use crate::{
+    economy::{self, UsageLine},
     emission::{class_pools, emission_for},
     leaf,
     msg::ClaimRewards,
@@ -115,8 +119,55 @@ pub async fn close_epoch<S: StateRead>(
     rules: &impl ClassRules,
 ) -> Result<(EpochSummary, Vec<AccountsEvent>), StateError> {
     let params = params(state).await?;
-    let emission = emission_for(epoch, &params);
-    let pools = class_pools(emission, &params);
+    let mut l = ledger(state).await?;
+
+    // Burn-and-mint (economy.rs): the schedule plus re-minted burns; usage first, at the
+    // close's fresh price — or deferred to the next close that has one, never a stale price.
+    let burned_for_credits = terrane_credits::handler::ledger(state).await?.trn_burned;
+    let remint = burned_for_credits
+        .checked_sub(l.reminted)
+        .expect("re-mint never exceeds what was burned")
+        .get()
+        .min(params.economy.remint_cap_per_epoch);
+    let price = terrane_oracle::handler::price(state, env.timestamp)
+        .await?
+        .ok()
+        .map(|p| p.price.get());
+    let mut usage: Vec<(DeviceId, u64)> = Vec::new();
+    if price.is_some() {
+        let from = l.usage_settled.map_or(Epoch::ZERO, |e| {
+            e.checked_next().expect("epochs stay far below u64::MAX")
+        });
+        let mut by_device: BTreeMap<DeviceId, u64> = BTreeMap::new();
+        let mut e = from;
+        while e <= epoch {
+            for (device, credits) in terrane_credits::handler::epoch_usage_lines(state, e).await? {
+                let total = by_device.entry(device).or_default();
+                *total = total
+                    .checked_add(credits.get())
+                    .expect("bounded by credits minted");
+            }
+            e = e.checked_next().expect("epochs stay far below u64::MAX");
+        }
+        usage = by_device.into_iter().collect();
+        l.usage_settled = Some(epoch);
+    }
+    let micro_usd_per_credit = terrane_credits::handler::params(state)
+        .await?
+        .micro_usd_per_credit;
+    let (econ, usage_lines) = economy::plan(
+        epoch,
+        emission_for(epoch, &params),
+        remint,
+        &usage,
+        price,
+        micro_usd_per_credit,
+        &params.economy,
+    );
+    let emission = econ.emission();
+    let mut usage_of: BTreeMap<DeviceId, UsageLine> = usage_lines.into_iter().collect();
+
+    let pools = class_pools(econ.subsidy, &params);
     let workers = pow::workers(state, epoch).await?;
 
     // One item list per class, in work-ledger order; every class with a pool is listed even
@@ -143,12 +194,13 @@ pub async fn close_epoch<S: StateRead>(
     let mut summary = EpochSummary {
         emission,
         classes: Vec::with_capacity(items.len()),
-        dust: pools.remainder,
-        not_issued: pools.not_issued,
+        dust: pools.remainder + econ.usage_dust,
+        not_issued: pools.not_issued + econ.bound_not_issued,
         reward_root: Hash32::default(),
         devices: 0,
         rewarded: 0,
         closed_at: env.height,
+        economy: econ,
     };
     let mut leaves: Vec<Hash32> = Vec::new();
     for (&class, class_items) in &items {
@@ -162,32 +214,30 @@ pub async fn close_epoch<S: StateRead>(
         summary.dust += s.dust;
         summary.not_issued += s.not_issued;
         for (device, breakdown) in &s.lines {
-            summary.devices += 1;
-            let leaf_index = if breakdown.amount > 0 {
-                let i = u32::try_from(leaves.len()).expect("fewer than 2^32 lines");
-                leaves.push(leaf::leaf_hash(epoch, *device, breakdown));
-                state.put::<List>(&(epoch, i), device);
-                summary.rewarded += 1;
-                let mut ledger = device_rewards(state, device).await?;
-                ledger.cumulative = ledger
-                    .cumulative
-                    .checked_add(Amount::new(breakdown.amount))
-                    .expect("rewards fit the supply");
-                ledger.last_epoch = epoch;
-                state.put::<Ledgers>(device, &ledger);
-                Some(i)
-            } else {
-                None
+            let usage = usage_of.remove(device).unwrap_or_default();
+            let line = RewardLine {
+                class,
+                leaf_index: None,
+                breakdown: *breakdown,
+                usage,
             };
-            state.put::<Lines>(
-                &(epoch, *device),
-                &RewardLine {
-                    class,
-                    leaf_index,
-                    breakdown: *breakdown,
-                },
-            );
+            record_line(state, epoch, device, line, &mut summary, &mut leaves).await?;
         }
+    }
+    // Devices paid for usage without work in this epoch's ledger: a line of usage alone, in
+    // device-id order, after the class lines.
+    for (device, usage) in usage_of {
+        let class = match devices::device(state, &device).await? {
+            Some(d) => d.class(),
+            None => unreachable!("usage is only ever paid to registered devices"),
+        };
+        let line = RewardLine {
+            class,
+            leaf_index: None,
+            breakdown: crate::split::Breakdown::default(),
+            usage,
+        };
+        record_line(state, epoch, &device, line, &mut summary, &mut leaves).await?;
     }
     summary.reward_root = merkle::root(&leaves);
     assert_eq!(
@@ -205,7 +255,14 @@ pub async fn close_epoch<S: StateRead>(
         let treasury = treasury(state).await?;
         events.push(accounts::mint(state, &treasury, Amount::new(summary.dust)).await?);
     }
-    let mut l = ledger(state).await?;
+    l.reminted = l
+        .reminted
+        .checked_add(Amount::new(remint))
+        .expect("bounded by burns");
+    l.usage_paid = l
+        .usage_paid
+        .checked_add(Amount::new(econ.usage_paid))
+        .expect("fits the supply");
     l.unclaimed = l
         .unclaimed
         .checked_add(distributed)
@@ -222,6 +279,41 @@ pub async fn close_epoch<S: StateRead>(
     state.put::<ModuleLedger>(&LEDGER_KEY, &l);
     state.put::<Summaries>(&epoch, &summary);
     Ok((summary, events))
+}
+
+/// Stores one reward line of a close: in the reward list (and the device's ledger) if it pays
+/// anything, and its breakdown either way.
+async fn record_line<S: StateRead>(
+    state: &mut Overlay<S>,
+    epoch: Epoch,
+    device: &DeviceId,
+    mut line: RewardLine,
+    summary: &mut EpochSummary,
+    leaves: &mut Vec<Hash32>,
+) -> Result<(), StateError> {
+    summary.devices += 1;
+    let total = line.total();
+    if total > 0 {
+        let i = u32::try_from(leaves.len()).expect("fewer than 2^32 lines");
+        leaves.push(leaf::leaf_hash(
+            epoch,
+            *device,
+            &line.breakdown,
+            &line.usage,
+        ));
+        state.put::<List>(&(epoch, i), device);
+        summary.rewarded += 1;
+        let mut ledger = device_rewards(state, device).await?;
+        ledger.cumulative = ledger
+            .cumulative
+            .checked_add(Amount::new(total))
+            .expect("rewards fit the supply");
+        ledger.last_epoch = epoch;
+        state.put::<Ledgers>(device, &ledger);
+        line.leaf_index = Some(i);
+    }
+    state.put::<Lines>(&(epoch, *device), &line);
+    Ok(())
 }
 
 /// Pays out whatever `device` has earned and not claimed to `owner`, if anything: called
@@ -320,7 +412,7 @@ pub async fn reward_leaves<S: StateRead>(
             .get::<Lines>(&(epoch, d))
             .await?
             .expect("every listed device has a line");
-        leaves.push(leaf::leaf_hash(epoch, d, &l.breakdown));
+        leaves.push(leaf::leaf_hash(epoch, d, &l.breakdown, &l.usage));
     }
     Ok(leaves)
 }

@@ -2,7 +2,7 @@
 //!
 //! # Leaf layout
 //! One leaf per line of a [`Split`] whose `amount > 0`, in the split's input order. A leaf's
-//! data is [`LEAF_LEN`] = 98 bytes, every integer fixed-width big-endian, in this order:
+//! data is [`LEAF_LEN`] = 122 bytes, every integer fixed-width big-endian, in this order:
 //!
 //! ```text
 //! offset  size  field
@@ -17,27 +17,41 @@
 //!     65    16  scaled_units          u128
 //!     81     8  uncapped              u64, base units
 //!     89     1  capped_by             u8: 0 none, 1 device cap, 2 cell cap
-//!     90     8  amount                u64, base units
+//!     90     8  amount                u64, base units: the subsidy
+//!     98     8  usage_credits         u64: credits consumers paid it, settled in this close
+//!    106     8  usage_face            u64, base units: their face value at the close's price
+//!    114     8  usage_paid            u64, base units: what its usage is paid
 //! ```
+//!
+//! A line is rewarded, and has a leaf, when `amount + usage_paid > 0`. Leaves built from a
+//! [`Split`] alone carry no usage (the three usage fields are zero).
 //!
 //! The tree is [`terrane_primitives::merkle`] (`docs/spec/encoding.md`):
 //! `leaf = SHA-256(0x00 || leaf data)`, `node = SHA-256(0x01 || left || right)`, an odd node is
 //! carried up unchanged, and an empty list has the all-zero root.
 //!
 //! To check a reward line, a device owner takes its epoch, device and breakdown, lays out the
-//! 98 bytes above, hashes them as a leaf, folds the proof steps in (a step whose sibling is on
+//! 122 bytes above, hashes them as a leaf, folds the proof steps in (a step whose sibling is on
 //! the left hashes `sibling || running`, otherwise `running || sibling`), and compares the
 //! result with the epoch's published reward root: that is [`verify_line`].
 
-use crate::split::{Breakdown, Split};
+use crate::{
+    economy::UsageLine,
+    split::{Breakdown, Split},
+};
 use terrane_primitives::merkle::{self, ProofStep};
 use terrane_primitives::{DeviceId, Epoch, Hash32};
 
 /// Bytes in a leaf's data.
-pub const LEAF_LEN: usize = 98;
+pub const LEAF_LEN: usize = 122;
 
 /// The leaf data of one reward line, as a fixed array (see the module doc for the layout).
-pub fn leaf_array(epoch: Epoch, device: DeviceId, line: &Breakdown) -> [u8; LEAF_LEN] {
+pub fn leaf_array(
+    epoch: Epoch,
+    device: DeviceId,
+    line: &Breakdown,
+    usage: &UsageLine,
+) -> [u8; LEAF_LEN] {
     let mut out = [0u8; LEAF_LEN];
     let mut at = 0;
     let mut put = |bytes: &[u8]| {
@@ -56,18 +70,21 @@ pub fn leaf_array(epoch: Epoch, device: DeviceId, line: &Breakdown) -> [u8; LEAF
     put(&line.uncapped.to_be_bytes());
     put(&[line.capped_by.code()]);
     put(&line.amount.to_be_bytes());
+    put(&usage.credits.to_be_bytes());
+    put(&usage.face.to_be_bytes());
+    put(&usage.paid.to_be_bytes());
     debug_assert_eq!(at, LEAF_LEN);
     out
 }
 
 /// The leaf data of one reward line (see the module doc for the layout).
-pub fn leaf_bytes(epoch: Epoch, device: DeviceId, line: &Breakdown) -> Vec<u8> {
-    leaf_array(epoch, device, line).to_vec()
+pub fn leaf_bytes(epoch: Epoch, device: DeviceId, line: &Breakdown, usage: &UsageLine) -> Vec<u8> {
+    leaf_array(epoch, device, line, usage).to_vec()
 }
 
 /// The leaf hash of one reward line.
-pub fn leaf_hash(epoch: Epoch, device: DeviceId, line: &Breakdown) -> Hash32 {
-    merkle::leaf(&leaf_array(epoch, device, line))
+pub fn leaf_hash(epoch: Epoch, device: DeviceId, line: &Breakdown, usage: &UsageLine) -> Hash32 {
+    merkle::leaf(&leaf_array(epoch, device, line, usage))
 }
 
 /// The leaf hashes of the rewarded lines (`amount > 0`) of `split`, in its order.
@@ -76,7 +93,7 @@ pub fn reward_leaves(epoch: Epoch, split: &Split) -> Vec<Hash32> {
         .lines
         .iter()
         .filter(|(_, line)| line.amount > 0)
-        .map(|(device, line)| leaf_hash(epoch, *device, line))
+        .map(|(device, line)| leaf_hash(epoch, *device, line, &UsageLine::default()))
         .collect()
 }
 
@@ -114,8 +131,10 @@ pub fn verify_line(
     epoch: Epoch,
     device: DeviceId,
     line: &Breakdown,
+    usage: &UsageLine,
     proof: &[ProofStep],
     root: &Hash32,
 ) -> bool {
-    line.amount > 0 && merkle::verify(leaf_hash(epoch, device, line), proof, root)
+    line.amount.saturating_add(usage.paid) > 0
+        && merkle::verify(leaf_hash(epoch, device, line, usage), proof, root)
 }

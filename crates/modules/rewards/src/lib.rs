@@ -53,6 +53,7 @@
 #![deny(clippy::float_arithmetic)]
 #![forbid(unsafe_code)]
 
+pub mod economy;
 pub mod emission;
 pub mod leaf;
 pub mod split;

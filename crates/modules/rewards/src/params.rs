@@ -71,6 +71,10 @@ pub struct EmissionParams {
     pub target_devices_per_cell: u32,
     /// Valid reports a new device needs before it earns its full share.
     pub vetting_valid_reports: u32,
+    /// Burn-and-mint: usage before subsidy, the subsidy bound, net emissions
+    /// (`docs/spec/economy.md`).
+    #[serde(default)]
+    pub economy: crate::economy::EconomyParams,
 }
 
 impl Default for EmissionParams {
@@ -103,6 +107,7 @@ impl Default for EmissionParams {
             device_cap_per_epoch: 100_000_000,
             target_devices_per_cell: 10,
             vetting_valid_reports: 10,
+            economy: crate::economy::EconomyParams::default(),
         }
     }
 }
@@ -131,6 +136,7 @@ impl EmissionParams {
         if self.target_devices_per_cell == 0 {
             return Err("rewards.target_devices_per_cell must be at least 1".into());
         }
+        self.economy.validate()?;
         Ok(())
     }
 
@@ -163,12 +169,19 @@ impl Write for EmissionParams {
         self.device_cap_per_epoch.write(buf);
         self.target_devices_per_cell.write(buf);
         self.vetting_valid_reports.write(buf);
+        self.economy.write(buf);
     }
 }
 
 impl EncodeSize for EmissionParams {
     fn encode_size(&self) -> usize {
-        8 + 8 + 1 + ClassPool::SIZE * self.classes.len() + 8 + 4 + 4
+        8 + 8
+            + 1
+            + ClassPool::SIZE * self.classes.len()
+            + 8
+            + 4
+            + 4
+            + crate::economy::EconomyParams::SIZE
     }
 }
 
@@ -191,6 +204,7 @@ impl Read for EmissionParams {
             device_cap_per_epoch: u64::read(buf)?,
             target_devices_per_cell: u32::read(buf)?,
             vetting_valid_reports: u32::read(buf)?,
+            economy: crate::economy::EconomyParams::read(buf)?,
         })
     }
 }

@@ -404,7 +404,12 @@ fn leaf_layout_is_pinned() {
         capped_by: Cap::Cell,
         amount: 0x44,
     };
-    let bytes = leaf_bytes(Epoch::new(0x0506), DeviceId::new([0xAB; 32]), &line);
+    let usage = crate::economy::UsageLine {
+        credits: 0x55,
+        face: 0x66,
+        paid: 0x77,
+    };
+    let bytes = leaf_bytes(Epoch::new(0x0506), DeviceId::new([0xAB; 32]), &line, &usage);
     assert_eq!(bytes.len(), LEAF_LEN);
     assert_eq!(&bytes[..8], &[0, 0, 0, 0, 0, 0, 5, 6]);
     assert_eq!(&bytes[8..40], &[0xAB; 32]);
@@ -418,8 +423,11 @@ fn leaf_layout_is_pinned() {
     assert_eq!(&bytes[81..89], &0x33u64.to_be_bytes());
     assert_eq!(bytes[89], 2);
     assert_eq!(&bytes[90..98], &0x44u64.to_be_bytes());
+    assert_eq!(&bytes[98..106], &0x55u64.to_be_bytes());
+    assert_eq!(&bytes[106..114], &0x66u64.to_be_bytes());
+    assert_eq!(&bytes[114..122], &0x77u64.to_be_bytes());
     assert_eq!(
-        leaf_hash(Epoch::new(0x0506), DeviceId::new([0xAB; 32]), &line).to_string(),
+        leaf_hash(Epoch::new(0x0506), DeviceId::new([0xAB; 32]), &line, &usage).to_string(),
         terrane_primitives::sha256(&[&[0u8], &bytes]).to_string()
     );
 }
@@ -429,7 +437,7 @@ fn reward_root_is_pinned() {
     // A change here changes every epoch's published root: make it on purpose.
     assert_eq!(
         reward_root(Epoch::new(7), &sample_split()).to_string(),
-        "8a199a69d66007997e36a8ab9f651221322062a644ba548060ad7049c1e6b7d2"
+        "3236ab57d05dc8d8d8ea902dc8f6111324b7a88b467e497b50383cc4ffbd48bd"
     );
 }
 
@@ -443,17 +451,27 @@ fn reward_root_proves_every_rewarded_line_and_rejects_a_tampered_amount() {
         match prove(epoch, &out, i) {
             Some(proof) => {
                 proved += 1;
-                assert!(verify_line(epoch, *device, line, &proof, &root));
+                assert!(verify_line(epoch, *device, line, &NO_USAGE, &proof, &root));
                 let tampered = Breakdown {
                     amount: line.amount + 1,
                     ..*line
                 };
-                assert!(!verify_line(epoch, *device, &tampered, &proof, &root));
-                assert!(!verify_line(Epoch::new(43), *device, line, &proof, &root));
+                assert!(!verify_line(
+                    epoch, *device, &tampered, &NO_USAGE, &proof, &root
+                ));
+                assert!(!verify_line(
+                    Epoch::new(43),
+                    *device,
+                    line,
+                    &NO_USAGE,
+                    &proof,
+                    &root
+                ));
                 assert!(!verify_line(
                     epoch,
                     device_of_other(*device),
                     line,
+                    &NO_USAGE,
                     &proof,
                     &root
                 ));
@@ -467,6 +485,13 @@ fn reward_root_proves_every_rewarded_line_and_rejects_a_tampered_amount() {
     );
     assert!(proved >= 9);
 }
+
+/// A line without usage.
+const NO_USAGE: crate::economy::UsageLine = crate::economy::UsageLine {
+    credits: 0,
+    face: 0,
+    paid: 0,
+};
 
 fn device_of_other(d: DeviceId) -> DeviceId {
     let mut bytes = *d.as_bytes();
@@ -482,8 +507,15 @@ fn unrewarded_and_out_of_range_lines_have_no_proof() {
     assert!(prove(Epoch::new(1), &out, out.lines.len()).is_none());
     // A zero line never verifies, even with a proof that would fit its hash.
     let (device, line) = out.lines[4];
-    let root = merkle::root(&[leaf_hash(Epoch::new(1), device, &line)]);
-    assert!(!verify_line(Epoch::new(1), device, &line, &[], &root));
+    let root = merkle::root(&[leaf_hash(Epoch::new(1), device, &line, &NO_USAGE)]);
+    assert!(!verify_line(
+        Epoch::new(1),
+        device,
+        &line,
+        &NO_USAGE,
+        &[],
+        &root
+    ));
 }
 
 // ── properties ───────────────────────────────────────────────────────────────────────────────

@@ -1,6 +1,9 @@
 //! Reward records the chain keeps.
 
-use crate::split::{Breakdown, Cap};
+use crate::{
+    economy::{Economy, UsageLine},
+    split::{Breakdown, Cap},
+};
 use bytes::BufMut;
 use commonware_codec::{Buf, EncodeSize, Error, FixedSize, Read, ReadExt, Write};
 use terrane_primitives::{Amount, ClassId, Epoch, Hash32, Height};
@@ -62,12 +65,14 @@ pub struct EpochSummary {
     pub rewarded: u32,
     /// Height at which the epoch was closed.
     pub closed_at: Height,
+    /// The burn-and-mint figures: re-mint, paid usage, the subsidy and its bound.
+    pub economy: Economy,
 }
 
 impl EpochSummary {
-    /// Everything the epoch distributed.
+    /// Everything the epoch distributed: the class pools' subsidy and paid usage.
     pub fn distributed_total(&self) -> u64 {
-        self.classes.iter().map(|c| c.distributed).sum()
+        self.classes.iter().map(|c| c.distributed).sum::<u64>() + self.economy.usage_paid
     }
 
     /// The totals of `class`, if the summary lists it.
@@ -92,12 +97,13 @@ impl Write for EpochSummary {
         self.devices.write(buf);
         self.rewarded.write(buf);
         self.closed_at.write(buf);
+        self.economy.write(buf);
     }
 }
 
 impl EncodeSize for EpochSummary {
     fn encode_size(&self) -> usize {
-        8 + 2 + ClassTotals::SIZE * self.classes.len() + 8 + 8 + 32 + 4 + 4 + 8
+        8 + 2 + ClassTotals::SIZE * self.classes.len() + 8 + 8 + 32 + 4 + 4 + 8 + Economy::SIZE
     }
 }
 
@@ -121,6 +127,7 @@ impl Read for EpochSummary {
             devices: u32::read(buf)?,
             rewarded: u32::read(buf)?,
             closed_at: Height::read(buf)?,
+            economy: Economy::read(buf)?,
         })
     }
 }
@@ -175,8 +182,17 @@ pub struct RewardLine {
     pub class: ClassId,
     /// Its position in the epoch's reward list (`None` if it earned nothing).
     pub leaf_index: Option<u32>,
-    /// How the amount was computed.
+    /// How the subsidy amount was computed.
     pub breakdown: Breakdown,
+    /// Its paid usage in this close (zero for a device without customers).
+    pub usage: UsageLine,
+}
+
+impl RewardLine {
+    /// Everything the line pays: its subsidy and its usage.
+    pub fn total(&self) -> u64 {
+        self.breakdown.amount + self.usage.paid
+    }
 }
 
 fn cap_tag(c: Cap) -> u8 {
@@ -202,12 +218,13 @@ impl Write for RewardLine {
         b.uncapped.write(buf);
         cap_tag(b.capped_by).write(buf);
         b.amount.write(buf);
+        self.usage.write(buf);
     }
 }
 
 impl EncodeSize for RewardLine {
     fn encode_size(&self) -> usize {
-        1 + self.leaf_index.encode_size() + 8 + 4 + 4 + 4 + 4 + 1 + 16 + 8 + 1 + 8
+        1 + self.leaf_index.encode_size() + 8 + 4 + 4 + 4 + 4 + 1 + 16 + 8 + 1 + 8 + UsageLine::SIZE
     }
 }
 
@@ -237,6 +254,7 @@ impl Read for RewardLine {
             class,
             leaf_index,
             breakdown,
+            usage: UsageLine::read(buf)?,
         })
     }
 }
@@ -252,6 +270,12 @@ pub struct Ledger {
     pub dust: Amount,
     /// The last epoch closed, if any.
     pub last_closed: Option<Epoch>,
+    /// TRN burned for credits that was re-minted into emission, since genesis.
+    pub reminted: Amount,
+    /// Everything ever paid for usage (part of `distributed`).
+    pub usage_paid: Amount,
+    /// The last epoch whose usage was settled (a close without a fresh price defers it).
+    pub usage_settled: Option<Epoch>,
 }
 
 impl Write for Ledger {
@@ -260,12 +284,15 @@ impl Write for Ledger {
         self.distributed.write(buf);
         self.dust.write(buf);
         self.last_closed.write(buf);
+        self.reminted.write(buf);
+        self.usage_paid.write(buf);
+        self.usage_settled.write(buf);
     }
 }
 
 impl EncodeSize for Ledger {
     fn encode_size(&self) -> usize {
-        24 + self.last_closed.encode_size()
+        24 + self.last_closed.encode_size() + 16 + self.usage_settled.encode_size()
     }
 }
 
@@ -277,6 +304,9 @@ impl Read for Ledger {
             distributed: Amount::read(buf)?,
             dust: Amount::read(buf)?,
             last_closed: Option::<Epoch>::read(buf)?,
+            reminted: Amount::read(buf)?,
+            usage_paid: Amount::read(buf)?,
+            usage_settled: Option::<Epoch>::read(buf)?,
         })
     }
 }

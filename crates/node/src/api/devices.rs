@@ -168,6 +168,10 @@ fn line_view(epoch: Epoch, line: &RewardLine) -> RewardLineView {
         }
         .to_owned(),
         amount: b.amount,
+        usage_credits: line.usage.credits,
+        usage_face: line.usage.face,
+        usage_paid: line.usage.paid,
+        total: line.total(),
         leaf_index: line.leaf_index,
     }
 }
@@ -398,7 +402,12 @@ where
             epoch: epoch.get(),
             device: id.to_string(),
             line: line_view(epoch, &line),
-            leaf: hex::encode(&terrane_rewards::leaf_bytes(epoch, id, &line.breakdown)),
+            leaf: hex::encode(&terrane_rewards::leaf_bytes(
+                epoch,
+                id,
+                &line.breakdown,
+                &line.usage,
+            )),
             path: path
                 .iter()
                 .map(|s| ProofStepView {

@@ -60,8 +60,29 @@ where
                     devices: s.devices,
                     rewarded: s.rewarded,
                     closed_at: s.closed_at.get(),
+                    economy: economy_view(&s.economy),
                 }
             }),
         }))
+    }
+}
+
+/// The burn-and-mint figures of a closed epoch.
+pub(super) fn economy_view(e: &terrane_rewards::economy::Economy) -> terrane_api::EconomyView {
+    terrane_api::EconomyView {
+        base_emission: e.base_emission,
+        reminted: e.reminted,
+        price: e.price,
+        usage_credits: e.usage_credits,
+        usage_face: e.usage_face,
+        usage_fee: e.usage_fee,
+        usage_cap: e.usage_cap,
+        usage_paid: e.usage_paid,
+        usage_dust: e.usage_dust,
+        usage_cut: e.usage_cut,
+        subsidy_floor: e.subsidy_floor,
+        subsidy_bound: e.subsidy_bound,
+        subsidy: e.subsidy,
+        bound_not_issued: e.bound_not_issued,
     }
 }
