@@ -108,6 +108,16 @@ pub const PAYER_SESSIONS: TableId = 0x71;
 pub const SESSIONS_PARAMS: TableId = 0x72;
 /// `sessions`: (payer, slot) -> open session id.
 pub const PAYER_SESSION_LIST: TableId = 0x73;
+/// `staking`: target -> its stake pool.
+pub const STAKE_POOLS: TableId = 0x80;
+/// `staking`: (staker, target) -> position.
+pub const STAKE_POSITIONS: TableId = 0x81;
+/// `staking`: staker -> unbonding entries.
+pub const UNBONDING: TableId = 0x82;
+/// `staking`: the module's totals (one record).
+pub const STAKE_LEDGER: TableId = 0x83;
+/// `staking`: parameters (one record).
+pub const STAKING_PARAMS: TableId = 0x84;
 
 /// Ids for test-only modules (the `uptime` class of `terrane-app`'s `uptime-test-class`
 /// feature): never used on a production chain, so they are not listed in [`ALL`].
@@ -166,6 +176,11 @@ pub const ALL: &[(TableId, &str)] = &[
     (PAYER_SESSIONS, "payer_sessions"),
     (SESSIONS_PARAMS, "sessions_params"),
     (PAYER_SESSION_LIST, "payer_session_list"),
+    (STAKE_POOLS, "stake_pools"),
+    (STAKE_POSITIONS, "stake_positions"),
+    (UNBONDING, "unbonding"),
+    (STAKE_LEDGER, "stake_ledger"),
+    (STAKING_PARAMS, "staking_params"),
 ];
 
 #[cfg(test)]

@@ -128,6 +128,26 @@ pub async fn burn<S: StateRead>(
     }))
 }
 
+/// Moves `amount` from `from` into a module-held pool (stake), without burning it: the
+/// module's own `held` accounts for it until [`credit_from_pool`] pays it back.
+pub async fn hold<S: StateRead>(
+    state: &mut Overlay<S>,
+    from: &Address,
+    amount: Amount,
+) -> Executed<AccountsEvent> {
+    let mut acct = account(state, from).await?;
+    let Some(balance) = acct.balance.checked_sub(amount) else {
+        return Ok(Err(AccountsRejection::InsufficientFunds));
+    };
+    acct.balance = balance;
+    state.put::<Accounts>(from, &acct);
+    Ok(Ok(AccountsEvent::Transferred {
+        from: *from,
+        to: Address::default(),
+        amount,
+    }))
+}
+
 /// Mints `amount` to `to` (rewards).
 ///
 /// # Panics

@@ -1,0 +1,63 @@
+//! What staking reports to indexers and event streams.
+
+use crate::types::Target;
+use terrane_primitives::{Address, Amount, BasisPoints, Epoch};
+
+/// A staking event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StakingEvent {
+    /// Stake added to a position.
+    Staked {
+        /// Whose.
+        staker: Address,
+        /// On what.
+        target: Target,
+        /// How much.
+        amount: Amount,
+    },
+    /// Stake moved into unbonding.
+    Unstaked {
+        /// Whose.
+        staker: Address,
+        /// From what.
+        target: Target,
+        /// How much.
+        amount: Amount,
+        /// When it can be withdrawn.
+        release: Epoch,
+    },
+    /// Released unbonding stake paid back.
+    Withdrawn {
+        /// To whom.
+        staker: Address,
+        /// How much.
+        amount: Amount,
+    },
+    /// A commission change was scheduled.
+    CommissionSet {
+        /// Whose.
+        target: Target,
+        /// The new commission.
+        commission: BasisPoints,
+        /// From which epoch.
+        from: Epoch,
+    },
+    /// A reward split between the operator and the stakers.
+    Distributed {
+        /// Whose pool.
+        target: Target,
+        /// The operator's commission.
+        commission: Amount,
+        /// To the stakers pro rata (the operator's own stake included).
+        stakers: Amount,
+    },
+    /// Settled rewards paid to a staker.
+    Claimed {
+        /// Who.
+        staker: Address,
+        /// From what.
+        target: Target,
+        /// How much.
+        amount: Amount,
+    },
+}

@@ -1,0 +1,488 @@
+//! Checks and execution for staking: stake, unstake, withdraw, commission, distribute, claim.
+//!
+//! Each function reads through the block's [`Overlay`], checks every rule before it writes,
+//! and returns `Ok(Err(rejection))` without writing when a rule fails. `Err` is reserved for
+//! storage faults.
+//!
+//! Rewards are lazy: [`distribute`] moves one pool's accumulator (constant work however many
+//! delegators the pool has) and each position settles what it earned the next time it is
+//! touched (stake, unstake, claim).
+
+use crate::{
+    events::StakingEvent,
+    msg::{ClaimStakeRewards, SetCommission, Stake, Unstake},
+    outcome::StakingRejection,
+    params::StakingParams,
+    state_key::{Ledger, PARAMS_KEY, Params, Pools, Positions, SINGLETON, Unbondings},
+    types::{ACC_SCALE, Pool, Position, StakeLedger, Target, Unbonding, UnbondingQueue},
+};
+use terrane_accounts::handler as accounts;
+use terrane_primitives::{Address, Amount, Epoch};
+use terrane_state::{Overlay, StateError, StateRead};
+
+/// A module call's result: a storage fault, or an accepted value / a rejection.
+pub type Executed<T> = Result<Result<T, StakingRejection>, StateError>;
+
+/// What the app resolves about a target before staking reads it (staking reads no other
+/// module's tables).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TargetInfo {
+    /// Who operates it now (a device's owner; a validator's account).
+    pub operator: Address,
+    /// The operator's own bond it needs to earn.
+    pub min_bond: Amount,
+}
+
+/// Where a call runs: the block's epoch and the account rounding dust goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StakeCtx {
+    /// The block's epoch.
+    pub epoch: Epoch,
+    /// The treasury (dust of reward splits and of emptied pools).
+    pub treasury: Address,
+}
+
+/// The parameters.
+///
+/// # Panics
+/// If genesis did not write them: every chain writes them at height 1.
+pub async fn params<S: StateRead>(state: &Overlay<S>) -> Result<StakingParams, StateError> {
+    Ok(state
+        .get::<Params>(&PARAMS_KEY)
+        .await?
+        .expect("staking params are written at genesis"))
+}
+
+/// The module's totals.
+pub async fn ledger<S: StateRead>(state: &Overlay<S>) -> Result<StakeLedger, StateError> {
+    Ok(state.get::<Ledger>(&SINGLETON).await?.unwrap_or_default())
+}
+
+/// The pool of `target`, if anything is staked on it or owed from it.
+pub async fn pool<S: StateRead>(
+    state: &Overlay<S>,
+    target: &Target,
+) -> Result<Option<Pool>, StateError> {
+    state.get::<Pools>(target).await
+}
+
+/// `who`'s position on `target` as stored (rewards since its last settlement not included:
+/// see [`claimable`]).
+pub async fn position<S: StateRead>(
+    state: &Overlay<S>,
+    who: &Address,
+    target: &Target,
+) -> Result<Position, StateError> {
+    Ok(state
+        .get::<Positions>(&(*who, *target))
+        .await?
+        .unwrap_or_default())
+}
+
+/// What `who` could claim from `target` now.
+pub async fn claimable<S: StateRead>(
+    state: &Overlay<S>,
+    who: &Address,
+    target: &Target,
+) -> Result<Amount, StateError> {
+    let Some(pool) = pool(state, target).await? else {
+        return Ok(Amount::ZERO);
+    };
+    let mut pos = position(state, who, target).await?;
+    let mut pool = pool;
+    settle(&mut pool, &mut pos);
+    Ok(pos.pending)
+}
+
+/// `who`'s unbonding entries.
+pub async fn unbonding<S: StateRead>(
+    state: &Overlay<S>,
+    who: &Address,
+) -> Result<UnbondingQueue, StateError> {
+    Ok(state.get::<Unbondings>(who).await?.unwrap_or_default())
+}
+
+/// Whether `target` is bonded: its operator's own stake is at least `min_bond` (which is
+/// never zero: the parameters forbid it).
+pub async fn is_bonded<S: StateRead>(
+    state: &Overlay<S>,
+    target: &Target,
+    min_bond: Amount,
+) -> Result<bool, StateError> {
+    Ok(pool(state, target)
+        .await?
+        .is_some_and(|p| !p.operator_stake.is_zero() && p.operator_stake >= min_bond))
+}
+
+/// What `amount` of stake earned while the accumulator moved by `diff`: the floor of
+/// `amount × diff / ACC_SCALE`.
+///
+/// # Panics
+/// If the result exceeds `u64`: a position never earns more than was distributed, which the
+/// supply bounds.
+fn earned(amount: Amount, diff: u128) -> Amount {
+    let a = u128::from(amount.get());
+    // Split so neither product overflows: (q·S + r)·a / S = q·a + r·a / S.
+    let (q, r) = (diff / ACC_SCALE, diff % ACC_SCALE);
+    let whole = q.checked_mul(a).expect("earned within the supply");
+    let part = r * a / ACC_SCALE;
+    Amount::new(u64::try_from(whole + part).expect("earned within the supply"))
+}
+
+/// Brings `pos` up to the pool's accumulator.
+fn settle(pool: &mut Pool, pos: &mut Position) {
+    let e = earned(pos.amount, pool.acc.wrapping_sub(pos.acc_seen));
+    pos.acc_seen = pool.acc;
+    if !e.is_zero() {
+        pos.pending = pos.pending.checked_add(e).expect("within the supply");
+        pool.pending = pool.pending.checked_add(e).expect("within the supply");
+        assert!(
+            pool.pending <= pool.owed,
+            "a pool settles more than it owes"
+        );
+    }
+}
+
+fn put_ledger<S: StateRead>(state: &mut Overlay<S>, l: &StakeLedger) {
+    state.put::<Ledger>(&SINGLETON, l);
+}
+
+fn put_position<S: StateRead>(
+    state: &mut Overlay<S>,
+    who: &Address,
+    target: &Target,
+    pos: &Position,
+) {
+    if pos.amount.is_zero() && pos.pending.is_zero() {
+        state.delete::<Positions>(&(*who, *target));
+    } else {
+        state.put::<Positions>(&(*who, *target), pos);
+    }
+}
+
+/// Writes `pool`; an emptied pool pays its unclaimable remainder to the treasury, and is
+/// deleted once nothing is pending in it.
+async fn put_pool<S: StateRead>(
+    state: &mut Overlay<S>,
+    ctx: &StakeCtx,
+    target: &Target,
+    mut pool: Pool,
+    l: &mut StakeLedger,
+) -> Result<(), StateError> {
+    if pool.total.is_zero() {
+        // Every position is at zero stake, so every one is settled: the rest of `owed`
+        // beyond what is pending is flooring residue no position can ever claim.
+        let residue = pool.owed.checked_sub(pool.pending).expect("pending ≤ owed");
+        if !residue.is_zero() {
+            accounts::credit_from_pool(state, &ctx.treasury, residue).await?;
+            pool.owed = pool.pending;
+            l.rewards_owed = l.rewards_owed.checked_sub(residue).expect("ledger owes it");
+        }
+        if pool.pending.is_zero() {
+            state.delete::<Pools>(target);
+            l.pools = l.pools.checked_sub(1).expect("the pool was counted");
+            return Ok(());
+        }
+    }
+    state.put::<Pools>(target, &pool);
+    Ok(())
+}
+
+/// Stakes `msg.amount` of `signer`'s TRN on `msg.target`. Only `info.operator` opens a pool
+/// (or takes over one whose operator has left, as when a device changes hands); the
+/// operator's own position must reach `info.min_bond`.
+pub async fn stake<S: StateRead>(
+    state: &mut Overlay<S>,
+    ctx: &StakeCtx,
+    signer: &Address,
+    msg: &Stake,
+    info: &TargetInfo,
+) -> Executed<Vec<StakingEvent>> {
+    if msg.amount.is_zero() {
+        return Ok(Err(StakingRejection::ZeroStake));
+    }
+    let existing = pool(state, &msg.target).await?;
+    let opens = existing.is_none();
+    let mut pool = match existing {
+        Some(p) if p.operator_stake.is_zero() && *signer == info.operator => Pool {
+            operator: info.operator,
+            ..p
+        },
+        Some(p) if p.operator_stake.is_zero() => {
+            return Ok(Err(StakingRejection::TargetNotBonded));
+        }
+        Some(p) => p,
+        None if *signer == info.operator => Pool {
+            operator: info.operator,
+            commission_from: ctx.epoch,
+            ..Pool::default()
+        },
+        None => return Ok(Err(StakingRejection::TargetNotBonded)),
+    };
+    let mut pos = position(state, signer, &msg.target).await?;
+    let Some(amount) = pos.amount.checked_add(msg.amount) else {
+        return Ok(Err(StakingRejection::InsufficientFunds));
+    };
+    let is_operator = *signer == pool.operator;
+    if is_operator && amount < info.min_bond {
+        return Ok(Err(StakingRejection::BelowMinimum));
+    }
+    if accounts::hold(state, signer, msg.amount).await?.is_err() {
+        return Ok(Err(StakingRejection::InsufficientFunds));
+    }
+    settle(&mut pool, &mut pos);
+    pos.amount = amount;
+    let add = |a: Amount| a.checked_add(msg.amount).expect("stake within the supply");
+    pool.total = add(pool.total);
+    if is_operator {
+        pool.operator_stake = amount;
+    }
+    let mut l = ledger(state).await?;
+    l.bonded = add(l.bonded);
+    if opens {
+        l.pools += 1;
+    }
+    put_position(state, signer, &msg.target, &pos);
+    put_pool(state, ctx, &msg.target, pool, &mut l).await?;
+    put_ledger(state, &l);
+    Ok(Ok(vec![StakingEvent::Staked {
+        staker: *signer,
+        target: msg.target,
+        amount: msg.amount,
+    }]))
+}
+
+/// Moves `msg.amount` of `signer`'s position into unbonding, released after the chain's
+/// unbonding period. An operator may leave entirely or keep at least `min_bond`.
+pub async fn unstake<S: StateRead>(
+    state: &mut Overlay<S>,
+    ctx: &StakeCtx,
+    signer: &Address,
+    msg: &Unstake,
+    min_bond: Amount,
+) -> Executed<Vec<StakingEvent>> {
+    if msg.amount.is_zero() {
+        return Ok(Err(StakingRejection::ZeroStake));
+    }
+    let Some(mut pool) = pool(state, &msg.target).await? else {
+        return Ok(Err(StakingRejection::UnbondTooMuch));
+    };
+    let mut pos = position(state, signer, &msg.target).await?;
+    let Some(left) = pos.amount.checked_sub(msg.amount) else {
+        return Ok(Err(StakingRejection::UnbondTooMuch));
+    };
+    let is_operator = *signer == pool.operator;
+    if is_operator && !left.is_zero() && left < min_bond {
+        return Ok(Err(StakingRejection::OperatorBelowMinimum));
+    }
+    let p = params(state).await?;
+    let mut queue = unbonding(state, signer).await?;
+    if queue.0.len() >= usize::from(p.max_unbonding_entries) {
+        return Ok(Err(StakingRejection::TooManyUnbonding));
+    }
+    let release = ctx
+        .epoch
+        .checked_add(p.unbonding_epochs)
+        .expect("epochs do not run out");
+    settle(&mut pool, &mut pos);
+    pos.amount = left;
+    let sub = |a: Amount| a.checked_sub(msg.amount).expect("part of the total");
+    pool.total = sub(pool.total);
+    if is_operator {
+        pool.operator_stake = left;
+    }
+    queue.0.push(Unbonding {
+        target: msg.target,
+        amount: msg.amount,
+        release,
+    });
+    let mut l = ledger(state).await?;
+    l.bonded = sub(l.bonded);
+    l.unbonding = l
+        .unbonding
+        .checked_add(msg.amount)
+        .expect("within the supply");
+    state.put::<Unbondings>(signer, &queue);
+    put_position(state, signer, &msg.target, &pos);
+    put_pool(state, ctx, &msg.target, pool, &mut l).await?;
+    put_ledger(state, &l);
+    Ok(Ok(vec![StakingEvent::Unstaked {
+        staker: *signer,
+        target: msg.target,
+        amount: msg.amount,
+        release,
+    }]))
+}
+
+/// Pays `signer` every unbonding entry released by `ctx.epoch`.
+pub async fn withdraw<S: StateRead>(
+    state: &mut Overlay<S>,
+    ctx: &StakeCtx,
+    signer: &Address,
+) -> Executed<Vec<StakingEvent>> {
+    let queue = unbonding(state, signer).await?;
+    let (released, waiting): (Vec<Unbonding>, Vec<Unbonding>) =
+        queue.0.into_iter().partition(|e| e.release <= ctx.epoch);
+    if released.is_empty() {
+        return Ok(Err(StakingRejection::NothingToWithdraw));
+    }
+    let total = released.iter().fold(Amount::ZERO, |a, e| {
+        a.checked_add(e.amount).expect("within the supply")
+    });
+    accounts::credit_from_pool(state, signer, total).await?;
+    let mut l = ledger(state).await?;
+    l.unbonding = l.unbonding.checked_sub(total).expect("the ledger holds it");
+    put_ledger(state, &l);
+    if waiting.is_empty() {
+        state.delete::<Unbondings>(signer);
+    } else {
+        state.put::<Unbondings>(signer, &UnbondingQueue(waiting));
+    }
+    Ok(Ok(vec![StakingEvent::Withdrawn {
+        staker: *signer,
+        amount: total,
+    }]))
+}
+
+/// Schedules `msg.commission` for `msg.target`, from `commission_delay_epochs` after
+/// `ctx.epoch` (a change already pending is replaced, and the delay starts again).
+pub async fn set_commission<S: StateRead>(
+    state: &mut Overlay<S>,
+    ctx: &StakeCtx,
+    signer: &Address,
+    msg: &SetCommission,
+) -> Executed<Vec<StakingEvent>> {
+    let Some(mut pool) = pool(state, &msg.target).await? else {
+        return Ok(Err(StakingRejection::NotOperator));
+    };
+    if pool.operator != *signer {
+        return Ok(Err(StakingRejection::NotOperator));
+    }
+    let p = params(state).await?;
+    if msg.commission.get() > p.max_commission_bps {
+        return Ok(Err(StakingRejection::CommissionTooHigh));
+    }
+    pool.commission = pool.commission_at(ctx.epoch);
+    pool.next_commission = msg.commission;
+    pool.commission_from = ctx
+        .epoch
+        .checked_add(p.commission_delay_epochs)
+        .expect("epochs do not run out");
+    let from = pool.commission_from;
+    state.put::<Pools>(&msg.target, &pool);
+    Ok(Ok(vec![StakingEvent::CommissionSet {
+        target: msg.target,
+        commission: msg.commission,
+        from,
+    }]))
+}
+
+/// How [`distribute`] split a reward.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Split {
+    /// To the operator.
+    pub commission: Amount,
+    /// To the stakers pro rata (the operator's own stake included).
+    pub stakers: Amount,
+}
+
+/// Mints `reward` (earned by `target` in `ctx.epoch`) and splits it: the commission in force
+/// to the operator, the rest to every position pro rata by stake.
+/// `None`, minting nothing, when nothing is staked on `target` (the caller pays no unbonded
+/// target).
+pub async fn distribute<S: StateRead>(
+    state: &mut Overlay<S>,
+    ctx: &StakeCtx,
+    target: &Target,
+    reward: Amount,
+) -> Result<Option<(Split, StakingEvent)>, StateError> {
+    let Some(mut pool) = pool(state, target).await? else {
+        return Ok(None);
+    };
+    if pool.total.is_zero() {
+        return Ok(None);
+    }
+    let commission = Amount::new(pool.commission_at(ctx.epoch).apply_floor(reward.get()));
+    let rest = reward.checked_sub(commission).expect("commission ≤ reward");
+    let total = u128::from(pool.total.get());
+    // rest < 2^64 and ACC_SCALE < 2^60: the product fits. The whole reward is owed to the
+    // pool: positions settle floors of their shares (never more than `rest` in all, since
+    // Σ amount·inc ≤ rest·ACC_SCALE), and what flooring leaves goes to the treasury when the
+    // pool empties.
+    let inc = u128::from(rest.get()) * ACC_SCALE / total;
+    pool.acc = pool.acc.wrapping_add(inc);
+    let to_pool = reward;
+    // Owed first: settling the operator below already draws on this reward.
+    pool.owed = pool.owed.checked_add(to_pool).expect("within the supply");
+    if !commission.is_zero() {
+        let operator = pool.operator;
+        let mut op = position(state, &operator, target).await?;
+        settle(&mut pool, &mut op);
+        op.pending = op
+            .pending
+            .checked_add(commission)
+            .expect("within the supply");
+        pool.pending = pool
+            .pending
+            .checked_add(commission)
+            .expect("within the supply");
+        put_position(state, &operator, target, &op);
+    }
+    let mut l = ledger(state).await?;
+    l.rewards_owed = l
+        .rewards_owed
+        .checked_add(to_pool)
+        .expect("within the supply");
+    l.rewards_distributed = l
+        .rewards_distributed
+        .checked_add(to_pool)
+        .expect("within the supply");
+    accounts::mint_to_pool(state, to_pool).await?;
+    state.put::<Pools>(target, &pool);
+    put_ledger(state, &l);
+    let split = Split {
+        commission,
+        stakers: rest,
+    };
+    Ok(Some((
+        split,
+        StakingEvent::Distributed {
+            target: *target,
+            commission,
+            stakers: rest,
+        },
+    )))
+}
+
+/// Pays `signer` its settled rewards on `msg.target`.
+pub async fn claim<S: StateRead>(
+    state: &mut Overlay<S>,
+    ctx: &StakeCtx,
+    signer: &Address,
+    msg: &ClaimStakeRewards,
+) -> Executed<Vec<StakingEvent>> {
+    let Some(mut pool) = pool(state, &msg.target).await? else {
+        return Ok(Err(StakingRejection::NothingToClaim));
+    };
+    let mut pos = position(state, signer, &msg.target).await?;
+    settle(&mut pool, &mut pos);
+    let amount = pos.pending;
+    if amount.is_zero() {
+        return Ok(Err(StakingRejection::NothingToClaim));
+    }
+    accounts::credit_from_pool(state, signer, amount).await?;
+    pos.pending = Amount::ZERO;
+    let sub = |a: Amount| a.checked_sub(amount).expect("claimed from what is owed");
+    pool.pending = sub(pool.pending);
+    pool.owed = sub(pool.owed);
+    let mut l = ledger(state).await?;
+    l.rewards_owed = sub(l.rewards_owed);
+    put_position(state, signer, &msg.target, &pos);
+    put_pool(state, ctx, &msg.target, pool, &mut l).await?;
+    put_ledger(state, &l);
+    Ok(Ok(vec![StakingEvent::Claimed {
+        staker: *signer,
+        target: msg.target,
+        amount,
+    }]))
+}

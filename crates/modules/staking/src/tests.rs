@@ -1,0 +1,417 @@
+//! One named test per staking rule, both sides, and conservation as properties.
+
+use crate::{
+    genesis,
+    handler::{self, StakeCtx, TargetInfo},
+    invariants,
+    msg::{ClaimStakeRewards, SetCommission, Stake, Unstake},
+    outcome::StakingRejection,
+    params::StakingParams,
+    types::Target,
+};
+use futures::executor::block_on;
+use proptest::prelude::*;
+use terrane_accounts::{
+    genesis as accounts_genesis, handler as accounts, invariants::check_supply,
+    params::AccountsParams,
+};
+use terrane_primitives::{Address, Amount, BasisPoints, DeviceId, Epoch};
+use terrane_state::{MemStore, Overlay};
+
+fn addr(n: u8) -> Address {
+    Address::new([n; 32])
+}
+
+const OPERATOR: u8 = 1;
+const TREASURY: u8 = 200;
+const TRN: u64 = 1_000_000;
+
+fn target() -> Target {
+    Target::Device(DeviceId::new([77; 32]))
+}
+
+fn info() -> TargetInfo {
+    TargetInfo {
+        operator: addr(OPERATOR),
+        min_bond: Amount::new(100 * TRN),
+    }
+}
+
+fn ctx(epoch: u64) -> StakeCtx {
+    StakeCtx {
+        epoch: Epoch::new(epoch),
+        treasury: addr(TREASURY),
+    }
+}
+
+/// Accounts 1..=5 hold 10,000 TRN each; default staking parameters.
+fn setup() -> Overlay<MemStore> {
+    let mut o = Overlay::new(MemStore::new());
+    let allocations: Vec<_> = (1..=5)
+        .map(|n| (addr(n), Amount::new(10_000 * TRN)))
+        .collect();
+    accounts_genesis::apply(&mut o, &allocations, &AccountsParams::default());
+    genesis::apply(&mut o, &StakingParams::default());
+    o
+}
+
+fn stake(o: &mut Overlay<MemStore>, who: u8, amount: u64) -> Result<(), StakingRejection> {
+    let msg = Stake {
+        target: target(),
+        amount: Amount::new(amount),
+    };
+    block_on(handler::stake(o, &ctx(0), &addr(who), &msg, &info()))
+        .unwrap()
+        .map(drop)
+}
+
+fn unstake(
+    o: &mut Overlay<MemStore>,
+    epoch: u64,
+    who: u8,
+    amount: u64,
+) -> Result<(), StakingRejection> {
+    let msg = Unstake {
+        target: target(),
+        amount: Amount::new(amount),
+    };
+    block_on(handler::unstake(
+        o,
+        &ctx(epoch),
+        &addr(who),
+        &msg,
+        info().min_bond,
+    ))
+    .unwrap()
+    .map(drop)
+}
+
+/// Claims `who`'s rewards; what it was paid (0 when there was nothing to claim).
+fn claim(o: &mut Overlay<MemStore>, who: u8) -> u64 {
+    let before = balance(o, who);
+    let msg = ClaimStakeRewards { target: target() };
+    match block_on(handler::claim(o, &ctx(0), &addr(who), &msg)).unwrap() {
+        Ok(_) => balance(o, who) - before,
+        Err(StakingRejection::NothingToClaim) => 0,
+        Err(e) => panic!("claim refused: {e:?}"),
+    }
+}
+
+fn balance(o: &Overlay<MemStore>, who: u8) -> u64 {
+    block_on(accounts::account(o, &addr(who)))
+        .unwrap()
+        .balance
+        .get()
+}
+
+fn claimable(o: &Overlay<MemStore>, who: u8) -> u64 {
+    block_on(handler::claimable(o, &addr(who), &target()))
+        .unwrap()
+        .get()
+}
+
+fn distribute(o: &mut Overlay<MemStore>, epoch: u64, reward: u64) -> handler::Split {
+    block_on(handler::distribute(
+        o,
+        &ctx(epoch),
+        &target(),
+        Amount::new(reward),
+    ))
+    .unwrap()
+    .expect("the pool has stake")
+    .0
+}
+
+/// Supply conserved (stake and owed rewards held by the module) and the staking books
+/// complete.
+fn assert_books(o: &Overlay<MemStore>) {
+    let holders: Vec<_> = (1..=5).chain([TREASURY]).map(addr).collect();
+    let held = block_on(invariants::held(o)).unwrap();
+    block_on(check_supply(o, holders.iter().copied(), held))
+        .unwrap()
+        .expect("supply conserved");
+    let positions: Vec<_> = (1..=5).map(|n| (addr(n), target())).collect();
+    block_on(invariants::check(o, positions, holders, true))
+        .unwrap()
+        .expect("staking books balance");
+}
+
+#[test]
+fn the_operator_opens_its_pool_at_the_minimum_bond_and_not_below() {
+    let mut o = setup();
+    assert_eq!(
+        stake(&mut o, OPERATOR, 99 * TRN),
+        Err(StakingRejection::BelowMinimum)
+    );
+    assert_eq!(balance(&o, OPERATOR), 10_000 * TRN, "nothing moved");
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    assert_eq!(balance(&o, OPERATOR), 9_900 * TRN);
+    assert!(block_on(handler::is_bonded(&o, &target(), info().min_bond)).unwrap());
+    assert!(!block_on(handler::is_bonded(&o, &target(), Amount::new(101 * TRN))).unwrap());
+    assert_books(&o);
+}
+
+#[test]
+fn nobody_delegates_to_a_target_whose_operator_has_not_bonded() {
+    let mut o = setup();
+    assert_eq!(
+        stake(&mut o, 2, 50 * TRN),
+        Err(StakingRejection::TargetNotBonded)
+    );
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    stake(&mut o, 2, 50 * TRN).unwrap();
+    // The operator leaves: the pool has stake but no bond behind it.
+    unstake(&mut o, 0, OPERATOR, 100 * TRN).unwrap();
+    assert_eq!(
+        stake(&mut o, 3, 50 * TRN),
+        Err(StakingRejection::TargetNotBonded)
+    );
+    assert!(!block_on(handler::is_bonded(&o, &target(), info().min_bond)).unwrap());
+    assert_books(&o);
+}
+
+#[test]
+fn a_zero_stake_and_a_stake_above_the_balance_are_refused_and_move_nothing() {
+    let mut o = setup();
+    assert_eq!(stake(&mut o, OPERATOR, 0), Err(StakingRejection::ZeroStake));
+    assert_eq!(
+        stake(&mut o, OPERATOR, 10_001 * TRN),
+        Err(StakingRejection::InsufficientFunds)
+    );
+    assert_eq!(balance(&o, OPERATOR), 10_000 * TRN);
+    assert!(block_on(handler::pool(&o, &target())).unwrap().is_none());
+    assert_books(&o);
+}
+
+#[test]
+fn unbonding_more_than_staked_or_leaving_the_operator_between_zero_and_the_minimum_is_refused() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 150 * TRN).unwrap();
+    stake(&mut o, 2, 10 * TRN).unwrap();
+    assert_eq!(
+        unstake(&mut o, 0, 2, 11 * TRN),
+        Err(StakingRejection::UnbondTooMuch)
+    );
+    assert_eq!(
+        unstake(&mut o, 0, 3, 1),
+        Err(StakingRejection::UnbondTooMuch)
+    );
+    assert_eq!(unstake(&mut o, 0, 2, 0), Err(StakingRejection::ZeroStake));
+    assert_eq!(
+        unstake(&mut o, 0, OPERATOR, 51 * TRN),
+        Err(StakingRejection::OperatorBelowMinimum)
+    );
+    unstake(&mut o, 0, OPERATOR, 50 * TRN).unwrap();
+    unstake(&mut o, 0, OPERATOR, 100 * TRN).unwrap();
+    assert_books(&o);
+}
+
+#[test]
+fn unbonded_stake_is_paid_back_only_after_the_unbonding_period() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    stake(&mut o, 2, 40 * TRN).unwrap();
+    unstake(&mut o, 3, 2, 40 * TRN).unwrap();
+    let release = 3 + StakingParams::default().unbonding_epochs;
+    let early = block_on(handler::withdraw(&mut o, &ctx(release - 1), &addr(2))).unwrap();
+    assert_eq!(early, Err(StakingRejection::NothingToWithdraw));
+    assert_eq!(balance(&o, 2), 9_960 * TRN);
+    block_on(handler::withdraw(&mut o, &ctx(release), &addr(2)))
+        .unwrap()
+        .unwrap();
+    assert_eq!(balance(&o, 2), 10_000 * TRN);
+    assert!(
+        block_on(handler::unbonding(&o, &addr(2)))
+            .unwrap()
+            .0
+            .is_empty()
+    );
+    assert_books(&o);
+}
+
+#[test]
+fn an_account_has_at_most_the_parameter_s_unbonding_entries_waiting() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    stake(&mut o, 2, 100 * TRN).unwrap();
+    let max = u64::from(StakingParams::default().max_unbonding_entries);
+    for _ in 0..max {
+        unstake(&mut o, 0, 2, TRN).unwrap();
+    }
+    assert_eq!(
+        unstake(&mut o, 0, 2, TRN),
+        Err(StakingRejection::TooManyUnbonding)
+    );
+    assert_books(&o);
+}
+
+#[test]
+fn a_commission_change_applies_only_after_the_delay_and_only_the_operator_sets_it() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    stake(&mut o, 2, 100 * TRN).unwrap();
+    let set = |bps: u16| SetCommission {
+        target: target(),
+        commission: BasisPoints::new(bps).unwrap(),
+    };
+    let r = block_on(handler::set_commission(
+        &mut o,
+        &ctx(5),
+        &addr(2),
+        &set(1_000),
+    ))
+    .unwrap();
+    assert_eq!(r, Err(StakingRejection::NotOperator));
+    let r = block_on(handler::set_commission(
+        &mut o,
+        &ctx(5),
+        &addr(OPERATOR),
+        &set(5_001),
+    ));
+    assert_eq!(r.unwrap(), Err(StakingRejection::CommissionTooHigh));
+    block_on(handler::set_commission(
+        &mut o,
+        &ctx(5),
+        &addr(OPERATOR),
+        &set(1_000),
+    ))
+    .unwrap()
+    .unwrap();
+    let delay = StakingParams::default().commission_delay_epochs;
+    // Before the delay: no commission; equal stakes split evenly.
+    let s = distribute(&mut o, 5 + delay - 1, 1_000 * TRN);
+    assert_eq!(s.commission, Amount::ZERO);
+    assert_eq!(claimable(&o, 2), 500 * TRN);
+    // From the delay on: 10 % first.
+    let s = distribute(&mut o, 5 + delay, 1_000 * TRN);
+    assert_eq!(s.commission, Amount::new(100 * TRN));
+    assert_eq!(claimable(&o, 2), 500 * TRN + 450 * TRN);
+    assert_eq!(claimable(&o, OPERATOR), 500 * TRN + 100 * TRN + 450 * TRN);
+    assert_books(&o);
+}
+
+#[test]
+fn a_reward_splits_by_commission_then_stake_and_every_base_unit_is_accounted_for() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    stake(&mut o, 2, 200 * TRN + 1).unwrap();
+    stake(&mut o, 3, 3).unwrap();
+    block_on(handler::set_commission(
+        &mut o,
+        &ctx(0),
+        &addr(OPERATOR),
+        &SetCommission {
+            target: target(),
+            commission: BasisPoints::new(333).unwrap(),
+        },
+    ))
+    .unwrap()
+    .unwrap();
+    let before: u64 = (1..=5).chain([TREASURY]).map(|n| balance(&o, n)).sum();
+    let reward = 7_777_777;
+    let s = distribute(&mut o, 10, reward);
+    assert_eq!(s.commission.get(), reward * 333 / 10_000);
+    assert_eq!(s.commission.get() + s.stakers.get(), reward);
+    for n in 1..=3 {
+        claim(&mut o, n);
+    }
+    // Everyone leaves; the emptied pool's flooring residue goes to the treasury.
+    unstake(&mut o, 10, OPERATOR, 100 * TRN).unwrap();
+    unstake(&mut o, 10, 2, 200 * TRN + 1).unwrap();
+    unstake(&mut o, 10, 3, 3).unwrap();
+    let after: u64 = (1..=5).chain([TREASURY]).map(|n| balance(&o, n)).sum();
+    // Stake left balances before `before`; unbonding does not return it yet.
+    assert_eq!(after, before + reward, "the reward, to the base unit");
+    assert!(
+        block_on(handler::pool(&o, &target())).unwrap().is_none(),
+        "pool closed"
+    );
+    assert_books(&o);
+}
+
+#[test]
+fn rewards_accrue_to_the_stake_held_when_they_were_distributed() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    distribute(&mut o, 0, 10 * TRN);
+    // A late delegator gets nothing of what was distributed before it came.
+    stake(&mut o, 2, 100 * TRN).unwrap();
+    assert_eq!(claimable(&o, 2), 0);
+    distribute(&mut o, 1, 10 * TRN);
+    assert_eq!(claimable(&o, 2), 5 * TRN);
+    assert_eq!(claimable(&o, OPERATOR), 15 * TRN);
+    // Unstaking settles: the rewards stay claimable after the stake has left.
+    unstake(&mut o, 1, 2, 100 * TRN).unwrap();
+    distribute(&mut o, 2, 10 * TRN);
+    assert_eq!(claimable(&o, 2), 5 * TRN);
+    let b = balance(&o, 2);
+    claim(&mut o, 2);
+    assert_eq!(balance(&o, 2), b + 5 * TRN);
+    assert_eq!(claim(&mut o, 2), 0, "nothing twice");
+    assert_books(&o);
+}
+
+#[derive(Clone, Debug)]
+enum Op {
+    Stake(u8, u64),
+    Unstake(u8, u64),
+    Withdraw(u8),
+    Distribute(u64),
+    Claim(u8),
+    Commission(u16),
+    NextEpoch,
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        (1u8..=5, 1u64..300 * TRN).prop_map(|(w, a)| Op::Stake(w, a)),
+        (1u8..=5, 1u64..300 * TRN).prop_map(|(w, a)| Op::Unstake(w, a)),
+        (1u8..=5).prop_map(Op::Withdraw),
+        (0u64..50 * TRN).prop_map(Op::Distribute),
+        (1u8..=5).prop_map(Op::Claim),
+        (0u16..=6_000).prop_map(Op::Commission),
+        Just(Op::NextEpoch),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Balances + bonded + unbonding + owed + burned == genesis + minted, and the pools'
+    /// books match their positions, after every operation of any sequence — accepted or
+    /// refused.
+    #[test]
+    fn trn_is_conserved_and_the_books_balance_after_any_sequence(ops in proptest::collection::vec(op(), 1..60)) {
+        let mut o = setup();
+        let mut epoch = 0;
+        for op in ops {
+            let c = ctx(epoch);
+            match op {
+                Op::Stake(w, a) => {
+                    let msg = Stake { target: target(), amount: Amount::new(a) };
+                    let _ = block_on(handler::stake(&mut o, &c, &addr(w), &msg, &info())).unwrap();
+                }
+                Op::Unstake(w, a) => {
+                    let _ = unstake(&mut o, epoch, w, a);
+                }
+                Op::Withdraw(w) => {
+                    let _ = block_on(handler::withdraw(&mut o, &c, &addr(w))).unwrap();
+                }
+                Op::Distribute(r) => {
+                    if block_on(handler::is_bonded(&o, &target(), info().min_bond)).unwrap() {
+                        distribute(&mut o, epoch, r);
+                    }
+                }
+                Op::Claim(w) => {
+                    claim(&mut o, w);
+                }
+                Op::Commission(bps) => {
+                    let msg = SetCommission { target: target(), commission: BasisPoints::new(bps.min(10_000)).unwrap() };
+                    let _ = block_on(handler::set_commission(&mut o, &c, &addr(OPERATOR), &msg)).unwrap();
+                }
+                Op::NextEpoch => epoch += 1,
+            }
+            assert_books(&o);
+        }
+    }
+}
