@@ -10,6 +10,7 @@ use terrane_pow::events::PowEvent;
 use terrane_primitives::Hash32;
 use terrane_rewards::events::RewardsEvent;
 use terrane_sessions::events::SessionsEvent;
+use terrane_staking::events::StakingEvent;
 
 /// An event from a module, tagged with the transaction that caused it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,4 +40,6 @@ pub enum EventKind {
     Credits(CreditsEvent),
     /// From paid data sessions.
     Sessions(SessionsEvent),
+    /// From staking (bonds, unbonding, commission, pool rewards).
+    Staking(StakingEvent),
 }

@@ -10,6 +10,7 @@ use terrane_pow::outcome::PowRejection;
 use terrane_primitives::ReasonInfo;
 use terrane_rewards::outcome::RewardsRejection;
 use terrane_sessions::outcome::SessionsRejection;
+use terrane_staking::outcome::StakingRejection;
 
 terrane_primitives::reason_codes! {
     /// A rejection of the transaction envelope, before its payload runs.
@@ -86,7 +87,8 @@ outcome_from!(
     RewardsRejection,
     OracleRejection,
     CreditsRejection,
-    SessionsRejection
+    SessionsRejection,
+    StakingRejection
 );
 
 /// Every reason code in the chain, in code order, starting with `0 ok`.

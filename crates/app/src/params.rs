@@ -10,6 +10,7 @@ use terrane_pow::params::PowParams;
 use terrane_primitives::Amount;
 use terrane_rewards::EmissionParams;
 use terrane_sessions::params::SessionsParams;
+use terrane_staking::params::StakingParams;
 
 /// How much a block may hold. Consensus-critical: a block over a limit is invalid.
 #[cfg_attr(feature = "schema", derive(utoipa::ToSchema))]
@@ -89,6 +90,9 @@ pub struct ChainParams {
     /// The price of data and the bounds of a data session.
     #[serde(default)]
     pub sessions: SessionsParams,
+    /// Bonds, unbonding and commission of stake behind devices and validators.
+    #[serde(default)]
+    pub staking: StakingParams,
 }
 
 impl ChainParams {

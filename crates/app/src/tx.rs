@@ -122,6 +122,16 @@ payloads! {
     61 => SubmitReceipt(terrane_sessions::msg::SubmitReceipt) "submit_receipt",
     /// Tag 62: close a data session and refund its unpaid deposit.
     62 => CloseSession(terrane_sessions::msg::CloseSession) "close_session",
+    /// Tag 70: bond or delegate TRN behind a device or validator ([`terrane_staking::msg::Stake`]).
+    70 => Stake(terrane_staking::msg::Stake) "stake",
+    /// Tag 71: start unbonding stake (released after the unbonding period).
+    71 => Unstake(terrane_staking::msg::Unstake) "unstake",
+    /// Tag 72: withdraw every unbonding entry whose release epoch has come.
+    72 => WithdrawUnbonded(terrane_staking::msg::WithdrawUnbonded) "withdraw_unbonded",
+    /// Tag 73: an operator schedules a new commission for its pool.
+    73 => SetCommission(terrane_staking::msg::SetCommission) "set_commission",
+    /// Tag 74: claim a position's share of its pool's rewards.
+    74 => ClaimStakeRewards(terrane_staking::msg::ClaimStakeRewards) "claim_stake_rewards",
 }
 
 /// An unsigned transaction.

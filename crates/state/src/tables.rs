@@ -118,6 +118,8 @@ pub const UNBONDING: TableId = 0x82;
 pub const STAKE_LEDGER: TableId = 0x83;
 /// `staking`: parameters (one record).
 pub const STAKING_PARAMS: TableId = 0x84;
+/// `staking`: validator account -> 1, the static validator set from genesis.
+pub const STAKE_VALIDATORS: TableId = 0x85;
 
 /// Ids for test-only modules (the `uptime` class of `terrane-app`'s `uptime-test-class`
 /// feature): never used on a production chain, so they are not listed in [`ALL`].
@@ -181,6 +183,7 @@ pub const ALL: &[(TableId, &str)] = &[
     (UNBONDING, "unbonding"),
     (STAKE_LEDGER, "stake_ledger"),
     (STAKING_PARAMS, "staking_params"),
+    (STAKE_VALIDATORS, "stake_validators"),
 ];
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod oracle;
 pub mod pow;
 pub mod rewards;
 pub mod sessions;
+pub mod staking;
 #[cfg(feature = "uptime-test-class")]
 pub mod uptime;
 
@@ -52,6 +53,10 @@ macro_rules! for_each_module {
         }
         {
             type $m = $crate::modules::sessions::Sessions;
+            $body;
+        }
+        {
+            type $m = $crate::modules::staking::Staking;
             $body;
         }
         #[cfg(feature = "uptime-test-class")]

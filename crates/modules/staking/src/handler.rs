@@ -13,7 +13,7 @@ use crate::{
     msg::{ClaimStakeRewards, SetCommission, Stake, Unstake},
     outcome::StakingRejection,
     params::StakingParams,
-    state_key::{Ledger, PARAMS_KEY, Params, Pools, Positions, SINGLETON, Unbondings},
+    state_key::{Ledger, PARAMS_KEY, Params, Pools, Positions, SINGLETON, Unbondings, Validators},
     types::{ACC_SCALE, Pool, Position, StakeLedger, Target, Unbonding, UnbondingQueue},
 };
 use terrane_accounts::handler as accounts;
@@ -100,6 +100,14 @@ pub async fn unbonding<S: StateRead>(
     who: &Address,
 ) -> Result<UnbondingQueue, StateError> {
     Ok(state.get::<Unbondings>(who).await?.unwrap_or_default())
+}
+
+/// Whether `address` is one of the chain's validators.
+pub async fn is_validator<S: StateRead>(
+    state: &Overlay<S>,
+    address: &Address,
+) -> Result<bool, StateError> {
+    Ok(state.get::<Validators>(address).await?.is_some())
 }
 
 /// Whether `target` is bonded: its operator's own stake is at least `min_bond` (which is

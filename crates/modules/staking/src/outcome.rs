@@ -24,7 +24,7 @@ terrane_primitives::reason_codes! {
         /// Commission above the maximum.
         CommissionTooHigh = 1010 => ("commission_too_high", "the commission is above the chain's maximum commission"),
         /// Nothing to claim.
-        NothingToClaim = 1011 => ("nothing_to_claim", "the signer has no settled staking rewards on the target"),
+        NothingToClaim = 1011 => ("no_stake_rewards", "the signer has no settled staking rewards on the target"),
         /// The operator would leave a bond between zero and the minimum.
         OperatorBelowMinimum = 1012 => ("operator_bond_below_minimum", "an operator may unbond all of its own stake or keep at least the minimum, nothing in between"),
     }

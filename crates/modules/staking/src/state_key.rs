@@ -50,6 +50,16 @@ impl Table for Ledger {
     fn value_cfg() {}
 }
 
+/// `validator account -> 1`: the validator set (static, from genesis).
+pub struct Validators;
+impl Table for Validators {
+    const ID: terrane_state::TableId = tables::STAKE_VALIDATORS;
+    const NAME: &'static str = "stake_validators";
+    type Key = Address;
+    type Value = u8;
+    fn value_cfg() {}
+}
+
 /// The key of the params record.
 pub const PARAMS_KEY: u8 = 0;
 

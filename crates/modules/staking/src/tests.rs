@@ -51,7 +51,7 @@ fn setup() -> Overlay<MemStore> {
         .map(|n| (addr(n), Amount::new(10_000 * TRN)))
         .collect();
     accounts_genesis::apply(&mut o, &allocations, &AccountsParams::default());
-    genesis::apply(&mut o, &StakingParams::default());
+    genesis::apply(&mut o, &StakingParams::default(), &[addr(9)]);
     o
 }
 

@@ -1,0 +1,176 @@
+//! Wiring of `terrane-staking`: stake behind devices and validators. The app resolves a
+//! target's operator and minimum bond (a device's owner from the registry, a validator from
+//! the genesis set) so staking reads no other module's tables.
+
+use crate::{
+    events::EventKind,
+    genesis::Genesis,
+    invariants::CheckCtx,
+    module::{Message, Module, TxCtx},
+    modules::accounts::{entry, events},
+    outcome::Outcome,
+    params::ChainParams,
+};
+use terrane_primitives::{Address, Amount, ReasonInfo};
+use terrane_staking::{
+    genesis, handler,
+    handler::{StakeCtx, TargetInfo},
+    invariants,
+    msg::{ClaimStakeRewards, SetCommission, Stake, Unstake, WithdrawUnbonded},
+    outcome::StakingRejection,
+    params::StakingParams,
+    state_key as tables,
+    types::Target,
+};
+use terrane_state::{Overlay, StateError, StateRead, TableId};
+
+/// The staking module.
+pub struct Staking;
+
+impl Module for Staking {
+    const NAME: &'static str = "staking";
+    type Params = StakingParams;
+
+    fn params(chain: &ChainParams) -> &StakingParams {
+        &chain.staking
+    }
+
+    fn validate_params(p: &StakingParams) -> Result<(), String> {
+        p.validate()
+    }
+
+    fn reasons() -> Vec<ReasonInfo> {
+        StakingRejection::infos().collect()
+    }
+
+    fn tables() -> Vec<(TableId, &'static str)> {
+        vec![
+            entry::<tables::Pools>(),
+            entry::<tables::Positions>(),
+            entry::<tables::Unbondings>(),
+            entry::<tables::Ledger>(),
+            entry::<tables::Params>(),
+            entry::<tables::Validators>(),
+        ]
+    }
+
+    fn genesis<S: StateRead>(state: &mut Overlay<S>, g: &Genesis) {
+        // A validated genesis has hex ed25519 keys; an account address is the key itself.
+        let validators: Vec<Address> = g
+            .consensus
+            .validators
+            .iter()
+            .map(|v| v.public_key.parse().expect("validated genesis"))
+            .collect();
+        genesis::apply(state, &g.params.staking, &validators);
+    }
+
+    async fn held<S: StateRead>(state: &Overlay<S>) -> Result<Amount, StateError> {
+        invariants::held(state).await
+    }
+
+    /// The ledger's sums bound every holder's unbonding entries (positions are checked in
+    /// full by the module's own property tests, which know every position).
+    async fn check_invariants<S: StateRead>(
+        state: &Overlay<S>,
+        at: &CheckCtx,
+    ) -> Result<Result<(), String>, StateError> {
+        invariants::check(state, [], at.holders.iter().copied(), false).await
+    }
+}
+
+/// Where a staking call runs.
+async fn stake_ctx<S: StateRead>(ctx: &TxCtx<'_, S>) -> Result<StakeCtx, StateError> {
+    Ok(StakeCtx {
+        epoch: ctx.env.epoch,
+        treasury: terrane_rewards::handler::treasury(ctx.state).await?,
+    })
+}
+
+/// Who operates `target` and the bond it needs; `None` if it is no device or validator.
+async fn target_info<S: StateRead>(
+    state: &Overlay<S>,
+    params: &StakingParams,
+    target: &Target,
+) -> Result<Option<TargetInfo>, StateError> {
+    Ok(match target {
+        Target::Device(id) => {
+            terrane_devices::handler::device(state, id)
+                .await?
+                .map(|d| TargetInfo {
+                    operator: d.owner,
+                    min_bond: Amount::new(params.min_device_bond),
+                })
+        }
+        Target::Validator(a) => handler::is_validator(state, a)
+            .await?
+            .then_some(TargetInfo {
+                operator: *a,
+                min_bond: Amount::new(params.min_validator_bond),
+            }),
+    })
+}
+
+impl Message for Stake {
+    async fn execute<S: StateRead>(
+        &self,
+        ctx: &mut TxCtx<'_, S>,
+    ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
+        let Some(info) = target_info(ctx.state, &ctx.params.staking, &self.target).await? else {
+            return Ok(Err(StakingRejection::UnknownTarget.into()));
+        };
+        let sc = stake_ctx(ctx).await?;
+        let r = handler::stake(ctx.state, &sc, ctx.signer, self, &info).await?;
+        Ok(events(r, EventKind::Staking))
+    }
+}
+
+impl Message for Unstake {
+    async fn execute<S: StateRead>(
+        &self,
+        ctx: &mut TxCtx<'_, S>,
+    ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
+        // A device deregistered or given away still lets its stakers leave: the minimum is the
+        // parameter's, whoever operates it now.
+        let min = match self.target {
+            Target::Device(_) => ctx.params.staking.min_device_bond,
+            Target::Validator(_) => ctx.params.staking.min_validator_bond,
+        };
+        let sc = stake_ctx(ctx).await?;
+        let r = handler::unstake(ctx.state, &sc, ctx.signer, self, Amount::new(min)).await?;
+        Ok(events(r, EventKind::Staking))
+    }
+}
+
+impl Message for WithdrawUnbonded {
+    async fn execute<S: StateRead>(
+        &self,
+        ctx: &mut TxCtx<'_, S>,
+    ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
+        let sc = stake_ctx(ctx).await?;
+        let r = handler::withdraw(ctx.state, &sc, ctx.signer).await?;
+        Ok(events(r, EventKind::Staking))
+    }
+}
+
+impl Message for SetCommission {
+    async fn execute<S: StateRead>(
+        &self,
+        ctx: &mut TxCtx<'_, S>,
+    ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
+        let sc = stake_ctx(ctx).await?;
+        let r = handler::set_commission(ctx.state, &sc, ctx.signer, self).await?;
+        Ok(events(r, EventKind::Staking))
+    }
+}
+
+impl Message for ClaimStakeRewards {
+    async fn execute<S: StateRead>(
+        &self,
+        ctx: &mut TxCtx<'_, S>,
+    ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
+        let sc = stake_ctx(ctx).await?;
+        let r = handler::claim(ctx.state, &sc, ctx.signer, self).await?;
+        Ok(events(r, EventKind::Staking))
+    }
+}
