@@ -144,6 +144,19 @@ async fn an_uptime_device_registers_pings_and_is_paid_and_the_api_shows_it() {
         .await
         .unwrap();
     assert_eq!(code, Some(0), "registration");
+    // Bonded, or it earns nothing.
+    let bond = terrane_staking::msg::Stake {
+        target: terrane_staking::types::Target::Device(id),
+        amount: terrane_primitives::Amount::new(
+            terrane_staking::params::StakingParams::default().min_device_bond,
+        ),
+    };
+    let tx = owner.tx(&chain, Payload::Stake(bond));
+    let (_, code) = client
+        .submit_and_wait(tx, Duration::from_secs(30))
+        .await
+        .unwrap();
+    assert_eq!(code, Some(0), "bond");
 
     // Ping every MIN_PING_GAP blocks until the epoch is nearly over.
     let ns = chain.namespace(Namespace::DeviceReport);

@@ -64,7 +64,11 @@ pub struct RewardLedgerView {
     pub cumulative: u64,
     /// Everything ever claimed, base units.
     pub claimed: u64,
-    /// Credited and not yet claimed, base units.
+    /// Everything ever handed to the device's delegators (their stake's share of each
+    /// credit, paid through the device's stake pool), base units.
+    #[serde(default)]
+    pub delegated: u64,
+    /// Credited and neither claimed nor delegated, base units.
     pub claimable: u64,
     /// Last epoch that credited it.
     pub last_epoch: u64,

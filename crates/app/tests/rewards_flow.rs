@@ -30,6 +30,7 @@ use terrane_pow::{
 };
 use terrane_primitives::{Address, Amount, DeviceId, Epoch, Namespace};
 use terrane_rewards::{events::RewardsEvent, handler as rewards, msg::ClaimRewards};
+use terrane_staking::{msg::Stake, types::Target};
 use terrane_state::Overlay;
 
 const EPOCH: u64 = 30;
@@ -173,12 +174,13 @@ impl Chain {
         }
     }
 
-    /// Registers the three hotspots, each by its owner, in the next block.
+    /// Registers and bonds the three hotspots, each by its owner, in the next block.
     fn register_hotspots(&mut self) {
         let domains = Domains::of(&self.exec.genesis().chain_id());
+        let min_bond = Amount::new(self.exec.genesis().params.staking.min_device_bond);
         let regs: Vec<Vec<u8>> = HOTSPOTS
             .iter()
-            .map(|(name, owner, km)| {
+            .flat_map(|(name, owner, km)| {
                 let owner_key = named_key(owner);
                 let msg = testkit::registration(
                     &domains,
@@ -188,7 +190,15 @@ impl Chain {
                     cell(*km),
                     &key("maker"),
                 );
-                self.tx(&owner_key, Payload::RegisterDevice(msg))
+                let bond = Stake {
+                    target: Target::Device(id_of(&key(name))),
+                    amount: min_bond,
+                };
+                // Registered and bonded (an unbonded device earns nothing).
+                [
+                    self.tx(&owner_key, Payload::RegisterDevice(msg)),
+                    self.tx(&owner_key, Payload::Stake(bond)),
+                ]
             })
             .collect();
         self.block(regs);
@@ -647,4 +657,145 @@ fn usage_in_a_close_without_a_fresh_price_is_deferred_to_the_next_close_never_lo
     assert_eq!(s.economy.usage_credits, 100_000);
     // $1 of credits at $2 is half a TRN, less the fee.
     assert_eq!(c.reward_line(2, "hs-b").usage.paid, 400_000);
+}
+
+#[test]
+fn an_unbonded_device_earns_nothing_and_a_sold_one_earns_again_once_its_buyer_bonds() {
+    use terrane_staking::msg::Unstake;
+    let mut c = Chain::new();
+    c.register_hotspots();
+    let (hs_a, hs_b, hs_c) = (
+        id_of(&key("hs-a")),
+        id_of(&key("hs-b")),
+        id_of(&key("hs-c")),
+    );
+    let min_bond = Amount::new(c.exec.genesis().params.staking.min_device_bond);
+    // Ben takes hs-b's whole bond back in epoch 0: hs-b still witnesses, unbonded.
+    let ben = named_key("ben");
+    let unbond = c.tx(
+        &ben,
+        Payload::Unstake(Unstake {
+            target: Target::Device(hs_b),
+            amount: min_bond,
+        }),
+    );
+    c.block(vec![unbond]);
+    while c.height < EPOCH {
+        c.block(vec![]);
+    }
+    c.work_one_epoch();
+    c.block(vec![]); // closes epoch 1
+    assert!(!c.claimable(&hs_a).is_zero(), "bonded hs-a earned");
+    assert!(!c.claimable(&hs_c).is_zero(), "bonded hs-c earned");
+    assert_eq!(
+        c.claimable(&hs_b),
+        Amount::ZERO,
+        "unbonded hs-b earned nothing"
+    );
+
+    // Ann sells hs-a to Dan in epoch 2: Ann's bond stays Ann's, so hs-a is unbonded under Dan.
+    let ann = named_key("ann");
+    let dan = named_key("dan");
+    let sale = c.tx(
+        &ann,
+        Payload::TransferDevice(TransferDevice {
+            device: hs_a,
+            new_owner: address_of(&dan),
+        }),
+    );
+    c.block(vec![sale]);
+    assert_eq!(c.claimable(&hs_a), Amount::ZERO, "the sale paid Ann out");
+    while c.height < 3 * EPOCH {
+        c.block(vec![]);
+    }
+    c.work_one_epoch();
+    c.block(vec![]); // closes epoch 3
+    assert_eq!(
+        c.claimable(&hs_a),
+        Amount::ZERO,
+        "sold and not yet bonded by Dan"
+    );
+    assert!(!c.claimable(&hs_c).is_zero());
+
+    // Dan bonds: he takes the pool over (Ann's stake becomes a delegation) and hs-a earns.
+    let bond = c.tx(
+        &dan,
+        Payload::Stake(Stake {
+            target: Target::Device(hs_a),
+            amount: min_bond,
+        }),
+    );
+    c.block(vec![bond]);
+    while c.height < 5 * EPOCH {
+        c.block(vec![]);
+    }
+    c.work_one_epoch();
+    c.block(vec![]); // closes epoch 5
+    assert!(
+        !c.claimable(&hs_a).is_zero(),
+        "bonded by its buyer, hs-a earns again"
+    );
+}
+
+#[test]
+fn delegators_share_a_devices_reward_by_stake_and_every_base_unit_lands_somewhere() {
+    use terrane_staking::{handler as staking, msg::ClaimStakeRewards};
+    let mut c = Chain::new();
+    c.register_hotspots();
+    let hs_a = id_of(&key("hs-a"));
+    // Ben backs Ann's hs-a with three times her bond: three quarters of its stake.
+    let min_bond = c.exec.genesis().params.staking.min_device_bond;
+    let ben = named_key("ben");
+    let delegate = c.tx(
+        &ben,
+        Payload::Stake(Stake {
+            target: Target::Device(hs_a),
+            amount: Amount::new(3 * min_bond),
+        }),
+    );
+    c.block(vec![delegate]);
+    while c.height < EPOCH {
+        c.block(vec![]);
+    }
+    c.work_one_epoch();
+    c.block(vec![]); // closes epoch 1
+    let line = block_on(rewards::line(&c.state(), Epoch::new(1), &hs_a))
+        .unwrap()
+        .expect("hs-a has a line");
+    let total = line.total();
+    assert!(total > 0, "hs-a earned in epoch 1");
+    let share = total * 3 / 4; // floor(total × 300 / 400)
+    assert_eq!(
+        c.claimable(&hs_a).get(),
+        total - share,
+        "the owner keeps its bond's quarter and the flooring"
+    );
+    let ben_addr = address_of(&ben);
+    let owed = block_on(staking::claimable(
+        &c.state(),
+        &ben_addr,
+        &Target::Device(hs_a),
+    ))
+    .unwrap()
+    .get();
+    // No commission in force: Ben's position is the only delegation and earns the share,
+    // less at most one base unit of accumulator flooring (kept in the pool, never lost).
+    assert!(owed <= share && owed + 1 >= share, "{owed} of {share}");
+    let before = c.balance(&ben_addr);
+    let claim = c.tx(
+        &ben,
+        Payload::ClaimStakeRewards(ClaimStakeRewards {
+            target: Target::Device(hs_a),
+        }),
+    );
+    let fee = fee_of(&claim);
+    c.block(vec![claim]);
+    assert_eq!(
+        c.balance(&ben_addr),
+        before
+            .checked_add(Amount::new(owed))
+            .unwrap()
+            .checked_sub(fee)
+            .unwrap()
+    );
 }

@@ -73,6 +73,7 @@ impl Chain {
             .collect()
     }
 
+    /// Registers `device` to ann and bonds it; the registration's outcome.
     fn register(&mut self, device: &str, caps: terrane_devices::types::Capabilities) -> Outcome {
         let ann = named_key("ann");
         let msg = testkit::registration(
@@ -84,7 +85,19 @@ impl Chain {
             &testkit::key("maker"),
         );
         let tx = self.tx(&ann, Payload::RegisterDevice(msg));
-        self.block(vec![tx])[0]
+        // Bonded in the same block, or it would earn nothing (refused as an unknown target
+        // when the registration is).
+        let min_bond = Amount::new(self.exec.genesis().params.staking.min_device_bond);
+        let bond = self.tx(
+            &ann,
+            Payload::Stake(terrane_staking::msg::Stake {
+                target: terrane_staking::types::Target::Device(testkit::id_of(&testkit::key(
+                    device,
+                ))),
+                amount: min_bond,
+            }),
+        );
+        self.block(vec![tx, bond])[0]
     }
 
     /// A ping from `device` quoting height `seen`.

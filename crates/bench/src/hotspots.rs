@@ -7,6 +7,7 @@
 //!   towns ~30 km apart on a grid from 40°N 5°W; every hotspot its own owner account, one
 //!   approved maker, one relay account that pays for the report bundles
 //! registrations()      one RegisterDevice per hotspot: owner, device key and maker sign
+//! bonds()              one Stake per hotspot: its owner's bond behind it
 //! duties(epoch)        per hotspot: its duty window (from the epoch's randomness, which the
 //!                      benchmark blocks fix in advance), its beacon, and as witnesses every
 //!                      other hotspot of its town
@@ -52,6 +53,7 @@ use terrane_pow::{
 use terrane_primitives::{
     Address, Amount, ChainId, DeviceId, Epoch, Height, Namespace, Nonce, sha256,
 };
+use terrane_staking::{msg::Stake, types::Target};
 
 /// Registrations per setup block (well inside the default block limits).
 pub(crate) const REGISTRATIONS_PER_BLOCK: usize = 5_000;
@@ -62,9 +64,11 @@ const GAIN_DBI_X10: i16 = 30;
 const TX_POWER_DBM_X10: i16 = 140;
 /// The channels beacons go out on, kHz.
 const CHANNELS_KHZ: [u32; 3] = [868_100, 868_300, 868_500];
-/// Genesis balance of each owner: the onboarding fee and the registration's transaction fee,
-/// with room to spare.
-const OWNER_FUNDING: u64 = 100_000_000;
+/// Genesis balance of each owner: the onboarding fee, the registration's transaction fee with
+/// room to spare, and the device's bond (an unbonded device earns nothing).
+const OWNER_FUNDING: u64 = 100_000_000 + DEVICE_BOND;
+/// What each owner bonds behind its hotspot: the default minimum.
+const DEVICE_BOND: u64 = 100_000_000;
 /// Genesis balance of the relay: the fees of every bundle a benchmark can submit.
 const RELAY_FUNDING: u64 = 1_000_000_000_000_000;
 
@@ -276,6 +280,26 @@ impl Network {
                 nonce: Nonce::new(0),
                 fee: Amount::ZERO,
                 payload: Payload::RegisterDevice(msg),
+            };
+            tx.fee = tx.min_fee(&fees);
+            encode_signed(&tx.sign(&h.owner_key, self.chain())).to_vec()
+        })
+    }
+
+    /// One signed Stake transaction per hotspot bonding it (each owner's second transaction,
+    /// after its registration), in hotspot order.
+    pub(crate) fn bonds(&self) -> Vec<Vec<u8>> {
+        let fees = self.executor.genesis().params.accounts;
+        let bond = Amount::new(DEVICE_BOND);
+        parallel_map(&self.hotspots, |h| {
+            let mut tx = Transaction {
+                signer: h.owner,
+                nonce: Nonce::new(1),
+                fee: Amount::ZERO,
+                payload: Payload::Stake(Stake {
+                    target: Target::Device(h.id),
+                    amount: bond,
+                }),
             };
             tx.fee = tx.min_fee(&fees);
             encode_signed(&tx.sign(&h.owner_key, self.chain())).to_vec()

@@ -155,11 +155,10 @@ struct Plan {
 /// Signs the whole workload up front (untimed, on every core).
 fn plan(net: &mut Network) -> Result<Plan, BenchError> {
     let mut txs: BTreeMap<u64, Vec<Vec<u8>>> = BTreeMap::new();
-    for (i, chunk) in net
-        .registrations()
-        .chunks(REGISTRATIONS_PER_BLOCK)
-        .enumerate()
-    {
+    // Registrations, then the owners' bonds (an unbonded device earns nothing).
+    let setup = net.registrations().into_iter().chain(net.bonds());
+    let setup: Vec<Vec<u8>> = setup.collect();
+    for (i, chunk) in setup.chunks(REGISTRATIONS_PER_BLOCK).enumerate() {
         txs.insert(2 + i as u64, chunk.to_vec());
     }
     let epoch = Epoch::new(1);

@@ -4,7 +4,7 @@
 //! Fleet::new(cfg, cities, chain, maker, fees) ─▶ placement · keys · capabilities · accounts
 //! Fleet::funding()                            ─▶ genesis allocations (owners + relay)
 //! every block: Fleet::step(ChainView of the head) ─▶ signed transactions for the next block
-//!   first call: one RegisterDevice per device (signed by its owner)
+//!   first call: one RegisterDevice and one Stake (its bond) per device, signed by its owner
 //!   then, in the current epoch (windows from the epoch randomness):
 //!     reveals due ─────────────────────────────────┐
 //!     devices whose window holds the next block:   │
@@ -57,6 +57,7 @@ use terrane_pow::{
 use terrane_primitives::{
     Address, Amount, ChainId, DeviceId, Epoch, Hash32, Height, Namespace, Nonce,
 };
+use terrane_staking::{msg::Stake, params::StakingParams, types::Target};
 
 /// How many devices of each kind, and how they behave.
 #[derive(Clone, Debug, PartialEq)]
@@ -91,6 +92,10 @@ pub struct FleetConfig {
     pub radio: RadioModel,
     /// Genesis balance per device an owner registers, base units (covers the onboarding fee).
     pub owner_funding_per_device: Amount,
+    /// What each owner bonds behind each device it registers, in the registration's block
+    /// (an unbonded device earns nothing); zero registers without bonding. Owners are funded
+    /// with it on top of `owner_funding_per_device`.
+    pub device_bond: Amount,
     /// Genesis balance of the relay and of each replayer's owner beyond its device, base units
     /// (fees of report bundles).
     pub relay_funding: Amount,
@@ -119,6 +124,7 @@ impl FleetConfig {
             replays_per_epoch: 16,
             radio: RadioModel::default(),
             owner_funding_per_device: Amount::new(100_000_000),
+            device_bond: Amount::new(StakingParams::default().min_device_bond),
             relay_funding: Amount::new(10_000_000_000_000),
             max_bundle_bytes: 100_000,
             nominal_block_ms: 250,
@@ -315,7 +321,8 @@ impl Fleet {
             };
             accounts[owner].funding = accounts[owner]
                 .funding
-                .saturating_add(cfg.owner_funding_per_device);
+                .saturating_add(cfg.owner_funding_per_device)
+                .saturating_add(cfg.device_bond);
             if p.behavior == Behavior::Replayer {
                 accounts[owner].funding = accounts[owner].funding.saturating_add(cfg.relay_funding);
             }
@@ -543,7 +550,15 @@ impl Fleet {
                 ),
             };
             let owner = member.owner;
+            let device = info.id;
             txs.push(self.sign_tx(owner, Payload::RegisterDevice(msg)));
+            if !self.cfg.device_bond.is_zero() {
+                let bond = Stake {
+                    target: Target::Device(device),
+                    amount: self.cfg.device_bond,
+                };
+                txs.push(self.sign_tx(owner, Payload::Stake(bond)));
+            }
         }
     }
 

@@ -286,6 +286,7 @@ impl FakeDevice {
         RewardLedgerView {
             cumulative,
             claimed,
+            delegated: 0,
             claimable: cumulative - claimed,
             last_epoch: if self.rewarded() {
                 CURRENT_EPOCH - 1

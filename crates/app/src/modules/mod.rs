@@ -236,9 +236,13 @@ pub fn capabilities_schema() -> serde_json::Value {
     })
 }
 
-/// The class list's answer to rewards' per-worker question ([`ClassRules`]): the device's
-/// class decides.
-pub struct ClassList;
+/// The class list's answer to rewards' per-worker question ([`ClassRules`]): an unbonded
+/// device earns nothing (its owner's own stake on it must reach `min_device_bond`), and a
+/// bonded one is payable when its class says so.
+pub struct ClassList {
+    /// The operator's own bond a device needs (`staking.min_device_bond`).
+    pub min_device_bond: terrane_primitives::Amount,
+}
 
 impl ClassRules for ClassList {
     async fn payable<S: StateRead>(
@@ -247,6 +251,17 @@ impl ClassRules for ClassList {
         device: &Device,
         epoch: Epoch,
     ) -> Result<bool, StateError> {
+        // The bond must be the current owner's: a device sold keeps earning nothing until its
+        // buyer bonds it (the seller's stake stays the seller's, free to unbond).
+        let target = terrane_staking::types::Target::Device(device.id);
+        let bonded = terrane_staking::handler::pool(state, &target)
+            .await?
+            .is_some_and(|p| {
+                p.operator == device.owner && p.operator_stake >= self.min_device_bond
+            });
+        if !bonded {
+            return Ok(false);
+        }
         Ok(eligible_from(state, device).await? <= epoch)
     }
 }

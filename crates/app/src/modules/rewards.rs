@@ -59,10 +59,16 @@ impl Module for Rewards {
         closing: Epoch,
     ) -> Result<(), StateError> {
         let pow = &ctx.genesis.params.pow;
+        let rules = super::ClassList {
+            min_device_bond: Amount::new(ctx.genesis.params.staking.min_device_bond),
+        };
         let (summary, minted) =
-            handler::close_epoch(ctx.state, ctx.env, pow, closing, &super::ClassList).await?;
+            handler::close_epoch(ctx.state, ctx.env, pow, closing, &rules).await?;
         for e in minted {
             ctx.emit(EventKind::Accounts(e));
+        }
+        for e in super::staking::share_device_rewards(ctx.state, closing, summary.rewarded).await? {
+            ctx.emit(EventKind::Staking(e));
         }
         ctx.emit(EventKind::Rewards(RewardsEvent::EpochClosed {
             epoch: closing,

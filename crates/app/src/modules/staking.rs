@@ -11,10 +11,11 @@ use crate::{
     outcome::Outcome,
     params::ChainParams,
 };
-use terrane_primitives::{Address, Amount, ReasonInfo};
+use terrane_primitives::{Address, Amount, Epoch, ReasonInfo};
 use terrane_staking::{
+    events::StakingEvent,
     genesis, handler,
-    handler::{StakeCtx, TargetInfo},
+    handler::{Source, StakeCtx, TargetInfo},
     invariants,
     msg::{ClaimStakeRewards, SetCommission, Stake, Unstake, WithdrawUnbonded},
     outcome::StakingRejection,
@@ -77,6 +78,39 @@ impl Module for Staking {
     ) -> Result<Result<(), String>, StateError> {
         invariants::check(state, [], at.holders.iter().copied(), false).await
     }
+}
+
+/// Hands each device rewarded in closed epoch `closing` its delegators' share: the stake
+/// fraction delegated to it (floored; the owner keeps the rest) moves from the device's credit
+/// into its stake pool, where the commission goes to the operator and the rest to the
+/// delegations pro rata. Devices without delegations keep their whole credit. One pool read per
+/// rewarded device.
+pub(crate) async fn share_device_rewards<S: StateRead>(
+    state: &mut Overlay<S>,
+    closing: Epoch,
+    rewarded: u32,
+) -> Result<Vec<StakingEvent>, StateError> {
+    let ctx = StakeCtx {
+        epoch: closing,
+        treasury: terrane_rewards::handler::treasury(state).await?,
+    };
+    let mut events = Vec::new();
+    for (device, total) in terrane_rewards::handler::rewarded(state, closing, rewarded).await? {
+        let target = Target::Device(device);
+        let Some(pool) = handler::pool(state, &target).await? else {
+            continue;
+        };
+        let share = handler::delegated_share(&pool, total);
+        if share.is_zero() {
+            continue;
+        }
+        terrane_rewards::handler::hand_to_delegators(state, &device, share).await?;
+        let (_, event) = handler::distribute(state, &ctx, &target, share, Source::Held)
+            .await?
+            .expect("a non-zero delegated share means the pool has delegated stake");
+        events.push(event);
+    }
+    Ok(events)
 }
 
 /// Where a staking call runs.

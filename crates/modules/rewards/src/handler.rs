@@ -328,7 +328,10 @@ pub async fn settle<S: StateRead>(
     if amount.is_zero() {
         return Ok(None);
     }
-    ledger.claimed = ledger.cumulative;
+    ledger.claimed = ledger
+        .claimed
+        .checked_add(amount)
+        .expect("claimed never exceeds cumulative");
     state.put::<Ledgers>(device, &ledger);
     let mut l = self::ledger(state).await?;
     l.unclaimed = l
@@ -338,6 +341,37 @@ pub async fn settle<S: StateRead>(
     state.put::<ModuleLedger>(&LEDGER_KEY, &l);
     let event = accounts::credit_from_pool(state, owner, amount).await?;
     Ok(Some((amount, event)))
+}
+
+/// Hands `amount` of `device`'s claimable rewards to its delegators: it leaves the device's
+/// ledger and the module's unclaimed TRN, and the caller (the staking wiring) books it in the
+/// device's stake pool. The TRN stays in the module-held pool of the supply.
+///
+/// # Panics
+/// If `amount` exceeds what the device can claim (a broken invariant of the caller).
+pub async fn hand_to_delegators<S: StateRead>(
+    state: &mut Overlay<S>,
+    device: &DeviceId,
+    amount: Amount,
+) -> Result<(), StateError> {
+    let mut ledger = device_rewards(state, device).await?;
+    assert!(
+        amount <= ledger.claimable(),
+        "device {device}: delegators handed more than it can claim"
+    );
+    ledger.delegated = ledger
+        .delegated
+        .checked_add(amount)
+        .expect("below cumulative");
+    state.put::<Ledgers>(device, &ledger);
+    let mut l = self::ledger(state).await?;
+    l.unclaimed = l
+        .unclaimed
+        .checked_sub(amount)
+        .expect("the device's credit is unclaimed");
+    l.delegated = l.delegated.checked_add(amount).expect("fits the supply");
+    state.put::<ModuleLedger>(&LEDGER_KEY, &l);
+    Ok(())
 }
 
 /// Pays a device's claimable rewards to its owner.
@@ -392,6 +426,28 @@ pub async fn line_proof<S: StateRead>(
     };
     let leaves = reward_leaves(state, epoch, summary.rewarded).await?;
     Ok(merkle::prove(&leaves, index as usize).map(|p| (line, p)))
+}
+
+/// Closed epoch `epoch`'s reward list: each rewarded device and its line's total, in list
+/// order (`rewarded` of them, from its summary).
+pub async fn rewarded<S: StateRead>(
+    state: &Overlay<S>,
+    epoch: Epoch,
+    rewarded: u32,
+) -> Result<Vec<(DeviceId, Amount)>, StateError> {
+    let mut out = Vec::with_capacity(rewarded as usize);
+    for i in 0..rewarded {
+        let d = state
+            .get::<List>(&(epoch, i))
+            .await?
+            .expect("reward list is contiguous");
+        let l = state
+            .get::<Lines>(&(epoch, d))
+            .await?
+            .expect("every listed device has a line");
+        out.push((d, Amount::new(l.total())));
+    }
+    Ok(out)
 }
 
 /// The leaf hashes of closed epoch `epoch`'s reward list (`rewarded` of them, from its

@@ -141,14 +141,18 @@ pub struct DeviceRewards {
     pub claimed: Amount,
     /// The last epoch that credited it.
     pub last_epoch: Epoch,
+    /// Everything ever handed to the device's delegators (their share of each epoch's
+    /// credit, moved to its stake pool at the close).
+    pub delegated: Amount,
 }
 
 impl DeviceRewards {
-    /// Credited and not yet claimed.
+    /// Credited, not handed to delegators, and not yet claimed.
     pub fn claimable(&self) -> Amount {
         self.cumulative
             .checked_sub(self.claimed)
-            .expect("claimed never exceeds cumulative")
+            .and_then(|a| a.checked_sub(self.delegated))
+            .expect("claimed and delegated never exceed cumulative")
     }
 }
 
@@ -157,6 +161,7 @@ impl Write for DeviceRewards {
         self.cumulative.write(buf);
         self.claimed.write(buf);
         self.last_epoch.write(buf);
+        self.delegated.write(buf);
     }
 }
 
@@ -167,12 +172,13 @@ impl Read for DeviceRewards {
             cumulative: Amount::read(buf)?,
             claimed: Amount::read(buf)?,
             last_epoch: Epoch::read(buf)?,
+            delegated: Amount::read(buf)?,
         })
     }
 }
 
 impl FixedSize for DeviceRewards {
-    const SIZE: usize = 24;
+    const SIZE: usize = 32;
 }
 
 /// One device's reward line in one epoch: the breakdown by rule.
@@ -276,6 +282,9 @@ pub struct Ledger {
     pub usage_paid: Amount,
     /// The last epoch whose usage was settled (a close without a fresh price defers it).
     pub usage_settled: Option<Epoch>,
+    /// Everything ever handed from devices' credit to their delegators' stake pools (part of
+    /// `distributed`, no longer part of `unclaimed`).
+    pub delegated: Amount,
 }
 
 impl Write for Ledger {
@@ -287,12 +296,13 @@ impl Write for Ledger {
         self.reminted.write(buf);
         self.usage_paid.write(buf);
         self.usage_settled.write(buf);
+        self.delegated.write(buf);
     }
 }
 
 impl EncodeSize for Ledger {
     fn encode_size(&self) -> usize {
-        24 + self.last_closed.encode_size() + 16 + self.usage_settled.encode_size()
+        24 + self.last_closed.encode_size() + 16 + self.usage_settled.encode_size() + 8
     }
 }
 
@@ -307,6 +317,7 @@ impl Read for Ledger {
             reminted: Amount::read(buf)?,
             usage_paid: Amount::read(buf)?,
             usage_settled: Option::<Epoch>::read(buf)?,
+            delegated: Amount::read(buf)?,
         })
     }
 }

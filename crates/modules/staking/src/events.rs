@@ -42,13 +42,13 @@ pub enum StakingEvent {
         /// From which epoch.
         from: Epoch,
     },
-    /// A reward split between the operator and the stakers.
+    /// The delegators' share of a reward split between the operator (commission) and them.
     Distributed {
         /// Whose pool.
         target: Target,
         /// The operator's commission.
         commission: Amount,
-        /// To the stakers pro rata (the operator's own stake included).
+        /// To the delegations pro rata (the operator's own stake does not share in it).
         stakers: Amount,
     },
     /// Settled rewards paid to a staker.

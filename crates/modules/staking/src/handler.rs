@@ -90,7 +90,8 @@ pub async fn claimable<S: StateRead>(
     };
     let mut pos = position(state, who, target).await?;
     let mut pool = pool;
-    settle(&mut pool, &mut pos);
+    let is_operator = *who == pool.operator;
+    settle(&mut pool, &mut pos, is_operator);
     Ok(pos.pending)
 }
 
@@ -137,8 +138,14 @@ fn earned(amount: Amount, diff: u128) -> Amount {
     Amount::new(u64::try_from(whole + part).expect("earned within the supply"))
 }
 
-/// Brings `pos` up to the pool's accumulator.
-fn settle(pool: &mut Pool, pos: &mut Position) {
+/// Brings `pos` up to the pool's accumulator. The accumulator is per unit of delegated
+/// stake: the operator's own position never accrues from it (the operator keeps its share
+/// of the target's reward outside the pool, and earns the commission here).
+fn settle(pool: &mut Pool, pos: &mut Position, is_operator: bool) {
+    if is_operator {
+        pos.acc_seen = pool.acc;
+        return;
+    }
     let e = earned(pos.amount, pool.acc.wrapping_sub(pos.acc_seen));
     pos.acc_seen = pool.acc;
     if !e.is_zero() {
@@ -211,20 +218,31 @@ pub async fn stake<S: StateRead>(
     }
     let existing = pool(state, &msg.target).await?;
     let opens = existing.is_none();
-    let mut pool = match existing {
-        Some(p) if p.operator_stake.is_zero() && *signer == info.operator => Pool {
-            operator: info.operator,
-            ..p
-        },
+    // `previous`: the operator a takeover replaces.
+    let (mut pool, previous) = match existing {
+        // The target's operator takes the pool over when it has none, or when the target
+        // changed hands (a device sold): the former operator's stake stays, as a delegation.
+        Some(p) if *signer == info.operator && p.operator != info.operator => (
+            Pool {
+                operator: info.operator,
+                operator_stake: Amount::ZERO,
+                ..p
+            },
+            Some(p.operator),
+        ),
+        Some(p) if p.operator_stake.is_zero() && *signer == info.operator => (p, None),
         Some(p) if p.operator_stake.is_zero() => {
             return Ok(Err(StakingRejection::TargetNotBonded));
         }
-        Some(p) => p,
-        None if *signer == info.operator => Pool {
-            operator: info.operator,
-            commission_from: ctx.epoch,
-            ..Pool::default()
-        },
+        Some(p) => (p, None),
+        None if *signer == info.operator => (
+            Pool {
+                operator: info.operator,
+                commission_from: ctx.epoch,
+                ..Pool::default()
+            },
+            None,
+        ),
         None => return Ok(Err(StakingRejection::TargetNotBonded)),
     };
     let mut pos = position(state, signer, &msg.target).await?;
@@ -238,7 +256,14 @@ pub async fn stake<S: StateRead>(
     if accounts::hold(state, signer, msg.amount).await?.is_err() {
         return Ok(Err(StakingRejection::InsufficientFunds));
     }
-    settle(&mut pool, &mut pos);
+    // A taking-over signer's position settles as the delegation it was until now; the
+    // former operator's starts accruing as a delegation from here.
+    settle(&mut pool, &mut pos, previous.is_none() && is_operator);
+    if let Some(prev) = previous {
+        let mut old = position(state, &prev, &msg.target).await?;
+        old.acc_seen = pool.acc;
+        put_position(state, &prev, &msg.target, &old);
+    }
     pos.amount = amount;
     let add = |a: Amount| a.checked_add(msg.amount).expect("stake within the supply");
     pool.total = add(pool.total);
@@ -292,7 +317,7 @@ pub async fn unstake<S: StateRead>(
         .epoch
         .checked_add(p.unbonding_epochs)
         .expect("epochs do not run out");
-    settle(&mut pool, &mut pos);
+    settle(&mut pool, &mut pos, is_operator);
     pos.amount = left;
     let sub = |a: Amount| a.checked_sub(msg.amount).expect("part of the total");
     pool.total = sub(pool.total);
@@ -390,42 +415,70 @@ pub async fn set_commission<S: StateRead>(
 pub struct Split {
     /// To the operator.
     pub commission: Amount,
-    /// To the stakers pro rata (the operator's own stake included).
+    /// To the delegations pro rata (the operator's own stake does not share in it).
     pub stakers: Amount,
 }
 
-/// Mints `reward` (earned by `target` in `ctx.epoch`) and splits it: the commission in force
-/// to the operator, the rest to every position pro rata by stake.
-/// `None`, minting nothing, when nothing is staked on `target` (the caller pays no unbonded
-/// target).
+/// The delegators' part of `reward`, which `target` earned with `pool` staked on it: the
+/// floor of `reward × delegated / total` (the operator keeps the rest, and the flooring).
+pub fn delegated_share(pool: &Pool, reward: Amount) -> Amount {
+    let delegated = pool
+        .total
+        .checked_sub(pool.operator_stake)
+        .expect("the operator's stake is part of the total");
+    if pool.total.is_zero() || delegated.is_zero() {
+        return Amount::ZERO;
+    }
+    let share =
+        u128::from(reward.get()) * u128::from(delegated.get()) / u128::from(pool.total.get());
+    Amount::new(u64::try_from(share).expect("a share of a u64 fits a u64"))
+}
+
+/// Where the TRN of a [`distribute`] comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Source {
+    /// Minted here (into the module-held pool of the supply).
+    Mint,
+    /// Already minted into the module-held pool by another module, which hands it over
+    /// (rewards moves a device's delegated share out of its unclaimed TRN).
+    Held,
+}
+
+/// Splits `reward`, the delegators' gross share of what `target` earned in `ctx.epoch`: the
+/// commission in force to the operator, the rest to the delegations pro rata by stake (the
+/// operator's own position does not share in it). `None`, moving nothing, when `target` has
+/// no delegated stake (the caller keeps the reward with the operator).
 pub async fn distribute<S: StateRead>(
     state: &mut Overlay<S>,
     ctx: &StakeCtx,
     target: &Target,
     reward: Amount,
+    source: Source,
 ) -> Result<Option<(Split, StakingEvent)>, StateError> {
     let Some(mut pool) = pool(state, target).await? else {
         return Ok(None);
     };
-    if pool.total.is_zero() {
+    let delegated = pool
+        .total
+        .checked_sub(pool.operator_stake)
+        .expect("the operator's stake is part of the total");
+    if delegated.is_zero() {
         return Ok(None);
     }
     let commission = Amount::new(pool.commission_at(ctx.epoch).apply_floor(reward.get()));
     let rest = reward.checked_sub(commission).expect("commission ≤ reward");
-    let total = u128::from(pool.total.get());
     // rest < 2^64 and ACC_SCALE < 2^60: the product fits. The whole reward is owed to the
-    // pool: positions settle floors of their shares (never more than `rest` in all, since
+    // pool: delegations settle floors of their shares (never more than `rest` in all, since
     // Σ amount·inc ≤ rest·ACC_SCALE), and what flooring leaves goes to the treasury when the
     // pool empties.
-    let inc = u128::from(rest.get()) * ACC_SCALE / total;
+    let inc = u128::from(rest.get()) * ACC_SCALE / u128::from(delegated.get());
     pool.acc = pool.acc.wrapping_add(inc);
-    let to_pool = reward;
-    // Owed first: settling the operator below already draws on this reward.
-    pool.owed = pool.owed.checked_add(to_pool).expect("within the supply");
+    // Owed first: the operator's commission below already draws on this reward.
+    pool.owed = pool.owed.checked_add(reward).expect("within the supply");
     if !commission.is_zero() {
         let operator = pool.operator;
         let mut op = position(state, &operator, target).await?;
-        settle(&mut pool, &mut op);
+        settle(&mut pool, &mut op, true);
         op.pending = op
             .pending
             .checked_add(commission)
@@ -439,13 +492,15 @@ pub async fn distribute<S: StateRead>(
     let mut l = ledger(state).await?;
     l.rewards_owed = l
         .rewards_owed
-        .checked_add(to_pool)
+        .checked_add(reward)
         .expect("within the supply");
     l.rewards_distributed = l
         .rewards_distributed
-        .checked_add(to_pool)
+        .checked_add(reward)
         .expect("within the supply");
-    accounts::mint_to_pool(state, to_pool).await?;
+    if source == Source::Mint {
+        accounts::mint_to_pool(state, reward).await?;
+    }
     state.put::<Pools>(target, &pool);
     put_ledger(state, &l);
     let split = Split {
@@ -473,7 +528,8 @@ pub async fn claim<S: StateRead>(
         return Ok(Err(StakingRejection::NothingToClaim));
     };
     let mut pos = position(state, signer, &msg.target).await?;
-    settle(&mut pool, &mut pos);
+    let is_operator = *signer == pool.operator;
+    settle(&mut pool, &mut pos, is_operator);
     let amount = pos.pending;
     if amount.is_zero() {
         return Ok(Err(StakingRejection::NothingToClaim));

@@ -116,9 +116,10 @@ fn distribute(o: &mut Overlay<MemStore>, epoch: u64, reward: u64) -> handler::Sp
         &ctx(epoch),
         &target(),
         Amount::new(reward),
+        handler::Source::Mint,
     ))
     .unwrap()
-    .expect("the pool has stake")
+    .expect("the pool has delegated stake")
     .0
 }
 
@@ -278,15 +279,15 @@ fn a_commission_change_applies_only_after_the_delay_and_only_the_operator_sets_i
     .unwrap()
     .unwrap();
     let delay = StakingParams::default().commission_delay_epochs;
-    // Before the delay: no commission; equal stakes split evenly.
+    // Before the delay: no commission; the delegation gets the whole delegated share.
     let s = distribute(&mut o, 5 + delay - 1, 1_000 * TRN);
     assert_eq!(s.commission, Amount::ZERO);
-    assert_eq!(claimable(&o, 2), 500 * TRN);
-    // From the delay on: 10 % first.
+    assert_eq!(claimable(&o, 2), 1_000 * TRN);
+    // From the delay on: 10 % to the operator first.
     let s = distribute(&mut o, 5 + delay, 1_000 * TRN);
     assert_eq!(s.commission, Amount::new(100 * TRN));
-    assert_eq!(claimable(&o, 2), 500 * TRN + 450 * TRN);
-    assert_eq!(claimable(&o, OPERATOR), 500 * TRN + 100 * TRN + 450 * TRN);
+    assert_eq!(claimable(&o, 2), 1_000 * TRN + 900 * TRN);
+    assert_eq!(claimable(&o, OPERATOR), 100 * TRN, "its commission only");
     assert_books(&o);
 }
 
@@ -330,25 +331,67 @@ fn a_reward_splits_by_commission_then_stake_and_every_base_unit_is_accounted_for
 }
 
 #[test]
-fn rewards_accrue_to_the_stake_held_when_they_were_distributed() {
+fn rewards_accrue_to_the_delegations_held_when_they_were_distributed() {
     let mut o = setup();
     stake(&mut o, OPERATOR, 100 * TRN).unwrap();
-    distribute(&mut o, 0, 10 * TRN);
-    // A late delegator gets nothing of what was distributed before it came.
+    let none = block_on(handler::distribute(
+        &mut o,
+        &ctx(0),
+        &target(),
+        Amount::new(10 * TRN),
+        handler::Source::Mint,
+    ))
+    .unwrap();
+    assert!(
+        none.is_none(),
+        "no delegation, nothing to split: the operator keeps it all"
+    );
     stake(&mut o, 2, 100 * TRN).unwrap();
-    assert_eq!(claimable(&o, 2), 0);
+    distribute(&mut o, 0, 10 * TRN);
+    assert_eq!(claimable(&o, 2), 10 * TRN);
+    // A late delegator gets nothing of what was distributed before it came.
+    stake(&mut o, 3, 100 * TRN).unwrap();
+    assert_eq!(claimable(&o, 3), 0);
     distribute(&mut o, 1, 10 * TRN);
-    assert_eq!(claimable(&o, 2), 5 * TRN);
-    assert_eq!(claimable(&o, OPERATOR), 15 * TRN);
+    assert_eq!(claimable(&o, 2), 15 * TRN);
+    assert_eq!(claimable(&o, 3), 5 * TRN);
+    assert_eq!(
+        claimable(&o, OPERATOR),
+        0,
+        "the operator's own stake earns outside the pool"
+    );
     // Unstaking settles: the rewards stay claimable after the stake has left.
     unstake(&mut o, 1, 2, 100 * TRN).unwrap();
     distribute(&mut o, 2, 10 * TRN);
-    assert_eq!(claimable(&o, 2), 5 * TRN);
+    assert_eq!(claimable(&o, 2), 15 * TRN);
+    assert_eq!(claimable(&o, 3), 15 * TRN);
     let b = balance(&o, 2);
     claim(&mut o, 2);
-    assert_eq!(balance(&o, 2), b + 5 * TRN);
+    assert_eq!(balance(&o, 2), b + 15 * TRN);
     assert_eq!(claim(&mut o, 2), 0, "nothing twice");
     assert_books(&o);
+}
+
+#[test]
+fn the_delegated_share_of_a_reward_is_its_stake_fraction_floored() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    let pool = |o: &Overlay<MemStore>| block_on(handler::pool(o, &target())).unwrap().unwrap();
+    assert_eq!(
+        handler::delegated_share(&pool(&o), Amount::new(1_000)),
+        Amount::ZERO
+    );
+    stake(&mut o, 2, 200 * TRN).unwrap();
+    assert_eq!(
+        handler::delegated_share(&pool(&o), Amount::new(1_000)),
+        Amount::new(666),
+        "two thirds, floored: the operator keeps 334"
+    );
+    assert_eq!(
+        handler::delegated_share(&pool(&o), Amount::new(u64::MAX)),
+        Amount::new(u64::MAX / 3 * 2),
+        "no overflow at the largest reward"
+    );
 }
 
 #[derive(Clone, Debug)]
@@ -399,7 +442,10 @@ proptest! {
                 }
                 Op::Distribute(r) => {
                     if block_on(handler::is_bonded(&o, &target(), info().min_bond)).unwrap() {
-                        distribute(&mut o, epoch, r);
+                        let _ = block_on(handler::distribute(
+                            &mut o, &c, &target(), Amount::new(r), handler::Source::Mint,
+                        ))
+                        .unwrap();
                     }
                 }
                 Op::Claim(w) => {
@@ -414,4 +460,53 @@ proptest! {
             assert_books(&o);
         }
     }
+}
+
+#[test]
+fn a_device_sold_is_taken_over_by_its_new_owner_and_the_sellers_stake_becomes_a_delegation() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    // The device now belongs to account 2: it operates the target.
+    let new_owner = TargetInfo {
+        operator: addr(2),
+        min_bond: Amount::new(100 * TRN),
+    };
+    let msg = |amount| Stake {
+        target: target(),
+        amount: Amount::new(amount),
+    };
+    let take = |o: &mut Overlay<MemStore>, amount| {
+        block_on(handler::stake(
+            o,
+            &ctx(0),
+            &addr(2),
+            &msg(amount),
+            &new_owner,
+        ))
+        .unwrap()
+        .map(drop)
+    };
+    assert_eq!(take(&mut o, 10 * TRN), Err(StakingRejection::BelowMinimum));
+    let pool = block_on(handler::pool(&o, &target())).unwrap().unwrap();
+    assert_eq!(
+        pool.operator,
+        addr(OPERATOR),
+        "a refused takeover changes nothing"
+    );
+    take(&mut o, 100 * TRN).unwrap();
+    let pool = block_on(handler::pool(&o, &target())).unwrap().unwrap();
+    assert_eq!(pool.operator, addr(2));
+    assert_eq!(pool.operator_stake, Amount::new(100 * TRN));
+    assert_eq!(pool.total, Amount::new(200 * TRN));
+    // The seller's stake is now a delegation: it shares the delegated part of rewards.
+    distribute(&mut o, 0, 10 * TRN);
+    assert_eq!(claimable(&o, OPERATOR), 10 * TRN);
+    assert_eq!(
+        claimable(&o, 2),
+        0,
+        "the new operator earns outside the pool"
+    );
+    // The seller is no longer the operator: it may leave with part of its stake.
+    unstake(&mut o, 0, OPERATOR, 30 * TRN).unwrap();
+    assert_books(&o);
 }

@@ -220,6 +220,7 @@ where
             rewards: RewardLedgerView {
                 cumulative: ledger.cumulative.get(),
                 claimed: ledger.claimed.get(),
+                delegated: ledger.delegated.get(),
                 claimable: ledger.claimable().get(),
                 last_epoch: ledger.last_epoch.get(),
             },
@@ -352,6 +353,7 @@ where
             ledger: RewardLedgerView {
                 cumulative: ledger.cumulative.get(),
                 claimed: ledger.claimed.get(),
+                delegated: ledger.delegated.get(),
                 claimable: ledger.claimable().get(),
                 last_epoch: ledger.last_epoch.get(),
             },

@@ -95,7 +95,17 @@ pub fn spawn(context: deterministic::Context, state: SimState, mempool: Mempool,
                         cell(km),
                         &key("maker"),
                     );
-                    txs.push((owner_key, owner_nonces[owner], Payload::RegisterDevice(msg)));
+                    let nonce = owner_nonces[owner];
+                    txs.push((owner_key.clone(), nonce, Payload::RegisterDevice(msg)));
+                    // Its bond, or it earns nothing.
+                    let bond = terrane_staking::msg::Stake {
+                        target: terrane_staking::types::Target::Device(id_of(&key(name))),
+                        amount: Amount::new(
+                            terrane_staking::params::StakingParams::default().min_device_bond,
+                        ),
+                    };
+                    let next = nonce.checked_next().expect("nonce below 2^64");
+                    txs.push((owner_key, next, Payload::Stake(bond)));
                 }
                 registered = true;
             } else if witnessed != Some(epoch) && (2..10).contains(&into_epoch) {
