@@ -62,12 +62,12 @@ impl Module for Rewards {
         let rules = super::ClassList {
             min_device_bond: Amount::new(ctx.genesis.params.staking.min_device_bond),
         };
-        let (summary, minted) =
+        let (summary, minted, paid) =
             handler::close_epoch(ctx.state, ctx.env, pow, closing, &rules).await?;
         for e in minted {
             ctx.emit(EventKind::Accounts(e));
         }
-        for e in super::staking::share_device_rewards(ctx.state, closing, summary.rewarded).await? {
+        for e in super::staking::share_device_rewards(ctx.state, closing, &paid).await? {
             ctx.emit(EventKind::Staking(e));
         }
         ctx.emit(EventKind::Rewards(RewardsEvent::EpochClosed {

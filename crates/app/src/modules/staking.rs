@@ -83,19 +83,19 @@ impl Module for Staking {
 /// Hands each device rewarded in closed epoch `closing` its delegators' share: the stake
 /// fraction delegated to it (floored; the owner keeps the rest) moves from the device's credit
 /// into its stake pool, where the commission goes to the operator and the rest to the
-/// delegations pro rata. Devices without delegations keep their whole credit. One pool read per
-/// rewarded device.
+/// delegations pro rata. Devices without delegations keep their whole credit. `paid` is the
+/// close's reward list (device, line total); one pool read per rewarded device.
 pub(crate) async fn share_device_rewards<S: StateRead>(
     state: &mut Overlay<S>,
     closing: Epoch,
-    rewarded: u32,
+    paid: &[(terrane_primitives::DeviceId, Amount)],
 ) -> Result<Vec<StakingEvent>, StateError> {
     let ctx = StakeCtx {
         epoch: closing,
         treasury: terrane_rewards::handler::treasury(state).await?,
     };
     let mut events = Vec::new();
-    for (device, total) in terrane_rewards::handler::rewarded(state, closing, rewarded).await? {
+    for &(device, total) in paid {
         let target = Target::Device(device);
         let Some(pool) = handler::pool(state, &target).await? else {
             continue;

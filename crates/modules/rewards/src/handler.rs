@@ -107,7 +107,8 @@ impl ClassRules for EveryActiveDevice {
 
 /// Closes `epoch`: splits its emission over the work ledger, credits devices, mints the
 /// distributed amount into the unclaimed pool and the dust to the treasury, and commits the
-/// reward list's root. Returns the summary and the accounts events of the minting.
+/// reward list's root. Returns the summary, the accounts events of the minting, and the reward
+/// list (each rewarded device with its line's total, in list order).
 ///
 /// # Panics
 /// If the split does not conserve the emission (a broken invariant).
@@ -117,7 +118,7 @@ pub async fn close_epoch<S: StateRead>(
     pow_params: &PowParams,
     epoch: Epoch,
     rules: &impl ClassRules,
-) -> Result<(EpochSummary, Vec<AccountsEvent>), StateError> {
+) -> Result<(EpochSummary, Vec<AccountsEvent>, Vec<(DeviceId, Amount)>), StateError> {
     let params = params(state).await?;
     let mut l = ledger(state).await?;
 
@@ -203,6 +204,7 @@ pub async fn close_epoch<S: StateRead>(
         economy: econ,
     };
     let mut leaves: Vec<Hash32> = Vec::new();
+    let mut paid: Vec<(DeviceId, Amount)> = Vec::new();
     for (&class, class_items) in &items {
         let pool = pools.pool(class);
         let s = split(pool, class_items, &params.split_params(class));
@@ -221,7 +223,16 @@ pub async fn close_epoch<S: StateRead>(
                 breakdown: *breakdown,
                 usage,
             };
-            record_line(state, epoch, device, line, &mut summary, &mut leaves).await?;
+            record_line(
+                state,
+                epoch,
+                device,
+                line,
+                &mut summary,
+                &mut leaves,
+                &mut paid,
+            )
+            .await?;
         }
     }
     // Devices paid for usage without work in this epoch's ledger: a line of usage alone, in
@@ -237,7 +248,16 @@ pub async fn close_epoch<S: StateRead>(
             breakdown: crate::split::Breakdown::default(),
             usage,
         };
-        record_line(state, epoch, &device, line, &mut summary, &mut leaves).await?;
+        record_line(
+            state,
+            epoch,
+            &device,
+            line,
+            &mut summary,
+            &mut leaves,
+            &mut paid,
+        )
+        .await?;
     }
     summary.reward_root = merkle::root(&leaves);
     assert_eq!(
@@ -278,7 +298,7 @@ pub async fn close_epoch<S: StateRead>(
     l.last_closed = Some(epoch);
     state.put::<ModuleLedger>(&LEDGER_KEY, &l);
     state.put::<Summaries>(&epoch, &summary);
-    Ok((summary, events))
+    Ok((summary, events, paid))
 }
 
 /// Stores one reward line of a close: in the reward list (and the device's ledger) if it pays
@@ -290,6 +310,7 @@ async fn record_line<S: StateRead>(
     mut line: RewardLine,
     summary: &mut EpochSummary,
     leaves: &mut Vec<Hash32>,
+    paid: &mut Vec<(DeviceId, Amount)>,
 ) -> Result<(), StateError> {
     summary.devices += 1;
     let total = line.total();
@@ -302,6 +323,7 @@ async fn record_line<S: StateRead>(
             &line.usage,
         ));
         state.put::<List>(&(epoch, i), device);
+        paid.push((*device, Amount::new(total)));
         summary.rewarded += 1;
         let mut ledger = device_rewards(state, device).await?;
         ledger.cumulative = ledger
@@ -426,28 +448,6 @@ pub async fn line_proof<S: StateRead>(
     };
     let leaves = reward_leaves(state, epoch, summary.rewarded).await?;
     Ok(merkle::prove(&leaves, index as usize).map(|p| (line, p)))
-}
-
-/// Closed epoch `epoch`'s reward list: each rewarded device and its line's total, in list
-/// order (`rewarded` of them, from its summary).
-pub async fn rewarded<S: StateRead>(
-    state: &Overlay<S>,
-    epoch: Epoch,
-    rewarded: u32,
-) -> Result<Vec<(DeviceId, Amount)>, StateError> {
-    let mut out = Vec::with_capacity(rewarded as usize);
-    for i in 0..rewarded {
-        let d = state
-            .get::<List>(&(epoch, i))
-            .await?
-            .expect("reward list is contiguous");
-        let l = state
-            .get::<Lines>(&(epoch, d))
-            .await?
-            .expect("every listed device has a line");
-        out.push((d, Amount::new(l.total())));
-    }
-    Ok(out)
 }
 
 /// The leaf hashes of closed epoch `epoch`'s reward list (`rewarded` of them, from its
