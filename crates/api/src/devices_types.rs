@@ -318,12 +318,16 @@ pub struct EpochSummaryView {
     pub closed_at: u64,
     /// Burn-and-mint: the re-mint, paid usage and the subsidy bound (`docs/spec/economy.md`).
     pub economy: EconomyView,
+    /// The validators' share of the schedule, paid to bonded validators by stake (the
+    /// treasury takes it when none is bonded), base units.
+    #[serde(default)]
+    pub validators: u64,
 }
 
 /// What the burn-and-mint rules decided for a closed epoch; amounts in base units.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 pub struct EconomyView {
-    /// The emission schedule's part of `emission`.
+    /// The emission schedule's part of `emission` left after the validators' share.
     pub base_emission: u64,
     /// TRN burned for credits re-minted into this epoch's emission.
     pub reminted: u64,

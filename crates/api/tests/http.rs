@@ -746,7 +746,7 @@ async fn epoch_accepts_current_and_numbers_only() {
     let distributed: u64 = summary.distributed.values().sum();
     assert_eq!(
         summary.emission,
-        distributed + summary.dust + summary.not_issued,
+        distributed + summary.dust + summary.not_issued + summary.validators,
         "the fake's summary conserves its emission"
     );
     assert_eq!(

@@ -148,6 +148,13 @@ impl Genesis {
         if self.consensus.validators.is_empty() {
             return Err(GenesisError::NoValidators);
         }
+        if self.consensus.validators.len() > terrane_staking::types::MAX_VALIDATORS {
+            return Err(GenesisError::Params(format!(
+                "genesis lists {} validators, at most {} are allowed",
+                self.consensus.validators.len(),
+                terrane_staking::types::MAX_VALIDATORS
+            )));
+        }
         Ok(())
     }
 

@@ -287,3 +287,96 @@ fn only_the_operator_sets_a_commission_and_never_above_the_maximum() {
         rejected(StakingRejection::NothingToClaim)
     );
 }
+
+/// The epoch-0 summary once epoch 0 has closed.
+fn closed_epoch_zero(c: &mut Chain) -> terrane_rewards::types::EpochSummary {
+    // Epoch 0 closes once its proofs' grace window has passed, a few blocks into epoch 1.
+    for _ in 0..3 * EPOCH {
+        if let Some(s) = block_on(terrane_rewards::handler::summary(
+            &c.0.state(),
+            terrane_primitives::Epoch::ZERO,
+        ))
+        .unwrap()
+        {
+            return s;
+        }
+        c.block(vec![]);
+    }
+    panic!("epoch 0 never closed")
+}
+
+#[test]
+fn a_bonded_validator_and_its_delegators_earn_the_validators_share_of_the_emission() {
+    let mut c = Chain::new();
+    assert_eq!(c.stake("validator", validator(), trn(10_000)), Outcome::OK);
+    assert_eq!(c.stake("delegator", validator(), trn(10_000)), Outcome::OK);
+    let s = closed_epoch_zero(&mut c);
+    let bps = u64::from(c.0.exec.genesis().params.rewards.validator_share_bps);
+    assert!(s.validators > 0);
+    assert_eq!(
+        s.validators,
+        s.emission - s.economy.emission(),
+        "the share is the part of the emission burn-and-mint did not plan"
+    );
+    assert!(
+        s.validators >= (s.economy.base_emission + s.validators) * bps / 10_000 - 1,
+        "the share is validator_share_bps of the schedule"
+    );
+    // Half the pool is the validator's own bond, half is delegated at no commission.
+    let half = s.validators / 2;
+    let validator_earned = block_on(staking::claimable(
+        &c.0.state(),
+        &address_of(&key("validator")),
+        &validator(),
+    ))
+    .unwrap();
+    let delegator_earned = block_on(staking::claimable(
+        &c.0.state(),
+        &address_of(&key("delegator")),
+        &validator(),
+    ))
+    .unwrap();
+    assert!(validator_earned.get() >= half && validator_earned.get() <= half + 1);
+    assert!(delegator_earned.get() + 1 >= half && delegator_earned.get() <= half);
+    let before = c.balance("validator");
+    let claim = c.0.tx(
+        &key("validator"),
+        Payload::ClaimStakeRewards(ClaimStakeRewards {
+            target: validator(),
+        }),
+    );
+    let fee = terrane_app::tx::SignedTransaction::decode_bounded(&claim)
+        .unwrap()
+        .tx
+        .fee;
+    assert_eq!(c.block(vec![claim]), vec![Outcome::OK]);
+    assert_eq!(
+        c.balance("validator")
+            .checked_add(fee)
+            .unwrap()
+            .checked_sub(before)
+            .unwrap(),
+        validator_earned,
+        "the validator claims its share like any staking reward (less the claim's fee)"
+    );
+}
+
+#[test]
+fn with_no_validator_bonded_the_validators_share_goes_to_the_treasury() {
+    let mut c = Chain::new();
+    let treasury = c.0.exec.genesis().treasury().unwrap();
+    let held = |c: &Chain| {
+        block_on(terrane_accounts::handler::account(&c.0.state(), &treasury))
+            .unwrap()
+            .balance
+    };
+    let before = held(&c);
+    let s = closed_epoch_zero(&mut c);
+    assert!(s.validators > 0);
+    let gained = held(&c).checked_sub(before).unwrap().get();
+    assert!(
+        gained >= s.validators,
+        "the treasury got the whole share ({gained} < {})",
+        s.validators
+    );
+}

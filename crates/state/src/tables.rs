@@ -120,6 +120,8 @@ pub const STAKE_LEDGER: TableId = 0x83;
 pub const STAKING_PARAMS: TableId = 0x84;
 /// `staking`: validator account -> 1, the static validator set from genesis.
 pub const STAKE_VALIDATORS: TableId = 0x85;
+/// `staking`: the validator set as one ordered list (one record), for the emission share.
+pub const STAKE_VALIDATOR_SET: TableId = 0x86;
 
 /// Ids for test-only modules (the `uptime` class of `terrane-app`'s `uptime-test-class`
 /// feature): never used on a production chain, so they are not listed in [`ALL`].
@@ -184,6 +186,7 @@ pub const ALL: &[(TableId, &str)] = &[
     (STAKE_LEDGER, "stake_ledger"),
     (STAKING_PARAMS, "staking_params"),
     (STAKE_VALIDATORS, "stake_validators"),
+    (STAKE_VALIDATOR_SET, "stake_validator_set"),
 ];
 
 #[cfg(test)]

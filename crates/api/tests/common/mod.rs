@@ -470,6 +470,7 @@ fn epoch_summary(epoch: u64) -> EpochSummaryView {
         devices: 2,
         rewarded: 2,
         closed_at: epoch_start_height(epoch + 1),
+        validators: 0,
         economy: terrane_api::EconomyView {
             base_emission: EMISSION,
             reminted: 0,
@@ -522,6 +523,7 @@ fn summary_record(summary: &EpochSummaryView) -> Vec<u8> {
     ] {
         out.extend(v.to_be_bytes());
     }
+    out.extend(summary.validators.to_be_bytes());
     out
 }
 

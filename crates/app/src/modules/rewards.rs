@@ -70,6 +70,17 @@ impl Module for Rewards {
         for e in super::staking::share_device_rewards(ctx.state, closing, &paid).await? {
             ctx.emit(EventKind::Staking(e));
         }
+        let min_validator_bond = Amount::new(ctx.genesis.params.staking.min_validator_bond);
+        for e in super::staking::pay_validators(
+            ctx.state,
+            closing,
+            Amount::new(summary.validators),
+            min_validator_bond,
+        )
+        .await?
+        {
+            ctx.emit(e);
+        }
         ctx.emit(EventKind::Rewards(RewardsEvent::EpochClosed {
             epoch: closing,
             summary,

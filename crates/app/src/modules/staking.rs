@@ -52,6 +52,7 @@ impl Module for Staking {
             entry::<tables::Ledger>(),
             entry::<tables::Params>(),
             entry::<tables::Validators>(),
+            entry::<tables::ValidatorSet>(),
         ]
     }
 
@@ -111,6 +112,28 @@ pub(crate) async fn share_device_rewards<S: StateRead>(
         events.push(event);
     }
     Ok(events)
+}
+
+/// Pays closed epoch `closing`'s validator share of the emission (`amount`, from the rewards
+/// summary) to the bonded validators by stake; what no bonded validator takes goes to the
+/// treasury.
+pub(crate) async fn pay_validators<S: StateRead>(
+    state: &mut Overlay<S>,
+    closing: Epoch,
+    amount: Amount,
+    min_validator_bond: Amount,
+) -> Result<Vec<EventKind>, StateError> {
+    let ctx = StakeCtx {
+        epoch: closing,
+        treasury: terrane_rewards::handler::treasury(state).await?,
+    };
+    let (_, staking, minted) =
+        handler::pay_validators(state, &ctx, amount, min_validator_bond).await?;
+    Ok(minted
+        .into_iter()
+        .map(EventKind::Accounts)
+        .chain(staking.into_iter().map(EventKind::Staking))
+        .collect())
 }
 
 /// Where a staking call runs.

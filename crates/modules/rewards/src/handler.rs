@@ -156,16 +156,24 @@ pub async fn close_epoch<S: StateRead>(
     let micro_usd_per_credit = terrane_credits::handler::params(state)
         .await?
         .micro_usd_per_credit;
+    // The validators' share comes off the schedule first: consensus is paid whatever the
+    // demand (staking pays it; the rest of the emission is burn-and-mint as before).
+    let scheduled = emission_for(epoch, &params);
+    let validators = u64::try_from(
+        u128::from(scheduled) * u128::from(params.validator_share_bps)
+            / u128::from(crate::emission::BPS_ONE),
+    )
+    .expect("a share of a u64 fits a u64");
     let (econ, usage_lines) = economy::plan(
         epoch,
-        emission_for(epoch, &params),
+        scheduled - validators,
         remint,
         &usage,
         price,
         micro_usd_per_credit,
         &params.economy,
     );
-    let emission = econ.emission();
+    let emission = econ.emission() + validators;
     let mut usage_of: BTreeMap<DeviceId, UsageLine> = usage_lines.into_iter().collect();
 
     let pools = class_pools(econ.subsidy, &params);
@@ -202,6 +210,7 @@ pub async fn close_epoch<S: StateRead>(
         rewarded: 0,
         closed_at: env.height,
         economy: econ,
+        validators,
     };
     let mut leaves: Vec<Hash32> = Vec::new();
     let mut paid: Vec<(DeviceId, Amount)> = Vec::new();
@@ -261,7 +270,7 @@ pub async fn close_epoch<S: StateRead>(
     }
     summary.reward_root = merkle::root(&leaves);
     assert_eq!(
-        summary.distributed_total() + summary.dust + summary.not_issued,
+        summary.distributed_total() + summary.dust + summary.not_issued + summary.validators,
         emission,
         "epoch {epoch} rewards do not conserve the emission"
     );

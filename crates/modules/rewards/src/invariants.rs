@@ -5,15 +5,16 @@ use terrane_state::{Overlay, StateError, StateRead};
 
 /// A closed epoch conserves its emission exactly.
 pub fn check_summary(s: &EpochSummary) -> Result<(), String> {
-    let total = s.distributed_total() + s.dust + s.not_issued;
+    let total = s.distributed_total() + s.dust + s.not_issued + s.validators;
     if total == s.emission {
         Ok(())
     } else {
         Err(format!(
-            "distributed {} + dust {} + not issued {} != emission {}",
+            "distributed {} + dust {} + not issued {} + validators {} != emission {}",
             s.distributed_total(),
             s.dust,
             s.not_issued,
+            s.validators,
             s.emission
         ))
     }

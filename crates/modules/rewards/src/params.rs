@@ -75,7 +75,19 @@ pub struct EmissionParams {
     /// (`docs/spec/economy.md`).
     #[serde(default)]
     pub economy: crate::economy::EconomyParams,
+    /// The validators' share of each epoch's scheduled emission, basis points, taken before
+    /// usage and subsidies and paid by stake to bonded validators (`docs/spec/staking.md`).
+    #[serde(default = "default_validator_share_bps")]
+    pub validator_share_bps: u16,
 }
+
+/// 5 % of the schedule to the validators that secure the chain, whatever the demand.
+fn default_validator_share_bps() -> u16 {
+    500
+}
+
+/// At most half the schedule goes to validators: the network pays for devices' work first.
+pub const MAX_VALIDATOR_SHARE_BPS: u16 = 5_000;
 
 impl Default for EmissionParams {
     /// Devnet values: 10_000 TRN per epoch halving every 1_000 epochs (visible within a devnet
@@ -108,6 +120,7 @@ impl Default for EmissionParams {
             target_devices_per_cell: 10,
             vetting_valid_reports: 10,
             economy: crate::economy::EconomyParams::default(),
+            validator_share_bps: default_validator_share_bps(),
         }
     }
 }
@@ -137,6 +150,12 @@ impl EmissionParams {
             return Err("rewards.target_devices_per_cell must be at least 1".into());
         }
         self.economy.validate()?;
+        if self.validator_share_bps > MAX_VALIDATOR_SHARE_BPS {
+            return Err(format!(
+                "rewards.validator_share_bps must be at most {MAX_VALIDATOR_SHARE_BPS}, got {}",
+                self.validator_share_bps
+            ));
+        }
         Ok(())
     }
 
@@ -170,6 +189,7 @@ impl Write for EmissionParams {
         self.target_devices_per_cell.write(buf);
         self.vetting_valid_reports.write(buf);
         self.economy.write(buf);
+        self.validator_share_bps.write(buf);
     }
 }
 
@@ -182,6 +202,7 @@ impl EncodeSize for EmissionParams {
             + 4
             + 4
             + crate::economy::EconomyParams::SIZE
+            + 2
     }
 }
 
@@ -205,6 +226,7 @@ impl Read for EmissionParams {
             target_devices_per_cell: u32::read(buf)?,
             vetting_valid_reports: u32::read(buf)?,
             economy: crate::economy::EconomyParams::read(buf)?,
+            validator_share_bps: u16::read(buf)?,
         })
     }
 }

@@ -148,6 +148,16 @@ fn default_params_are_valid_and_bad_ones_are_named() {
         ..EmissionParams::default()
     };
     assert!(never.validate().unwrap_err().contains("halving_epochs"));
+    let greedy = EmissionParams {
+        validator_share_bps: crate::params::MAX_VALIDATOR_SHARE_BPS + 1,
+        ..EmissionParams::default()
+    };
+    assert!(
+        greedy
+            .validate()
+            .unwrap_err()
+            .contains("validator_share_bps")
+    );
 }
 
 #[test]

@@ -67,6 +67,9 @@ pub struct EpochSummary {
     pub closed_at: Height,
     /// The burn-and-mint figures: re-mint, paid usage, the subsidy and its bound.
     pub economy: Economy,
+    /// The validators' share, handed to staking to pay bonded validators (part of
+    /// `emission`; staking mints it).
+    pub validators: u64,
 }
 
 impl EpochSummary {
@@ -98,12 +101,13 @@ impl Write for EpochSummary {
         self.rewarded.write(buf);
         self.closed_at.write(buf);
         self.economy.write(buf);
+        self.validators.write(buf);
     }
 }
 
 impl EncodeSize for EpochSummary {
     fn encode_size(&self) -> usize {
-        8 + 2 + ClassTotals::SIZE * self.classes.len() + 8 + 8 + 32 + 4 + 4 + 8 + Economy::SIZE
+        8 + 2 + ClassTotals::SIZE * self.classes.len() + 8 + 8 + 32 + 4 + 4 + 8 + Economy::SIZE + 8
     }
 }
 
@@ -128,6 +132,7 @@ impl Read for EpochSummary {
             rewarded: u32::read(buf)?,
             closed_at: Height::read(buf)?,
             economy: Economy::read(buf)?,
+            validators: u64::read(buf)?,
         })
     }
 }

@@ -51,6 +51,16 @@ pub enum StakingEvent {
         /// To the delegations pro rata (the operator's own stake does not share in it).
         stakers: Amount,
     },
+    /// A validator's share of an epoch's validator emission (its operator's part settled to
+    /// the operator, its delegators' part distributed).
+    ValidatorRewarded {
+        /// Which validator.
+        validator: Address,
+        /// The epoch closed.
+        epoch: Epoch,
+        /// Its share, base units.
+        amount: Amount,
+    },
     /// Settled rewards paid to a staker.
     Claimed {
         /// Who.

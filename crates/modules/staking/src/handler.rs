@@ -13,7 +13,10 @@ use crate::{
     msg::{ClaimStakeRewards, SetCommission, Stake, Unstake},
     outcome::StakingRejection,
     params::StakingParams,
-    state_key::{Ledger, PARAMS_KEY, Params, Pools, Positions, SINGLETON, Unbondings, Validators},
+    state_key::{
+        Ledger, PARAMS_KEY, Params, Pools, Positions, SINGLETON, Unbondings, ValidatorSet,
+        Validators,
+    },
     types::{ACC_SCALE, Pool, Position, StakeLedger, Target, Unbonding, UnbondingQueue},
 };
 use terrane_accounts::handler as accounts;
@@ -489,20 +492,8 @@ pub async fn distribute<S: StateRead>(
             .expect("within the supply");
         put_position(state, &operator, target, &op);
     }
-    let mut l = ledger(state).await?;
-    l.rewards_owed = l
-        .rewards_owed
-        .checked_add(reward)
-        .expect("within the supply");
-    l.rewards_distributed = l
-        .rewards_distributed
-        .checked_add(reward)
-        .expect("within the supply");
-    if source == Source::Mint {
-        accounts::mint_to_pool(state, reward).await?;
-    }
     state.put::<Pools>(target, &pool);
-    put_ledger(state, &l);
+    owe_rewards(state, reward, source).await?;
     let split = Split {
         commission,
         stakers: rest,
@@ -515,6 +506,142 @@ pub async fn distribute<S: StateRead>(
             stakers: rest,
         },
     )))
+}
+
+/// The validator set, ascending by account.
+pub async fn validators<S: StateRead>(state: &Overlay<S>) -> Result<Vec<Address>, StateError> {
+    Ok(state
+        .get::<ValidatorSet>(&SINGLETON)
+        .await?
+        .map(|l| l.0)
+        .unwrap_or_default())
+}
+
+/// What one close paid the validators (see [`pay_validators`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValidatorPayout {
+    /// Per bonded validator, ascending by account: its share of the pool.
+    pub shares: Vec<(Address, Amount)>,
+    /// What no validator was paid (no bonded validator, or flooring): minted to the treasury.
+    pub to_treasury: Amount,
+}
+
+/// Pays the validators' share of an epoch's emission, `amount`, minted here: each validator
+/// whose operator bond reaches `min_bond` earns `⌊amount × total_v / Σ total⌋` by its pool's
+/// whole stake (its own and its delegators'); of that, its delegators' fraction goes through
+/// [`distribute`] (commission to the operator) and the rest is the operator's own, settled
+/// into its position's pending rewards (claimed like any other with `claim_stake_rewards`).
+/// Flooring residue, or the whole amount when no validator is bonded, is minted to the
+/// treasury. Work is linear in the (static, small) validator set.
+pub async fn pay_validators<S: StateRead>(
+    state: &mut Overlay<S>,
+    ctx: &StakeCtx,
+    amount: Amount,
+    min_bond: Amount,
+) -> Result<
+    (
+        ValidatorPayout,
+        Vec<StakingEvent>,
+        Vec<terrane_accounts::events::AccountsEvent>,
+    ),
+    StateError,
+> {
+    let mut bonded: Vec<(Address, Pool)> = Vec::new();
+    for v in validators(state).await? {
+        let target = Target::Validator(v);
+        if let Some(p) = pool(state, &target).await?
+            && !p.operator_stake.is_zero()
+            && p.operator_stake >= min_bond
+        {
+            bonded.push((v, p));
+        }
+    }
+    // Σ total ≤ supply < 2^64, amount < 2^64: every product below fits u128.
+    let weight: u128 = bonded.iter().map(|(_, p)| u128::from(p.total.get())).sum();
+    let mut payout = ValidatorPayout::default();
+    let mut events = Vec::new();
+    let mut paid = Amount::ZERO;
+    for (v, p) in &bonded {
+        let share = (u128::from(amount.get()) * u128::from(p.total.get()))
+            .checked_div(weight)
+            .expect("a bonded validator's stake makes the weight positive");
+        let share = Amount::new(u64::try_from(share).expect("a share of a u64 fits a u64"));
+        if share.is_zero() {
+            continue;
+        }
+        paid = paid
+            .checked_add(share)
+            .expect("shares sum to at most the pool");
+        payout.shares.push((*v, share));
+        let target = Target::Validator(*v);
+        let delegated = delegated_share(p, share);
+        if !delegated.is_zero()
+            && let Some((_, e)) = distribute(state, ctx, &target, delegated, Source::Mint).await?
+        {
+            events.push(e);
+        }
+        let own = share.checked_sub(delegated).expect("a part of the share");
+        if !own.is_zero() {
+            credit_operator(state, &target, own).await?;
+        }
+        events.push(StakingEvent::ValidatorRewarded {
+            validator: *v,
+            epoch: ctx.epoch,
+            amount: share,
+        });
+    }
+    payout.to_treasury = amount
+        .checked_sub(paid)
+        .expect("shares sum to at most the pool");
+    let mut minted = Vec::new();
+    if !payout.to_treasury.is_zero() {
+        minted.push(accounts::mint(state, &ctx.treasury, payout.to_treasury).await?);
+    }
+    Ok((payout, events, minted))
+}
+
+/// Mints `amount` into the operator's own position of `target` as settled rewards: what the
+/// operator earned on its own stake (validators' emission share).
+async fn credit_operator<S: StateRead>(
+    state: &mut Overlay<S>,
+    target: &Target,
+    amount: Amount,
+) -> Result<(), StateError> {
+    let mut p = pool(state, target)
+        .await?
+        .expect("a bonded target has a pool");
+    let operator = p.operator;
+    let mut op = position(state, &operator, target).await?;
+    settle(&mut p, &mut op, true);
+    op.pending = op.pending.checked_add(amount).expect("within the supply");
+    p.owed = p.owed.checked_add(amount).expect("within the supply");
+    p.pending = p.pending.checked_add(amount).expect("within the supply");
+    put_position(state, &operator, target, &op);
+    state.put::<Pools>(target, &p);
+    owe_rewards(state, amount, Source::Mint).await
+}
+
+/// Books `amount` of rewards into the ledger as owed to positions (minting it into the
+/// module-held pool when it comes from `Source::Mint`).
+async fn owe_rewards<S: StateRead>(
+    state: &mut Overlay<S>,
+    amount: Amount,
+    source: Source,
+) -> Result<(), StateError> {
+    let mut l = ledger(state).await?;
+    l.rewards_owed = l
+        .rewards_owed
+        .checked_add(amount)
+        .expect("within the supply");
+    l.rewards_distributed = l
+        .rewards_distributed
+        .checked_add(amount)
+        .expect("within the supply");
+    if source == Source::Mint {
+        accounts::mint_to_pool(state, amount).await?;
+    }
+    put_ledger(state, &l);
+    Ok(())
 }
 
 /// Pays `signer` its settled rewards on `msg.target`.

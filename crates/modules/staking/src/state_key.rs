@@ -2,7 +2,7 @@
 
 use crate::{
     params::StakingParams,
-    types::{Pool, Position, StakeLedger, Target, UnbondingQueue},
+    types::{Pool, Position, StakeLedger, Target, UnbondingQueue, ValidatorList},
 };
 use terrane_primitives::Address;
 use terrane_state::{Table, tables};
@@ -57,6 +57,16 @@ impl Table for Validators {
     const NAME: &'static str = "stake_validators";
     type Key = Address;
     type Value = u8;
+    fn value_cfg() {}
+}
+
+/// `SINGLETON -> the validator set`, ascending by account: who shares the validators' emission.
+pub struct ValidatorSet;
+impl Table for ValidatorSet {
+    const ID: terrane_state::TableId = tables::STAKE_VALIDATOR_SET;
+    const NAME: &'static str = "stake_validator_set";
+    type Key = u8;
+    type Value = ValidatorList;
     fn value_cfg() {}
 }
 

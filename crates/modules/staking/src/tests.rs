@@ -510,3 +510,186 @@ fn a_device_sold_is_taken_over_by_its_new_owner_and_the_sellers_stake_becomes_a_
     unstake(&mut o, 0, OPERATOR, 30 * TRN).unwrap();
     assert_books(&o);
 }
+
+// ---- the validators' emission share ----
+
+/// Accounts 1..=5 are funded; 1, 2 and 3 are the validator set.
+fn validator_setup() -> Overlay<MemStore> {
+    let mut o = Overlay::new(MemStore::new());
+    let allocations: Vec<_> = (1..=5)
+        .map(|n| (addr(n), Amount::new(10_000 * TRN)))
+        .collect();
+    accounts_genesis::apply(&mut o, &allocations, &AccountsParams::default());
+    // Out of order and repeated: genesis keeps the set sorted and unique.
+    genesis::apply(
+        &mut o,
+        &StakingParams::default(),
+        &[addr(3), addr(1), addr(2), addr(1)],
+    );
+    o
+}
+
+fn stake_on_validator(o: &mut Overlay<MemStore>, who: u8, validator: u8, amount: u64) {
+    let msg = Stake {
+        target: Target::Validator(addr(validator)),
+        amount: Amount::new(amount),
+    };
+    let info = TargetInfo {
+        operator: addr(validator),
+        min_bond: Amount::new(100 * TRN),
+    };
+    block_on(handler::stake(o, &ctx(0), &addr(who), &msg, &info))
+        .unwrap()
+        .expect("stake accepted");
+}
+
+fn pay_validators(
+    o: &mut Overlay<MemStore>,
+    amount: u64,
+    min_bond: u64,
+) -> handler::ValidatorPayout {
+    block_on(handler::pay_validators(
+        o,
+        &ctx(5),
+        Amount::new(amount),
+        Amount::new(min_bond),
+    ))
+    .unwrap()
+    .0
+}
+
+fn claim_on_validator(o: &mut Overlay<MemStore>, who: u8, validator: u8) -> u64 {
+    let before = balance(o, who);
+    let msg = ClaimStakeRewards {
+        target: Target::Validator(addr(validator)),
+    };
+    match block_on(handler::claim(o, &ctx(5), &addr(who), &msg)).unwrap() {
+        Ok(_) => balance(o, who) - before,
+        Err(StakingRejection::NothingToClaim) => 0,
+        Err(e) => panic!("claim refused: {e:?}"),
+    }
+}
+
+fn assert_validator_books(o: &Overlay<MemStore>) {
+    let holders: Vec<_> = (1..=5).chain([TREASURY]).map(addr).collect();
+    let held = block_on(invariants::held(o)).unwrap();
+    block_on(check_supply(o, holders.iter().copied(), held))
+        .unwrap()
+        .expect("supply conserved");
+    let positions: Vec<_> = (1..=5)
+        .flat_map(|n| (1..=3).map(move |v| (addr(n), Target::Validator(addr(v)))))
+        .collect();
+    block_on(invariants::check(o, positions, holders, true))
+        .unwrap()
+        .expect("staking books balance");
+}
+
+#[test]
+fn genesis_keeps_the_validator_set_sorted_and_unique() {
+    let o = validator_setup();
+    assert_eq!(
+        block_on(handler::validators(&o)).unwrap(),
+        vec![addr(1), addr(2), addr(3)]
+    );
+}
+
+#[test]
+fn the_validators_share_splits_by_pool_stake_and_delegators_get_theirs_less_commission() {
+    let mut o = validator_setup();
+    // Validator 1 bonds 300 TRN alone; validator 2 bonds 100 TRN and account 4 delegates
+    // 100 TRN to it at a 10 % commission; validator 3 never bonds.
+    stake_on_validator(&mut o, 1, 1, 300 * TRN);
+    stake_on_validator(&mut o, 2, 2, 100 * TRN);
+    stake_on_validator(&mut o, 4, 2, 100 * TRN);
+    block_on(handler::set_commission(
+        &mut o,
+        &ctx(0),
+        &addr(2),
+        &SetCommission {
+            target: Target::Validator(addr(2)),
+            commission: BasisPoints::new(1_000).unwrap(),
+        },
+    ))
+    .unwrap()
+    .unwrap();
+    let treasury_before = balance(&o, TREASURY);
+    let amount = 1_000_001;
+    let payout = pay_validators(&mut o, amount, 100 * TRN);
+    // 300 : 200 of 500 TRN of weight, floored.
+    assert_eq!(
+        payout.shares,
+        vec![
+            (addr(1), Amount::new(600_000)),
+            (addr(2), Amount::new(400_000))
+        ],
+        "the unbonded validator 3 is not paid"
+    );
+    assert_eq!(payout.to_treasury.get(), 1, "the flooring residue");
+    assert_eq!(balance(&o, TREASURY) - treasury_before, 1);
+    assert_eq!(claim_on_validator(&mut o, 1, 1), 600_000);
+    // Validator 2's pool: half its stake is delegated, so 200,000 is the delegators' gross;
+    // 10 % of it (20,000) is commission; the operator keeps its own 200,000 besides.
+    assert_eq!(claim_on_validator(&mut o, 2, 2), 200_000 + 20_000);
+    assert_eq!(claim_on_validator(&mut o, 4, 2), 180_000);
+    assert_eq!(claim_on_validator(&mut o, 3, 3), 0);
+    assert_validator_books(&o);
+}
+
+#[test]
+fn a_validator_below_the_minimum_bond_earns_nothing_and_its_share_goes_to_the_others() {
+    let mut o = validator_setup();
+    stake_on_validator(&mut o, 1, 1, 300 * TRN);
+    // Validator 2's own bond is 100 TRN; the pool holds 5,000 TRN with a delegation, but
+    // "bonded" is judged on the operator's own stake.
+    stake_on_validator(&mut o, 2, 2, 100 * TRN);
+    stake_on_validator(&mut o, 4, 2, 4_900 * TRN);
+    let payout = pay_validators(&mut o, 1_000_000, 200 * TRN);
+    assert_eq!(payout.shares, vec![(addr(1), Amount::new(1_000_000))]);
+    assert_eq!(payout.to_treasury, Amount::ZERO);
+    assert_eq!(claim_on_validator(&mut o, 4, 2), 0);
+    assert_eq!(claim_on_validator(&mut o, 1, 1), 1_000_000);
+    assert_validator_books(&o);
+}
+
+#[test]
+fn with_no_bonded_validator_the_whole_share_is_minted_to_the_treasury() {
+    let mut o = validator_setup();
+    let before = balance(&o, TREASURY);
+    let payout = pay_validators(&mut o, 5_000_000, 100 * TRN);
+    assert!(payout.shares.is_empty());
+    assert_eq!(payout.to_treasury.get(), 5_000_000);
+    assert_eq!(balance(&o, TREASURY) - before, 5_000_000);
+    assert_validator_books(&o);
+}
+
+proptest! {
+    #[test]
+    fn the_validators_share_is_minted_exactly_once_whatever_the_stakes(
+        stakes in proptest::collection::vec((1u8..=5, 1u8..=3, 1u64..2_000), 1..12),
+        amount in 0u64..1_000_000_000_000,
+    ) {
+        let mut o = validator_setup();
+        // Operators bond first (100 TRN each), then anyone adds stake anywhere.
+        for v in 1..=3 {
+            stake_on_validator(&mut o, v, v, 100 * TRN);
+        }
+        for (who, v, trn) in stakes {
+            stake_on_validator(&mut o, who, v, trn * TRN);
+        }
+        let minted_before = block_on(accounts::supply(&o)).unwrap().minted.get();
+        let payout = pay_validators(&mut o, amount, 100 * TRN);
+        let shares: u64 = payout.shares.iter().map(|(_, a)| a.get()).sum();
+        prop_assert_eq!(shares + payout.to_treasury.get(), amount);
+        prop_assert_eq!(block_on(accounts::supply(&o)).unwrap().minted.get() - minted_before, amount);
+        let mut claimed = 0;
+        for who in 1..=5 {
+            for v in 1..=3 {
+                claimed += claim_on_validator(&mut o, who, v);
+            }
+        }
+        prop_assert!(claimed <= shares, "claimed {claimed} of {shares}");
+        // Per-position flooring leaves at most a base unit per position per distribution.
+        prop_assert!(shares - claimed <= 20, "{} left unclaimable", shares - claimed);
+        assert_validator_books(&o);
+    }
+}

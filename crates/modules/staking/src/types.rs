@@ -244,6 +244,44 @@ impl Read for UnbondingQueue {
     }
 }
 
+/// Most validators a chain lists (the consensus set is far smaller; this bounds the decode).
+pub const MAX_VALIDATORS: usize = 1024;
+
+/// The validator set, ascending by account, without repeats.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ValidatorList(pub Vec<Address>);
+
+impl Write for ValidatorList {
+    fn write(&self, buf: &mut impl BufMut) {
+        u16::try_from(self.0.len())
+            .expect("validator set within its bound")
+            .write(buf);
+        for v in &self.0 {
+            v.write(buf);
+        }
+    }
+}
+
+impl commonware_codec::EncodeSize for ValidatorList {
+    fn encode_size(&self) -> usize {
+        2 + self.0.len() * Address::SIZE
+    }
+}
+
+impl Read for ValidatorList {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        let n = usize::from(u16::read(buf)?);
+        if n > MAX_VALIDATORS {
+            return Err(Error::Invalid("ValidatorList", "too many validators"));
+        }
+        (0..n)
+            .map(|_| Address::read(buf))
+            .collect::<Result<_, _>>()
+            .map(Self)
+    }
+}
+
 /// The module's totals: what it holds for whom.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct StakeLedger {

@@ -61,6 +61,7 @@ where
                     rewarded: s.rewarded,
                     closed_at: s.closed_at.get(),
                     economy: economy_view(&s.economy),
+                    validators: s.validators,
                 }
             }),
         }))
