@@ -157,6 +157,47 @@ async fn an_uptime_device_registers_pings_and_is_paid_and_the_api_shows_it() {
         .await
         .unwrap();
     assert_eq!(code, Some(0), "bond");
+    // The bond is visible through the API, with a proof of the pool record.
+    let min_device_bond = terrane_staking::params::StakingParams::default().min_device_bond;
+    let pool = client
+        .stake_pool(terrane_client::StakeTarget::Device(*id.as_bytes()))
+        .await
+        .unwrap()
+        .expect("the device's pool");
+    assert_eq!(pool.operator, owner.address.to_string());
+    assert!(pool.bonded);
+    assert_eq!(
+        (pool.total, pool.operator_stake, pool.delegated),
+        (min_device_bond, min_device_bond, 0)
+    );
+    assert!(!pool.proof.is_empty() && !pool.value.is_empty());
+    let position = client
+        .stake_position(
+            terrane_client::StakeTarget::Device(*id.as_bytes()),
+            &owner.address,
+        )
+        .await
+        .unwrap();
+    assert!(position.operator);
+    assert_eq!(position.amount, min_device_bond);
+    let books = client.staking().await.unwrap();
+    assert_eq!(books.bonded, min_device_bond);
+    assert!(
+        !books.validators.is_empty(),
+        "the genesis validators are listed"
+    );
+    assert!(
+        books.validators.iter().all(|v| !v.bonded),
+        "devnet validators do not bond yet"
+    );
+    assert!(
+        client
+            .unbonding(&owner.address)
+            .await
+            .unwrap()
+            .entries
+            .is_empty()
+    );
 
     // Ping every MIN_PING_GAP blocks until the epoch is nearly over.
     let ns = chain.namespace(Namespace::DeviceReport);

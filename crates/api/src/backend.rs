@@ -12,6 +12,7 @@ use crate::{
         CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView,
         EpochId, EpochView, RewardProofView, StateProofView,
     },
+    stake_types::{StakePoolView, StakePositionView, StakeTarget, StakingView, UnbondingView},
     types::{
         AccountView, BlockId, BlockView, ChainEvent, ClassView, CreditAccountView, CreditsView,
         OutcomeView, PriceView, SessionView, StatusView, TxStatusView, TxSubmitted,
@@ -121,6 +122,28 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         id: u64,
     ) -> impl Future<Output = Result<Option<SessionView>, ApiError>> + Send;
+
+    /// The staking books, parameters and validator set at the latest finalized block.
+    fn staking(&self) -> impl Future<Output = Result<StakingView, ApiError>> + Send;
+
+    /// `target`'s pool with a proof of its record, or `None` if nothing is staked on it.
+    fn stake_pool(
+        &self,
+        target: StakeTarget,
+    ) -> impl Future<Output = Result<Option<StakePoolView>, ApiError>> + Send;
+
+    /// `staker`'s position on `target` (amount 0 when it has none).
+    fn stake_position(
+        &self,
+        target: StakeTarget,
+        staker: [u8; 32],
+    ) -> impl Future<Output = Result<StakePositionView, ApiError>> + Send;
+
+    /// An account's unbonding entries (none: an empty list).
+    fn unbonding(
+        &self,
+        address: [u8; 32],
+    ) -> impl Future<Output = Result<UnbondingView, ApiError>> + Send;
 
     /// An epoch, or `None` if it has not started.
     fn epoch(

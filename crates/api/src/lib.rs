@@ -36,6 +36,7 @@ pub mod hex;
 pub mod openapi;
 mod routes;
 pub mod server;
+pub mod stake_types;
 pub mod types;
 
 use std::sync::Arc;
@@ -53,6 +54,10 @@ pub use crate::{
     },
     error::{ApiError, ErrorBody},
     server::{ServerLimits, ServerStats, serve, serve_with},
+    stake_types::{
+        StakePoolView, StakePositionView, StakeTarget, StakingView, UnbondingEntryView,
+        UnbondingView, ValidatorStakeView,
+    },
     types::{
         AccountView, BlockId, BlockView, ChainEvent, ClassView, CreditAccountView, CreditsView,
         OracleReportView, OutcomeView, PriceView, ReportKindView, SessionView, StatusView,

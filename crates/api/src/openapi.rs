@@ -135,6 +135,11 @@ const CLASS_AMOUNTS: [&str; 2] = [
                 data sessions they fund."
         ),
         (
+            name = "staking",
+            description = "Bonds behind devices and validators, delegations, their rewards, and \
+                unbonding stake."
+        ),
+        (
             name = "cells",
             description = "H3 cells: devices located in them and their density scale."
         ),
@@ -150,6 +155,12 @@ const CLASS_AMOUNTS: [&str; 2] = [
         routes::credits::credits,
         routes::credits::credit_account,
         routes::credits::session,
+        routes::staking::staking,
+        routes::staking::device_pool,
+        routes::staking::validator_pool,
+        routes::staking::device_position,
+        routes::staking::validator_position,
+        routes::staking::unbonding,
         routes::txs::submit_tx,
         routes::txs::tx,
         routes::txs::receipt,

@@ -1263,3 +1263,56 @@ async fn credits_routes_serve_the_ledger_an_account_with_its_sessions_and_one_se
     }
     assert_malformed(server.get("/v1/credits/abc").await, "address").await;
 }
+
+#[tokio::test]
+async fn staking_routes_serve_the_books_a_pool_with_its_proof_positions_and_unbonding() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let books: terrane_api::StakingView = json_of(server.get("/v1/staking").await).await;
+    assert_eq!(books.validators.len(), 1);
+    assert!(books.validators[0].bonded);
+    let pool: terrane_api::StakePoolView =
+        json_of(server.get(&format!("/v1/stakes/devices/{DEVICE_A}")).await).await;
+    assert_eq!(
+        (pool.kind.as_str(), pool.target.as_str()),
+        ("device", DEVICE_A)
+    );
+    assert_eq!(pool.delegated, pool.total - pool.operator_stake);
+    let position: terrane_api::StakePositionView = json_of(
+        server
+            .get(&format!("/v1/stakes/devices/{DEVICE_A}/{OWNER_A}"))
+            .await,
+    )
+    .await;
+    assert!(position.operator && position.amount > 0);
+    let on_validator: terrane_api::StakePositionView = json_of(
+        server
+            .get(&format!(
+                "/v1/stakes/validators/{}/{OWNER_A}",
+                common::OWNER_C
+            ))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (on_validator.kind.as_str(), on_validator.target.as_str()),
+        ("validator", common::OWNER_C)
+    );
+    let unbonding: terrane_api::UnbondingView =
+        json_of(server.get(&format!("/v1/unbonding/{OWNER_A}")).await).await;
+    assert_eq!(unbonding.entries.len(), 1);
+
+    let missing = server
+        .get(&format!("/v1/stakes/validators/{}", common::OWNER_C))
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    assert_eq!(error_body(missing).await["reason"], "not_found");
+    assert_malformed(server.get("/v1/stakes/devices/abc").await, "device id").await;
+    assert_malformed(
+        server
+            .get(&format!("/v1/stakes/validators/{}/xyz", common::OWNER_C))
+            .await,
+        "staker",
+    )
+    .await;
+    assert_malformed(server.get("/v1/unbonding/0x12").await, "address").await;
+}

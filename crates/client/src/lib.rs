@@ -23,6 +23,7 @@ use terrane_primitives::{Address, ChainId, Hash32};
 use terrane_types::light::{self, LightError};
 
 /// The network identity type (BLS12-381 public key).
+pub use terrane_api::StakeTarget;
 pub use terrane_types::Identity;
 
 /// Why a request failed.
@@ -357,6 +358,37 @@ impl Client {
         self.get_optional(&format!("/v1/sessions/{id}")).await
     }
 
+    /// `GET /v1/staking`: the staking books, parameters and the validators' stake.
+    pub async fn staking(&self) -> Result<terrane_api::StakingView, ClientError> {
+        self.get("/v1/staking").await
+    }
+
+    /// `GET /v1/stakes/devices/{id}` or `/v1/stakes/validators/{address}`: a pool with the
+    /// proof of its record; `None` when nothing is staked on the target.
+    pub async fn stake_pool(
+        &self,
+        target: terrane_api::StakeTarget,
+    ) -> Result<Option<terrane_api::StakePoolView>, ClientError> {
+        self.get_optional(&stake_path(target)).await
+    }
+
+    /// `GET /v1/stakes/…/{staker}`: a staker's position on a target and what it can claim.
+    pub async fn stake_position(
+        &self,
+        target: terrane_api::StakeTarget,
+        staker: &Address,
+    ) -> Result<terrane_api::StakePositionView, ClientError> {
+        self.get(&format!("{}/{staker}", stake_path(target))).await
+    }
+
+    /// `GET /v1/unbonding/{address}`: an account's unbonding entries.
+    pub async fn unbonding(
+        &self,
+        address: &Address,
+    ) -> Result<terrane_api::UnbondingView, ClientError> {
+        self.get(&format!("/v1/unbonding/{address}")).await
+    }
+
     /// `GET /v1/params`.
     pub async fn params(&self) -> Result<serde_json::Value, ClientError> {
         self.get("/v1/params").await
@@ -386,6 +418,24 @@ impl Client {
                 return Ok((id, None));
             }
             tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        }
+    }
+}
+
+/// The route of `target`'s pool.
+fn stake_path(target: terrane_api::StakeTarget) -> String {
+    match target {
+        terrane_api::StakeTarget::Device(id) => {
+            format!(
+                "/v1/stakes/devices/{}",
+                terrane_primitives::hex::encode(&id)
+            )
+        }
+        terrane_api::StakeTarget::Validator(a) => {
+            format!(
+                "/v1/stakes/validators/{}",
+                terrane_primitives::hex::encode(&a)
+            )
         }
     }
 }

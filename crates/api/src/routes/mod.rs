@@ -18,6 +18,7 @@ pub(crate) mod meta;
 pub(crate) mod outcomes;
 pub(crate) mod params;
 pub(crate) mod price;
+pub(crate) mod staking;
 pub(crate) mod txs;
 
 use std::sync::Arc;
@@ -106,6 +107,7 @@ pub(crate) fn table<B: Backend>() -> Vec<Route<B>> {
         params::routes(),
         price::routes(),
         credits::routes(),
+        staking::routes(),
         txs::routes(),
         accounts::routes(),
         devices::routes(),

@@ -25,6 +25,11 @@ use tokio::{net::TcpListener, sync::broadcast, sync::oneshot, task::JoinHandle};
 /// Height of the fake chain's latest finalized block.
 pub const LATEST_HEIGHT: u64 = 10;
 
+/// A 64-hex-character constant as bytes.
+pub fn hex32(text: &str) -> [u8; 32] {
+    hex::decode(text).unwrap().try_into().unwrap()
+}
+
 /// A transaction the fake backend already knows: submitting it is a 409.
 pub const KNOWN_TX: &[u8] = b"known";
 
@@ -771,6 +776,91 @@ impl Backend for FakeBackend {
             key: "11".repeat(32),
             value: Some("00000000000f1b30".to_owned()),
             proof: "22".repeat(8),
+        })
+    }
+
+    async fn staking(&self) -> Result<terrane_api::StakingView, ApiError> {
+        Ok(terrane_api::StakingView {
+            height: LATEST_HEIGHT,
+            bonded: 20_000_000_000,
+            unbonding: 5_000_000,
+            rewards_owed: 1_000,
+            rewards_distributed: 9_000,
+            pools: 2,
+            min_device_bond: 100_000_000,
+            min_validator_bond: 10_000_000_000,
+            unbonding_epochs: 7,
+            max_commission_bps: 5_000,
+            validators: vec![terrane_api::ValidatorStakeView {
+                address: OWNER_C.to_owned(),
+                bonded: true,
+                operator_stake: 10_000_000_000,
+                total: 19_900_000_000,
+            }],
+        })
+    }
+
+    async fn stake_pool(
+        &self,
+        target: terrane_api::StakeTarget,
+    ) -> Result<Option<terrane_api::StakePoolView>, ApiError> {
+        // Every target has a pool operated by owner A with one delegation, except validator
+        // OWNER_C, on which nothing is staked.
+        Ok(
+            (target != terrane_api::StakeTarget::Validator(hex32(OWNER_C))).then(|| {
+                terrane_api::StakePoolView {
+                    kind: target.kind().to_owned(),
+                    target: hex::encode(target.id()),
+                    operator: OWNER_A.to_owned(),
+                    bonded: true,
+                    min_bond: 100_000_000,
+                    total: 150_000_000,
+                    operator_stake: 100_000_000,
+                    delegated: 50_000_000,
+                    commission_bps: 1_000,
+                    next_commission_bps: 1_000,
+                    commission_from: 0,
+                    owed: 1_000,
+                    height: LATEST_HEIGHT,
+                    state_root: "00".repeat(32),
+                    key: "11".repeat(32),
+                    value: "22".repeat(8),
+                    proof: "33".repeat(8),
+                }
+            }),
+        )
+    }
+
+    async fn stake_position(
+        &self,
+        target: terrane_api::StakeTarget,
+        staker: [u8; 32],
+    ) -> Result<terrane_api::StakePositionView, ApiError> {
+        let owner = staker == hex32(OWNER_A);
+        Ok(terrane_api::StakePositionView {
+            height: LATEST_HEIGHT,
+            staker: hex::encode(staker),
+            kind: target.kind().to_owned(),
+            target: hex::encode(target.id()),
+            operator: owner,
+            amount: if owner { 100_000_000 } else { 0 },
+            claimable: if owner { 100 } else { 0 },
+        })
+    }
+
+    async fn unbonding(&self, address: [u8; 32]) -> Result<terrane_api::UnbondingView, ApiError> {
+        Ok(terrane_api::UnbondingView {
+            height: LATEST_HEIGHT,
+            epoch: CURRENT_EPOCH,
+            address: hex::encode(address),
+            total: 5_000_000,
+            withdrawable: 0,
+            entries: vec![terrane_api::UnbondingEntryView {
+                kind: "device".to_owned(),
+                target: DEVICE_A.to_owned(),
+                amount: 5_000_000,
+                release: CURRENT_EPOCH + 7,
+            }],
         })
     }
 

@@ -144,8 +144,9 @@ async fn stake_ctx<S: StateRead>(ctx: &TxCtx<'_, S>) -> Result<StakeCtx, StateEr
     })
 }
 
-/// Who operates `target` and the bond it needs; `None` if it is no device or validator.
-async fn target_info<S: StateRead>(
+/// Who operates `target` and the bond it needs; `None` if it is no device or validator (also
+/// what the API reports a pool against).
+pub async fn target_info<S: StateRead>(
     state: &Overlay<S>,
     params: &StakingParams,
     target: &Target,

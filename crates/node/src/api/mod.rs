@@ -16,6 +16,7 @@ mod epochs;
 mod outcomes;
 mod params;
 mod price;
+mod staking;
 mod txs;
 
 use cells::bad_cell;
@@ -300,6 +301,29 @@ where
 
     async fn session(&self, id: u64) -> Result<Option<terrane_api::SessionView>, ApiError> {
         self.session_view(id).await
+    }
+
+    async fn staking(&self) -> Result<terrane_api::StakingView, ApiError> {
+        self.staking_view().await
+    }
+
+    async fn stake_pool(
+        &self,
+        target: terrane_api::StakeTarget,
+    ) -> Result<Option<terrane_api::StakePoolView>, ApiError> {
+        self.stake_pool_view(target).await
+    }
+
+    async fn stake_position(
+        &self,
+        target: terrane_api::StakeTarget,
+        staker: [u8; 32],
+    ) -> Result<terrane_api::StakePositionView, ApiError> {
+        self.stake_position_view(target, staker).await
+    }
+
+    async fn unbonding(&self, address: [u8; 32]) -> Result<terrane_api::UnbondingView, ApiError> {
+        self.unbonding_view(address).await
     }
 
     fn classes(&self) -> Vec<terrane_api::ClassView> {
