@@ -326,7 +326,8 @@ fn check_paid(summary: &EpochSummary, hotspots: usize) -> Result<(), BenchError>
             summary.rewarded
         )));
     }
-    let accounted = summary.distributed_total() + summary.dust + summary.not_issued;
+    let accounted =
+        summary.distributed_total() + summary.dust + summary.not_issued + summary.validators;
     if accounted != summary.emission {
         return Err(BenchError::StateMismatch(format!(
             "the close accounted for {accounted} of an emission of {}",

@@ -11,8 +11,8 @@
 //!   not issued → never minted
 //! claim(device): owner only; cumulative − claimed moves from the pool to the owner
 //! ```
-//! Conservation (asserted on every close): distributed (subsidy + usage) + dust + not_issued ==
-//! emission (schedule + re-mint).
+//! Conservation (asserted on every close): distributed (subsidy + usage) + dust + not_issued +
+//! validators == emission (schedule + re-mint).
 
 use crate::{
     economy::{self, UsageLine},
