@@ -123,7 +123,7 @@ pub async fn is_bonded<S: StateRead>(
 ) -> Result<bool, StateError> {
     Ok(pool(state, target)
         .await?
-        .is_some_and(|p| !p.operator_stake.is_zero() && p.operator_stake >= min_bond))
+        .is_some_and(|p| p.is_bonded(min_bond)))
 }
 
 /// What `amount` of stake earned while the accumulator moved by `diff`: the floor of
@@ -550,8 +550,7 @@ pub async fn pay_validators<S: StateRead>(
     for v in validators(state).await? {
         let target = Target::Validator(v);
         if let Some(p) = pool(state, &target).await?
-            && !p.operator_stake.is_zero()
-            && p.operator_stake >= min_bond
+            && p.is_bonded(min_bond)
         {
             bonded.push((v, p));
         }

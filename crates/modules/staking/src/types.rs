@@ -91,6 +91,12 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// Whether the operator's own stake reaches `min_bond` (a zero bond never counts, even
+    /// against a zero minimum): the one rule for "bonded", for devices and validators alike.
+    pub fn is_bonded(&self, min_bond: Amount) -> bool {
+        !self.operator_stake.is_zero() && self.operator_stake >= min_bond
+    }
+
     /// The commission that applies to rewards of `epoch`.
     pub fn commission_at(&self, epoch: Epoch) -> BasisPoints {
         if epoch >= self.commission_from {

@@ -42,7 +42,7 @@ where
                 .unwrap_or_default();
             validators.push(ValidatorStakeView {
                 address: v.to_string(),
-                bonded: !pool.operator_stake.is_zero() && pool.operator_stake >= min_bond,
+                bonded: pool.is_bonded(min_bond),
                 operator_stake: pool.operator_stake.get(),
                 total: pool.total.get(),
             });
@@ -86,11 +86,15 @@ where
             kind,
             target: id,
             operator: pool.operator.to_string(),
-            bonded: !pool.operator_stake.is_zero() && pool.operator_stake >= min_bond,
+            bonded: pool.is_bonded(min_bond),
             min_bond: min_bond.get(),
             total: pool.total.get(),
             operator_stake: pool.operator_stake.get(),
-            delegated: pool.total.get() - pool.operator_stake.get(),
+            delegated: pool
+                .total
+                .checked_sub(pool.operator_stake)
+                .expect("the operator's stake is part of the total")
+                .get(),
             commission_bps: pool.commission.get(),
             next_commission_bps: pool.next_commission.get(),
             commission_from: pool.commission_from.get(),
