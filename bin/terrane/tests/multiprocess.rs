@@ -73,6 +73,8 @@ struct Sender {
     key: ed25519::PrivateKey,
     address: Address,
     nonce: u64,
+    /// Every accepted transfer by nonce: its signed bytes and the validator that accepted it.
+    sent: Vec<(Vec<u8>, usize)>,
 }
 
 fn transfer(chain: &ChainId, s: &Sender, to: Address) -> Vec<u8> {
@@ -100,6 +102,7 @@ fn load_senders(dir: &Path, names: &[&str]) -> Vec<Sender> {
                 address: Address::from_slice(key.public_key().as_ref()).unwrap(),
                 key,
                 nonce: 0,
+                sent: Vec::new(),
             }
         })
         .collect()
@@ -156,8 +159,10 @@ async fn killed_validator_restarts_with_every_finalized_block_and_balance_intact
             if killed_at.is_some() && !restarted && target == victim {
                 continue;
             }
-            match clients[target].submit(transfer(&chain, s, sink)).await {
+            let raw = transfer(&chain, s, sink);
+            match clients[target].submit(raw.clone()).await {
                 Ok(_) => {
+                    s.sent.push((raw, target));
                     s.nonce += 1;
                     submitted += 1;
                 }
@@ -183,23 +188,59 @@ async fn killed_validator_restarts_with_every_finalized_block_and_balance_intact
     let killed_at = killed_at.expect("victim was killed");
     assert!(submitted > 200, "load too small: {submitted}");
 
-    // Wait for every submitted transfer to execute and the victim to catch up.
+    // Wait for every submitted transfer to execute and the victim to catch up. A transfer the
+    // victim accepted in the instant before SIGKILL may have died in its pool before gossip
+    // left the process; a wallet rebroadcasts what has not executed, and so does this test,
+    // but only such transfers: one a live validator accepted must never need it.
     let deadline = Instant::now() + Duration::from_secs(90);
     let expected: u64 = senders.iter().map(|s| s.nonce).sum();
+    let mut rebroadcast = 0u32;
+    let mut stalled_since = Instant::now();
+    let mut last_progress = 0u64;
     loop {
         let mut done = true;
+        let mut progress = 0u64;
+        let mut stuck = Vec::new();
         for s in &senders {
-            let view = clients[0].account(&s.address).await.unwrap();
-            done &= view.nonce == s.nonce;
+            let next = clients[0].account(&s.address).await.unwrap().nonce;
+            done &= next == s.nonce;
+            progress += next;
+            if next < s.nonce {
+                stuck.push((s, next));
+            }
         }
         if done {
             break;
         }
+        if progress > last_progress {
+            last_progress = progress;
+            stalled_since = Instant::now();
+        } else if stalled_since.elapsed() > Duration::from_secs(5) {
+            for (s, next) in &stuck {
+                let (raw, target) = &s.sent[usize::try_from(*next).unwrap()];
+                if *target == victim {
+                    // Already pooled elsewhere is fine: the point is that some pool holds it.
+                    let _ = clients[0].submit(raw.clone()).await;
+                    rebroadcast += 1;
+                }
+            }
+            stalled_since = Instant::now();
+        }
+        let waiting: Vec<String> = stuck
+            .iter()
+            .map(|(s, next)| {
+                let target = s.sent[usize::try_from(*next).unwrap()].1;
+                format!("{}: nonce {next} accepted by validator {target}", s.address)
+            })
+            .collect();
         assert!(
             Instant::now() < deadline,
-            "submitted transfers did not all execute"
+            "submitted transfers did not all execute (rebroadcast {rebroadcast}): {waiting:?}"
         );
         tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    if rebroadcast > 0 {
+        eprintln!("rebroadcast {rebroadcast} transfers the killed validator had accepted");
     }
     let top = height(&clients[0]).await;
     // Every validator applies finalized blocks on its own schedule; compare them all at `top`,
