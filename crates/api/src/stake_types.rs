@@ -43,6 +43,8 @@ pub struct StakingView {
     pub rewards_owed: u64,
     /// Rewards ever distributed through staking, base units.
     pub rewards_distributed: u64,
+    /// Stake slashed since genesis (bonded and unbonding), base units.
+    pub slashed: u64,
     /// Pools open.
     pub pools: u64,
     /// A device operator's minimum own bond, base units.
@@ -93,6 +95,10 @@ pub struct StakePoolView {
     pub operator_stake: u64,
     /// Delegated stake (`total − operator_stake`), base units.
     pub delegated: u64,
+    /// Stake unbonding from the target (still slashable), base units.
+    pub unbonding: u64,
+    /// Stake slashed from the target ever, base units.
+    pub slashed: u64,
     /// The commission in force, basis points.
     pub commission_bps: u16,
     /// The commission from `commission_from` on (equal to `commission_bps` when no change
@@ -134,7 +140,8 @@ pub struct StakePositionView {
     /// Whether the staker operates the target (its stake is the bond; it earns the
     /// commission, not a delegator's share).
     pub operator: bool,
-    /// Stake bonded, base units (0: no position).
+    /// What the position's stake is worth now (after any slash), base units (0: no
+    /// position).
     pub amount: u64,
     /// What `claim_stake_rewards` would pay now, base units.
     pub claimable: u64,
@@ -166,7 +173,7 @@ pub struct UnbondingEntryView {
     /// The device id or validator address it left.
     #[schema(format = "hex32")]
     pub target: String,
-    /// Base units.
+    /// What it is worth now (a slash of the target while it waits cuts it), base units.
     pub amount: u64,
     /// First epoch it can be withdrawn.
     pub release: u64,

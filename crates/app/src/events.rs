@@ -10,6 +10,7 @@ use terrane_pow::events::PowEvent;
 use terrane_primitives::Hash32;
 use terrane_rewards::events::RewardsEvent;
 use terrane_sessions::events::SessionsEvent;
+use terrane_slashing::events::SlashingEvent;
 use terrane_staking::events::StakingEvent;
 
 /// An event from a module, tagged with the transaction that caused it.
@@ -42,4 +43,6 @@ pub enum EventKind {
     Sessions(SessionsEvent),
     /// From staking (bonds, unbonding, commission, pool rewards).
     Staking(StakingEvent),
+    /// From slashing (evidence, appeals, executed slashes).
+    Slashing(SlashingEvent),
 }

@@ -13,6 +13,7 @@
 //!   per registration:                         ClassVerifier::check_capabilities
 //!   per report that passed pow's prechecks:   ClassVerifier::verify_report
 //!   per worker when rewards closes an epoch:  ClassVerifier::eligible_from
+//!   per slashing evidence or appeal:          ClassVerifier::duty / missed_duty / duty_done
 //! ```
 //! Dispatch is static: the lists expand to straight-line calls on zero-sized types, so the
 //! order hooks run in is the order the list is written in, on every validator.
@@ -225,5 +226,35 @@ pub trait ClassVerifier {
         device: &Device,
     ) -> Result<Epoch, StateError> {
         Ok(device.registered_epoch)
+    }
+
+    /// The duty a report of this class answers, if the class has one per report: two
+    /// different reports of one device for one duty in one epoch are an equivocation
+    /// (slashing). Pure. The default: no duty, so no report can equivocate.
+    fn duty(_report: &terrane_pow::types::Report) -> Option<terrane_primitives::Hash32> {
+        None
+    }
+
+    /// Whether `device` owed a scheduled duty in closed epoch `epoch` and the chain recorded
+    /// none (slashing's missed-duties rule). Must only read. The default: the class
+    /// schedules no duty.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn missed_duty<S: StateRead>(
+        _state: &Overlay<S>,
+        _device: &Device,
+        _epoch: Epoch,
+    ) -> Result<bool, StateError> {
+        Ok(false)
+    }
+
+    /// Whether `report` (signed for its device, checked by the caller) proves the device did
+    /// its duty of `report.epoch` though the chain recorded no report for it: an appeal's
+    /// counter-proof. Must only read. The default: nothing proves it.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn duty_done<S: StateRead>(
+        _state: &Overlay<S>,
+        _report: &terrane_pow::types::Report,
+    ) -> Result<bool, StateError> {
+        Ok(false)
     }
 }

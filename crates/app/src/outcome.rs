@@ -10,6 +10,7 @@ use terrane_pow::outcome::PowRejection;
 use terrane_primitives::ReasonInfo;
 use terrane_rewards::outcome::RewardsRejection;
 use terrane_sessions::outcome::SessionsRejection;
+use terrane_slashing::outcome::SlashingRejection;
 use terrane_staking::outcome::StakingRejection;
 
 terrane_primitives::reason_codes! {
@@ -88,7 +89,8 @@ outcome_from!(
     OracleRejection,
     CreditsRejection,
     SessionsRejection,
-    StakingRejection
+    StakingRejection,
+    SlashingRejection
 );
 
 /// Every reason code in the chain, in code order, starting with `0 ok`.

@@ -10,6 +10,7 @@ use terrane_pow::params::PowParams;
 use terrane_primitives::Amount;
 use terrane_rewards::EmissionParams;
 use terrane_sessions::params::SessionsParams;
+use terrane_slashing::params::SlashingParams;
 use terrane_staking::params::StakingParams;
 
 /// How much a block may hold. Consensus-critical: a block over a limit is invalid.
@@ -93,6 +94,9 @@ pub struct ChainParams {
     /// Bonds, unbonding and commission of stake behind devices and validators.
     #[serde(default)]
     pub staking: StakingParams,
+    /// What each offence costs, the bounty, the evidence and appeal windows.
+    #[serde(default)]
+    pub slashing: SlashingParams,
 }
 
 impl ChainParams {
@@ -101,6 +105,8 @@ impl ChainParams {
         use crate::{module::Module as _, modules::for_each_module};
         self.block.validate()?;
         for_each_module!(M => M::validate_params(M::params(self))?);
+        self.slashing
+            .validate_with_unbonding(self.staking.unbonding_epochs)?;
         Ok(())
     }
 }

@@ -132,6 +132,11 @@ payloads! {
     73 => SetCommission(terrane_staking::msg::SetCommission) "set_commission",
     /// Tag 74: claim a position's share of its pool's rewards.
     74 => ClaimStakeRewards(terrane_staking::msg::ClaimStakeRewards) "claim_stake_rewards",
+    /// Tag 80: evidence of an offence; the signer earns the bounty if it executes
+    /// ([`terrane_slashing::msg::SubmitEvidence`]).
+    80 => SubmitEvidence(terrane_slashing::msg::SubmitEvidence) "submit_evidence",
+    /// Tag 81: the accused's counter-proof to a pending slash.
+    81 => AppealSlash(terrane_slashing::msg::AppealSlash) "appeal_slash",
 }
 
 /// An unsigned transaction.

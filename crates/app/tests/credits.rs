@@ -30,20 +30,7 @@ use terrane_sessions::{
     types::Receipt,
 };
 
-struct Chain(TestChain);
-
-impl core::ops::Deref for Chain {
-    type Target = TestChain;
-    fn deref(&self) -> &TestChain {
-        &self.0
-    }
-}
-
-impl core::ops::DerefMut for Chain {
-    fn deref_mut(&mut self) -> &mut TestChain {
-        &mut self.0
-    }
-}
+test_chain!(Chain);
 
 fn key(name: &str) -> ed25519::PrivateKey {
     named_key(name)
@@ -77,7 +64,7 @@ impl Chain {
             &testkit::key("maker"),
         );
         let tx = c.tx(&owner, Payload::RegisterDevice(msg));
-        assert_eq!(c.block(vec![tx]), vec![Outcome::OK]);
+        assert_eq!(c.outcomes(vec![tx]), vec![Outcome::OK]);
         c
     }
 
@@ -90,20 +77,7 @@ impl Chain {
                 timestamp: TimestampMs::new(ts),
             }),
         );
-        assert_eq!(self.block(vec![tx]), vec![Outcome::OK]);
-    }
-
-    fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<Outcome> {
-        self.execute(txs)
-            .txs
-            .into_iter()
-            .map(|t| t.outcome)
-            .collect()
-    }
-
-    fn one(&mut self, signer: &str, payload: Payload) -> Outcome {
-        let tx = self.tx(&key(signer), payload);
-        self.block(vec![tx])[0]
+        assert_eq!(self.outcomes(vec![tx]), vec![Outcome::OK]);
     }
 
     fn buy(&mut self, signer: &str, to: &str, base: u64) -> Outcome {
@@ -183,7 +157,7 @@ fn a_consumer_buys_credits_pays_a_hotspot_by_receipts_and_gets_the_rest_back() {
         c.tx(&key("relay"), r2),
     ];
     assert_eq!(
-        c.block(txs),
+        c.outcomes(txs),
         vec![
             Outcome::OK,
             Outcome::OK,
@@ -244,7 +218,7 @@ fn a_company_buys_credits_for_another_account_and_bad_burns_are_recorded_with_co
     );
     // Past the oracle's freshness window (ten minutes at one block a second), burns stop.
     for _ in 0..601 {
-        c.block(vec![]);
+        c.outcomes(vec![]);
     }
     assert_eq!(
         c.buy("owner", "owner", 1_000_000),
@@ -324,7 +298,7 @@ proptest! {
                         c.one(if by_owner { "owner" } else { "consumer" }, Payload::CloseSession(CloseSession { session: s }));
                     }
                 }
-                Op::Idle(n) => for _ in 0..n { c.block(vec![]); },
+                Op::Idle(n) => for _ in 0..n { c.outcomes(vec![]); },
             }
         }
         let l = block_on(credits::ledger(&c.state())).unwrap();

@@ -17,18 +17,14 @@ use terrane_app::{
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
     msg::{Beacon, Witness, commitment},
-    radio::{Band, capabilities as coverage},
 };
 use terrane_devices::{
-    msg::{Domains, TransferDevice},
-    testkit::{self, id_of, key},
+    msg::TransferDevice,
+    testkit::{id_of, key},
 };
 use terrane_geo::offchain::{cell_at, offset};
-use terrane_pow::{
-    msg::{SubmitReports, sign},
-    types::Report,
-};
-use terrane_primitives::{Address, Amount, DeviceId, Epoch, Namespace};
+use terrane_pow::msg::SubmitReports;
+use terrane_primitives::{Address, Amount, DeviceId, Epoch};
 use terrane_rewards::{events::RewardsEvent, handler as rewards, msg::ClaimRewards};
 use terrane_staking::{msg::Stake, types::Target};
 use terrane_state::Overlay;
@@ -41,21 +37,10 @@ const HOTSPOTS: [(&str, &str, f64); 3] = [
     ("hs-c", "cat", 4.0),
 ];
 
-/// The hotspots' chain: [`TestChain`] with short epochs, one duty window, one approved maker.
-struct Chain(TestChain);
-
-impl std::ops::Deref for Chain {
-    type Target = TestChain;
-    fn deref(&self) -> &TestChain {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for Chain {
-    fn deref_mut(&mut self) -> &mut TestChain {
-        &mut self.0
-    }
-}
+test_chain!(
+    /// The hotspots' chain: [`TestChain`] with short epochs, one duty window, one approved maker.
+    Chain
+);
 
 impl Chain {
     fn new() -> Self {
@@ -100,23 +85,8 @@ impl Chain {
     }
 
     fn report(&self, device: &str, kind: u8, payload: Vec<u8>) -> terrane_pow::types::SignedReport {
-        let ns = self
-            .exec
-            .genesis()
-            .chain_id()
-            .namespace(Namespace::DeviceReport);
-        let epoch = Epoch::new((self.height) / EPOCH);
-        sign(
-            &ns,
-            Report {
-                device: id_of(&key(device)),
-                epoch,
-                class: terrane_coverage::CLASS,
-                kind,
-                payload,
-            },
-            &key(device),
-        )
+        let epoch = Epoch::new(self.height / EPOCH);
+        self.coverage_report(&key(device), epoch, kind, payload)
     }
 
     /// Runs one epoch of coverage work (hs-b and hs-c witness hs-a), up to its last block.
@@ -176,29 +146,11 @@ impl Chain {
 
     /// Registers and bonds the three hotspots, each by its owner, in the next block.
     fn register_hotspots(&mut self) {
-        let domains = Domains::of(&self.exec.genesis().chain_id());
-        let min_bond = Amount::new(self.exec.genesis().params.staking.min_device_bond);
+        // Registered and bonded (an unbonded device earns nothing).
         let regs: Vec<Vec<u8>> = HOTSPOTS
             .iter()
             .flat_map(|(name, owner, km)| {
-                let owner_key = named_key(owner);
-                let msg = testkit::registration(
-                    &domains,
-                    &address_of(&owner_key),
-                    &key(name),
-                    coverage(30, 270, Band::Eu868),
-                    cell(*km),
-                    &key("maker"),
-                );
-                let bond = Stake {
-                    target: Target::Device(id_of(&key(name))),
-                    amount: min_bond,
-                };
-                // Registered and bonded (an unbonded device earns nothing).
-                [
-                    self.tx(&owner_key, Payload::RegisterDevice(msg)),
-                    self.tx(&owner_key, Payload::Stake(bond)),
-                ]
+                self.register_bonded_hotspot(&named_key(owner), &key(name), cell(*km))
             })
             .collect();
         self.block(regs);

@@ -42,11 +42,11 @@ fn validator() -> Target {
     Target::Validator(address_of(&key("validator")))
 }
 
-struct Chain(TestChain);
+test_chain!(Chain);
 
 impl Chain {
     /// Owner, delegator and validator funded with 20,000 TRN; a hotspot registered to
-    /// `owner`; `validator` the chain's one validator; one epoch to unbond.
+    /// `owner`; `validator` the chain's one validator; three epochs to unbond.
     fn new() -> Self {
         let names = ["owner", "delegator", "validator"];
         let funded: Vec<_> = names
@@ -56,7 +56,10 @@ impl Chain {
         let mut g = Genesis::for_tests("staking-flow", &funded);
         g.params.pow.epoch_length_blocks = EPOCH;
         g.params.pow.window_grace_blocks = 2;
-        g.params.staking.unbonding_epochs = 1;
+        g.params.staking.unbonding_epochs = 3;
+        // Slashing reaches unbonding stake: evidence age + appeal window < unbonding epochs.
+        g.params.slashing.evidence_max_age_epochs = 1;
+        g.params.slashing.appeal_window_epochs = 1;
         g.consensus.validators[0].public_key = address_of(&key("validator")).to_string();
         g.makers = vec![testkit::address_of(&testkit::key("maker")).to_string()];
         let mut c = Self(TestChain::new(g, funded.iter().map(|(a, _)| *a).collect()));
@@ -70,22 +73,8 @@ impl Chain {
             &testkit::key("maker"),
         );
         let tx = c.0.tx(&owner, Payload::RegisterDevice(msg));
-        assert_eq!(c.block(vec![tx]), vec![Outcome::OK]);
+        assert_eq!(c.outcomes(vec![tx]), vec![Outcome::OK]);
         c
-    }
-
-    fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<Outcome> {
-        self.0
-            .execute(txs)
-            .txs
-            .into_iter()
-            .map(|t| t.outcome)
-            .collect()
-    }
-
-    fn one(&mut self, signer: &str, payload: Payload) -> Outcome {
-        let tx = self.0.tx(&key(signer), payload);
-        self.block(vec![tx])[0]
     }
 
     fn stake(&mut self, who: &str, target: Target, amount: Amount) -> Outcome {
@@ -106,20 +95,18 @@ impl Chain {
     }
 
     fn staked(&self, who: &str, target: Target) -> Amount {
-        block_on(staking::position(
-            &self.0.state(),
-            &address_of(&key(who)),
-            &target,
-        ))
-        .unwrap()
-        .amount
+        let state = self.0.state();
+        let pos = block_on(staking::position(&state, &address_of(&key(who)), &target)).unwrap();
+        block_on(staking::pool(&state, &target))
+            .unwrap()
+            .map_or(Amount::ZERO, |p| p.bonded.value(pos.shares))
     }
 
     /// Runs empty blocks until the first block of the next epoch has executed.
     fn next_epoch(&mut self) {
         let next = (self.0.height / EPOCH + 1) * EPOCH;
         while self.0.height < next {
-            self.block(vec![]);
+            self.outcomes(vec![]);
         }
     }
 }
@@ -168,8 +155,8 @@ fn delegation_waits_for_the_operator_and_then_joins_its_pool() {
     let pool = block_on(staking::pool(&c.0.state(), &hotspot()))
         .unwrap()
         .unwrap();
-    assert_eq!(pool.total, trn(150));
-    assert_eq!(pool.operator_stake, trn(100));
+    assert_eq!(pool.total(), trn(150));
+    assert_eq!(pool.operator_stake(), trn(100));
     assert_eq!(pool.operator, address_of(&key("owner")));
 }
 
@@ -208,7 +195,7 @@ fn a_validator_bonds_its_own_key_with_the_validator_minimum() {
     let pool = block_on(staking::pool(&c.0.state(), &validator()))
         .unwrap()
         .unwrap();
-    assert_eq!(pool.total, trn(15_000));
+    assert_eq!(pool.total(), trn(15_000));
 }
 
 #[test]
@@ -234,6 +221,13 @@ fn unbonded_stake_is_withdrawn_only_after_the_unbonding_epochs() {
     assert_eq!(
         c.one("delegator", Payload::WithdrawUnbonded(WithdrawUnbonded)),
         rejected(StakingRejection::NothingToWithdraw)
+    );
+    c.next_epoch();
+    c.next_epoch();
+    assert_eq!(
+        c.one("delegator", Payload::WithdrawUnbonded(WithdrawUnbonded)),
+        rejected(StakingRejection::NothingToWithdraw),
+        "two of three unbonding epochs in"
     );
     c.next_epoch();
     let before = c.balance("delegator");
@@ -300,7 +294,7 @@ fn closed_epoch_zero(c: &mut Chain) -> terrane_rewards::types::EpochSummary {
         {
             return s;
         }
-        c.block(vec![]);
+        c.outcomes(vec![]);
     }
     panic!("epoch 0 never closed")
 }
@@ -349,7 +343,7 @@ fn a_bonded_validator_and_its_delegators_earn_the_validators_share_of_the_emissi
         .unwrap()
         .tx
         .fee;
-    assert_eq!(c.block(vec![claim]), vec![Outcome::OK]);
+    assert_eq!(c.outcomes(vec![claim]), vec![Outcome::OK]);
     assert_eq!(
         c.balance("validator")
             .checked_add(fee)

@@ -25,21 +25,10 @@ use terrane_rewards::{ClassPool, handler as rewards};
 const EPOCH: u64 = 40;
 const POOL_BPS: u16 = 1_000;
 
-/// The uptime chain: [`TestChain`] with short epochs, one approved maker and an uptime pool.
-struct Chain(TestChain);
-
-impl std::ops::Deref for Chain {
-    type Target = TestChain;
-    fn deref(&self) -> &TestChain {
-        &self.0
-    }
-}
-
-impl std::ops::DerefMut for Chain {
-    fn deref_mut(&mut self) -> &mut TestChain {
-        &mut self.0
-    }
-}
+test_chain!(
+    /// The uptime chain: [`TestChain`] with short epochs, one approved maker and an uptime pool.
+    Chain
+);
 
 impl Chain {
     fn new() -> Self {
@@ -62,15 +51,6 @@ impl Chain {
             cap_per_cell: 0,
         });
         Self(TestChain::new(g, vec![ann]))
-    }
-
-    /// Executes the next block and returns its transactions' outcomes.
-    fn block(&mut self, txs: Vec<Vec<u8>>) -> Vec<Outcome> {
-        self.execute(txs)
-            .txs
-            .into_iter()
-            .map(|t| t.outcome)
-            .collect()
     }
 
     /// Registers `device` to ann and bonds it; the registration's outcome.
@@ -97,7 +77,7 @@ impl Chain {
                 amount: min_bond,
             }),
         );
-        self.block(vec![tx, bond])[0]
+        self.outcomes(vec![tx, bond])[0]
     }
 
     /// A ping from `device` quoting height `seen`.
@@ -124,7 +104,7 @@ impl Chain {
     fn submit(&mut self, reports: Vec<SignedReport>) {
         let relay = named_key("ann");
         let tx = self.tx(&relay, Payload::SubmitReports(SubmitReports { reports }));
-        assert_eq!(self.block(vec![tx]), vec![Outcome::OK]);
+        assert_eq!(self.outcomes(vec![tx]), vec![Outcome::OK]);
     }
 }
 
@@ -159,7 +139,7 @@ fn uptime_devices_register_ping_and_earn_from_their_own_pool_with_their_own_code
         c.submit(vec![c.ping("pinger", seen)]);
         valid += 1;
         for _ in 0..gap - 1 {
-            c.block(vec![]);
+            c.outcomes(vec![]);
         }
     }
     let seen = c.height;
@@ -212,7 +192,7 @@ fn uptime_devices_register_ping_and_earn_from_their_own_pool_with_their_own_code
     // Close epoch 0: the pinger is paid from the uptime pool, the sleeper is not, and the
     // coverage pool (no coverage work) is not issued.
     while c.height < EPOCH + 1 {
-        c.block(vec![]);
+        c.outcomes(vec![]);
     }
     let summary = block_on(rewards::summary(&c.state(), Epoch::ZERO))
         .unwrap()

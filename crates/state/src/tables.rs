@@ -54,6 +54,8 @@ pub const EPOCH_INFO: TableId = 0x25;
 pub const EPOCH_WORKERS: TableId = 0x26;
 /// `pow`: parameters (one record).
 pub const POW_PARAMS: TableId = 0x27;
+/// `pow`: (device, epoch) -> accountable invalid reports of that epoch (slashing's evidence).
+pub const DEVICE_EPOCH_INVALID: TableId = 0x28;
 /// `rewards`: epoch -> summary (emission, pools, reward root).
 pub const EPOCH_SUMMARIES: TableId = 0x30;
 /// `rewards`: per-device reward ledger (cumulative, claimed).
@@ -122,6 +124,18 @@ pub const STAKING_PARAMS: TableId = 0x84;
 pub const STAKE_VALIDATORS: TableId = 0x85;
 /// `staking`: the validator set as one ordered list (one record), for the emission share.
 pub const STAKE_VALIDATOR_SET: TableId = 0x86;
+/// `slashing`: slash id -> the slash, its evidence and status.
+pub const SLASHES: TableId = 0x90;
+/// `slashing`: (epoch, slash id) -> 1, the pending slashes that execute at that epoch's close.
+pub const SLASHES_DUE: TableId = 0x91;
+/// `slashing`: offence instance key -> the slash for it (one slash per offence).
+pub const SLASH_OFFENCES: TableId = 0x92;
+/// `slashing`: (target, slash id) -> 1, every slash against a target.
+pub const TARGET_SLASHES: TableId = 0x93;
+/// `slashing`: the totals (next id, slashed, bounties, burned, pending).
+pub const SLASH_LEDGER: TableId = 0x94;
+/// `slashing`: the parameters.
+pub const SLASHING_PARAMS: TableId = 0x95;
 
 /// Ids for test-only modules (the `uptime` class of `terrane-app`'s `uptime-test-class`
 /// feature): never used on a production chain, so they are not listed in [`ALL`].
@@ -154,6 +168,7 @@ pub const ALL: &[(TableId, &str)] = &[
     (EPOCH_INFO, "epoch_info"),
     (EPOCH_WORKERS, "epoch_workers"),
     (POW_PARAMS, "pow_params"),
+    (DEVICE_EPOCH_INVALID, "device_epoch_invalid"),
     (EPOCH_SUMMARIES, "epoch_summaries"),
     (DEVICE_REWARDS, "device_rewards"),
     (REWARD_LINES, "reward_lines"),
@@ -187,6 +202,12 @@ pub const ALL: &[(TableId, &str)] = &[
     (STAKING_PARAMS, "staking_params"),
     (STAKE_VALIDATORS, "stake_validators"),
     (STAKE_VALIDATOR_SET, "stake_validator_set"),
+    (SLASHES, "slashes"),
+    (SLASHES_DUE, "slashes_due"),
+    (SLASH_OFFENCES, "slash_offences"),
+    (TARGET_SLASHES, "target_slashes"),
+    (SLASH_LEDGER, "slash_ledger"),
+    (SLASHING_PARAMS, "slashing_params"),
 ];
 
 #[cfg(test)]

@@ -107,6 +107,57 @@ impl Module for Coverage {
 }
 
 impl ClassVerifier for Coverage {
+    /// One beacon per device per epoch; one witness report per beacon heard.
+    fn duty(report: &terrane_pow::types::Report) -> Option<terrane_primitives::Hash32> {
+        use commonware_codec::DecodeExt as _;
+        match report.kind {
+            KIND_BEACON => Some(terrane_primitives::sha256(&[b"terrane/duty/beacon/v1"])),
+            KIND_WITNESS => terrane_coverage::msg::Witness::decode(bytes::Bytes::copy_from_slice(
+                &report.payload,
+            ))
+            .ok()
+            .map(|w| {
+                terrane_primitives::sha256(&[b"terrane/duty/witness/v1", w.beaconer.as_ref()])
+            }),
+            _ => None,
+        }
+    }
+
+    /// A device owes a beacon every epoch it is active in: none revealed is a missed duty.
+    async fn missed_duty<S: StateRead>(
+        state: &Overlay<S>,
+        device: &Device,
+        epoch: Epoch,
+    ) -> Result<bool, StateError> {
+        Ok(terrane_coverage::query::slot(state, epoch, &device.id)
+            .await?
+            .is_none_or(|s| s.beacon.is_none()))
+    }
+
+    /// A beacon reveal whose commitment a witness recorded that epoch: the beacon was on the
+    /// air (someone heard it); only its reveal never made it into a block.
+    async fn duty_done<S: StateRead>(
+        state: &Overlay<S>,
+        report: &terrane_pow::types::Report,
+    ) -> Result<bool, StateError> {
+        use commonware_codec::DecodeExt as _;
+        if report.kind != KIND_BEACON {
+            return Ok(false);
+        }
+        let Ok(beacon) =
+            terrane_coverage::msg::Beacon::decode(bytes::Bytes::copy_from_slice(&report.payload))
+        else {
+            return Ok(false);
+        };
+        let c = terrane_coverage::msg::commitment(&report.device, &beacon.nonce);
+        Ok(
+            terrane_coverage::query::witnesses(state, report.epoch, &report.device)
+                .await?
+                .iter()
+                .any(|w| w.body.commitment == c),
+        )
+    }
+
     const CLASS: ClassId = terrane_coverage::CLASS;
     const CLASS_NAME: &'static str = "coverage";
     const KINDS: &'static [(u8, &'static str)] =

@@ -14,6 +14,7 @@ pub mod oracle;
 pub mod pow;
 pub mod rewards;
 pub mod sessions;
+pub mod slashing;
 pub mod staking;
 #[cfg(feature = "uptime-test-class")]
 pub mod uptime;
@@ -57,6 +58,10 @@ macro_rules! for_each_module {
         }
         {
             type $m = $crate::modules::staking::Staking;
+            $body;
+        }
+        {
+            type $m = $crate::modules::slashing::Slashing;
             $body;
         }
         #[cfg(feature = "uptime-test-class")]
@@ -220,6 +225,44 @@ pub async fn eligible_from<S: StateRead>(
     Ok(from)
 }
 
+/// The duty `report` answers under its class's rules
+/// ([`ClassVerifier::duty`](crate::module::ClassVerifier::duty)); `None` for a class the chain
+/// does not run or a report with no duty.
+pub fn report_duty(report: &terrane_pow::types::Report) -> Option<terrane_primitives::Hash32> {
+    let mut duty = None;
+    for_each_class!(C => if C::CLASS == report.class {
+        duty = C::duty(report);
+    });
+    duty
+}
+
+/// Whether `device` missed its class's scheduled duty in closed epoch `epoch`
+/// ([`ClassVerifier::missed_duty`](crate::module::ClassVerifier::missed_duty)).
+pub async fn missed_duty<S: StateRead>(
+    state: &Overlay<S>,
+    device: &Device,
+    epoch: Epoch,
+) -> Result<bool, StateError> {
+    let mut missed = false;
+    for_each_class!(C => if C::CLASS == device.class() {
+        missed = C::missed_duty(state, device, epoch).await?;
+    });
+    Ok(missed)
+}
+
+/// Whether `report` proves its device did the duty of its epoch
+/// ([`ClassVerifier::duty_done`](crate::module::ClassVerifier::duty_done)).
+pub async fn duty_done<S: StateRead>(
+    state: &Overlay<S>,
+    report: &terrane_pow::types::Report,
+) -> Result<bool, StateError> {
+    let mut done = false;
+    for_each_class!(C => if C::CLASS == report.class {
+        done = C::duty_done(state, report).await?;
+    });
+    Ok(done)
+}
+
 /// The schema of a device's capabilities in the API: one of the classes' own
 /// ([`ClassVerifier::capabilities_schema`](crate::module::ClassVerifier::capabilities_schema)),
 /// each titled with its class's name.
@@ -256,9 +299,7 @@ impl ClassRules for ClassList {
         let target = terrane_staking::types::Target::Device(device.id);
         let bonded = terrane_staking::handler::pool(state, &target)
             .await?
-            .is_some_and(|p| {
-                p.operator == device.owner && p.operator_stake >= self.min_device_bond
-            });
+            .is_some_and(|p| p.operator == device.owner && p.is_bonded(self.min_device_bond));
         if !bonded {
             return Ok(false);
         }

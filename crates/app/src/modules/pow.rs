@@ -47,6 +47,7 @@ impl Module for Pow {
             entry::<tables::SeenReports>(),
             entry::<tables::Work>(),
             entry::<tables::Outcomes>(),
+            entry::<tables::EpochInvalid>(),
             entry::<tables::Epochs>(),
             entry::<tables::EpochWork>(),
             entry::<tables::EpochWorkers>(),

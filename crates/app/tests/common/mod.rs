@@ -7,11 +7,35 @@ use commonware_cryptography::ed25519;
 use futures::executor::block_on;
 use std::collections::BTreeMap;
 use terrane_app::{
-    BlockOutput, Executor, Genesis, Payload, Transaction, invariants::check_all,
-    testkit::address_of,
+    BlockOutput, Executor, Genesis, Payload, Transaction,
+    invariants::check_all,
+    testkit::{address_of, named_key},
 };
 use terrane_primitives::{Address, Amount, Height, Nonce, TimestampMs};
 use terrane_state::{MemStore, Overlay};
+
+/// Declares `struct $name(TestChain)` dereferencing to the [`TestChain`], so a test file adds
+/// its own helpers to its chain while keeping every `TestChain` method.
+#[macro_export]
+macro_rules! test_chain {
+    ($(#[$meta:meta])* $name:ident) => {
+        $(#[$meta])*
+        struct $name(common::TestChain);
+
+        impl core::ops::Deref for $name {
+            type Target = common::TestChain;
+            fn deref(&self) -> &common::TestChain {
+                &self.0
+            }
+        }
+
+        impl core::ops::DerefMut for $name {
+            fn deref_mut(&mut self) -> &mut common::TestChain {
+                &mut self.0
+            }
+        }
+    };
+}
 
 /// The chain.
 pub struct TestChain {
@@ -79,8 +103,78 @@ impl TestChain {
         out
     }
 
+    /// Executes the next block; each transaction's outcome, in order.
+    #[allow(dead_code)] // not every test file looks at outcomes one by one
+    pub fn outcomes(&mut self, txs: Vec<Vec<u8>>) -> Vec<terrane_app::Outcome> {
+        self.execute(txs)
+            .txs
+            .into_iter()
+            .map(|t| t.outcome)
+            .collect()
+    }
+
+    /// `payload` signed by the named key `signer`, alone in the next block; its outcome.
+    #[allow(dead_code)] // not every test file submits by name
+    pub fn one(&mut self, signer: &str, payload: Payload) -> terrane_app::Outcome {
+        let tx = self.tx(&named_key(signer), payload);
+        self.outcomes(vec![tx])[0]
+    }
+
     /// The state after the last block.
     pub fn state(&self) -> Overlay<&MemStore> {
         Overlay::new(&self.store)
+    }
+
+    /// The two transactions that register coverage hotspot `device` to `owner` at `cell`
+    /// (attested by the test maker key `"maker"`) and bond it with the minimum device bond.
+    #[allow(dead_code)] // not every test file registers hotspots
+    pub fn register_bonded_hotspot(
+        &mut self,
+        owner: &ed25519::PrivateKey,
+        device: &ed25519::PrivateKey,
+        cell: terrane_geo::H3Cell,
+    ) -> [Vec<u8>; 2] {
+        use terrane_coverage::radio::{Band, capabilities};
+        let domains = terrane_devices::msg::Domains::of(&self.exec.genesis().chain_id());
+        let msg = terrane_devices::testkit::registration(
+            &domains,
+            &address_of(owner),
+            device,
+            capabilities(30, 270, Band::Eu868),
+            cell,
+            &terrane_devices::testkit::key("maker"),
+        );
+        let bond = terrane_staking::msg::Stake {
+            target: terrane_staking::types::Target::Device(terrane_devices::testkit::id_of(device)),
+            amount: Amount::new(self.exec.genesis().params.staking.min_device_bond),
+        };
+        [
+            self.tx(owner, Payload::RegisterDevice(msg)),
+            self.tx(owner, Payload::Stake(bond)),
+        ]
+    }
+
+    /// A coverage report of `device` for `epoch`, signed with its own key for this chain.
+    #[allow(dead_code)] // not every test file signs reports
+    pub fn coverage_report(
+        &self,
+        device: &ed25519::PrivateKey,
+        epoch: terrane_primitives::Epoch,
+        kind: u8,
+        payload: Vec<u8>,
+    ) -> terrane_pow::types::SignedReport {
+        let ns = self
+            .exec
+            .genesis()
+            .chain_id()
+            .namespace(terrane_primitives::Namespace::DeviceReport);
+        let report = terrane_pow::types::Report {
+            device: terrane_devices::testkit::id_of(device),
+            epoch,
+            class: terrane_coverage::CLASS,
+            kind,
+            payload,
+        };
+        terrane_pow::msg::sign(&ns, report, device)
     }
 }

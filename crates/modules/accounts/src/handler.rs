@@ -213,6 +213,15 @@ pub async fn credit_from_pool<S: StateRead>(
     })
 }
 
+/// Burns `amount` out of a module-held pool (slashed stake): the holding module has already
+/// taken it off its own books.
+pub async fn burn_from_pool<S: StateRead>(
+    state: &mut Overlay<S>,
+    amount: Amount,
+) -> Result<(), StateError> {
+    record_burn(state, amount).await
+}
+
 async fn record_burn<S: StateRead>(
     state: &mut Overlay<S>,
     amount: Amount,

@@ -11,7 +11,8 @@ use crate::{
     params::PowParams,
     reputation,
     state_key::{
-        CellWork, EpochWork, EpochWorkers, Epochs, Outcomes, PARAMS_KEY, Params, SeenReports, Work,
+        CellWork, EpochInvalid, EpochWork, EpochWorkers, Epochs, Outcomes, PARAMS_KEY, Params,
+        SeenReports, Work,
     },
     types::{DeviceWork, EpochInfo, OutcomeRecord, Report, SignedReport, Verdict, WorkEntry},
 };
@@ -143,7 +144,10 @@ pub async fn record<S: StateRead>(
     let mut work = device_work(state, params, &device.id, env.epoch).await?;
     match verdict {
         Verdict::Valid { .. } => reputation::apply(&mut work, params, true),
-        Verdict::Invalid(_) => reputation::apply(&mut work, params, false),
+        Verdict::Invalid(_) => {
+            reputation::apply(&mut work, params, false);
+            count_invalid(state, &device.id, report.epoch).await?;
+        }
         // A pending report is judged when its class decides (`record_late`); refused ones are
         // nobody's fault.
         Verdict::Pending | Verdict::Refused(_) => {}
@@ -194,6 +198,9 @@ pub async fn record_late<S: StateRead>(
     let mut work = device_work(state, params, &device.id, record.epoch.min(env.epoch)).await?;
     if let Some(valid) = judgement {
         reputation::apply(&mut work, params, valid);
+        if !valid {
+            count_invalid(state, &device.id, record.epoch).await?;
+        }
     }
     let units = record.units;
     let epoch = record.epoch;
@@ -203,6 +210,32 @@ pub async fn record_late<S: StateRead>(
         credit(state, params, epoch, device, units).await?;
     }
     Ok(())
+}
+
+/// Counts one accountable invalid report of `device` in `epoch`.
+async fn count_invalid<S: StateRead>(
+    state: &mut Overlay<S>,
+    device: &DeviceId,
+    epoch: Epoch,
+) -> Result<(), StateError> {
+    let n = state
+        .get::<EpochInvalid>(&(*device, epoch))
+        .await?
+        .unwrap_or(0);
+    state.put::<EpochInvalid>(&(*device, epoch), &n.saturating_add(1));
+    Ok(())
+}
+
+/// Accountable invalid reports of `device` in `epoch` (what slashing's threshold counts).
+pub async fn invalid_reports<S: StateRead>(
+    state: &Overlay<S>,
+    device: &DeviceId,
+    epoch: Epoch,
+) -> Result<u32, StateError> {
+    Ok(state
+        .get::<EpochInvalid>(&(*device, epoch))
+        .await?
+        .unwrap_or(0))
 }
 
 fn append_outcome<S: StateRead>(

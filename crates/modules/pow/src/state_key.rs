@@ -27,6 +27,17 @@ impl Table for Work {
     fn value_cfg() {}
 }
 
+/// `(device, epoch) -> accountable invalid reports of that epoch`: what slashing's
+/// repeated-invalid-proofs rule counts.
+pub struct EpochInvalid;
+impl Table for EpochInvalid {
+    const ID: terrane_state::TableId = tables::DEVICE_EPOCH_INVALID;
+    const NAME: &'static str = "device_epoch_invalid";
+    type Key = (DeviceId, terrane_primitives::Epoch);
+    type Value = u32;
+    fn value_cfg() {}
+}
+
 /// `(device, slot) -> OutcomeRecord`: the device's last `outcomes_kept` outcomes.
 pub struct Outcomes;
 impl Table for Outcomes {

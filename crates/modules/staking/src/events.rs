@@ -70,4 +70,13 @@ pub enum StakingEvent {
         /// How much.
         amount: Amount,
     },
+    /// A slash cut a target's bonded and unbonding stake (every position and entry by share).
+    Slashed {
+        /// Whose pool.
+        target: Target,
+        /// Taken from bonded stake.
+        bonded: Amount,
+        /// Taken from unbonding stake.
+        unbonding: Amount,
+    },
 }

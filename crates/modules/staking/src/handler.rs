@@ -17,10 +17,10 @@ use crate::{
         Ledger, PARAMS_KEY, Params, Pools, Positions, SINGLETON, Unbondings, ValidatorSet,
         Validators,
     },
-    types::{ACC_SCALE, Pool, Position, StakeLedger, Target, Unbonding, UnbondingQueue},
+    types::{ACC_SCALE, Pool, Position, Shares, StakeLedger, Target, Unbonding, UnbondingQueue},
 };
 use terrane_accounts::handler as accounts;
-use terrane_primitives::{Address, Amount, Epoch};
+use terrane_primitives::{Address, Amount, BasisPoints, Epoch};
 use terrane_state::{Overlay, StateError, StateRead};
 
 /// A module call's result: a storage fault, or an accepted value / a rejection.
@@ -126,14 +126,14 @@ pub async fn is_bonded<S: StateRead>(
         .is_some_and(|p| p.is_bonded(min_bond)))
 }
 
-/// What `amount` of stake earned while the accumulator moved by `diff`: the floor of
-/// `amount × diff / ACC_SCALE`.
+/// What `shares` earned while the accumulator moved by `diff`: the floor of
+/// `shares × diff / ACC_SCALE`.
 ///
 /// # Panics
 /// If the result exceeds `u64`: a position never earns more than was distributed, which the
 /// supply bounds.
-fn earned(amount: Amount, diff: u128) -> Amount {
-    let a = u128::from(amount.get());
+fn earned(shares: Shares, diff: u128) -> Amount {
+    let a = u128::from(shares.get());
     // Split so neither product overflows: (q·S + r)·a / S = q·a + r·a / S.
     let (q, r) = (diff / ACC_SCALE, diff % ACC_SCALE);
     let whole = q.checked_mul(a).expect("earned within the supply");
@@ -141,15 +141,15 @@ fn earned(amount: Amount, diff: u128) -> Amount {
     Amount::new(u64::try_from(whole + part).expect("earned within the supply"))
 }
 
-/// Brings `pos` up to the pool's accumulator. The accumulator is per unit of delegated
-/// stake: the operator's own position never accrues from it (the operator keeps its share
+/// Brings `pos` up to the pool's accumulator. The accumulator is per delegated share: the
+/// operator's own position never accrues from it (the operator keeps its share
 /// of the target's reward outside the pool, and earns the commission here).
 fn settle(pool: &mut Pool, pos: &mut Position, is_operator: bool) {
     if is_operator {
         pos.acc_seen = pool.acc;
         return;
     }
-    let e = earned(pos.amount, pool.acc.wrapping_sub(pos.acc_seen));
+    let e = earned(pos.shares, pool.acc.wrapping_sub(pos.acc_seen));
     pos.acc_seen = pool.acc;
     if !e.is_zero() {
         pos.pending = pos.pending.checked_add(e).expect("within the supply");
@@ -171,15 +171,16 @@ fn put_position<S: StateRead>(
     target: &Target,
     pos: &Position,
 ) {
-    if pos.amount.is_zero() && pos.pending.is_zero() {
+    if pos.shares.is_zero() && pos.pending.is_zero() {
         state.delete::<Positions>(&(*who, *target));
     } else {
         state.put::<Positions>(&(*who, *target), pos);
     }
 }
 
-/// Writes `pool`; an emptied pool pays its unclaimable remainder to the treasury, and is
-/// deleted once nothing is pending in it.
+/// Writes `pool`. A book whose shares are all gone pays the stake flooring left in it to the
+/// treasury; so does an emptied pool its unclaimable rewards; a pool with nothing bonded,
+/// unbonding or pending is deleted.
 async fn put_pool<S: StateRead>(
     state: &mut Overlay<S>,
     ctx: &StakeCtx,
@@ -187,16 +188,28 @@ async fn put_pool<S: StateRead>(
     mut pool: Pool,
     l: &mut StakeLedger,
 ) -> Result<(), StateError> {
-    if pool.total.is_zero() {
-        // Every position is at zero stake, so every one is settled: the rest of `owed`
-        // beyond what is pending is flooring residue no position can ever claim.
+    if pool.bonded.shares.is_zero() && !pool.bonded.stake.is_zero() {
+        let dust = pool.bonded.stake;
+        accounts::credit_from_pool(state, &ctx.treasury, dust).await?;
+        pool.bonded.stake = Amount::ZERO;
+        l.bonded = l.bonded.checked_sub(dust).expect("the ledger holds it");
+    }
+    if pool.unbonding.shares.is_zero() && !pool.unbonding.stake.is_zero() {
+        let dust = pool.unbonding.stake;
+        accounts::credit_from_pool(state, &ctx.treasury, dust).await?;
+        pool.unbonding.stake = Amount::ZERO;
+        l.unbonding = l.unbonding.checked_sub(dust).expect("the ledger holds it");
+    }
+    if pool.bonded.shares.is_zero() {
+        // No position holds shares, so every one is settled: the rest of `owed` beyond what
+        // is pending is flooring residue no position can ever claim.
         let residue = pool.owed.checked_sub(pool.pending).expect("pending ≤ owed");
         if !residue.is_zero() {
             accounts::credit_from_pool(state, &ctx.treasury, residue).await?;
             pool.owed = pool.pending;
             l.rewards_owed = l.rewards_owed.checked_sub(residue).expect("ledger owes it");
         }
-        if pool.pending.is_zero() {
+        if pool.pending.is_zero() && pool.unbonding.shares.is_zero() {
             state.delete::<Pools>(target);
             l.pools = l.pools.checked_sub(1).expect("the pool was counted");
             return Ok(());
@@ -228,13 +241,13 @@ pub async fn stake<S: StateRead>(
         Some(p) if *signer == info.operator && p.operator != info.operator => (
             Pool {
                 operator: info.operator,
-                operator_stake: Amount::ZERO,
+                operator_shares: Shares::ZERO,
                 ..p
             },
             Some(p.operator),
         ),
-        Some(p) if p.operator_stake.is_zero() && *signer == info.operator => (p, None),
-        Some(p) if p.operator_stake.is_zero() => {
+        Some(p) if p.operator_shares.is_zero() && *signer == info.operator => (p, None),
+        Some(p) if p.operator_shares.is_zero() => {
             return Ok(Err(StakingRejection::TargetNotBonded));
         }
         Some(p) => (p, None),
@@ -249,11 +262,17 @@ pub async fn stake<S: StateRead>(
         None => return Ok(Err(StakingRejection::TargetNotBonded)),
     };
     let mut pos = position(state, signer, &msg.target).await?;
-    let Some(amount) = pos.amount.checked_add(msg.amount) else {
-        return Ok(Err(StakingRejection::InsufficientFunds));
+    let Some(bought) = pool.bonded.shares_for(msg.amount) else {
+        return Ok(Err(StakingRejection::PoolDiluted));
     };
     let is_operator = *signer == pool.operator;
-    if is_operator && amount < info.min_bond {
+    let shares = pos
+        .shares
+        .checked_add(bought)
+        .expect("within the pool's shares");
+    let mut after = pool.bonded;
+    after.deposit(msg.amount, bought);
+    if is_operator && after.value(shares) < info.min_bond {
         return Ok(Err(StakingRejection::BelowMinimum));
     }
     if accounts::hold(state, signer, msg.amount).await?.is_err() {
@@ -267,14 +286,16 @@ pub async fn stake<S: StateRead>(
         old.acc_seen = pool.acc;
         put_position(state, &prev, &msg.target, &old);
     }
-    pos.amount = amount;
-    let add = |a: Amount| a.checked_add(msg.amount).expect("stake within the supply");
-    pool.total = add(pool.total);
+    pos.shares = shares;
+    pool.bonded = after;
     if is_operator {
-        pool.operator_stake = amount;
+        pool.operator_shares = shares;
     }
     let mut l = ledger(state).await?;
-    l.bonded = add(l.bonded);
+    l.bonded = l
+        .bonded
+        .checked_add(msg.amount)
+        .expect("stake within the supply");
     if opens {
         l.pools += 1;
     }
@@ -304,13 +325,23 @@ pub async fn unstake<S: StateRead>(
         return Ok(Err(StakingRejection::UnbondTooMuch));
     };
     let mut pos = position(state, signer, &msg.target).await?;
-    let Some(left) = pos.amount.checked_sub(msg.amount) else {
+    let Some(burnt) = pool.bonded.shares_to_burn(pos.shares, msg.amount) else {
         return Ok(Err(StakingRejection::UnbondTooMuch));
     };
+    let shares = pos
+        .shares
+        .checked_sub(burnt)
+        .expect("at most the shares held");
+    let mut after = pool.bonded;
+    after.withdraw(msg.amount, burnt);
+    let left = after.value(shares);
     let is_operator = *signer == pool.operator;
     if is_operator && !left.is_zero() && left < min_bond {
         return Ok(Err(StakingRejection::OperatorBelowMinimum));
     }
+    let Some(unbonding_shares) = pool.unbonding.shares_for(msg.amount) else {
+        return Ok(Err(StakingRejection::PoolDiluted));
+    };
     let p = params(state).await?;
     let mut queue = unbonding(state, signer).await?;
     if queue.0.len() >= usize::from(p.max_unbonding_entries) {
@@ -321,19 +352,19 @@ pub async fn unstake<S: StateRead>(
         .checked_add(p.unbonding_epochs)
         .expect("epochs do not run out");
     settle(&mut pool, &mut pos, is_operator);
-    pos.amount = left;
-    let sub = |a: Amount| a.checked_sub(msg.amount).expect("part of the total");
-    pool.total = sub(pool.total);
+    pos.shares = shares;
+    pool.bonded = after;
     if is_operator {
-        pool.operator_stake = left;
+        pool.operator_shares = shares;
     }
+    pool.unbonding.deposit(msg.amount, unbonding_shares);
     queue.0.push(Unbonding {
         target: msg.target,
-        amount: msg.amount,
+        shares: unbonding_shares,
         release,
     });
     let mut l = ledger(state).await?;
-    l.bonded = sub(l.bonded);
+    l.bonded = l.bonded.checked_sub(msg.amount).expect("part of the total");
     l.unbonding = l
         .unbonding
         .checked_add(msg.amount)
@@ -350,7 +381,9 @@ pub async fn unstake<S: StateRead>(
     }]))
 }
 
-/// Pays `signer` every unbonding entry released by `ctx.epoch`.
+/// Pays `signer` every unbonding entry released by `ctx.epoch`, each at what its shares of
+/// its target's unbonding stake are worth now (less than it unbonded if a slash came
+/// between).
 pub async fn withdraw<S: StateRead>(
     state: &mut Overlay<S>,
     ctx: &StakeCtx,
@@ -362,12 +395,24 @@ pub async fn withdraw<S: StateRead>(
     if released.is_empty() {
         return Ok(Err(StakingRejection::NothingToWithdraw));
     }
-    let total = released.iter().fold(Amount::ZERO, |a, e| {
-        a.checked_add(e.amount).expect("within the supply")
-    });
-    accounts::credit_from_pool(state, signer, total).await?;
     let mut l = ledger(state).await?;
-    l.unbonding = l.unbonding.checked_sub(total).expect("the ledger holds it");
+    let mut total = Amount::ZERO;
+    for e in &released {
+        let mut p = pool(state, &e.target)
+            .await?
+            .expect("a pool lives while unbonding shares of it exist");
+        let amount = p.unbonding.value(e.shares);
+        p.unbonding.withdraw(amount, e.shares);
+        l.unbonding = l
+            .unbonding
+            .checked_sub(amount)
+            .expect("the ledger holds it");
+        total = total.checked_add(amount).expect("within the supply");
+        put_pool(state, ctx, &e.target, p, &mut l).await?;
+    }
+    if !total.is_zero() {
+        accounts::credit_from_pool(state, signer, total).await?;
+    }
     put_ledger(state, &l);
     if waiting.is_empty() {
         state.delete::<Unbondings>(signer);
@@ -378,6 +423,87 @@ pub async fn withdraw<S: StateRead>(
         staker: *signer,
         amount: total,
     }]))
+}
+
+/// What one entry of `signer`'s unbonding queue is worth now.
+pub async fn unbonding_value<S: StateRead>(
+    state: &Overlay<S>,
+    entry: &Unbonding,
+) -> Result<Amount, StateError> {
+    Ok(pool(state, &entry.target)
+        .await?
+        .map_or(Amount::ZERO, |p| p.unbonding.value(entry.shares)))
+}
+
+/// What a slash took from a target.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Slashed {
+    /// From its bonded stake (every position, the operator's and each delegator's, by share).
+    pub bonded: Amount,
+    /// From its unbonding stake (every entry still waiting, by share).
+    pub unbonding: Amount,
+}
+
+impl Slashed {
+    /// Both parts.
+    pub fn total(&self) -> Amount {
+        self.bonded
+            .checked_add(self.unbonding)
+            .expect("within the supply")
+    }
+}
+
+/// Cuts `fraction` (below 100 %) of `target`'s bonded and of its unbonding stake, floored
+/// each: every position and every unbonding entry of the target loses the same fraction, at
+/// constant cost however many there are (they hold shares). The TRN taken leaves staking's
+/// books; the caller pays it out (a bounty) or burns it, from the module-held pool. Rewards
+/// already owed are not touched. `None` when nothing is staked on or unbonding from it.
+///
+/// # Panics
+/// If `fraction` is 100 % or more: the parameters forbid it, and a book must keep a base unit
+/// while shares of it exist.
+pub async fn slash<S: StateRead>(
+    state: &mut Overlay<S>,
+    ctx: &StakeCtx,
+    target: &Target,
+    fraction: BasisPoints,
+) -> Executed<(Slashed, StakingEvent)> {
+    assert!(fraction.get() < 10_000, "a slash is below 100 %");
+    let Some(mut p) = pool(state, target).await? else {
+        return Ok(Err(StakingRejection::NothingToSlash));
+    };
+    let cut = Slashed {
+        bonded: p.bonded.cut(fraction),
+        unbonding: p.unbonding.cut(fraction),
+    };
+    if cut.total().is_zero() {
+        return Ok(Err(StakingRejection::NothingToSlash));
+    }
+    p.slashed = p
+        .slashed
+        .checked_add(cut.total())
+        .expect("within the supply");
+    let mut l = ledger(state).await?;
+    l.bonded = l
+        .bonded
+        .checked_sub(cut.bonded)
+        .expect("the ledger holds it");
+    l.unbonding = l
+        .unbonding
+        .checked_sub(cut.unbonding)
+        .expect("the ledger holds it");
+    l.slashed = l
+        .slashed
+        .checked_add(cut.total())
+        .expect("within the supply");
+    put_pool(state, ctx, target, p, &mut l).await?;
+    put_ledger(state, &l);
+    let event = StakingEvent::Slashed {
+        target: *target,
+        bonded: cut.bonded,
+        unbonding: cut.unbonding,
+    };
+    Ok(Ok((cut, event)))
 }
 
 /// Schedules `msg.commission` for `msg.target`, from `commission_delay_epochs` after
@@ -425,15 +551,12 @@ pub struct Split {
 /// The delegators' part of `reward`, which `target` earned with `pool` staked on it: the
 /// floor of `reward × delegated / total` (the operator keeps the rest, and the flooring).
 pub fn delegated_share(pool: &Pool, reward: Amount) -> Amount {
-    let delegated = pool
-        .total
-        .checked_sub(pool.operator_stake)
-        .expect("the operator's stake is part of the total");
-    if pool.total.is_zero() || delegated.is_zero() {
+    let delegated = pool.delegated();
+    if pool.total().is_zero() || delegated.is_zero() {
         return Amount::ZERO;
     }
     let share =
-        u128::from(reward.get()) * u128::from(delegated.get()) / u128::from(pool.total.get());
+        u128::from(reward.get()) * u128::from(delegated.get()) / u128::from(pool.total().get());
     Amount::new(u64::try_from(share).expect("a share of a u64 fits a u64"))
 }
 
@@ -461,10 +584,7 @@ pub async fn distribute<S: StateRead>(
     let Some(mut pool) = pool(state, target).await? else {
         return Ok(None);
     };
-    let delegated = pool
-        .total
-        .checked_sub(pool.operator_stake)
-        .expect("the operator's stake is part of the total");
+    let delegated = pool.delegated_shares();
     if delegated.is_zero() {
         return Ok(None);
     }
@@ -472,7 +592,7 @@ pub async fn distribute<S: StateRead>(
     let rest = reward.checked_sub(commission).expect("commission ≤ reward");
     // rest < 2^64 and ACC_SCALE < 2^60: the product fits. The whole reward is owed to the
     // pool: delegations settle floors of their shares (never more than `rest` in all, since
-    // Σ amount·inc ≤ rest·ACC_SCALE), and what flooring leaves goes to the treasury when the
+    // Σ shares·inc ≤ rest·ACC_SCALE), and what flooring leaves goes to the treasury when the
     // pool empties.
     let inc = u128::from(rest.get()) * ACC_SCALE / u128::from(delegated.get());
     pool.acc = pool.acc.wrapping_add(inc);
@@ -556,12 +676,15 @@ pub async fn pay_validators<S: StateRead>(
         }
     }
     // Σ total ≤ supply < 2^64, amount < 2^64: every product below fits u128.
-    let weight: u128 = bonded.iter().map(|(_, p)| u128::from(p.total.get())).sum();
+    let weight: u128 = bonded
+        .iter()
+        .map(|(_, p)| u128::from(p.total().get()))
+        .sum();
     let mut payout = ValidatorPayout::default();
     let mut events = Vec::new();
     let mut paid = Amount::ZERO;
     for (v, p) in &bonded {
-        let share = (u128::from(amount.get()) * u128::from(p.total.get()))
+        let share = (u128::from(amount.get()) * u128::from(p.total().get()))
             .checked_div(weight)
             .expect("a bonded validator's stake makes the weight positive");
         let share = Amount::new(u64::try_from(share).expect("a share of a u64 fits a u64"));

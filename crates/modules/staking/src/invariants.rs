@@ -6,52 +6,79 @@ use terrane_primitives::{Address, Amount};
 use terrane_state::{Overlay, StateError, StateRead};
 
 /// Given every `(staker, target)` position that exists and every account that ever
-/// unbonded (`holders`): each pool's total and pending are its positions' sums, a pool
-/// never has more pending than it owes, and the ledger's bonded, owed, unbonding and pool
-/// count are the sums over pools and queues. With a partial list, only the pools listed
-/// are checked in full and the ledger's sums bound the listed ones from above.
+/// unbonded (`holders`): each pool's shares and pending are its positions' sums, its
+/// unbonding shares are its entries' sums, its positions are worth its bonded stake up to
+/// less than a base unit each (flooring), a book with shares has stake and one without has
+/// none, a pool never has more pending than it owes, and the ledger's bonded, owed,
+/// unbonding and pool count are the sums over pools. With a partial list, only the pools
+/// listed are checked in full and the ledger's sums bound the listed ones from above.
 pub async fn check<S: StateRead>(
     state: &Overlay<S>,
     positions: impl IntoIterator<Item = (Address, Target)>,
     holders: impl IntoIterator<Item = Address>,
     complete: bool,
 ) -> Result<Result<(), String>, StateError> {
+    #[derive(Default)]
+    struct Sums {
+        shares: u128,
+        pending: u128,
+        worth: u128,
+        positions: u128,
+        unbonding_shares: u128,
+    }
     let l = handler::ledger(state).await?;
-    let mut sums = BTreeMap::<Target, (u128, u128)>::new();
+    let mut sums = BTreeMap::<Target, Sums>::new();
     for (who, target) in positions {
         let p = handler::position(state, &who, &target).await?;
+        let worth = match handler::pool(state, &target).await? {
+            Some(pool) => pool.bonded.value(p.shares),
+            None => Amount::ZERO,
+        };
         let e = sums.entry(target).or_default();
-        e.0 += u128::from(p.amount.get());
-        e.1 += u128::from(p.pending.get());
+        e.shares += u128::from(p.shares.get());
+        e.pending += u128::from(p.pending.get());
+        e.worth += u128::from(worth.get());
+        e.positions += 1;
     }
-    let (mut bonded, mut owed, mut pools) = (0u128, 0u128, 0u64);
-    for (target, (amount, pending)) in &sums {
+    for h in holders {
+        for e in handler::unbonding(state, &h).await?.0 {
+            sums.entry(e.target).or_default().unbonding_shares += u128::from(e.shares.get());
+        }
+    }
+    let (mut bonded, mut owed, mut unbonding, mut pools) = (0u128, 0u128, 0u128, 0u64);
+    for (target, sum) in &sums {
         let Some(pool) = handler::pool(state, target).await? else {
-            if *amount != 0 || *pending != 0 {
-                return Ok(Err(format!("positions on {target} without a pool")));
+            if sum.shares != 0 || sum.pending != 0 || sum.unbonding_shares != 0 {
+                return Ok(Err(format!(
+                    "positions or unbonding on {target} without a pool"
+                )));
             }
             continue;
         };
         pools += 1;
-        bonded += u128::from(pool.total.get());
+        bonded += u128::from(pool.bonded.stake.get());
+        unbonding += u128::from(pool.unbonding.stake.get());
         owed += u128::from(pool.owed.get());
+        let stake = u128::from(pool.bonded.stake.get());
         if complete
-            && (u128::from(pool.total.get()) != *amount
-                || u128::from(pool.pending.get()) != *pending)
+            && (u128::from(pool.bonded.shares.get()) != sum.shares
+                || u128::from(pool.pending.get()) != sum.pending
+                || u128::from(pool.unbonding.shares.get()) != sum.unbonding_shares
+                || sum.worth > stake
+                || stake - sum.worth > sum.positions)
         {
             return Ok(Err(format!(
-                "pool {target}: total {} pending {} but positions hold {amount} and {pending}",
-                pool.total, pool.pending
+                "pool {target}: {pool:?} but positions hold {} shares worth {} and {} pending, entries {} unbonding shares",
+                sum.shares, sum.worth, sum.pending, sum.unbonding_shares
             )));
         }
-        if pool.pending > pool.owed || pool.operator_stake > pool.total {
+        let book_ok = |b: &crate::types::Book| b.shares.is_zero() == b.stake.is_zero();
+        if pool.pending > pool.owed
+            || pool.operator_shares > pool.bonded.shares
+            || !book_ok(&pool.bonded)
+            || !book_ok(&pool.unbonding)
+        {
             return Ok(Err(format!("pool {target}: {pool:?} is inconsistent")));
-        }
-    }
-    let mut unbonding = 0u128;
-    for h in holders {
-        for e in handler::unbonding(state, &h).await?.0 {
-            unbonding += u128::from(e.amount.get());
         }
     }
     let ledger = (

@@ -27,5 +27,9 @@ terrane_primitives::reason_codes! {
         NothingToClaim = 1011 => ("no_stake_rewards", "the signer has no settled staking rewards on the target"),
         /// The operator would leave a bond between zero and the minimum.
         OperatorBelowMinimum = 1012 => ("operator_bond_below_minimum", "an operator may unbond all of its own stake or keep at least the minimum, nothing in between"),
+        /// The pool's shares cannot take more stake.
+        PoolDiluted = 1013 => ("stake_pool_diluted", "the target was slashed so deeply that its pool's shares cannot take this stake: its stakers unbond, and a fresh pool opens once it is empty"),
+        /// Nothing to slash.
+        NothingToSlash = 1014 => ("nothing_to_slash", "nothing is bonded on or unbonding from the target"),
     }
 }

@@ -123,6 +123,20 @@ fn distribute(o: &mut Overlay<MemStore>, epoch: u64, reward: u64) -> handler::Sp
     .0
 }
 
+/// Slashes `bps` of the target and burns what it took; what it took (0 when nothing was
+/// staked).
+fn slash(o: &mut Overlay<MemStore>, bps: u16) -> handler::Slashed {
+    let fraction = BasisPoints::new(bps).unwrap();
+    match block_on(handler::slash(o, &ctx(0), &target(), fraction)).unwrap() {
+        Ok((cut, _)) => {
+            block_on(accounts::burn_from_pool(o, cut.total())).unwrap();
+            cut
+        }
+        Err(StakingRejection::NothingToSlash) => handler::Slashed::default(),
+        Err(e) => panic!("slash refused: {e:?}"),
+    }
+}
+
 /// Supply conserved (stake and owed rewards held by the module) and the staking books
 /// complete.
 fn assert_books(o: &Overlay<MemStore>) {
@@ -323,6 +337,15 @@ fn a_reward_splits_by_commission_then_stake_and_every_base_unit_is_accounted_for
     let after: u64 = (1..=5).chain([TREASURY]).map(|n| balance(&o, n)).sum();
     // Stake left balances before `before`; unbonding does not return it yet.
     assert_eq!(after, before + reward, "the reward, to the base unit");
+    // The pool stays while unbonding stake of it can still be slashed, and closes when the
+    // last entry is withdrawn.
+    assert!(block_on(handler::pool(&o, &target())).unwrap().is_some());
+    let release = 10 + StakingParams::default().unbonding_epochs;
+    for n in 1..=3 {
+        block_on(handler::withdraw(&mut o, &ctx(release), &addr(n)))
+            .unwrap()
+            .unwrap();
+    }
     assert!(
         block_on(handler::pool(&o, &target())).unwrap().is_none(),
         "pool closed"
@@ -402,6 +425,7 @@ enum Op {
     Distribute(u64),
     Claim(u8),
     Commission(u16),
+    Slash(u16),
     NextEpoch,
 }
 
@@ -413,6 +437,7 @@ fn op() -> impl Strategy<Value = Op> {
         (0u64..50 * TRN).prop_map(Op::Distribute),
         (1u8..=5).prop_map(Op::Claim),
         (0u16..=6_000).prop_map(Op::Commission),
+        (1u16..=5_000).prop_map(Op::Slash),
         Just(Op::NextEpoch),
     ]
 }
@@ -455,6 +480,9 @@ proptest! {
                     let msg = SetCommission { target: target(), commission: BasisPoints::new(bps.min(10_000)).unwrap() };
                     let _ = block_on(handler::set_commission(&mut o, &c, &addr(OPERATOR), &msg)).unwrap();
                 }
+                Op::Slash(bps) => {
+                    slash(&mut o, bps);
+                }
                 Op::NextEpoch => epoch += 1,
             }
             assert_books(&o);
@@ -496,8 +524,8 @@ fn a_device_sold_is_taken_over_by_its_new_owner_and_the_sellers_stake_becomes_a_
     take(&mut o, 100 * TRN).unwrap();
     let pool = block_on(handler::pool(&o, &target())).unwrap().unwrap();
     assert_eq!(pool.operator, addr(2));
-    assert_eq!(pool.operator_stake, Amount::new(100 * TRN));
-    assert_eq!(pool.total, Amount::new(200 * TRN));
+    assert_eq!(pool.operator_stake(), Amount::new(100 * TRN));
+    assert_eq!(pool.total(), Amount::new(200 * TRN));
     // The seller's stake is now a delegation: it shares the delegated part of rewards.
     distribute(&mut o, 0, 10 * TRN);
     assert_eq!(claimable(&o, OPERATOR), 10 * TRN);
@@ -692,4 +720,96 @@ proptest! {
         prop_assert!(shares - claimed <= 20, "{} left unclaimable", shares - claimed);
         assert_validator_books(&o);
     }
+}
+
+#[test]
+fn a_slash_cuts_the_operator_every_delegator_and_every_unbonding_entry_by_the_same_fraction() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 400 * TRN).unwrap();
+    stake(&mut o, 2, 300 * TRN).unwrap();
+    stake(&mut o, 3, 300 * TRN).unwrap();
+    unstake(&mut o, 0, 3, 100 * TRN).unwrap();
+    // 10 % of 1,000 TRN bonded... less the 100 unbonding: 900 bonded, 100 unbonding.
+    let cut = slash(&mut o, 1_000);
+    assert_eq!(cut.bonded, Amount::new(90 * TRN));
+    assert_eq!(cut.unbonding, Amount::new(10 * TRN));
+    let pool = block_on(handler::pool(&o, &target())).unwrap().unwrap();
+    assert_eq!(pool.operator_stake(), Amount::new(360 * TRN));
+    assert_eq!(pool.slashed, Amount::new(100 * TRN));
+    let worth = |o: &Overlay<MemStore>, who: u8| {
+        let pos = block_on(handler::position(o, &addr(who), &target())).unwrap();
+        pool.bonded.value(pos.shares).get()
+    };
+    assert_eq!(worth(&o, 2), 270 * TRN);
+    assert_eq!(worth(&o, 3), 180 * TRN);
+    assert_books(&o);
+    // The unbonding entry pays what is left of it, after the period.
+    let before = balance(&o, 3);
+    let release = StakingParams::default().unbonding_epochs;
+    block_on(handler::withdraw(&mut o, &ctx(release), &addr(3)))
+        .unwrap()
+        .unwrap();
+    assert_eq!(balance(&o, 3) - before, 90 * TRN);
+    assert_books(&o);
+    let l = block_on(handler::ledger(&o)).unwrap();
+    assert_eq!(l.slashed, Amount::new(100 * TRN));
+}
+
+#[test]
+fn a_slash_that_takes_the_operator_below_the_minimum_unbonds_the_target_until_it_tops_up() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 100 * TRN).unwrap();
+    let min = info().min_bond;
+    assert!(block_on(handler::is_bonded(&o, &target(), min)).unwrap());
+    slash(&mut o, 500);
+    assert!(!block_on(handler::is_bonded(&o, &target(), min)).unwrap());
+    // Topping up by what was slashed bonds it again; stake bought after a slash buys more
+    // shares per TRN, so it is not cut by the past slash.
+    stake(&mut o, OPERATOR, 5 * TRN).unwrap();
+    assert!(block_on(handler::is_bonded(&o, &target(), min)).unwrap());
+    let pool = block_on(handler::pool(&o, &target())).unwrap().unwrap();
+    assert_eq!(pool.operator_stake(), Amount::new(100 * TRN));
+    assert_books(&o);
+}
+
+#[test]
+fn slash_flooring_dust_goes_to_the_treasury_when_the_last_position_leaves() {
+    let mut o = setup();
+    stake(&mut o, OPERATOR, 100 * TRN + 1).unwrap();
+    stake(&mut o, 2, 7).unwrap();
+    stake(&mut o, 3, 5).unwrap();
+    // 33.33 %: positions of 7 and 5 base units are worth 4 and 3 after it (floored), the
+    // book keeps the unit in between.
+    let cut = slash(&mut o, 3_333);
+    let pool = block_on(handler::pool(&o, &target())).unwrap().unwrap();
+    let total = pool.total().get();
+    assert_eq!(cut.bonded.get() + total, 100 * TRN + 13);
+    let treasury = balance(&o, TREASURY);
+    let mut paid = 0;
+    for who in [2, 3, OPERATOR] {
+        let pos = block_on(handler::position(&o, &addr(who), &target())).unwrap();
+        let p = block_on(handler::pool(&o, &target())).unwrap().unwrap();
+        let worth = p.bonded.value(pos.shares).get();
+        unstake(&mut o, 0, who, worth).unwrap();
+        paid += worth;
+    }
+    let dust = balance(&o, TREASURY) - treasury;
+    assert_eq!(
+        paid + dust,
+        total,
+        "every slashed pool's base unit is paid or is dust"
+    );
+    assert_books(&o);
+}
+
+#[test]
+fn nothing_staked_is_nothing_to_slash() {
+    let mut o = setup();
+    let fraction = BasisPoints::new(1_000).unwrap();
+    assert_eq!(
+        block_on(handler::slash(&mut o, &ctx(0), &target(), fraction))
+            .unwrap()
+            .map(drop),
+        Err(StakingRejection::NothingToSlash)
+    );
 }

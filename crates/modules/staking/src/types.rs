@@ -63,15 +63,182 @@ impl FixedSize for Target {
 /// every base unit of a reward of one TRN.
 pub const ACC_SCALE: u128 = 1_000_000_000_000_000_000;
 
+/// Shares of a pool's bonded stake or of its unbonding stake. A position holds shares, not
+/// TRN, so a slash cuts every position of the pool at once by cutting the pool's stake (no
+/// per-position work): a position's stake is `shares × stake / total shares`, floored.
+/// Shares are issued 1:1 while nothing was slashed and at most `2^64 − 1` exist per pool,
+/// so every product below fits `u128`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Shares(u64);
+
+impl Shares {
+    /// None.
+    pub const ZERO: Self = Self(0);
+
+    /// `n` shares.
+    pub const fn new(n: u64) -> Self {
+        Self(n)
+    }
+
+    /// The count.
+    pub const fn get(self) -> u64 {
+        self.0
+    }
+
+    /// Whether there are none.
+    pub const fn is_zero(self) -> bool {
+        self.0 == 0
+    }
+
+    /// `self + o`, `None` on overflow.
+    pub fn checked_add(self, o: Self) -> Option<Self> {
+        self.0.checked_add(o.0).map(Self)
+    }
+
+    /// `self − o`, `None` below zero.
+    pub fn checked_sub(self, o: Self) -> Option<Self> {
+        self.0.checked_sub(o.0).map(Self)
+    }
+}
+
+impl Write for Shares {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.0.write(buf);
+    }
+}
+
+impl Read for Shares {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self(u64::read(buf)?))
+    }
+}
+
+impl FixedSize for Shares {
+    const SIZE: usize = 8;
+}
+
+/// One side of a pool (bonded or unbonding): its stake and the shares that divide it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Book {
+    /// TRN base units.
+    pub stake: Amount,
+    /// Shares outstanding against it.
+    pub shares: Shares,
+}
+
+impl Book {
+    /// What `shares` of this book are worth: `⌊shares × stake / total shares⌋`, all of it for
+    /// all the shares.
+    pub fn value(&self, shares: Shares) -> Amount {
+        if shares.is_zero() || self.shares.is_zero() {
+            return Amount::ZERO;
+        }
+        if shares == self.shares {
+            return self.stake;
+        }
+        let v =
+            u128::from(shares.get()) * u128::from(self.stake.get()) / u128::from(self.shares.get());
+        Amount::new(u64::try_from(v).expect("a part of the book's stake fits a u64"))
+    }
+
+    /// The shares a deposit of `amount` buys: 1:1 into an empty book, else
+    /// `⌊amount × total shares / stake⌋` (a share is never worth more than one base unit,
+    /// since only slashes change the ratio, so this is at least `amount`). `None` if the
+    /// book's shares would pass `u64` (a pool slashed so deeply that it takes no more).
+    pub fn shares_for(&self, amount: Amount) -> Option<Shares> {
+        if self.shares.is_zero() {
+            return Some(Shares(amount.get()));
+        }
+        let n =
+            u128::from(amount.get()) * u128::from(self.shares.get()) / u128::from(self.stake.get());
+        let n = u64::try_from(n).ok()?;
+        self.shares.0.checked_add(n)?;
+        Some(Shares(n))
+    }
+
+    /// The shares a withdrawal of `amount` out of a holding of `held` shares burns: all of
+    /// them for its whole value, else `⌈amount × total shares / stake⌉` (rounding against the
+    /// one leaving). `None` if `amount` exceeds what `held` is worth.
+    pub fn shares_to_burn(&self, held: Shares, amount: Amount) -> Option<Shares> {
+        let worth = self.value(held);
+        if amount > worth {
+            return None;
+        }
+        if amount == worth {
+            return Some(held);
+        }
+        let num = u128::from(amount.get()) * u128::from(self.shares.get());
+        let n = num.div_ceil(u128::from(self.stake.get()));
+        // amount ≤ ⌊held·stake/shares⌋ ⇒ amount·shares ≤ held·stake ⇒ n ≤ held.
+        Some(Shares(u64::try_from(n).expect("at most the shares held")))
+    }
+
+    /// Adds `amount` for `shares`.
+    pub fn deposit(&mut self, amount: Amount, shares: Shares) {
+        self.stake = self
+            .stake
+            .checked_add(amount)
+            .expect("stake within the supply");
+        self.shares = self
+            .shares
+            .checked_add(shares)
+            .expect("checked by shares_for");
+    }
+
+    /// Removes `amount` and `shares`.
+    pub fn withdraw(&mut self, amount: Amount, shares: Shares) {
+        self.stake = self.stake.checked_sub(amount).expect("a part of the book");
+        self.shares = self.shares.checked_sub(shares).expect("a part of the book");
+    }
+
+    /// Cuts `bps` basis points (below 10,000) of the stake, floored; the shares stay, each now
+    /// worth less. A book with stake keeps at least one base unit of it.
+    pub fn cut(&mut self, bps: BasisPoints) -> Amount {
+        let cut = Amount::new(bps.apply_floor(self.stake.get()));
+        self.stake = self
+            .stake
+            .checked_sub(cut)
+            .expect("a fraction of the stake");
+        cut
+    }
+}
+
+impl Write for Book {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.stake.write(buf);
+        self.shares.write(buf);
+    }
+}
+
+impl Read for Book {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            stake: Amount::read(buf)?,
+            shares: Shares::read(buf)?,
+        })
+    }
+}
+
+impl FixedSize for Book {
+    const SIZE: usize = 16;
+}
+
 /// Everything staked behind one target.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Pool {
     /// Who operates the target (a device's owner when the pool opened; a validator's account).
     pub operator: Address,
-    /// Stake of every position, the operator's included.
-    pub total: Amount,
-    /// The operator's own position (what "bonded" is judged on).
-    pub operator_stake: Amount,
+    /// Bonded stake and its shares: every position's, the operator's included.
+    pub bonded: Book,
+    /// The operator's own shares of `bonded` (what "bonded" is judged on).
+    pub operator_shares: Shares,
+    /// Stake on its way out of this target and the shares of it the unbonding entries hold:
+    /// still slashable.
+    pub unbonding: Book,
+    /// Stake slashed from this target, ever.
+    pub slashed: Amount,
     /// The commission in force.
     pub commission: BasisPoints,
     /// The commission that takes over at `commission_from` (equal to `commission` when none
@@ -79,8 +246,8 @@ pub struct Pool {
     pub next_commission: BasisPoints,
     /// The first epoch `next_commission` applies to.
     pub commission_from: Epoch,
-    /// Cumulative reward per unit of stake, times [`ACC_SCALE`]. Wrapping: only differences
-    /// between two readings are ever used, and each is far below 2^128.
+    /// Cumulative reward per delegated share, times [`ACC_SCALE`]. Wrapping: only
+    /// differences between two readings are ever used, and each is far below 2^128.
     pub acc: u128,
     /// Rewards distributed to the pool's positions and not yet paid out: settled pendings
     /// plus what the accumulator owes. Per-position flooring leaves a few base units here
@@ -91,10 +258,37 @@ pub struct Pool {
 }
 
 impl Pool {
+    /// Bonded stake, every position's.
+    pub fn total(&self) -> Amount {
+        self.bonded.stake
+    }
+
+    /// The operator's own bonded stake.
+    pub fn operator_stake(&self) -> Amount {
+        self.bonded.value(self.operator_shares)
+    }
+
+    /// Bonded stake that is not the operator's.
+    pub fn delegated(&self) -> Amount {
+        self.total()
+            .checked_sub(self.operator_stake())
+            .expect("the operator's stake is part of the total")
+    }
+
+    /// Shares of bonded stake that are not the operator's (what rewards accrue on).
+    pub fn delegated_shares(&self) -> Shares {
+        self.bonded
+            .shares
+            .checked_sub(self.operator_shares)
+            .expect("the operator's shares are part of the total")
+    }
+
     /// Whether the operator's own stake reaches `min_bond` (a zero bond never counts, even
     /// against a zero minimum): the one rule for "bonded", for devices and validators alike.
+    /// A slash that takes the operator below it unbonds the target until it tops up.
     pub fn is_bonded(&self, min_bond: Amount) -> bool {
-        !self.operator_stake.is_zero() && self.operator_stake >= min_bond
+        let own = self.operator_stake();
+        !own.is_zero() && own >= min_bond
     }
 
     /// The commission that applies to rewards of `epoch`.
@@ -110,8 +304,10 @@ impl Pool {
 impl Write for Pool {
     fn write(&self, buf: &mut impl BufMut) {
         self.operator.write(buf);
-        self.total.write(buf);
-        self.operator_stake.write(buf);
+        self.bonded.write(buf);
+        self.operator_shares.write(buf);
+        self.unbonding.write(buf);
+        self.slashed.write(buf);
         self.commission.write(buf);
         self.next_commission.write(buf);
         self.commission_from.write(buf);
@@ -126,8 +322,10 @@ impl Read for Pool {
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
         Ok(Self {
             operator: Address::read(buf)?,
-            total: Amount::read(buf)?,
-            operator_stake: Amount::read(buf)?,
+            bonded: Book::read(buf)?,
+            operator_shares: Shares::read(buf)?,
+            unbonding: Book::read(buf)?,
+            slashed: Amount::read(buf)?,
             commission: BasisPoints::read(buf)?,
             next_commission: BasisPoints::read(buf)?,
             commission_from: Epoch::read(buf)?,
@@ -139,14 +337,14 @@ impl Read for Pool {
 }
 
 impl FixedSize for Pool {
-    const SIZE: usize = 32 + 8 + 8 + 2 + 2 + 8 + 16 + 8 + 8;
+    const SIZE: usize = 32 + Book::SIZE + 8 + Book::SIZE + 8 + 2 + 2 + 8 + 16 + 8 + 8;
 }
 
 /// One account's stake on one target.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Position {
-    /// Staked.
-    pub amount: Amount,
+    /// Shares of the pool's bonded stake.
+    pub shares: Shares,
     /// The pool's accumulator when this position was last settled.
     pub acc_seen: u128,
     /// Rewards settled to this position and not yet claimed.
@@ -155,7 +353,7 @@ pub struct Position {
 
 impl Write for Position {
     fn write(&self, buf: &mut impl BufMut) {
-        self.amount.write(buf);
+        self.shares.write(buf);
         self.acc_seen.write(buf);
         self.pending.write(buf);
     }
@@ -165,7 +363,7 @@ impl Read for Position {
     type Cfg = ();
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
         Ok(Self {
-            amount: Amount::read(buf)?,
+            shares: Shares::read(buf)?,
             acc_seen: u128::read(buf)?,
             pending: Amount::read(buf)?,
         })
@@ -181,8 +379,9 @@ impl FixedSize for Position {
 pub struct Unbonding {
     /// What it was staked on (what a slash of that target reaches).
     pub target: Target,
-    /// How much.
-    pub amount: Amount,
+    /// Shares of the target's unbonding stake (worth what they are worth at withdrawal:
+    /// a slash in between cuts them).
+    pub shares: Shares,
     /// The first epoch it may be withdrawn in.
     pub release: Epoch,
 }
@@ -190,7 +389,7 @@ pub struct Unbonding {
 impl Write for Unbonding {
     fn write(&self, buf: &mut impl BufMut) {
         self.target.write(buf);
-        self.amount.write(buf);
+        self.shares.write(buf);
         self.release.write(buf);
     }
 }
@@ -200,7 +399,7 @@ impl Read for Unbonding {
     fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
         Ok(Self {
             target: Target::read(buf)?,
-            amount: Amount::read(buf)?,
+            shares: Shares::read(buf)?,
             release: Epoch::read(buf)?,
         })
     }
@@ -301,6 +500,8 @@ pub struct StakeLedger {
     pub rewards_distributed: Amount,
     /// Pools open.
     pub pools: u64,
+    /// Stake slashed since genesis (bonded and unbonding).
+    pub slashed: Amount,
 }
 
 impl StakeLedger {
@@ -320,6 +521,7 @@ impl Write for StakeLedger {
         self.rewards_owed.write(buf);
         self.rewards_distributed.write(buf);
         self.pools.write(buf);
+        self.slashed.write(buf);
     }
 }
 
@@ -332,10 +534,11 @@ impl Read for StakeLedger {
             rewards_owed: Amount::read(buf)?,
             rewards_distributed: Amount::read(buf)?,
             pools: u64::read(buf)?,
+            slashed: Amount::read(buf)?,
         })
     }
 }
 
 impl FixedSize for StakeLedger {
-    const SIZE: usize = 8 * 5;
+    const SIZE: usize = 8 * 6;
 }

@@ -43,8 +43,8 @@ where
             validators.push(ValidatorStakeView {
                 address: v.to_string(),
                 bonded: pool.is_bonded(min_bond),
-                operator_stake: pool.operator_stake.get(),
-                total: pool.total.get(),
+                operator_stake: pool.operator_stake().get(),
+                total: pool.total().get(),
             });
         }
         Ok(StakingView {
@@ -53,6 +53,7 @@ where
             unbonding: ledger.unbonding.get(),
             rewards_owed: ledger.rewards_owed.get(),
             rewards_distributed: ledger.rewards_distributed.get(),
+            slashed: ledger.slashed.get(),
             pools: ledger.pools,
             min_device_bond: params.min_device_bond,
             min_validator_bond: params.min_validator_bond,
@@ -88,13 +89,11 @@ where
             operator: pool.operator.to_string(),
             bonded: pool.is_bonded(min_bond),
             min_bond: min_bond.get(),
-            total: pool.total.get(),
-            operator_stake: pool.operator_stake.get(),
-            delegated: pool
-                .total
-                .checked_sub(pool.operator_stake)
-                .expect("the operator's stake is part of the total")
-                .get(),
+            total: pool.total().get(),
+            operator_stake: pool.operator_stake().get(),
+            delegated: pool.delegated().get(),
+            unbonding: pool.unbonding.stake.get(),
+            slashed: pool.slashed.get(),
             commission_bps: pool.commission.get(),
             next_commission_bps: pool.next_commission.get(),
             commission_from: pool.commission_from.get(),
@@ -125,10 +124,9 @@ where
         let claimable = staking::claimable(&overlay, &staker, &target)
             .await
             .map_err(internal)?;
-        let operator = staking::pool(&overlay, &target)
-            .await
-            .map_err(internal)?
-            .is_some_and(|p| p.operator == staker);
+        let pool = staking::pool(&overlay, &target).await.map_err(internal)?;
+        let operator = pool.as_ref().is_some_and(|p| p.operator == staker);
+        let amount = pool.map_or(Amount::ZERO, |p| p.bonded.value(position.shares));
         let (kind, id) = kind_and_id(&target);
         Ok(StakePositionView {
             height,
@@ -136,7 +134,7 @@ where
             kind,
             target: id,
             operator,
-            amount: position.amount.get(),
+            amount: amount.get(),
             claimable: claimable.get(),
         })
     }
@@ -157,12 +155,22 @@ where
         let queue = staking::unbonding(&overlay, &address)
             .await
             .map_err(internal)?;
-        let total = queue.0.iter().map(|e| e.amount.get()).sum();
+        let mut worth = Vec::with_capacity(queue.0.len());
+        for e in &queue.0 {
+            worth.push(
+                staking::unbonding_value(&overlay, e)
+                    .await
+                    .map_err(internal)?
+                    .get(),
+            );
+        }
+        let total = worth.iter().sum();
         let withdrawable = queue
             .0
             .iter()
-            .filter(|e| e.release <= epoch)
-            .map(|e| e.amount.get())
+            .zip(&worth)
+            .filter(|(e, _)| e.release <= epoch)
+            .map(|(_, w)| w)
             .sum();
         Ok(UnbondingView {
             height,
@@ -173,12 +181,13 @@ where
             entries: queue
                 .0
                 .iter()
-                .map(|e| {
+                .zip(&worth)
+                .map(|(e, amount)| {
                     let (kind, target) = kind_and_id(&e.target);
                     UnbondingEntryView {
                         kind,
                         target,
-                        amount: e.amount.get(),
+                        amount: *amount,
                         release: e.release.get(),
                     }
                 })
