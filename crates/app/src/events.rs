@@ -5,6 +5,7 @@ use terrane_accounts::events::AccountsEvent;
 use terrane_coverage::events::CoverageEvent;
 use terrane_credits::events::CreditsEvent;
 use terrane_devices::events::DevicesEvent;
+use terrane_maintenance::events::MaintenanceEvent;
 use terrane_oracle::events::OracleEvent;
 use terrane_pow::events::PowEvent;
 use terrane_primitives::Hash32;
@@ -45,4 +46,6 @@ pub enum EventKind {
     Staking(StakingEvent),
     /// From slashing (evidence, appeals, executed slashes).
     Slashing(SlashingEvent),
+    /// From maintenance (declared windows).
+    Maintenance(MaintenanceEvent),
 }

@@ -5,6 +5,7 @@ use terrane_accounts::outcome::AccountsRejection;
 use terrane_coverage::outcome::CoverageRejection;
 use terrane_credits::outcome::CreditsRejection;
 use terrane_devices::outcome::DevicesRejection;
+use terrane_maintenance::outcome::MaintenanceRejection;
 use terrane_oracle::outcome::OracleRejection;
 use terrane_pow::outcome::PowRejection;
 use terrane_primitives::ReasonInfo;
@@ -90,7 +91,8 @@ outcome_from!(
     CreditsRejection,
     SessionsRejection,
     StakingRejection,
-    SlashingRejection
+    SlashingRejection,
+    MaintenanceRejection
 );
 
 /// Every reason code in the chain, in code order, starting with `0 ok`.

@@ -5,6 +5,7 @@ use terrane_accounts::params::AccountsParams;
 use terrane_coverage::params::CoverageParams;
 use terrane_credits::params::CreditsParams;
 use terrane_devices::params::DevicesParams;
+use terrane_maintenance::params::MaintenanceParams;
 use terrane_oracle::params::OracleParams;
 use terrane_pow::params::PowParams;
 use terrane_primitives::Amount;
@@ -97,6 +98,9 @@ pub struct ChainParams {
     /// What each offence costs, the bounty, the evidence and appeal windows.
     #[serde(default)]
     pub slashing: SlashingParams,
+    /// Notice and quotas of maintenance windows.
+    #[serde(default)]
+    pub maintenance: MaintenanceParams,
 }
 
 impl ChainParams {
@@ -107,6 +111,8 @@ impl ChainParams {
         for_each_module!(M => M::validate_params(M::params(self))?);
         self.slashing
             .validate_with_unbonding(self.staking.unbonding_epochs)?;
+        self.maintenance
+            .validate_with_evidence_age(self.slashing.evidence_max_age_epochs)?;
         Ok(())
     }
 }

@@ -137,6 +137,9 @@ payloads! {
     80 => SubmitEvidence(terrane_slashing::msg::SubmitEvidence) "submit_evidence",
     /// Tag 81: the accused's counter-proof to a pending slash.
     81 => AppealSlash(terrane_slashing::msg::AppealSlash) "appeal_slash",
+    /// Tag 90: the owner declares a device's maintenance window ahead of time
+    /// ([`terrane_maintenance::msg::DeclareMaintenance`]).
+    90 => DeclareMaintenance(terrane_maintenance::msg::DeclareMaintenance) "declare_maintenance",
 }
 
 /// An unsigned transaction.

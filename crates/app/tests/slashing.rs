@@ -339,6 +339,64 @@ fn missed_duties_answered_by_a_counter_proof_do_not_execute_and_unanswered_ones_
 }
 
 #[test]
+fn missed_duties_inside_a_declared_maintenance_window_cost_nothing_and_outside_it_they_do() {
+    use terrane_maintenance::{msg::DeclareMaintenance, outcome::MaintenanceRejection as M};
+    let mut c = Chain::new(|g| g.params.maintenance.notice_blocks = 20);
+    let declare = |start: u64, epochs: u32| {
+        Payload::DeclareMaintenance(DeclareMaintenance {
+            device: device("hs-a"),
+            start: Epoch::new(start),
+            epochs,
+        })
+    };
+    // Epoch 1 starts at block 30, 28 blocks after this one: enough notice. Epoch 0 has begun;
+    // and someone else's device is not yours to rest.
+    assert_eq!(c.one("ann", declare(0, 3)), M::TooSoon.into());
+    assert_eq!(c.one("ben", declare(1, 3)), M::NotOwner.into());
+    assert_eq!(c.one("ann", declare(1, 3)), Outcome::OK);
+    assert_eq!(c.one("ann", declare(2, 1)), M::Overlaps.into());
+
+    // In epoch 2 hs-a's beacon is refused without fault: it earns nothing while resting.
+    c.run_to(2);
+    let b = c.beacon("hs-a", c.epoch(), NONCE);
+    let tx = c.tx(
+        &named_key("relay"),
+        Payload::SubmitReports(SubmitReports { reports: vec![b] }),
+    );
+    let out = c.execute(vec![tx]);
+    let codes: Vec<u16> =
+        out.events
+            .iter()
+            .filter_map(|e| match &e.kind {
+                terrane_app::events::EventKind::Pow(
+                    terrane_pow::events::PowEvent::ReportJudged { code, units, .. },
+                ) => Some(code + u16::try_from(*units).unwrap()),
+                _ => None,
+            })
+            .collect();
+    assert_eq!(
+        codes,
+        vec![terrane_pow::outcome::PowRejection::InMaintenance.code()]
+    );
+
+    // Epochs 1-3 missed by both: inside hs-a's window evidence is refused, hs-b is slashed.
+    c.run_to(4);
+    let missed = |d: &str| Evidence::MissedDuties {
+        device: device(d),
+        epochs: vec![Epoch::new(1), Epoch::new(2), Epoch::new(3)],
+    };
+    assert_eq!(
+        c.evidence("relay", missed("hs-a")),
+        rejected(SlashingRejection::InMaintenance)
+    );
+    assert_eq!(c.evidence("relay", missed("hs-b")), Outcome::OK);
+    c.run_to(7);
+    c.outcomes(vec![]);
+    assert_eq!(c.staked("ann", target("hs-a")), trn(100));
+    assert_eq!(c.staked("ben", target("hs-b")), Amount::new(99_000_000));
+}
+
+#[test]
 fn repeated_invalid_proofs_reach_the_threshold_only_with_the_chains_own_verdicts() {
     let mut c = Chain::new(|g| g.params.slashing.invalid_threshold = 3);
     c.run_to(1);

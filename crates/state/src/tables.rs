@@ -136,6 +136,10 @@ pub const TARGET_SLASHES: TableId = 0x93;
 pub const SLASH_LEDGER: TableId = 0x94;
 /// `slashing`: the parameters.
 pub const SLASHING_PARAMS: TableId = 0x95;
+/// `maintenance`: device -> its declared maintenance windows (three periods at most).
+pub const MAINTENANCE_WINDOWS: TableId = 0xa0;
+/// `maintenance`: the parameters.
+pub const MAINTENANCE_PARAMS: TableId = 0xa1;
 
 /// Ids for test-only modules (the `uptime` class of `terrane-app`'s `uptime-test-class`
 /// feature): never used on a production chain, so they are not listed in [`ALL`].
@@ -208,6 +212,8 @@ pub const ALL: &[(TableId, &str)] = &[
     (TARGET_SLASHES, "target_slashes"),
     (SLASH_LEDGER, "slash_ledger"),
     (SLASHING_PARAMS, "slashing_params"),
+    (MAINTENANCE_WINDOWS, "maintenance_windows"),
+    (MAINTENANCE_PARAMS, "maintenance_params"),
 ];
 
 #[cfg(test)]

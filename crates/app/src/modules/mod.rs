@@ -10,6 +10,7 @@ pub mod accounts;
 pub mod coverage;
 pub mod credits;
 pub mod devices;
+pub mod maintenance;
 pub mod oracle;
 pub mod pow;
 pub mod rewards;
@@ -62,6 +63,10 @@ macro_rules! for_each_module {
         }
         {
             type $m = $crate::modules::slashing::Slashing;
+            $body;
+        }
+        {
+            type $m = $crate::modules::maintenance::Maintenance;
             $body;
         }
         #[cfg(feature = "uptime-test-class")]

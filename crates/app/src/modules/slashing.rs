@@ -191,7 +191,7 @@ async fn finding<S: StateRead>(
 
 /// The missed-duties rule: at least `missed_threshold` strictly ascending closed epochs
 /// within `missed_window_epochs`, each one the device was registered and active for and its
-/// class records no duty done.
+/// class records no duty done, outside any maintenance window its owner declared.
 async fn missed_finding<S: StateRead>(
     state: &Overlay<S>,
     env: &BlockEnv,
@@ -219,6 +219,9 @@ async fn missed_finding<S: StateRead>(
         return Ok(Err(SlashingRejection::NotMissed));
     }
     for e in epochs {
+        if terrane_maintenance::handler::in_maintenance(state, &device.id, *e).await? {
+            return Ok(Err(SlashingRejection::InMaintenance));
+        }
         if !missed_duty(state, device, *e).await? {
             return Ok(Err(SlashingRejection::NotMissed));
         }

@@ -20,6 +20,7 @@ use terrane_devices::{
     handler as devices,
     types::{Device, DeviceStatus},
 };
+use terrane_maintenance::handler as maintenance;
 use terrane_primitives::{DeviceId, Epoch, Hash32, Height};
 use terrane_state::{BlockEnv, Overlay, StateError, StateRead};
 
@@ -107,6 +108,10 @@ pub async fn precheck<S: StateRead>(
     if signed.report.class != device.class() {
         return Ok(rejected(PowRejection::WrongClass, Some(device)));
     }
+    // Resting is nobody's fault; the report earns nothing and costs nothing.
+    if maintenance::in_maintenance(state, &device.id, signed.report.epoch).await? {
+        return Ok(rejected(PowRejection::InMaintenance, None));
+    }
     Ok(Precheck::Accepted(Prechecked {
         device,
         report: signed.report.clone(),
@@ -125,8 +130,22 @@ pub async fn device_work<S: StateRead>(
         .get::<Work>(device)
         .await?
         .unwrap_or_else(|| reputation::fresh(params, epoch));
-    reputation::decay_to(&mut w, params, epoch);
+    let excused = maintenance::excused(state, device, w.reputation_epoch, epoch).await?;
+    reputation::decay_excusing(&mut w, params, epoch, excused);
     Ok(w)
+}
+
+/// Brings the device's stored record up to `epoch` (decay applied, maintenance excused), so
+/// the maintenance windows it rested in before `epoch` are accounted and may be forgotten.
+pub async fn settle<S: StateRead>(
+    state: &mut Overlay<S>,
+    params: &PowParams,
+    device: &DeviceId,
+    epoch: Epoch,
+) -> Result<(), StateError> {
+    let w = device_work(state, params, device, epoch).await?;
+    state.put::<Work>(device, &w);
+    Ok(())
 }
 
 /// Records a verdict the device is accountable for: marks the report seen, updates the

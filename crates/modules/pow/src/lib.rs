@@ -5,7 +5,8 @@
 //! SubmitReports(bundle from any relay) ─▶ per report:
 //!   precheck: signer is the device or its live session key · it speaks for the named
 //!             device · signature · device active · epoch not past · never seen before ·
-//!             epoch not future · class matches (the first four charge no device)
+//!             epoch not future · class matches · device not resting in a declared
+//!             maintenance window (the first four and the last charge no device)
 //!   class Verifier (coverage, …): pure check of (report, device, history, randomness)
 //!             ─▶ Valid { units } | Pending | Invalid(code)
 //!   record:   report marked seen · outcome in the device's ring · reputation · units into

@@ -25,5 +25,7 @@ terrane_primitives::reason_codes! {
         MalformedReport = 310 => ("malformed_report", "the report payload does not decode for its class and kind"),
         /// No verifier for this class is active on this chain.
         ClassNotEnabled = 311 => ("class_not_enabled", "this resource class has no verifier enabled on this chain"),
+        /// The device rests in a declared maintenance window.
+        InMaintenance = 312 => ("device_in_maintenance", "the device's owner declared a maintenance window covering the report's epoch: its reports earn nothing there and cost it nothing"),
     }
 }

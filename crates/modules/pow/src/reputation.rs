@@ -30,9 +30,16 @@ pub fn fresh(params: &PowParams, epoch: Epoch) -> DeviceWork {
 
 /// Brings `work`'s reputation up to `epoch` by applying the decay of the elapsed epochs.
 pub fn decay_to(work: &mut DeviceWork, params: &PowParams, epoch: Epoch) {
+    decay_excusing(work, params, epoch, 0);
+}
+
+/// [`decay_to`], except that `excused` of the elapsed epochs do not count: the device rested
+/// in a declared maintenance window and its standing is frozen there.
+pub fn decay_excusing(work: &mut DeviceWork, params: &PowParams, epoch: Epoch, excused: u64) {
     let Some(elapsed) = epoch.checked_since(work.reputation_epoch) else {
         return;
     };
+    let elapsed = elapsed.saturating_sub(excused);
     let start = u64::from(params.reputation_start_ppm);
     let r = u64::from(work.reputation_ppm);
     if r > start {

@@ -442,3 +442,72 @@ proptest! {
         prop_assert_eq!(schedule::is_epoch_start(Height::new(h), len), s.get() == h);
     }
 }
+
+/// Declares epochs `[start, start + epochs)` of maintenance for device `name`.
+fn rest(o: &mut Overlay<MemStore>, name: &str, start: u64, epochs: u32) {
+    use terrane_maintenance::{genesis as mgen, handler as mh, params::MaintenanceParams};
+    mgen::apply(o, &MaintenanceParams::default());
+    let at = mh::At {
+        height: Height::new(0),
+        epoch: Epoch::ZERO,
+        epoch_length_blocks: PowParams::default().epoch_length_blocks,
+    };
+    block_on(mh::declare(
+        o,
+        at,
+        &id_of(&key(name)),
+        Epoch::new(start),
+        epochs,
+    ))
+    .unwrap()
+    .unwrap();
+}
+
+#[test]
+fn a_report_inside_a_declared_maintenance_window_is_refused_without_fault() {
+    let mut o = setup();
+    rest(&mut o, "a", 2, 2);
+    let Precheck::Rejected { charged, code, .. } =
+        check(&o, &env(900, 2), report("a", 2, ClassId::new(0), b"p"), "a")
+    else {
+        panic!("a resting device's report is refused")
+    };
+    assert_eq!((charged, code), (None, PowRejection::InMaintenance));
+    assert!(matches!(
+        check(
+            &o,
+            &env(1700, 4),
+            report("a", 4, ClassId::new(0), b"p"),
+            "a"
+        ),
+        Precheck::Accepted(_)
+    ));
+}
+
+#[test]
+fn reputation_does_not_decay_over_the_epochs_of_a_maintenance_window() {
+    let p = PowParams::default();
+    let id = id_of(&key("a"));
+    let high = |o: &mut Overlay<MemStore>| {
+        let mut w = crate::reputation::fresh(&p, Epoch::ZERO);
+        w.reputation_ppm = 900_000;
+        o.put::<crate::state_key::Work>(&id, &w);
+    };
+    let mut plain = setup();
+    high(&mut plain);
+    let mut rested = setup();
+    high(&mut rested);
+    rest(&mut rested, "a", 3, 5);
+    let at = |o: &Overlay<MemStore>, e| {
+        block_on(handler::device_work(o, &p, &id, Epoch::new(e)))
+            .unwrap()
+            .reputation_ppm
+    };
+    // Epochs 0..10 with 5 of them excused decay as far as 5 idle epochs do.
+    assert_eq!(at(&rested, 10), at(&plain, 5));
+    assert!(at(&rested, 10) > at(&plain, 10));
+    assert_eq!(at(&rested, 3), at(&plain, 3), "before the window: the same");
+    // Settling stores the excused record: later reads decay only from there.
+    block_on(handler::settle(&mut rested, &p, &id, Epoch::new(10))).unwrap();
+    assert_eq!(at(&rested, 12), at(&plain, 7));
+}

@@ -34,6 +34,8 @@ terrane_primitives::reason_codes! {
         CounterProofInvalid = 1114 => ("counter_proof_invalid", "the counter-proof is not a report signed for the device, for an epoch the evidence lists, whose beacon a witness recorded on chain"),
         /// The evidence lists too much.
         TooMuchEvidence = 1115 => ("evidence_too_large", "the evidence lists more epochs than the rule's window"),
+        /// A listed epoch is inside a declared maintenance window.
+        InMaintenance = 1116 => ("evidence_in_maintenance", "an epoch the evidence lists is inside a maintenance window the owner declared in advance: a duty missed there is excused"),
     }
 }
 
