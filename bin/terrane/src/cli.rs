@@ -41,6 +41,14 @@ pub enum Command {
     /// Paid data sessions with hotspots: open, sign and submit usage receipts, close, show.
     #[command(subcommand)]
     Session(SessionCommand),
+    /// Stake TRN behind devices and validators: bond as the operator, delegate to someone
+    /// else's, unbond, withdraw, set a commission, claim rewards; show pools and positions.
+    #[command(subcommand)]
+    Stake(StakeCommand),
+    /// Slashing: submit evidence of an offence (the bounty is yours if it executes), appeal a
+    /// slash of your device with a counter-proof, show slashes.
+    #[command(subcommand)]
+    Slash(SlashCommand),
     /// Measure signature, execution and network throughput.
     Bench(BenchArgs),
     /// Soak test: run a devnet with its fleet, load and adversarial clients for a while, sample
@@ -281,6 +289,200 @@ pub enum SessionCommand {
         session: u64,
         #[command(flatten)]
         node: NodeArg,
+    },
+}
+
+/// What stake stands behind: exactly one device or validator.
+#[derive(Args, Debug, Clone)]
+#[group(required = true, multiple = false)]
+pub struct TargetArg {
+    /// A device: hex id or @name (of its key in the keystore).
+    #[arg(long)]
+    pub device: Option<String>,
+    /// A genesis validator: hex account (its consensus key) or @name.
+    #[arg(long)]
+    pub validator: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum StakeCommand {
+    /// Bond your own TRN behind a device you own or a validator you run: the operator's stake,
+    /// which must reach the chain's minimum bond for the target to earn. To stake on a target
+    /// someone else operates, use `delegate`.
+    Bond {
+        /// The operator's key (pays the stake).
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        target: TargetArg,
+        /// TRN to bond (e.g. 150) or base units with a `u` suffix (e.g. 150000000u).
+        amount: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Delegate TRN to a device or validator someone else operates and has bonded: you earn
+    /// a share of its rewards after its commission, and its slashes cut your stake too.
+    Delegate {
+        /// The delegator's key (pays the stake).
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        target: TargetArg,
+        /// TRN to delegate (e.g. 5) or base units with a `u` suffix.
+        amount: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Start unbonding part of your stake on a target (bond or delegation): it stops earning,
+    /// stays slashable, and can be withdrawn after the chain's unbonding period.
+    Unbond {
+        /// The staker's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        target: TargetArg,
+        /// TRN to unbond (e.g. 10) or base units with a `u` suffix.
+        amount: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Withdraw every unbonding entry whose release epoch has come to your balance.
+    Withdraw {
+        /// The staker's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Set the commission of a target you operate, in basis points (100 = 1 %); it applies
+    /// after the chain's notice period, so delegators can leave first.
+    Commission {
+        /// The operator's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        target: TargetArg,
+        /// The new commission, basis points (at most the chain's maximum).
+        bps: u16,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Claim your settled staking rewards on a target.
+    Claim {
+        /// The staker's key.
+        #[arg(long)]
+        from: String,
+        #[command(flatten)]
+        target: TargetArg,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// A target's pool (proven against a finality certificate by default) and slashes, and an
+    /// account's positions and unbonding entries.
+    #[command(group(clap::ArgGroup::new("what").required(true).multiple(true).args(["device", "validator", "address"])))]
+    Show {
+        /// A device: hex id or @name.
+        #[arg(long, conflicts_with = "validator")]
+        device: Option<String>,
+        /// A validator: hex account or @name.
+        #[arg(long)]
+        validator: Option<String>,
+        /// A staker: hex address or @name. With a target, its position there; alone, its
+        /// positions on every validator and on the devices it owns.
+        #[arg(long)]
+        address: Option<String>,
+        #[command(flatten)]
+        node: NodeArg,
+        #[command(flatten)]
+        trust: TrustArg,
+        #[command(flatten)]
+        store: KeystoreArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SlashCommand {
+    /// Submit evidence of an offence by a device; you earn the bounty if the slash executes.
+    #[command(subcommand)]
+    Submit(SlashSubmitCommand),
+    /// Answer a pending slash of your device with a counter-proof: for missed duties, the
+    /// signed beacon reveal of one listed epoch whose beacon a witness recorded.
+    Appeal {
+        /// The slash id.
+        slash: u64,
+        /// The accused device's owner's key.
+        #[arg(long)]
+        from: String,
+        /// The counter-proof: a signed report, hex of its encoding.
+        #[arg(long)]
+        counter: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Show one slash with its evidence (its record proven by default).
+    Show {
+        /// The slash id.
+        id: u64,
+        #[command(flatten)]
+        node: NodeArg,
+        #[command(flatten)]
+        trust: TrustArg,
+    },
+    /// A device's or validator's latest slashes, newest first.
+    List {
+        #[command(flatten)]
+        target: TargetArg,
+        #[command(flatten)]
+        node: NodeArg,
+        #[command(flatten)]
+        store: KeystoreArg,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SlashSubmitCommand {
+    /// Two different reports the device signed for the same duty.
+    Equivocation {
+        /// The reporter's key (pays the fee, earns the bounty).
+        #[arg(long)]
+        from: String,
+        /// One signed report, hex of its encoding.
+        #[arg(long)]
+        first: String,
+        /// The other, for the same device, epoch and duty.
+        #[arg(long)]
+        second: String,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// The chain's own verdicts: at least the threshold of the device's reports judged invalid,
+    /// with the device accountable, in the window of epochs ending at --epoch.
+    InvalidProofs {
+        /// The reporter's key.
+        #[arg(long)]
+        from: String,
+        /// The device: hex id or @name.
+        #[arg(long)]
+        device: String,
+        /// The last (closed) epoch of the window.
+        #[arg(long)]
+        epoch: u64,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Closed epochs in which the device owed a beacon and the chain recorded none.
+    MissedDuties {
+        /// The reporter's key.
+        #[arg(long)]
+        from: String,
+        /// The device: hex id or @name.
+        #[arg(long)]
+        device: String,
+        /// The epochs missed, ascending, comma-separated (e.g. 3,4,5).
+        #[arg(long, value_delimiter = ',', required = true)]
+        epochs: Vec<u64>,
+        #[command(flatten)]
+        tx: TxOpts,
     },
 }
 

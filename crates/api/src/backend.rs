@@ -12,6 +12,7 @@ use crate::{
         CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView,
         EpochId, EpochView, RewardProofView, StateProofView,
     },
+    slash_types::{SlashListView, SlashView, SlashingView},
     stake_types::{StakePoolView, StakePositionView, StakeTarget, StakingView, UnbondingView},
     types::{
         AccountView, BlockId, BlockView, ChainEvent, ClassView, CreditAccountView, CreditsView,
@@ -144,6 +145,21 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         address: [u8; 32],
     ) -> impl Future<Output = Result<UnbondingView, ApiError>> + Send;
+
+    /// Slashing's parameters, totals and the due lists of the current epoch through
+    /// `current + appeal_window_epochs` (at most [`crate::slash_types::MAX_DUE_EPOCHS_SHOWN`]
+    /// lists), at the latest finalized block.
+    fn slashing(&self) -> impl Future<Output = Result<SlashingView, ApiError>> + Send;
+
+    /// Slash `id` with a proof of its record, or `None` if no slash has this id (the client
+    /// receives 404).
+    fn slash(&self, id: u64) -> impl Future<Output = Result<Option<SlashView>, ApiError>> + Send;
+
+    /// `target`'s latest slashes, newest first (none, or an unknown target: an empty list).
+    fn target_slashes(
+        &self,
+        target: StakeTarget,
+    ) -> impl Future<Output = Result<SlashListView, ApiError>> + Send;
 
     /// An epoch, or `None` if it has not started.
     fn epoch(

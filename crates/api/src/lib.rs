@@ -6,7 +6,7 @@
 //!      ▼
 //!  routes::table ── no route ────────────────► 404 / 405 ErrorBody
 //!      │  one file per endpoint group (chain, txs, accounts, devices, epochs, cells,
-//!      │  params, outcomes, events, meta)
+//!      │  params, price, credits, staking, slashing, outcomes, events, meta)
 //!      ▼
 //!  handler: decode path, query, body ── bad ──► 400 / 413 / 415 ErrorBody
 //!      │
@@ -14,7 +14,8 @@
 //!  Backend (implemented by the node) ── Err ──► ApiError status + ErrorBody
 //!      │
 //!      ▼
-//!  JSON view (types.rs, devices_types.rs), an SSE stream, or Prometheus text
+//!  JSON view (types.rs, devices_types.rs, stake_types.rs, slash_types.rs), an SSE
+//!  stream, or Prometheus text
 //! ```
 //!
 //! The route table is the single list of what is served: [`router`] is built from it, and
@@ -36,6 +37,7 @@ pub mod hex;
 pub mod openapi;
 mod routes;
 pub mod server;
+pub mod slash_types;
 pub mod stake_types;
 pub mod types;
 
@@ -54,6 +56,10 @@ pub use crate::{
     },
     error::{ApiError, ErrorBody},
     server::{ServerLimits, ServerStats, serve, serve_with},
+    slash_types::{
+        DueSlashesView, EvidenceView, SlashListView, SlashSummaryView, SlashView,
+        SlashingParamsView, SlashingView,
+    },
     stake_types::{
         StakePoolView, StakePositionView, StakeTarget, StakingView, UnbondingEntryView,
         UnbondingView, ValidatorStakeView,

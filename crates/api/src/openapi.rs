@@ -140,6 +140,11 @@ const CLASS_AMOUNTS: [&str; 2] = [
                 unbonding stake."
         ),
         (
+            name = "slashing",
+            description = "Stake taken on evidence the chain checks: slashes with their \
+                evidence and proofs, each target's slashes, the parameters and the due queue."
+        ),
+        (
             name = "cells",
             description = "H3 cells: devices located in them and their density scale."
         ),
@@ -161,6 +166,10 @@ const CLASS_AMOUNTS: [&str; 2] = [
         routes::staking::device_position,
         routes::staking::validator_position,
         routes::staking::unbonding,
+        routes::slashing::slashing,
+        routes::slashing::slash,
+        routes::slashing::device_slashes,
+        routes::slashing::validator_slashes,
         routes::txs::submit_tx,
         routes::txs::tx,
         routes::txs::receipt,

@@ -1316,3 +1316,131 @@ async fn staking_routes_serve_the_books_a_pool_with_its_proof_positions_and_unbo
     .await;
     assert_malformed(server.get("/v1/unbonding/0x12").await, "address").await;
 }
+
+#[tokio::test]
+async fn slashing_routes_serve_a_slash_with_its_evidence_a_targets_slashes_newest_first_and_the_due_queue()
+ {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let books: terrane_api::SlashingView = json_of(server.get("/v1/slashing").await).await;
+    assert_eq!((books.count, books.pending), (common::SLASHES, 1));
+    assert_eq!(books.slashed, books.bounties + books.burned);
+    assert_eq!(
+        (books.due_from, books.due_to),
+        (
+            CURRENT_EPOCH,
+            CURRENT_EPOCH + books.params.appeal_window_epochs
+        )
+    );
+    assert_eq!(
+        books.due,
+        vec![terrane_api::DueSlashesView {
+            epoch: CURRENT_EPOCH + 1,
+            ids: vec![2],
+        }]
+    );
+
+    // The evidence is decoded to its kind and fields; amounts are the record's.
+    let executed: Value = json_of(server.get("/v1/slashes/1").await).await;
+    assert_eq!(executed["kind"], "device");
+    assert_eq!(executed["target"], DEVICE_A);
+    assert_eq!(
+        (&executed["reason"]["code"], &executed["reason"]["name"]),
+        (&json!(1150), &json!("device_equivocation"))
+    );
+    assert_eq!(executed["status"], "executed");
+    assert_eq!(executed["ended_by"], Value::Null);
+    assert_eq!(
+        (
+            &executed["slashed"],
+            &executed["bounty"],
+            &executed["burned"]
+        ),
+        (&json!(7_500_000), &json!(750_000), &json!(6_750_000))
+    );
+    assert_eq!(
+        executed["evidence"],
+        json!({
+            "kind": "device_equivocation",
+            "device": DEVICE_A,
+            "epoch": 0,
+            "first": "a1".repeat(40),
+            "second": "b2".repeat(40),
+        })
+    );
+    let pending: terrane_api::SlashView = json_of(server.get("/v1/slashes/2").await).await;
+    assert_eq!(pending, common::fake_slash(2).unwrap());
+    assert_eq!(
+        pending.evidence,
+        terrane_api::EvidenceView::MissedDuties {
+            device: DEVICE_A.to_owned(),
+            epochs: vec![0, 1],
+        }
+    );
+    assert_eq!(pending.filed_epoch, CURRENT_EPOCH);
+
+    // `slashes` is its own route, not a staker of the position route.
+    let listed: terrane_api::SlashListView = json_of(
+        server
+            .get(&format!("/v1/stakes/devices/{DEVICE_A}/slashes"))
+            .await,
+    )
+    .await;
+    assert_eq!(
+        (listed.kind.as_str(), listed.target.as_str()),
+        ("device", DEVICE_A)
+    );
+    let ids: Vec<u64> = listed.slashes.iter().map(|s| s.id).collect();
+    assert_eq!(ids, [2, 1], "newest first");
+    assert_eq!(listed.slashes[0], common::slash_summary(&pending));
+    let none: terrane_api::SlashListView = json_of(
+        server
+            .get(&format!(
+                "/v1/stakes/validators/{}/slashes",
+                common::OWNER_C
+            ))
+            .await,
+    )
+    .await;
+    assert_eq!(none.kind, "validator");
+    assert!(none.slashes.is_empty());
+
+    let missing = server.get("/v1/slashes/3").await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let error = error_body(missing).await;
+    assert_eq!(error["reason"], "not_found");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("no slash has id 3"),
+        "{error}"
+    );
+    for bad in ["x", "-1", "0x1", "1.0"] {
+        assert_malformed(server.get(&format!("/v1/slashes/{bad}")).await, "slash id").await;
+    }
+    assert_malformed(
+        server.get("/v1/stakes/devices/abc/slashes").await,
+        "device id",
+    )
+    .await;
+    assert_malformed(
+        server.get("/v1/stakes/validators/xyz/slashes").await,
+        "validator address",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn client_reads_slashes_and_maps_an_unknown_id_to_none() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let client = terrane_client::Client::new(&server.url(""));
+    assert_eq!(client.slash(1).await.unwrap(), common::fake_slash(1));
+    assert_eq!(client.slash(3).await.unwrap(), None);
+    let listed = client
+        .target_slashes(terrane_api::StakeTarget::Device(common::hex32(DEVICE_A)))
+        .await
+        .unwrap();
+    assert_eq!(listed.slashes.len(), 2);
+    let books = client.slashing().await.unwrap();
+    assert_eq!(books.bounties, common::SLASH_BOUNTY);
+}

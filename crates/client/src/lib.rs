@@ -389,6 +389,26 @@ impl Client {
         self.get(&format!("/v1/unbonding/{address}")).await
     }
 
+    /// `GET /v1/slashing`: slashing's parameters, totals and the slashes coming due.
+    pub async fn slashing(&self) -> Result<terrane_api::SlashingView, ClientError> {
+        self.get("/v1/slashing").await
+    }
+
+    /// `GET /v1/slashes/{id}` (unverified): one slash with its evidence; `None` when no slash
+    /// has this id.
+    pub async fn slash(&self, id: u64) -> Result<Option<terrane_api::SlashView>, ClientError> {
+        self.get_optional(&format!("/v1/slashes/{id}")).await
+    }
+
+    /// `GET /v1/stakes/devices/{id}/slashes` or `/v1/stakes/validators/{address}/slashes`: a
+    /// target's latest slashes, newest first.
+    pub async fn target_slashes(
+        &self,
+        target: terrane_api::StakeTarget,
+    ) -> Result<terrane_api::SlashListView, ClientError> {
+        self.get(&format!("{}/slashes", stake_path(target))).await
+    }
+
     /// `GET /v1/params`.
     pub async fn params(&self) -> Result<serde_json::Value, ClientError> {
         self.get("/v1/params").await

@@ -8,11 +8,19 @@
 use crate::{ClientError, Trust};
 use commonware_codec::DecodeExt;
 use terrane_accounts::{state_key::Accounts, types::Account};
-use terrane_api::{AccountView, CreditAccountView, DeviceView, RewardProofView, StateProofView};
+use terrane_api::{
+    AccountView, CreditAccountView, DeviceView, EvidenceView, RewardProofView, SlashView,
+    StakePoolView, StakeTarget, StateProofView,
+};
 use terrane_credits::{state_key::Balances, types::Credits};
 use terrane_devices::{state_key::Devices, types::Device};
 use terrane_primitives::{Address, DeviceId, Epoch, hex, merkle};
 use terrane_rewards::{state_key::Summaries, types::EpochSummary};
+use terrane_slashing::{msg::Evidence, state_key::Slashes, types::Slash};
+use terrane_staking::{
+    state_key::Pools,
+    types::{Pool, Target},
+};
 use terrane_state::StateKey;
 use terrane_types::light::{self, LightError};
 
@@ -254,5 +262,160 @@ impl crate::Client {
         let receipt = terrane_app::state_key::Receipt::decode(bytes::Bytes::from(bytes))
             .map_err(|e| LightError::Decode("receipt", e.to_string()))?;
         Ok(Some(receipt))
+    }
+
+    /// `target`'s stake pool, its record proven against a finalized header, or `None` when
+    /// nothing is staked on it. The figures the view derives from the record (total, own and
+    /// delegated stake, unbonding, slashed, commission) must match the proven record.
+    pub async fn verified_stake_pool(
+        &self,
+        trust: &Trust,
+        target: StakeTarget,
+    ) -> Result<Option<(Pool, StakePoolView)>, ClientError> {
+        let Some(view) = self.stake_pool(target).await? else {
+            return Ok(None);
+        };
+        let key = StateKey::of::<Pools>(&target_of(target));
+        self.verify_state_proof(trust, &key, &proof_of(&view))
+            .await?;
+        let bytes = hex::decode(&view.value).ok_or(LightError::Hex("pool record"))?;
+        let pool = Pool::decode(bytes::Bytes::from(bytes))
+            .map_err(|e| LightError::Decode("pool record", e.to_string()))?;
+        let agrees = view.kind == target.kind()
+            && view.target == hex::encode(&target.id())
+            && view.operator == pool.operator.to_string()
+            && view.total == pool.total().get()
+            && view.operator_stake == pool.operator_stake().get()
+            && view.delegated == pool.delegated().get()
+            && view.unbonding == pool.unbonding.stake.get()
+            && view.slashed == pool.slashed.get()
+            && view.commission_bps == pool.commission.get()
+            && view.next_commission_bps == pool.next_commission.get()
+            && view.commission_from == pool.commission_from.get()
+            && view.owed == pool.owed.get();
+        if !agrees {
+            return Err(ClientError::Unexpected {
+                url: self.base.clone(),
+                detail: "the pool view disagrees with the proven record".into(),
+            });
+        }
+        Ok(Some((pool, view)))
+    }
+
+    /// Slash `id`, its record proven against a finalized header, or `None` when no slash has
+    /// this id. Every figure of the view the record holds (target, offence, status, fraction,
+    /// reporter, epochs, amounts, evidence) must match it; `reason`'s and `ended_by`'s names
+    /// and descriptions are the node's registry.
+    pub async fn verified_slash(
+        &self,
+        trust: &Trust,
+        id: u64,
+    ) -> Result<Option<(Slash, SlashView)>, ClientError> {
+        let Some(view) = self.slash(id).await? else {
+            return Ok(None);
+        };
+        self.verify_state_proof(trust, &StateKey::of::<Slashes>(&id), &proof_of_slash(&view))
+            .await?;
+        let bytes = hex::decode(&view.value).ok_or(LightError::Hex("slash record"))?;
+        let slash = Slash::decode(bytes::Bytes::from(bytes))
+            .map_err(|e| LightError::Decode("slash record", e.to_string()))?;
+        let (kind, target) = match slash.target {
+            Target::Device(d) => ("device", d.to_string()),
+            Target::Validator(a) => ("validator", a.to_string()),
+        };
+        let burned = slash.slashed.checked_sub(slash.bounty);
+        let agrees = slash.id == id
+            && view.id == id
+            && view.kind == kind
+            && view.target == target
+            && view.reason.code == slash.offence
+            && view.status == slash.status.name()
+            && view.ended_by.as_ref().map_or(0, |o| o.code) == slash.outcome
+            && view.fraction_bps == slash.fraction.get()
+            && view.reporter == slash.reporter.to_string()
+            && view.offence_epoch == slash.offence_epoch.get()
+            && view.filed_height == slash.submitted.get()
+            && view.due_epoch == slash.due.get()
+            && view.appeals == slash.appeals
+            && view.slashed == slash.slashed.get()
+            && view.bounty == slash.bounty.get()
+            && Some(view.burned) == burned.map(terrane_primitives::Amount::get)
+            && evidence_shown(&view.evidence, &slash.evidence);
+        if !agrees {
+            return Err(ClientError::Unexpected {
+                url: self.base.clone(),
+                detail: "the slash view disagrees with the proven record".into(),
+            });
+        }
+        Ok(Some((slash, view)))
+    }
+}
+
+/// The staking module's name for a target.
+fn target_of(target: StakeTarget) -> Target {
+    match target {
+        StakeTarget::Device(id) => Target::Device(DeviceId::new(id)),
+        StakeTarget::Validator(a) => Target::Validator(Address::new(a)),
+    }
+}
+
+/// The proof a pool view carries.
+fn proof_of(view: &StakePoolView) -> StateProofView {
+    StateProofView {
+        height: view.height,
+        state_root: view.state_root.clone(),
+        key: view.key.clone(),
+        value: Some(view.value.clone()),
+        proof: view.proof.clone(),
+    }
+}
+
+/// The proof a slash view carries.
+fn proof_of_slash(view: &SlashView) -> StateProofView {
+    StateProofView {
+        height: view.height,
+        state_root: view.state_root.clone(),
+        key: view.key.clone(),
+        value: Some(view.value.clone()),
+        proof: view.proof.clone(),
+    }
+}
+
+/// Whether `shown` is `recorded`, decoded.
+fn evidence_shown(shown: &EvidenceView, recorded: &Evidence) -> bool {
+    use commonware_codec::Encode as _;
+    match (shown, recorded) {
+        (
+            EvidenceView::DeviceEquivocation {
+                device,
+                epoch,
+                first,
+                second,
+            },
+            Evidence::DeviceEquivocation {
+                first: a,
+                second: b,
+            },
+        ) => {
+            *device == a.report.device.to_string()
+                && *epoch == a.report.epoch.get()
+                && *first == hex::encode(&a.encode())
+                && *second == hex::encode(&b.encode())
+        }
+        (
+            EvidenceView::RepeatedInvalidProofs { device, last_epoch },
+            Evidence::RepeatedInvalidProofs {
+                device: d,
+                last_epoch: e,
+            },
+        ) => *device == d.to_string() && *last_epoch == e.get(),
+        (
+            EvidenceView::MissedDuties { device, epochs },
+            Evidence::MissedDuties {
+                device: d,
+                epochs: e,
+            },
+        ) => *device == d.to_string() && epochs.iter().copied().eq(e.iter().map(|e| e.get())),
+        _ => false,
     }
 }

@@ -11,7 +11,9 @@ mod node;
 mod query;
 mod send;
 mod session;
+mod slash;
 mod soak;
+mod stake;
 mod tx;
 
 use crate::cli::{Cli, Command};
@@ -28,6 +30,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Device(cmd) => block_on(device::run(cmd)),
         Command::Credits(cmd) => block_on(credits::run(cmd)),
         Command::Session(cmd) => block_on(session::run(cmd)),
+        Command::Stake(cmd) => block_on(stake::run(cmd)),
+        Command::Slash(cmd) => block_on(slash::run(cmd)),
         Command::Bench(args) => bench::run(args),
         Command::Soak(args) => soak::run(args),
         Command::Agent(args) => block_on(agent::run(args)),

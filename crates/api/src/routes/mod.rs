@@ -18,6 +18,7 @@ pub(crate) mod meta;
 pub(crate) mod outcomes;
 pub(crate) mod params;
 pub(crate) mod price;
+pub(crate) mod slashing;
 pub(crate) mod staking;
 pub(crate) mod txs;
 
@@ -108,6 +109,7 @@ pub(crate) fn table<B: Backend>() -> Vec<Route<B>> {
         price::routes(),
         credits::routes(),
         staking::routes(),
+        slashing::routes(),
         txs::routes(),
         accounts::routes(),
         devices::routes(),

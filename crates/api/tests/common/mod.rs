@@ -532,6 +532,114 @@ fn summary_record(summary: &EpochSummaryView) -> Vec<u8> {
     out
 }
 
+/// The fake's slashes, both against [`DEVICE_A`] and reported by [`OWNER_C`]: slash 1, an
+/// equivocation filed in epoch 0 and executed at the close of epoch 1 (5 % of the device's
+/// 150 TRN pool: 7.5 TRN, 10 % of it the bounty, the rest burned); slash 2, missed duties in
+/// epochs 0 and 1, filed in the current epoch and pending until the close of the next.
+pub const SLASHES: u64 = 2;
+
+/// The slash bounty the fake's executed slash paid, base units.
+pub const SLASH_BOUNTY: u64 = 750_000;
+
+fn slash_outcome(code: u16) -> OutcomeView {
+    let (name, description) = match code {
+        1150 => (
+            "device_equivocation",
+            "The device signed two different reports for one duty.",
+        ),
+        1152 => (
+            "missed_duties",
+            "The device missed its duties in too many epochs.",
+        ),
+        _ => ("unassigned", "No such rule."),
+    };
+    OutcomeView {
+        code,
+        name: name.into(),
+        description: description.into(),
+    }
+}
+
+/// Slash `id` of the fake chain ([`SLASHES`]).
+pub fn fake_slash(id: u64) -> Option<terrane_api::SlashView> {
+    let device = DEVICE_A.to_owned();
+    let (reason, status, fraction_bps, offence_epoch, filed_height, due_epoch, slashed, evidence) =
+        match id {
+            1 => (
+                1150,
+                "executed",
+                500,
+                0,
+                3,
+                1,
+                7_500_000,
+                terrane_api::EvidenceView::DeviceEquivocation {
+                    device: device.clone(),
+                    epoch: 0,
+                    first: "a1".repeat(40),
+                    second: "b2".repeat(40),
+                },
+            ),
+            2 => (
+                1152,
+                "pending",
+                100,
+                1,
+                LATEST_HEIGHT - 1,
+                CURRENT_EPOCH + 1,
+                0,
+                terrane_api::EvidenceView::MissedDuties {
+                    device: device.clone(),
+                    epochs: vec![0, 1],
+                },
+            ),
+            _ => return None,
+        };
+    let bounty = if slashed == 0 { 0 } else { SLASH_BOUNTY };
+    Some(terrane_api::SlashView {
+        id,
+        kind: "device".to_owned(),
+        target: device,
+        reason: slash_outcome(reason),
+        status: status.to_owned(),
+        ended_by: None,
+        fraction_bps,
+        reporter: OWNER_C.to_owned(),
+        offence_epoch,
+        filed_height,
+        filed_epoch: (filed_height - 1) / EPOCH_LENGTH_BLOCKS,
+        due_epoch,
+        appeals: 0,
+        slashed,
+        bounty,
+        burned: slashed - bounty,
+        evidence,
+        height: LATEST_HEIGHT,
+        state_root: "00".repeat(32),
+        key: "44".repeat(32),
+        value: "55".repeat(8),
+        proof: "66".repeat(8),
+    })
+}
+
+/// What a target's list shows of a slash.
+pub fn slash_summary(s: &terrane_api::SlashView) -> terrane_api::SlashSummaryView {
+    terrane_api::SlashSummaryView {
+        id: s.id,
+        reason: s.reason.clone(),
+        status: s.status.clone(),
+        ended_by: s.ended_by.clone(),
+        fraction_bps: s.fraction_bps,
+        reporter: s.reporter.clone(),
+        offence_epoch: s.offence_epoch,
+        filed_epoch: s.filed_epoch,
+        due_epoch: s.due_epoch,
+        slashed: s.slashed,
+        bounty: s.bounty,
+        burned: s.burned,
+    }
+}
+
 impl Backend for FakeBackend {
     async fn status(&self) -> Result<StatusView, ApiError> {
         Ok(StatusView {
@@ -864,6 +972,62 @@ impl Backend for FakeBackend {
                 amount: 5_000_000,
                 release: CURRENT_EPOCH + 7,
             }],
+        })
+    }
+
+    async fn slashing(&self) -> Result<terrane_api::SlashingView, ApiError> {
+        Ok(terrane_api::SlashingView {
+            height: LATEST_HEIGHT,
+            epoch: CURRENT_EPOCH,
+            params: terrane_api::SlashingParamsView {
+                appeal_window_epochs: 1,
+                evidence_max_age_epochs: 4,
+                bounty_bps: 1_000,
+                equivocation_bps: 500,
+                invalid_proofs_bps: 100,
+                invalid_threshold: 20,
+                invalid_window_epochs: 3,
+                missed_duty_bps: 100,
+                missed_threshold: 2,
+                missed_window_epochs: 4,
+                max_due_per_epoch: 256,
+            },
+            count: SLASHES,
+            pending: 1,
+            slashed: 7_500_000,
+            bounties: SLASH_BOUNTY,
+            burned: 7_500_000 - SLASH_BOUNTY,
+            due_from: CURRENT_EPOCH,
+            due_to: CURRENT_EPOCH + 1,
+            due: vec![terrane_api::DueSlashesView {
+                epoch: CURRENT_EPOCH + 1,
+                ids: vec![2],
+            }],
+        })
+    }
+
+    async fn slash(&self, id: u64) -> Result<Option<terrane_api::SlashView>, ApiError> {
+        Ok(fake_slash(id))
+    }
+
+    async fn target_slashes(
+        &self,
+        target: terrane_api::StakeTarget,
+    ) -> Result<terrane_api::SlashListView, ApiError> {
+        let slashes = if target == terrane_api::StakeTarget::Device(hex32(DEVICE_A)) {
+            (1..=SLASHES)
+                .rev()
+                .filter_map(fake_slash)
+                .map(|s| slash_summary(&s))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        Ok(terrane_api::SlashListView {
+            height: LATEST_HEIGHT,
+            kind: target.kind().to_owned(),
+            target: hex::encode(target.id()),
+            slashes,
         })
     }
 

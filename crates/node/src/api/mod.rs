@@ -16,6 +16,7 @@ mod epochs;
 mod outcomes;
 mod params;
 mod price;
+mod slashing;
 mod staking;
 mod txs;
 
@@ -324,6 +325,21 @@ where
 
     async fn unbonding(&self, address: [u8; 32]) -> Result<terrane_api::UnbondingView, ApiError> {
         self.unbonding_view(address).await
+    }
+
+    async fn slashing(&self) -> Result<terrane_api::SlashingView, ApiError> {
+        self.slashing_view().await
+    }
+
+    async fn slash(&self, id: u64) -> Result<Option<terrane_api::SlashView>, ApiError> {
+        self.slash_view(id).await
+    }
+
+    async fn target_slashes(
+        &self,
+        target: terrane_api::StakeTarget,
+    ) -> Result<terrane_api::SlashListView, ApiError> {
+        self.target_slashes_view(target).await
     }
 
     fn classes(&self) -> Vec<terrane_api::ClassView> {

@@ -9,14 +9,16 @@ use terrane_api::{
 use terrane_primitives::Amount;
 use terrane_staking::{handler as staking, state_key::Pools, types::Target};
 
-fn target_of(t: StakeTarget) -> Target {
+/// The staking module's name for a target the API names.
+pub(super) fn target_of(t: StakeTarget) -> Target {
     match t {
         StakeTarget::Device(id) => Target::Device(DeviceId::new(id)),
         StakeTarget::Validator(a) => Target::Validator(Address::new(a)),
     }
 }
 
-fn kind_and_id(t: &Target) -> (String, String) {
+/// A target as the views write it: its kind and its hex id.
+pub(super) fn kind_and_id(t: &Target) -> (String, String) {
     match t {
         Target::Device(d) => ("device".to_owned(), d.to_string()),
         Target::Validator(v) => ("validator".to_owned(), v.to_string()),
