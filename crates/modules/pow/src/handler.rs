@@ -130,7 +130,12 @@ pub async fn device_work<S: StateRead>(
         .get::<Work>(device)
         .await?
         .unwrap_or_else(|| reputation::fresh(params, epoch));
-    let excused = maintenance::excused(state, device, w.reputation_epoch, epoch).await?;
+    // Most reads are within the record's own epoch: nothing elapsed, no window to read.
+    let excused = if epoch > w.reputation_epoch {
+        maintenance::excused(state, device, w.reputation_epoch, epoch).await?
+    } else {
+        0
+    };
     reputation::decay_excusing(&mut w, params, epoch, excused);
     Ok(w)
 }
