@@ -189,6 +189,49 @@ pub enum DeviceCommand {
         #[command(flatten)]
         tx: TxOpts,
     },
+    /// Maintenance windows: declare ahead of time the epochs a device will be down, or show
+    /// its windows and what its periods still allow.
+    #[command(subcommand)]
+    Maintenance(MaintenanceCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum MaintenanceCommand {
+    /// Declare that a device rests for --epochs epochs from epoch --start. Inside the window
+    /// its reports are refused without fault and earn nothing, its reputation does not decay,
+    /// and missed duties there cannot be slashed. The window's first block must be at least
+    /// the chain's notice ahead, it starts at most a period ahead, and each period allows only
+    /// so many epochs and windows (`maintenance show` prints them all).
+    Declare {
+        /// The owner's key.
+        #[arg(long)]
+        owner: String,
+        /// The device: hex id or @name.
+        #[arg(long)]
+        device: String,
+        /// The window's first epoch.
+        #[arg(long)]
+        start: u64,
+        /// How many epochs it lasts (at least 1).
+        #[arg(long)]
+        epochs: u32,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// A device's windows (active, upcoming or past), what the current and next period have
+    /// used and allow, and the start epochs a declaration may use now; the window list proven
+    /// against a finality certificate by default.
+    Show {
+        /// The device: hex id or @name.
+        #[arg(long)]
+        device: String,
+        #[command(flatten)]
+        node: NodeArg,
+        #[command(flatten)]
+        trust: TrustArg,
+        #[command(flatten)]
+        store: KeystoreArg,
+    },
 }
 
 #[derive(Subcommand, Debug)]

@@ -153,6 +153,8 @@ fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater
         .filter_map(|e| runtime.block_on(client.epoch(e)).ok().flatten()?.summary)
         .map(|s| s.economy.usage_paid)
         .sum();
+    // The devnet bonded its validators' own stake after genesis.
+    let staking = runtime.block_on(client.staking()).unwrap();
     for agent in &mut agents {
         interrupt(agent);
     }
@@ -210,4 +212,19 @@ fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater
         "consumers pay only hotspots that serve them: {usage_paid:?}"
     );
     assert_eq!(price.reports.len(), 1, "from its one oracle");
+    // It printed the economy's cheats net of what they paid: the self-dealer loses.
+    let devnet_log = std::fs::read_to_string(tmp.path().join("devnet.log")).unwrap_or_default();
+    let dealer = devnet_log
+        .lines()
+        .rfind(|l| l.contains("self-dealer"))
+        .unwrap_or_else(|| panic!("the devnet printed no self-dealer line:\n{devnet_log}"));
+    assert!(dealer.contains("net -"), "{dealer}");
+    assert_eq!(staking.validators.len(), 4, "{staking:?}");
+    for v in &staking.validators {
+        assert!(
+            v.bonded && v.operator_stake == staking.min_validator_bond,
+            "validator {} bonded its minimum: {staking:?}",
+            v.address
+        );
+    }
 }

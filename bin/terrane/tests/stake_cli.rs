@@ -5,130 +5,36 @@
 //! as its stable reason code and a non-zero exit; evidence against a device with nothing at
 //! stake is refused, evidence against a bonded one files slashes that execute at their epoch's
 //! close, taking the fraction, paying the bounty and burning the rest.
-#![allow(clippy::disallowed_methods)] // A process-level test: its deadlines are wall-clock time.
 
 use commonware_codec::Encode;
-use std::{
-    path::{Path, PathBuf},
-    process::{Child, Command, Output, Stdio},
-    time::{Duration, Instant},
-};
-use terrane_client::{Client, StakeTarget};
-use terrane_devnet::layout::Layout;
+use terrane_client::StakeTarget;
 use terrane_keystore::Keystore;
 use terrane_pow::types::Report;
 use terrane_primitives::{ChainId, DeviceId, Epoch, Namespace, hex};
 
 mod common;
-use common::free_ports;
-
-const BIN: &str = env!("CARGO_BIN_EXE_terrane");
+use common::OneNode;
 
 /// Blocks per epoch: short, so three epochs of missed duties and a slash's appeal window
 /// pass in seconds.
 const EPOCH_BLOCKS: u64 = 10;
 
-/// The node, killed when the test ends, passing or not.
-struct Node(Child);
-
-impl Drop for Node {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-struct Net {
-    node_url: String,
-    keys: PathBuf,
-    genesis: PathBuf,
-}
-
-impl Net {
-    /// Runs `terrane ARGS --node … [--keystore …] [--genesis …]` (each where the command
-    /// takes it) and returns its output.
-    fn cli(&self, args: &[&str]) -> Output {
-        let mut cmd = Command::new(BIN);
-        cmd.args(args).args(["--node", &self.node_url]);
-        if args[..2] != ["slash", "show"] {
-            cmd.arg("--keystore").arg(&self.keys);
-        }
-        if args[..2] != ["slash", "list"] {
-            cmd.arg("--genesis").arg(&self.genesis);
-        }
-        cmd.env_remove("TERRANE_NODE")
-            .env_remove("TERRANE_KEYSTORE")
-            .env_remove("TERRANE_GENESIS")
-            .output()
-            .unwrap()
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.cli(args);
-        let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-        assert!(
-            out.status.success(),
-            "terrane {args:?} failed:\n{stdout}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        stdout
-    }
-
-    fn fails(&self, args: &[&str]) -> String {
-        let out = self.cli(args);
-        assert!(
-            !out.status.success(),
-            "terrane {args:?} should fail:\n{}",
-            String::from_utf8_lossy(&out.stdout)
-        );
-        String::from_utf8_lossy(&out.stderr).into_owned()
-    }
-}
-
-async fn finalized(client: &Client) -> u64 {
-    client.status().await.map_or(0, |s| s.finalized_height)
-}
-
-async fn wait_height(client: &Client, target: u64) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while finalized(client).await < target {
-        assert!(
-            Instant::now() < deadline,
-            "node stuck below height {target}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 /// The epoch of the next block: what a transaction submitted now executes in (or later).
-async fn next_epoch(client: &Client) -> u64 {
-    finalized(client).await / EPOCH_BLOCKS
+async fn next_epoch(net: &OneNode) -> u64 {
+    net.finalized().await / EPOCH_BLOCKS
 }
 
 /// Waits until the next block's epoch is at least `epoch`.
-async fn wait_epoch(client: &Client, epoch: u64) {
-    wait_height(client, epoch * EPOCH_BLOCKS).await;
+async fn wait_epoch(net: &OneNode, epoch: u64) {
+    net.wait_height(epoch * EPOCH_BLOCKS).await;
 }
 
 /// Three closed epochs from `registered` on, no older than the chain takes as evidence:
 /// the last three before the next block's epoch, once that many have closed.
-async fn missed_epochs(client: &Client, registered: u64) -> String {
-    wait_epoch(client, registered + 3).await;
-    let e = next_epoch(client).await;
+async fn missed_epochs(net: &OneNode, registered: u64) -> String {
+    wait_epoch(net, registered + 3).await;
+    let e = next_epoch(net).await;
     format!("{},{},{}", e - 3, e - 2, e - 1)
-}
-
-fn keys_new(keys: &Path, name: &str) {
-    let out = Command::new(BIN)
-        .args(["keys", "new", name, "--insecure", "--keystore"])
-        .arg(keys)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
 }
 
 /// A coverage beacon claim of `device` for `epoch`, signed by the device's key, as hex of
@@ -153,64 +59,18 @@ fn beacon_claim(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_operator_bonds_a_delegator_joins_and_evidence_slashes_only_stake_that_is_there() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("net");
-    let api = free_ports(1);
-    let p2p = free_ports(1);
-    let out = Command::new(BIN)
-        .args(["genesis", "--validators", "1", "--out"])
-        .arg(&dir)
-        .args([
-            "--api-port",
-            &api.to_string(),
-            "--p2p-port",
-            &p2p.to_string(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let layout = Layout::new(&dir);
-    let mut genesis: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(layout.genesis()).unwrap()).unwrap();
-    genesis["params"]["pow"]["epoch_length_blocks"] = EPOCH_BLOCKS.into();
-    genesis["params"]["pow"]["window_grace_blocks"] = 2.into();
-    std::fs::write(
-        layout.genesis(),
-        serde_json::to_string_pretty(&genesis).unwrap(),
-    )
-    .unwrap();
-    let chain = terrane_node::config::load_genesis(&layout.genesis())
-        .unwrap()
-        .chain_id();
-
-    let log = std::fs::File::create(dir.join("node.log")).unwrap();
-    let _node = Node(
-        Command::new(BIN)
-            .args(["node", "--config"])
-            .arg(layout.node_config(0))
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    let node_url = format!("http://127.0.0.1:{api}");
-    let client = Client::new(&node_url);
-    wait_height(&client, 2).await;
-    let net = Net {
-        node_url,
-        keys: layout.keys(),
-        genesis: layout.genesis(),
-    };
-    let keys = Keystore::open(layout.keys()).unwrap();
+    let net = OneNode::start(|genesis| {
+        genesis["params"]["pow"]["epoch_length_blocks"] = EPOCH_BLOCKS.into();
+        genesis["params"]["pow"]["window_grace_blocks"] = 2.into();
+    })
+    .await;
+    let client = &net.client;
+    let chain = net.chain.clone();
+    let keys = Keystore::open(net.keys()).unwrap();
 
     // Alice owns a hotspot `hs`, Carol one she never stakes on, `idle`. Neither beacons.
-    keys_new(&layout.keys(), "hs");
-    keys_new(&layout.keys(), "idle");
+    net.keys_new("hs");
+    net.keys_new("idle");
     for (owner, device, lat) in [("alice", "hs", "48.8566"), ("carol", "idle", "45.7640")] {
         net.ok(&[
             "device", "register", "--owner", owner, "--device", device, "--maker", "maker",
@@ -316,7 +176,7 @@ async fn an_operator_bonds_a_delegator_joins_and_evidence_slashes_only_stake_tha
         .unwrap()
         .unwrap()
         .registered_epoch;
-    let epochs = missed_epochs(&client, idle_registered).await;
+    let epochs = missed_epochs(&net, idle_registered).await;
     let nothing = net.fails(&[
         "slash",
         "submit",
@@ -332,7 +192,7 @@ async fn an_operator_bonds_a_delegator_joins_and_evidence_slashes_only_stake_tha
         nothing.contains("evidence_nothing_staked (1108)"),
         "{nothing}"
     );
-    let closed = (next_epoch(&client).await - 1).to_string();
+    let closed = (next_epoch(&net).await - 1).to_string();
     let few = net.fails(&[
         "slash",
         "submit",
@@ -360,7 +220,7 @@ async fn an_operator_bonds_a_delegator_joins_and_evidence_slashes_only_stake_tha
 
     // Against the bonded hotspot, two beacon claims for one epoch and three silent epochs
     // each file a slash for Dave.
-    let now = next_epoch(&client).await;
+    let now = next_epoch(&net).await;
     let first = beacon_claim(&chain, &hs_key, hs, now, 1);
     let second = beacon_claim(&chain, &hs_key, hs, now, 2);
     let filed = net.ok(&[
@@ -395,7 +255,7 @@ async fn an_operator_bonds_a_delegator_joins_and_evidence_slashes_only_stake_tha
         "{conclusive}"
     );
     let hs_registered = client.device(&hs).await.unwrap().unwrap().registered_epoch;
-    let epochs = missed_epochs(&client, hs_registered).await;
+    let epochs = missed_epochs(&net, hs_registered).await;
     let filed = net.ok(&[
         "slash",
         "submit",
@@ -482,7 +342,7 @@ async fn an_operator_bonds_a_delegator_joins_and_evidence_slashes_only_stake_tha
     // Both come due; at their epochs' close they take their fractions of the pool.
     let due = client.slash(2).await.unwrap().unwrap().due_epoch;
     // The close of `due` runs in the first block of the epoch after it.
-    wait_height(&client, (due + 1) * EPOCH_BLOCKS + 1).await;
+    net.wait_height((due + 1) * EPOCH_BLOCKS + 1).await;
     let books = client.slashing().await.unwrap();
     assert_eq!((books.count, books.pending), (2, 0));
     // In id order, each book cut by its fraction, floored: the equivocation takes 5 % of the

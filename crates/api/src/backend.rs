@@ -12,6 +12,7 @@ use crate::{
         CellView, DeviceListView, DeviceOutcomesView, DeviceQuery, DeviceRewardsView, DeviceView,
         EpochId, EpochView, RewardProofView, StateProofView,
     },
+    maintenance_types::{MaintenanceParamsView, MaintenanceView},
     slash_types::{SlashListView, SlashView, SlashingView},
     stake_types::{StakePoolView, StakePositionView, StakeTarget, StakingView, UnbondingView},
     types::{
@@ -160,6 +161,19 @@ pub trait Backend: Send + Sync + 'static {
         &self,
         target: StakeTarget,
     ) -> impl Future<Output = Result<SlashListView, ApiError>> + Send;
+
+    /// Maintenance's parameters at the latest finalized block, with the proof of their
+    /// record and the range of epochs a window declared in the next block may start in.
+    fn maintenance(&self) -> impl Future<Output = Result<MaintenanceParamsView, ApiError>> + Send;
+
+    /// Device `id`'s maintenance windows (each `active`, `upcoming` or `past` at the latest
+    /// finalized epoch) with the proof of its window list (an exclusion proof when it never
+    /// declared one), and what the current and next periods have used and allow; `None` if
+    /// no device is registered with this id (the client receives 404).
+    fn device_maintenance(
+        &self,
+        id: [u8; 32],
+    ) -> impl Future<Output = Result<Option<MaintenanceView>, ApiError>> + Send;
 
     /// An epoch, or `None` if it has not started.
     fn epoch(

@@ -6,7 +6,7 @@
 //!      ▼
 //!  routes::table ── no route ────────────────► 404 / 405 ErrorBody
 //!      │  one file per endpoint group (chain, txs, accounts, devices, epochs, cells,
-//!      │  params, price, credits, staking, slashing, outcomes, events, meta)
+//!      │  params, price, credits, staking, slashing, maintenance, outcomes, events, meta)
 //!      ▼
 //!  handler: decode path, query, body ── bad ──► 400 / 413 / 415 ErrorBody
 //!      │
@@ -14,8 +14,8 @@
 //!  Backend (implemented by the node) ── Err ──► ApiError status + ErrorBody
 //!      │
 //!      ▼
-//!  JSON view (types.rs, devices_types.rs, stake_types.rs, slash_types.rs), an SSE
-//!  stream, or Prometheus text
+//!  JSON view (types.rs, devices_types.rs, stake_types.rs, slash_types.rs,
+//!  maintenance_types.rs), an SSE stream, or Prometheus text
 //! ```
 //!
 //! The route table is the single list of what is served: [`router`] is built from it, and
@@ -34,6 +34,7 @@ mod cors;
 mod devices_types;
 pub mod error;
 pub mod hex;
+pub mod maintenance_types;
 pub mod openapi;
 mod routes;
 pub mod server;
@@ -55,6 +56,9 @@ pub use crate::{
         RewardLineView, RewardProofView, StateProofView,
     },
     error::{ApiError, ErrorBody},
+    maintenance_types::{
+        MaintenanceParamsView, MaintenancePeriodView, MaintenanceView, MaintenanceWindowView,
+    },
     server::{ServerLimits, ServerStats, serve, serve_with},
     slash_types::{
         DueSlashesView, EvidenceView, SlashListView, SlashSummaryView, SlashView,

@@ -145,6 +145,12 @@ const CLASS_AMOUNTS: [&str; 2] = [
                 evidence and proofs, each target's slashes, the parameters and the due queue."
         ),
         (
+            name = "maintenance",
+            description = "Maintenance windows: the epochs a device's owner declared ahead of \
+                time that it rests (unpaid, without fault), what each period still allows, and \
+                the notice and quotas."
+        ),
+        (
             name = "cells",
             description = "H3 cells: devices located in them and their density scale."
         ),
@@ -170,6 +176,8 @@ const CLASS_AMOUNTS: [&str; 2] = [
         routes::slashing::slash,
         routes::slashing::device_slashes,
         routes::slashing::validator_slashes,
+        routes::maintenance::maintenance,
+        routes::maintenance::device_maintenance,
         routes::txs::submit_tx,
         routes::txs::tx,
         routes::txs::receipt,

@@ -105,6 +105,16 @@ pub enum EvidenceView {
         /// The epochs missed, ascending.
         epochs: Vec<u64>,
     },
+    /// Two consensus votes the validator signed that simplex forbids together.
+    ValidatorEquivocation {
+        /// The accused validator's key (its account).
+        #[schema(format = "hex32")]
+        validator: String,
+        /// The simplex activity (`ConflictingNotarize`, `ConflictingFinalize` or
+        /// `NullifyFinalize`), hex of its codec encoding.
+        #[schema(format = "hex")]
+        votes: String,
+    },
 }
 
 /// A slash in a target's list: the record without its evidence and proof

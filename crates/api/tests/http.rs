@@ -363,13 +363,14 @@ async fn assert_malformed(response: reqwest::Response, what: &str) -> String {
     error["message"].as_str().unwrap().to_owned()
 }
 
-/// The four routes addressed by a device id, for `id`.
-fn device_paths(id: &str) -> [String; 4] {
+/// The five routes addressed by a device id, for `id`.
+fn device_paths(id: &str) -> [String; 5] {
     [
         format!("/v1/devices/{id}"),
         format!("/v1/devices/{id}/outcomes"),
         format!("/v1/devices/{id}/rewards"),
         format!("/v1/devices/{id}/rewards/0"),
+        format!("/v1/devices/{id}/maintenance"),
     ]
 }
 
@@ -1443,4 +1444,104 @@ async fn client_reads_slashes_and_maps_an_unknown_id_to_none() {
     assert_eq!(listed.slashes.len(), 2);
     let books = client.slashing().await.unwrap();
     assert_eq!(books.bounties, common::SLASH_BOUNTY);
+}
+
+#[tokio::test]
+async fn maintenance_routes_serve_a_devices_windows_with_their_status_its_allowance_and_the_params()
+{
+    let server = TestServer::start(FakeBackend::new()).await;
+    let params: terrane_api::MaintenanceParamsView =
+        json_of(server.get("/v1/maintenance").await).await;
+    assert_eq!(params, common::fake_maintenance_params());
+    assert_eq!(
+        (params.notice_blocks, params.earliest_start_epoch),
+        (
+            common::MAINTENANCE_NOTICE_BLOCKS,
+            common::MAINTENANCE_EARLIEST_START
+        )
+    );
+
+    let shown: Value = json_of(
+        server
+            .get(&format!("/v1/devices/{DEVICE_A}/maintenance"))
+            .await,
+    )
+    .await;
+    assert_eq!(shown["device"], DEVICE_A);
+    assert_eq!(shown["epoch"], CURRENT_EPOCH);
+    assert_eq!(
+        shown["windows"][1],
+        json!({ "start": 2, "epochs": 2, "end": 4, "declared_at": 1, "status": "active" })
+    );
+    let statuses: Vec<&str> = shown["windows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["past", "active", "upcoming"]);
+    assert_eq!(
+        shown["period"],
+        json!({
+            "index": 0,
+            "first_epoch": 0,
+            "end_epoch": common::MAINTENANCE_PERIOD_EPOCHS,
+            "epochs_used": 4,
+            "epochs_allowed": 10,
+            "windows_used": 3,
+            "windows_allowed": 4,
+        })
+    );
+    assert!(shown["record"]["value"].is_string(), "{shown}");
+    let typed: terrane_api::MaintenanceView = serde_json::from_value(shown).unwrap();
+    assert_eq!(
+        Some(typed),
+        common::fake_maintenance(&common::hex32(DEVICE_A))
+    );
+
+    // A registered device that never declared a window has an empty list, proven absent.
+    let none: terrane_api::MaintenanceView = json_of(
+        server
+            .get(&format!("/v1/devices/{DEVICE_B}/maintenance"))
+            .await,
+    )
+    .await;
+    assert!(none.windows.is_empty());
+    assert_eq!((none.period.windows_used, none.period.epochs_used), (0, 0));
+    assert_eq!(none.record.value, None);
+
+    let missing = server
+        .get(&format!(
+            "/v1/devices/{}/maintenance",
+            hex::encode([0x42; 32])
+        ))
+        .await;
+    assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+    let error = error_body(missing).await;
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("is not registered"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn client_reads_maintenance_and_maps_an_unregistered_device_to_none() {
+    let server = TestServer::start(FakeBackend::new()).await;
+    let client = terrane_client::Client::new(&server.url(""));
+    // The client names devices by the primitives' id type, which this crate does not depend
+    // on: both are parsed from hex and their type inferred.
+    let a = DEVICE_A.parse().unwrap();
+    assert_eq!(
+        client.maintenance(&a).await.unwrap(),
+        common::fake_maintenance(&common::hex32(DEVICE_A))
+    );
+    let unknown = hex::encode([0x42; 32]).parse().unwrap();
+    assert_eq!(client.maintenance(&unknown).await.unwrap(), None);
+    assert_eq!(
+        client.maintenance_params().await.unwrap(),
+        common::fake_maintenance_params()
+    );
 }

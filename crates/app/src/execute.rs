@@ -15,7 +15,7 @@ use crate::{
     events::{AppEvent, EventKind},
     genesis::Genesis,
     module::{BlockCtx, Module as _, TxCtx},
-    modules::for_each_module,
+    modules::{for_each_module, slashing::VoteEvidence},
     outcome::{EnvelopeRejection, Outcome},
     state_key::{ChainHead, HEAD_KEY, Head, Receipt, Receipts},
     tx::{DecodeTxError, Payload, SignedTransaction},
@@ -125,10 +125,12 @@ pub struct Executor {
     namespace: Arc<[u8]>,
     report_namespace: Arc<[u8]>,
     domains: Arc<Domains>,
+    votes: Option<Arc<dyn VoteEvidence>>,
 }
 
 impl Executor {
-    /// An executor for the chain `genesis` describes.
+    /// An executor for the chain `genesis` describes, without a vote checker: validator
+    /// evidence is refused until [`Executor::with_vote_evidence`] attaches one.
     ///
     /// # Panics
     /// If `genesis` does not validate.
@@ -140,9 +142,18 @@ impl Executor {
             namespace: chain_id.namespace(Namespace::Transaction).into(),
             report_namespace: chain_id.namespace(Namespace::DeviceReport).into(),
             domains: Arc::new(Domains::of(&chain_id)),
+            votes: None,
             chain_id,
             genesis: Arc::new(genesis),
         }
+    }
+
+    /// This executor checking validators' conflicting votes with `votes`. Part of the state
+    /// transition: every validator of the chain must attach the same checker (the node builds
+    /// `terrane_votes::VoteVerifier` from the genesis).
+    pub fn with_vote_evidence(mut self, votes: Arc<dyn VoteEvidence>) -> Self {
+        self.votes = Some(votes);
+        self
     }
 
     /// The genesis this executor runs.
@@ -355,6 +366,7 @@ impl Executor {
             params: &self.genesis.params,
             domains: &self.domains,
             report_signatures: checks.reports,
+            votes: self.votes.as_deref(),
         };
         match Box::pin(tx.tx.payload.execute(&mut ctx)).await? {
             Ok(mut kinds) => {

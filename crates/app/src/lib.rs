@@ -10,7 +10,9 @@
 //! ```
 //! The module contract is [`module`]; the lists of modules and classes are [`modules`];
 //! [`invariants::check_all`] runs every module's invariant checks.
-//! It knows nothing of consensus or networking: the node feeds it blocks and stores its writes.
+//! It knows nothing of consensus or networking: the node feeds it blocks and stores its writes,
+//! and slashing's validator evidence is checked through the
+//! [`modules::slashing::VoteEvidence`] trait, which `terrane-votes` implements.
 #![deny(clippy::float_arithmetic)]
 
 pub mod events;

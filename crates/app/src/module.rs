@@ -78,6 +78,9 @@ pub struct TxCtx<'a, S: StateRead> {
     /// The block-wide batch verdict on each device report this transaction carries, in order
     /// (empty for payloads without reports).
     pub report_signatures: &'a [bool],
+    /// The checker of validators' conflicting consensus votes (slashing's validator
+    /// evidence); `None` when the executor has none, and then no such evidence verifies.
+    pub votes: Option<&'a dyn crate::modules::slashing::VoteEvidence>,
 }
 
 /// A transaction payload's message: its dispatch arm in [`crate::tx::Payload`] is one line.

@@ -319,6 +319,25 @@ impl Client {
             .await
     }
 
+    /// `GET /v1/devices/{id}/maintenance` (unverified): the device's maintenance windows,
+    /// what its periods have used and allow, and the proof of its window list; `None` when no
+    /// device is registered with this id.
+    pub async fn maintenance(
+        &self,
+        device: &DeviceId,
+    ) -> Result<Option<terrane_api::MaintenanceView>, ClientError> {
+        self.get_optional(&format!("/v1/devices/{device}/maintenance"))
+            .await
+    }
+
+    /// `GET /v1/maintenance` (unverified): the maintenance parameters (notice, period, quotas)
+    /// and the start epochs a declaration in the next block may use.
+    pub async fn maintenance_params(
+        &self,
+    ) -> Result<terrane_api::MaintenanceParamsView, ClientError> {
+        self.get("/v1/maintenance").await
+    }
+
     /// `GET /v1/epochs/current`.
     pub async fn current_epoch(&self) -> Result<Option<EpochView>, ClientError> {
         self.get_optional("/v1/epochs/current").await

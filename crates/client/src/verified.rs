@@ -9,11 +9,17 @@ use crate::{ClientError, Trust};
 use commonware_codec::DecodeExt;
 use terrane_accounts::{state_key::Accounts, types::Account};
 use terrane_api::{
-    AccountView, CreditAccountView, DeviceView, EvidenceView, RewardProofView, SlashView,
+    AccountView, CreditAccountView, DeviceView, EvidenceView, MaintenanceParamsView,
+    MaintenancePeriodView, MaintenanceView, MaintenanceWindowView, RewardProofView, SlashView,
     StakePoolView, StakeTarget, StateProofView,
 };
 use terrane_credits::{state_key::Balances, types::Credits};
 use terrane_devices::{state_key::Devices, types::Device};
+use terrane_maintenance::{
+    params::MaintenanceParams,
+    state_key::{DeviceWindows, Params, SINGLETON},
+    types::Windows,
+};
 use terrane_primitives::{Address, DeviceId, Epoch, hex, merkle};
 use terrane_rewards::{state_key::Summaries, types::EpochSummary};
 use terrane_slashing::{msg::Evidence, state_key::Slashes, types::Slash};
@@ -349,6 +355,96 @@ impl crate::Client {
         }
         Ok(Some((slash, view)))
     }
+
+    /// The maintenance parameters, their record proven against a finalized header. The start
+    /// epochs and `epoch_length_blocks` are the node's arithmetic over the pow parameters,
+    /// which this record does not hold.
+    pub async fn verified_maintenance_params(
+        &self,
+        trust: &Trust,
+    ) -> Result<(MaintenanceParams, MaintenanceParamsView), ClientError> {
+        let view = self.maintenance_params().await?;
+        self.verify_state_proof(trust, &StateKey::of::<Params>(&SINGLETON), &view.record)
+            .await?;
+        let bytes = view
+            .record
+            .value
+            .as_deref()
+            .and_then(hex::decode)
+            .ok_or(LightError::Hex("maintenance params"))?;
+        let params = MaintenanceParams::decode(bytes::Bytes::from(bytes))
+            .map_err(|e| LightError::Decode("maintenance params", e.to_string()))?;
+        let agrees = view.record.height == view.height
+            && view.notice_blocks == params.notice_blocks
+            && view.period_epochs == params.period_epochs
+            && view.epochs_per_period == params.epochs_per_period
+            && view.windows_per_period == params.windows_per_period;
+        if !agrees {
+            return Err(ClientError::Unexpected {
+                url: self.base.clone(),
+                detail: "the maintenance parameters disagree with the proven record".into(),
+            });
+        }
+        Ok((params, view))
+    }
+
+    /// Device `id`'s maintenance windows, its window list proven against a finalized header
+    /// (an absent list, proven absent, is no window), or `None` when no device is registered
+    /// with this id. The windows shown must be the proven list's, in order, each with the
+    /// status the list gives it at the view's epoch; the allowance must be the proven
+    /// parameters' ([`Self::verified_maintenance_params`]), and what each period has used must
+    /// be the proven list's count. The start epochs are the node's arithmetic.
+    pub async fn verified_maintenance(
+        &self,
+        trust: &Trust,
+        id: &DeviceId,
+    ) -> Result<Option<(Windows, MaintenanceView)>, ClientError> {
+        let Some(view) = self.maintenance(id).await? else {
+            return Ok(None);
+        };
+        self.verify_state_proof(trust, &StateKey::of::<DeviceWindows>(id), &view.record)
+            .await?;
+        let windows = match &view.record.value {
+            Some(v) => {
+                let bytes = hex::decode(v).ok_or(LightError::Hex("maintenance windows"))?;
+                Windows::decode(bytes::Bytes::from(bytes))
+                    .map_err(|e| LightError::Decode("maintenance windows", e.to_string()))?
+            }
+            None => Windows::default(),
+        };
+        let (params, _) = self.verified_maintenance_params(trust).await?;
+        let shown: Vec<MaintenanceWindowView> = windows
+            .0
+            .iter()
+            .map(|w| {
+                MaintenanceWindowView::at(w.start.get(), w.epochs, w.declared_at.get(), view.epoch)
+            })
+            .collect();
+        let period = |index: u64| {
+            MaintenancePeriodView::count(
+                index,
+                params.period_epochs,
+                params.epochs_per_period,
+                params.windows_per_period,
+                &shown,
+            )
+        };
+        let current = view.epoch / params.period_epochs.max(1);
+        let agrees = view.device == id.to_string()
+            && view.record.height == view.height
+            && view.notice_blocks == params.notice_blocks
+            && view.period_epochs == params.period_epochs
+            && view.windows == shown
+            && view.period == period(current)
+            && view.next_period == period(current.saturating_add(1));
+        if !agrees {
+            return Err(ClientError::Unexpected {
+                url: self.base.clone(),
+                detail: "the maintenance view disagrees with the proven window list".into(),
+            });
+        }
+        Ok(Some((windows, view)))
+    }
 }
 
 /// The staking module's name for a target.
@@ -416,6 +512,13 @@ fn evidence_shown(shown: &EvidenceView, recorded: &Evidence) -> bool {
                 epochs: e,
             },
         ) => *device == d.to_string() && epochs.iter().copied().eq(e.iter().map(|e| e.get())),
+        (
+            EvidenceView::ValidatorEquivocation { validator, votes },
+            Evidence::ValidatorEquivocation {
+                validator: v,
+                votes: b,
+            },
+        ) => *validator == v.to_string() && *votes == hex::encode(b),
         _ => false,
     }
 }

@@ -286,6 +286,20 @@ pub fn create(layout: &Layout, spec: &Spec) -> Result<Genesis, LayoutError> {
             &serde_json::to_string_pretty(fleet_spec).expect("fleet spec serializes"),
         )?;
     }
+    // Each validator account is funded for its own bond and fees: `terrane devnet` bonds it
+    // (`crate::validators`), so the validators share the validators' emission.
+    let validator_funding = Amount::new(params.staking.min_validator_bond)
+        .checked_add(crate::validators::VALIDATOR_FEES)
+        .ok_or_else(|| LayoutError::Invalid("min_validator_bond overflows".into()))?;
+    for secrets in &dealt.validators {
+        let address = Address::from_slice(secrets.signer.public_key().as_ref())
+            .map_err(|e| LayoutError::Invalid(e.to_string()))?;
+        allocations.push(Allocation {
+            address: address.to_string(),
+            amount: validator_funding.get(),
+            label: Some("validator".into()),
+        });
+    }
     let p2p: Vec<SocketAddr> = (0..spec.validators)
         .map(|i| port_addr(spec.p2p_port, i))
         .collect::<Result<_, _>>()?;

@@ -20,3 +20,4 @@ pub mod fleet;
 pub mod layout;
 pub mod oracle;
 pub mod supervisor;
+pub mod validators;

@@ -36,6 +36,15 @@
 //!   (`bad_maker_signature`: the attestation covers the capabilities), then reports anyway
 //!   (`unknown_report_signer`).
 //!
+//! # The market ([`market`])
+//! An oracle at a constant price, consumers buying credits and paying population-weighted
+//! honest hotspots through data sessions, and two cheats of the economy played by honest
+//! hotspots' owners: the **self-dealer** pays his own hotspot for fabricated traffic (usage pays
+//! at most face value less the network's fee, and the subsidy bound it raises is everyone's:
+//! docs/spec/economy.md), the **over-claimer** submits its customers' receipts inflated
+//! (`receipt_bad_signature`) and replayed (`receipt_stale`). [`sim::Sim::with_market`] runs it
+//! next to the fleet; `tests/market_sim.rs` measures each cheat against the same run without it.
+//!
 //! # The radio model ([`radio`])
 //! Log-distance path loss from the transmitter's true position with its real power and gain:
 //! exponent 2.8, 1 m reference (so never less loss than free space), log-normal shadowing
@@ -50,6 +59,7 @@
 pub mod behavior;
 pub mod cities;
 pub mod fleet;
+pub mod market;
 pub mod placement;
 pub mod radio;
 pub mod report;
@@ -59,6 +69,7 @@ pub mod sim;
 pub use behavior::Behavior;
 pub use cities::{CitiesError, City};
 pub use fleet::{ChainView, DeviceInfo, Fleet, FleetConfig};
+pub use market::{Market, MarketConfig};
 pub use radio::{Radio, RadioModel, Reading};
 pub use report::EpochShares;
 pub use sim::{Sim, SimConfig};

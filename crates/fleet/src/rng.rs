@@ -45,6 +45,12 @@ impl SimRng {
         lo + (hi - lo) * self.unit()
     }
 
+    /// Uniform in `0..n` (`n > 0`; the modulo bias is below 2^-40 for n under 2^24).
+    pub fn below_u64(&mut self, n: u64) -> u64 {
+        assert!(n > 0, "below_u64(0) has no value");
+        self.next_u64() % n
+    }
+
     /// Uniform in `0..n` (`n > 0`; the modulo bias is below 2^-40 for any fleet size).
     pub fn below(&mut self, n: usize) -> usize {
         assert!(n > 0, "below(0) has no value");

@@ -12,6 +12,7 @@
 
 use crate::{
     fleet::{ChainView, Fleet},
+    market::Market,
     report::EpochShares,
 };
 use commonware_codec::DecodeExt;
@@ -120,8 +121,12 @@ pub struct TxRecord {
 pub struct EpochRewards {
     /// The epoch.
     pub epoch: Epoch,
-    /// Every fleet device with a reward line, in fleet order, with its amount.
+    /// Every fleet device with a reward line, in fleet order, with what it pays (subsidy and
+    /// usage).
     pub rewards: Vec<(DeviceId, Amount)>,
+    /// Of that, each device's paid usage: credits, face value, TRN paid (devices with usage
+    /// only).
+    pub usage: Vec<(DeviceId, terrane_rewards::economy::UsageLine)>,
     /// The chain's summary of the epoch.
     pub summary: EpochSummary,
 }
@@ -141,6 +146,8 @@ pub struct Sim {
     pub txs: Vec<TxRecord>,
     /// Every closed epoch's rewards.
     pub epochs: Vec<EpochRewards>,
+    /// The last block's events.
+    pub events: Vec<terrane_app::events::AppEvent>,
 }
 
 /// The treasury of a simulation seeded `seed` (a key nobody uses).
@@ -155,18 +162,44 @@ pub fn treasury(seed: u64) -> Address {
 impl Sim {
     /// The genesis of a simulation of `fleet`: its funding, its maker, a treasury.
     pub fn genesis(cfg: &SimConfig, fleet: &Fleet) -> Genesis {
-        let mut g = Genesis::for_tests(&cfg.chain_id, &fleet.funding());
+        Self::genesis_of(cfg, fleet, None)
+    }
+
+    /// A chain at height 0 for `fleet`.
+    pub fn new(cfg: SimConfig, fleet: &Fleet) -> Self {
+        let genesis = Self::genesis_of(&cfg, fleet, None);
+        Self::from_genesis(cfg, fleet, genesis)
+    }
+
+    /// A chain at height 0 for `fleet` and its `market`: the market's accounts are funded and
+    /// its oracle is the chain's.
+    pub fn with_market(cfg: SimConfig, fleet: &Fleet, market: &Market) -> Self {
+        let genesis = Self::genesis_of(&cfg, fleet, Some(market));
+        Self::from_genesis(cfg, fleet, genesis)
+    }
+
+    fn genesis_of(cfg: &SimConfig, fleet: &Fleet, market: Option<&Market>) -> Genesis {
+        let mut funding = fleet.funding();
+        if let Some(m) = market {
+            funding.extend(m.funding());
+        }
+        let mut g = Genesis::for_tests(&cfg.chain_id, &funding);
         g.genesis_time_ms = cfg.genesis_time_ms;
         g.params = cfg.params.clone();
+        if let Some(m) = market {
+            g.params.oracle.oracles = vec![m.oracle().to_string()];
+        }
         g.makers = vec![fleet.maker().to_string()];
         g.treasury = treasury(cfg.seed).to_string();
         g
     }
 
-    /// A chain at height 0 for `fleet`.
-    pub fn new(cfg: SimConfig, fleet: &Fleet) -> Self {
-        let genesis = Self::genesis(&cfg, fleet);
-        let mut holders: Vec<Address> = fleet.funding().into_iter().map(|(a, _)| a).collect();
+    fn from_genesis(cfg: SimConfig, fleet: &Fleet, genesis: Genesis) -> Self {
+        let mut holders: Vec<Address> = genesis
+            .allocations
+            .iter()
+            .map(|a| a.address.parse().expect("genesis addresses are valid"))
+            .collect();
         holders.push(genesis.treasury().expect("valid treasury"));
         Self {
             exec: Executor::new(genesis),
@@ -178,6 +211,7 @@ impl Sim {
             judged: Vec::new(),
             txs: Vec::new(),
             epochs: Vec::new(),
+            events: Vec::new(),
             cfg,
         }
     }
@@ -338,6 +372,7 @@ impl Sim {
             let closed = Epoch::new(schedule::epoch_of(h, pow.epoch_length_blocks).get() - 1);
             self.collect(closed);
         }
+        self.events = out.events;
     }
 
     fn collect(&mut self, epoch: Epoch) {
@@ -346,11 +381,15 @@ impl Sim {
             .expect("memory store")
             .expect("a closed epoch has a summary");
         let mut rewards = Vec::new();
+        let mut usage = Vec::new();
         for d in &self.devices {
             if let Some(line) =
                 block_on(terrane_rewards::query::line(&state, epoch, d)).expect("memory store")
             {
-                rewards.push((*d, Amount::new(line.breakdown.amount)));
+                rewards.push((*d, Amount::new(line.total())));
+                if line.usage.credits > 0 {
+                    usage.push((*d, line.usage));
+                }
             }
         }
         let paid: u64 = rewards.iter().map(|(_, a)| a.get()).sum();
@@ -363,6 +402,7 @@ impl Sim {
         self.epochs.push(EpochRewards {
             epoch,
             rewards,
+            usage,
             summary,
         });
     }
@@ -371,6 +411,24 @@ impl Sim {
     pub fn step(&mut self, fleet: &mut Fleet) {
         let txs = fleet.step(&self.view());
         self.execute(&txs);
+    }
+
+    /// One block driven by `fleet` and `market`; the market then reads the block's events.
+    pub fn step_with(&mut self, fleet: &mut Fleet, market: &mut Market) {
+        let view = self.view();
+        let mut txs = fleet.step(&view);
+        txs.extend(market.step(&view));
+        self.execute(&txs);
+        market.observe(&self.events);
+    }
+
+    /// Runs blocks with `market` until `closed` epochs have closed.
+    pub fn run_epochs_with(&mut self, fleet: &mut Fleet, market: &mut Market, closed: u64) {
+        let last =
+            schedule::epoch_start(Epoch::new(closed), self.cfg.params.pow.epoch_length_blocks);
+        while self.height < last {
+            self.step_with(fleet, market);
+        }
     }
 
     /// Runs blocks until `closed` epochs have closed (the block opening epoch `closed`).

@@ -3,12 +3,17 @@
 //! A proposer puts the seed of its parent's round into its block; execution derives the block's
 //! randomness from it. Seeds arrive with notarizations and finalizations, which simplex reports
 //! through the [`Reporter`] chain; [`ObservingReporter`] records them and forwards everything
-//! to marshal unchanged.
+//! to marshal unchanged. Conflicting votes are counted and their encoded activity queued for
+//! [`crate::evidence`] to file on chain.
 
-use crate::types::{BlsSignature, Digest, Scheme};
+use crate::{
+    evidence::{EvidenceQueue, Queued},
+    types::{BlsSignature, Digest, Scheme},
+};
 use commonware_actor::Feedback;
+use commonware_codec::Encode as _;
 use commonware_consensus::{
-    Reporter, Viewable,
+    Epochable as _, Reporter, Viewable,
     simplex::{
         scheme::bls12381_threshold::vrf::Seedable,
         types::{Activity, Attributable},
@@ -35,6 +40,8 @@ pub struct Observations {
     votes: Arc<Mutex<BTreeMap<u32, View>>>,
     /// The latest view any certificate was seen for.
     latest_view: Arc<AtomicU64>,
+    /// Conflicting votes waiting to be filed as evidence.
+    evidence: Arc<Mutex<EvidenceQueue>>,
 }
 
 impl Observations {
@@ -59,6 +66,30 @@ impl Observations {
     /// Number of conflicting-vote evidences reported by consensus (equivocation).
     pub fn faults(&self) -> u64 {
         self.faults.load(Ordering::Relaxed)
+    }
+
+    /// Queues a conflicting-vote activity as evidence (once per signer and round).
+    fn record_evidence(&self, activity: &Activity<Scheme, Digest>, signer: u32) {
+        let key = (signer, activity.epoch().get(), activity.view().get());
+        self.evidence
+            .lock()
+            .expect("evidence lock")
+            .push(key, activity.encode().to_vec());
+    }
+
+    /// The oldest conflicting-vote evidence not yet taken.
+    pub fn next_evidence(&self) -> Option<Queued> {
+        self.evidence.lock().expect("evidence lock").pop()
+    }
+
+    /// Puts back evidence that could not be filed, first in line.
+    pub fn retry_evidence(&self, q: Queued) {
+        self.evidence.lock().expect("evidence lock").retry(q);
+    }
+
+    /// Conflicting-vote evidence waiting to be filed.
+    pub fn pending_evidence(&self) -> usize {
+        self.evidence.lock().expect("evidence lock").len()
     }
 
     fn record_vote(&self, signer: u32, view: View) {
@@ -131,10 +162,20 @@ where
             Activity::Nullify(v) => {
                 self.observations.record_vote(v.signer().get(), v.view());
             }
-            Activity::ConflictingNotarize(_)
-            | Activity::ConflictingFinalize(_)
-            | Activity::NullifyFinalize(_) => {
+            Activity::ConflictingNotarize(c) => {
                 self.observations.faults.fetch_add(1, Ordering::Relaxed);
+                self.observations
+                    .record_evidence(&activity, c.signer().get());
+            }
+            Activity::ConflictingFinalize(c) => {
+                self.observations.faults.fetch_add(1, Ordering::Relaxed);
+                self.observations
+                    .record_evidence(&activity, c.signer().get());
+            }
+            Activity::NullifyFinalize(c) => {
+                self.observations.faults.fetch_add(1, Ordering::Relaxed);
+                self.observations
+                    .record_evidence(&activity, c.signer().get());
             }
             _ => {}
         }

@@ -14,6 +14,7 @@ use crate::{
     api::{ChainInfo, NodeBackend},
     config::{ConfigError, NodeConfig, SecretsFile, load_genesis, network},
     engine::{self, Channels, EngineConfig, Timing},
+    evidence,
     indexer::{Indexer, Observers, Tip},
     mempool::Mempool,
     seeds::Observations,
@@ -32,6 +33,7 @@ use commonware_utils::{NZU32, NZUsize, TryCollect, ordered::Map};
 use std::{sync::Arc, time::Duration};
 use terrane_app::Executor;
 use terrane_primitives::{Namespace, hex};
+use terrane_votes::VoteVerifier;
 use tracing::{info, warn};
 
 /// Why a validator could not run.
@@ -65,7 +67,13 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
         .position(|p| p == &me)
         .ok_or_else(|| NodeError::NotAValidator(me.to_string()))?;
     let chain = genesis.chain_id();
-    let executor = Executor::new(genesis.clone());
+    // Validator evidence is part of the state transition: every validator checks it with the
+    // verifier of the same genesis set, which the evidence submitter below shares.
+    let votes = VoteVerifier::from_genesis(&chain, &genesis.consensus).map(Arc::new);
+    let executor = match &votes {
+        Some(v) => Executor::new(genesis.clone()).with_vote_evidence(v.clone()),
+        None => Executor::new(genesis.clone()),
+    };
     let limits = genesis.params.block;
     let validators = u32::try_from(net.participants.len()).expect("validator count fits");
 
@@ -200,6 +208,19 @@ pub fn run(config: NodeConfig) -> Result<(), NodeError> {
             indexer.seed_tip(Tip::of(b.inner()));
         }
         let db = validator.stateful.subscribe_databases().await;
+        if let Some(verifier) = votes {
+            evidence::spawn(
+                context.child("evidence"),
+                observations.clone(),
+                evidence::Submitter {
+                    executor: executor.clone(),
+                    verifier,
+                    key: secrets.signer.clone(),
+                    mempool: mempool.clone(),
+                    db: db.clone(),
+                },
+            );
+        }
         let metrics_ctx = context.child("api_metrics");
         let backend = Arc::new(NodeBackend {
             chain: ChainInfo {

@@ -1,5 +1,7 @@
 //! The consensus types Terrane instantiates, and their conversions to the `terrane-types`
-//! forms clients use. Only this crate names consensus types.
+//! forms clients use. Only this crate and `terrane-votes` (which decodes the conflicting votes
+//! of slashing's validator evidence with this [`Scheme`], as `terrane_votes::VoteScheme`) name
+//! consensus types; the app, the client and the modules never do.
 
 use commonware_consensus::{
     simplex::{self, scheme::bls12381_threshold::vrf},

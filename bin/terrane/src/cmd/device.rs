@@ -2,10 +2,11 @@
 
 use super::send::{device_id, send_payload, trn};
 use crate::{
-    cli::{DeviceCommand, LocationArg},
+    cli::{DeviceCommand, LocationArg, MaintenanceCommand},
     resolve,
 };
 use anyhow::{anyhow, bail};
+use terrane_api::{MaintenancePeriodView, MaintenanceView};
 use terrane_app::Payload;
 use terrane_client::Client;
 use terrane_coverage::radio::Band;
@@ -15,7 +16,8 @@ use terrane_devices::{
     types::Capabilities,
 };
 use terrane_geo::{DEVICE_RESOLUTION, H3Cell, offchain};
-use terrane_primitives::ChainId;
+use terrane_maintenance::msg::DeclareMaintenance;
+use terrane_primitives::{ChainId, Epoch};
 use terrane_rewards::msg::ClaimRewards;
 
 fn location(arg: &LocationArg) -> anyhow::Result<H3Cell> {
@@ -46,8 +48,138 @@ fn tenths(value: f64, what: &str) -> anyhow::Result<i16> {
     Ok(t as i16)
 }
 
+/// `epoch 7` or `epochs 7 to 9`: the epochs a window of `epochs` from `start` covers, both
+/// ends included (saturating: an impossible window is still printed before the chain refuses
+/// it).
+fn span(start: u64, epochs: u32) -> String {
+    match epochs {
+        1 => format!("epoch {start}"),
+        _ => format!(
+            "epochs {start} to {}",
+            start.saturating_add(u64::from(epochs)).saturating_sub(1)
+        ),
+    }
+}
+
+/// One period's rationing on one line.
+fn period_line(p: &MaintenancePeriodView) -> String {
+    format!(
+        "period {} (epochs {} to {}): {} of {} windows, {} of {} epochs used",
+        p.index,
+        p.first_epoch,
+        p.end_epoch.saturating_sub(1),
+        p.windows_used,
+        p.windows_allowed,
+        p.epochs_used,
+        p.epochs_allowed
+    )
+}
+
+/// Prints a device's windows and what its periods allow.
+fn print_maintenance(v: &MaintenanceView) {
+    println!("device:     {}", v.device);
+    println!("epoch:      {} (height {})", v.epoch, v.height);
+    if v.period.epochs_allowed == 0 {
+        println!(
+            "notice:     maintenance is off on this chain (epochs_per_period 0): every window is refused"
+        );
+    } else {
+        println!(
+            "notice:     {} blocks: a window declared now may start from epoch {} to epoch {}",
+            v.notice_blocks, v.earliest_start_epoch, v.latest_start_epoch
+        );
+    }
+    println!("allowance:  {}", period_line(&v.period));
+    println!("            {}", period_line(&v.next_period));
+    println!("windows:    {}", v.windows.len());
+    for w in &v.windows {
+        println!(
+            "  {} ({} epochs, declared at height {}): {}",
+            span(w.start, w.epochs),
+            w.epochs,
+            w.declared_at,
+            w.status
+        );
+    }
+}
+
+/// `terrane device maintenance`.
+async fn maintenance(cmd: MaintenanceCommand) -> anyhow::Result<()> {
+    match cmd {
+        MaintenanceCommand::Declare {
+            owner,
+            device,
+            start,
+            epochs,
+            tx,
+        } => {
+            let key = resolve::signing_key(&tx.store, &owner)?;
+            let id = device_id(&device, &tx.store)?;
+            let client = Client::new(&resolve::node_url(&tx.node)?);
+            println!(
+                "declaring maintenance of device {id}: {} ({epochs} epochs)",
+                span(start, epochs)
+            );
+            // The chain judges the window; the node's view only helps to pick a start the
+            // chain will take.
+            if let Some(v) = client.maintenance(&id).await? {
+                println!(
+                    "the chain takes starts from epoch {} to epoch {} now ({} blocks of notice)",
+                    v.earliest_start_epoch, v.latest_start_epoch, v.notice_blocks
+                );
+            }
+            let msg = DeclareMaintenance {
+                device: id,
+                start: Epoch::new(start),
+                epochs,
+            };
+            send_payload(&tx, &key, Payload::DeclareMaintenance(msg)).await?;
+            if !tx.no_wait
+                && let Some(v) = client.maintenance(&id).await?
+            {
+                println!(
+                    "windows on record: {}; {}",
+                    v.windows.len(),
+                    period_line(&v.period)
+                );
+            }
+            Ok(())
+        }
+        MaintenanceCommand::Show {
+            device,
+            node,
+            trust,
+            store,
+        } => {
+            let id = device_id(&device, &store)?;
+            let client = Client::new(&resolve::node_url(&node)?);
+            let (view, verified) = match resolve::trust(&trust)? {
+                Some(t) => match client.verified_maintenance(&t, &id).await? {
+                    Some((_, v)) => (v, true),
+                    None => bail!("device {id} is not registered"),
+                },
+                None => match client.maintenance(&id).await? {
+                    Some(v) => (v, false),
+                    None => bail!("device {id} is not registered"),
+                },
+            };
+            print_maintenance(&view);
+            if verified {
+                println!(
+                    "verified: window list and parameters proven against block {} under the validator set's certificate",
+                    view.record.height
+                );
+            } else {
+                println!("NOT verified (--no-verify)");
+            }
+            Ok(())
+        }
+    }
+}
+
 pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
     match cmd {
+        DeviceCommand::Maintenance(cmd) => maintenance(cmd).await,
         DeviceCommand::Register {
             owner,
             device,

@@ -85,10 +85,7 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             );
             let agent_client = Client::new(&api);
             tokio::spawn(async move {
-                // The validators may still be starting: wait until the API answers.
-                while agent_client.status().await.is_err() {
-                    tokio::time::sleep(Duration::from_secs(1)).await;
-                }
+                wait_for_first_block(&agent_client).await;
                 let mut agent = match Agent::connect(fleet, agent_client).await {
                     Ok((agent, events)) => {
                         super::agent::print_events(&events);
@@ -110,6 +107,7 @@ pub fn run(args: DevnetArgs) -> anyhow::Result<()> {
             });
         }
         spawn_oracle(&layout, &api, args.fleet_seed);
+        spawn_validator_bonds(&layout, &api);
         // The customers buy from the fleet whether its agent runs here or in `terrane agent`.
         spawn_consumers(&layout, &api);
         let mut economy = EconomyLog::default();
@@ -227,14 +225,40 @@ fn spawn_consumers(layout: &Layout, api: &str) {
             }
         };
         let mut tick = tokio::time::interval(CONSUMERS_EVERY);
+        let mut printed_epoch = None;
         loop {
             tick.tick().await;
             let height = client.status().await.map_or(0, |s| s.finalized_height);
             if let Err(e) = agent.tick(height).await {
                 eprintln!("consumers: {e}");
             }
+            let epoch = client.current_epoch().await.ok().flatten().map(|e| e.epoch);
+            if epoch.is_some() && epoch != printed_epoch {
+                printed_epoch = epoch;
+                if let Ok(Some(c)) = agent.cheats().await {
+                    print_cheats(&c);
+                }
+            }
         }
     });
+}
+
+/// The economy's cheats, net of what they paid: the self-dealer's usage against what his
+/// wallet spent, the over-claimer's usage against its forged and replayed receipts.
+fn print_cheats(c: &terrane_devnet::consumers::CheatsReport) {
+    let trn = |v: u64| terrane_primitives::Amount::new(v).to_string();
+    let net = i128::from(c.self_dealer_usage) - i128::from(c.self_dealer_spent);
+    println!(
+        "  self-dealer {}: usage paid {}, spent {} on credits and fees: net {}{}; over-claimer {}: {} forged or replayed receipts, usage {} credits (only what its customers signed)",
+        c.self_dealer,
+        trn(c.self_dealer_usage),
+        trn(c.self_dealer_spent),
+        if net < 0 { "-" } else { "+" },
+        trn(u64::try_from(net.unsigned_abs()).unwrap_or(u64::MAX)),
+        c.over_claimer,
+        c.over_claims,
+        c.over_claimer_usage_credits,
+    );
 }
 
 /// Prints each epoch's economy once it closes: usage paid, subsidy, TRN burned for credits and
@@ -284,6 +308,41 @@ impl EconomyLog {
     }
 }
 
+/// Waits until the node answers with a finalized block: before the first block executes the
+/// genesis is not in state, and the API refuses state reads (503).
+async fn wait_for_first_block(client: &Client) {
+    while client
+        .status()
+        .await
+        .map_or(true, |s| s.finalized_height < 1)
+    {
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+}
+
+/// Bonds the validators' own stake once the chain answers (nothing when they are bonded).
+fn spawn_validator_bonds(layout: &Layout, api: &str) {
+    let layout = layout.clone();
+    let client = Client::new(api);
+    tokio::spawn(async move {
+        // The chain answers once its first block has executed (genesis is in state).
+        for attempt in 1.. {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            match terrane_devnet::validators::bond(&layout, &client).await {
+                Ok(bonds) => {
+                    let submitted = bonds.iter().filter(|b| !b.submitted.is_zero()).count();
+                    if submitted > 0 {
+                        println!("  validators: {submitted} bonding their own stake");
+                    }
+                    return;
+                }
+                Err(e) if attempt % 30 == 0 => eprintln!("validator bonds: {e}"),
+                Err(_) => {}
+            }
+        }
+    });
+}
+
 /// How often the devnet's oracle reports a price.
 const ORACLE_EVERY: Duration = Duration::from_secs(5);
 
@@ -301,9 +360,7 @@ fn spawn_oracle(layout: &Layout, api: &str, seed: u64) {
         ORACLE_EVERY.as_secs()
     );
     tokio::spawn(async move {
-        while client.status().await.is_err() {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
+        wait_for_first_block(&client).await;
         let mut oracle = match terrane_devnet::oracle::OracleAgent::connect(client, key, seed).await
         {
             Ok(o) => o,

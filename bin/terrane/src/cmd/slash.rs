@@ -155,7 +155,9 @@ pub async fn run(cmd: SlashCommand) -> anyhow::Result<()> {
 /// Submits `evidence` signed by `from`; on success prints the slash it filed.
 async fn submit(from: &str, evidence: Evidence, tx: &TxOpts) -> anyhow::Result<()> {
     let key = resolve::signing_key(&tx.store, from)?;
-    let device: DeviceId = evidence.device();
+    let device: DeviceId = evidence
+        .device()
+        .expect("the CLI files evidence against devices");
     println!("submitting evidence against device {device}");
     send_payload(
         tx,
@@ -236,6 +238,10 @@ fn print_slash(s: &SlashView) {
                 "evidence:   missed_duties by {device} in epochs {}",
                 epochs.join(", ")
             );
+        }
+        EvidenceView::ValidatorEquivocation { validator, votes } => {
+            println!("evidence:   validator_equivocation by validator {validator}");
+            println!("  votes:    {votes}");
         }
     }
 }

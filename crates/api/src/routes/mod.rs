@@ -14,6 +14,7 @@ pub(crate) mod credits;
 pub(crate) mod devices;
 pub(crate) mod epochs;
 pub(crate) mod events;
+pub(crate) mod maintenance;
 pub(crate) mod meta;
 pub(crate) mod outcomes;
 pub(crate) mod params;
@@ -110,6 +111,7 @@ pub(crate) fn table<B: Backend>() -> Vec<Route<B>> {
         credits::routes(),
         staking::routes(),
         slashing::routes(),
+        maintenance::routes(),
         txs::routes(),
         accounts::routes(),
         devices::routes(),

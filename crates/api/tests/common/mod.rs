@@ -622,6 +622,91 @@ pub fn fake_slash(id: u64) -> Option<terrane_api::SlashView> {
     })
 }
 
+/// The notice the fake's maintenance parameters ask, blocks.
+pub const MAINTENANCE_NOTICE_BLOCKS: u64 = 6;
+/// The fake's rationing period, epochs: each allows 10 epochs of rest in at most 4 windows.
+pub const MAINTENANCE_PERIOD_EPOCHS: u64 = 100;
+
+/// The first epoch a window declared in the block after [`LATEST_HEIGHT`] may start at on
+/// the fake chain: its first block `5 * 4 = 20` is the first multiple of the epoch length at
+/// least [`MAINTENANCE_NOTICE_BLOCKS`] after block 11.
+pub const MAINTENANCE_EARLIEST_START: u64 = 5;
+
+fn maintenance_record(value: Option<String>) -> StateProofView {
+    StateProofView {
+        height: LATEST_HEIGHT,
+        state_root: "00".repeat(32),
+        key: "a0".repeat(32),
+        value,
+        proof: "77".repeat(8),
+    }
+}
+
+/// The fake's maintenance parameters view.
+pub fn fake_maintenance_params() -> terrane_api::MaintenanceParamsView {
+    terrane_api::MaintenanceParamsView {
+        height: LATEST_HEIGHT,
+        epoch: CURRENT_EPOCH,
+        epoch_length_blocks: EPOCH_LENGTH_BLOCKS,
+        notice_blocks: MAINTENANCE_NOTICE_BLOCKS,
+        period_epochs: MAINTENANCE_PERIOD_EPOCHS,
+        epochs_per_period: 10,
+        windows_per_period: 4,
+        earliest_start_epoch: MAINTENANCE_EARLIEST_START,
+        latest_start_epoch: CURRENT_EPOCH + MAINTENANCE_PERIOD_EPOCHS,
+        record: maintenance_record(Some("a1".repeat(24))),
+    }
+}
+
+/// Device `id`'s windows on the fake chain: [`DEVICE_A`] declared one that is past (epoch
+/// 0), one active now (epochs 2 and 3) and one upcoming (epoch 5); every other registered
+/// device none (an exclusion proof); an unregistered id has no view.
+pub fn fake_maintenance(id: &[u8; 32]) -> Option<terrane_api::MaintenanceView> {
+    find_device(id)?;
+    let window = |start: u64, epochs: u32, declared_at: u64, status: &str| {
+        terrane_api::MaintenanceWindowView {
+            start,
+            epochs,
+            end: start + u64::from(epochs),
+            declared_at,
+            status: status.to_owned(),
+        }
+    };
+    let windows = if *id == key(DEVICE_A) {
+        vec![
+            window(0, 1, 0, "past"),
+            window(2, 2, 1, "active"),
+            window(5, 1, 9, "upcoming"),
+        ]
+    } else {
+        Vec::new()
+    };
+    let epochs_used: u64 = windows.iter().map(|w| u64::from(w.epochs)).sum();
+    let period =
+        |index: u64, epochs_used: u64, windows_used: u32| terrane_api::MaintenancePeriodView {
+            index,
+            first_epoch: index * MAINTENANCE_PERIOD_EPOCHS,
+            end_epoch: (index + 1) * MAINTENANCE_PERIOD_EPOCHS,
+            epochs_used,
+            epochs_allowed: 10,
+            windows_used,
+            windows_allowed: 4,
+        };
+    Some(terrane_api::MaintenanceView {
+        device: hex::encode(id),
+        height: LATEST_HEIGHT,
+        epoch: CURRENT_EPOCH,
+        notice_blocks: MAINTENANCE_NOTICE_BLOCKS,
+        period_epochs: MAINTENANCE_PERIOD_EPOCHS,
+        earliest_start_epoch: MAINTENANCE_EARLIEST_START,
+        latest_start_epoch: CURRENT_EPOCH + MAINTENANCE_PERIOD_EPOCHS,
+        period: period(0, epochs_used, u32::try_from(windows.len()).unwrap()),
+        next_period: period(1, 0, 0),
+        record: maintenance_record((!windows.is_empty()).then(|| "a2".repeat(24))),
+        windows,
+    })
+}
+
 /// What a target's list shows of a slash.
 pub fn slash_summary(s: &terrane_api::SlashView) -> terrane_api::SlashSummaryView {
     terrane_api::SlashSummaryView {
@@ -1029,6 +1114,17 @@ impl Backend for FakeBackend {
             target: hex::encode(target.id()),
             slashes,
         })
+    }
+
+    async fn maintenance(&self) -> Result<terrane_api::MaintenanceParamsView, ApiError> {
+        Ok(fake_maintenance_params())
+    }
+
+    async fn device_maintenance(
+        &self,
+        id: [u8; 32],
+    ) -> Result<Option<terrane_api::MaintenanceView>, ApiError> {
+        Ok(fake_maintenance(&id))
     }
 
     async fn session(&self, id: u64) -> Result<Option<SessionView>, ApiError> {

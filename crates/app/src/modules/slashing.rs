@@ -1,6 +1,7 @@
 //! Wiring of `terrane-slashing`: the app decides what evidence proves, with the registry,
-//! the framework's verdicts and the classes' own rules, and hands slashing a finding; due
-//! slashes execute at the close of their epoch, after rewards paid it.
+//! the framework's verdicts and the classes' own rules (devices) or the executor's
+//! [`VoteEvidence`] (validators, [`votes`]), and hands slashing a finding; due slashes
+//! execute at the close of their epoch, after rewards paid it.
 
 use crate::{
     events::EventKind,
@@ -18,7 +19,7 @@ use commonware_codec::Encode as _;
 use commonware_cryptography::Verifier as _;
 use terrane_devices::types::{Device, DeviceStatus};
 use terrane_pow::types::SignedReport;
-use terrane_primitives::{Epoch, Namespace, ReasonInfo};
+use terrane_primitives::{Address, Epoch, Namespace, ReasonInfo};
 use terrane_slashing::{
     genesis,
     handler::{self, At, Cover, Finding},
@@ -30,6 +31,10 @@ use terrane_slashing::{
 };
 use terrane_staking::types::Target;
 use terrane_state::{BlockEnv, Overlay, StateError, StateRead, TableId};
+
+mod votes;
+
+pub use votes::{Conflict, VoteEvidence};
 
 /// The slashing module.
 pub struct Slashing;
@@ -122,14 +127,46 @@ async fn staked<S: StateRead>(state: &Overlay<S>, target: &Target) -> Result<boo
         .is_some_and(|p| !p.total().is_zero() || !p.unbonding.stake.is_zero()))
 }
 
+/// What validator evidence proves: `votes` verified by the executor's vote checker
+/// (`None`: it has none, so nothing verifies). The chain does not map consensus
+/// views to its own epochs, so the offence is dated by the block that accepts the evidence;
+/// one slash per validator and round.
+fn validator_finding(
+    env: &BlockEnv,
+    p: &SlashingParams,
+    verifier: Option<&dyn VoteEvidence>,
+    validator: &Address,
+    votes: &[u8],
+) -> Result<Finding, SlashingRejection> {
+    if p.validator_equivocation_bps == 0 {
+        return Err(SlashingRejection::ValidatorEvidenceDisabled);
+    }
+    let Some(verifier) = verifier else {
+        return Err(SlashingRejection::NotAValidator);
+    };
+    let c = verifier.check(validator, votes, &env.randomness)?;
+    Ok(Finding {
+        target: Target::Validator(c.validator),
+        offence: SlashReason::ValidatorEquivocation,
+        offence_epoch: env.epoch,
+        cover: Cover::Once(handler::validator_round_key(&c.validator, c.epoch, c.view)),
+    })
+}
+
 /// What `evidence` proves, against the chain's state at `env`.
 async fn finding<S: StateRead>(
     state: &Overlay<S>,
     env: &BlockEnv,
     p: &SlashingParams,
+    verifier: Option<&dyn VoteEvidence>,
     evidence: &Evidence,
 ) -> Result<Result<Finding, SlashingRejection>, StateError> {
-    let device_id = evidence.device();
+    let device_id = match evidence {
+        Evidence::ValidatorEquivocation { validator, votes } => {
+            return Ok(validator_finding(env, p, verifier, validator, votes));
+        }
+        _ => evidence.device().expect("device evidence names its device"),
+    };
     let Some(device) = terrane_devices::handler::device(state, &device_id).await? else {
         return Ok(Err(SlashingRejection::UnknownDevice));
     };
@@ -186,6 +223,7 @@ async fn finding<S: StateRead>(
         Evidence::MissedDuties { device: _, epochs } => {
             missed_finding(state, env, p, &device, target, epochs).await?
         }
+        Evidence::ValidatorEquivocation { .. } => unreachable!("answered above"),
     })
 }
 
@@ -244,7 +282,7 @@ impl Message for SubmitEvidence {
         ctx: &mut TxCtx<'_, S>,
     ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
         let p = &ctx.params.slashing;
-        let found = match finding(ctx.state, ctx.env, p, &self.evidence).await? {
+        let found = match finding(ctx.state, ctx.env, p, ctx.votes, &self.evidence).await? {
             Ok(f) => f,
             Err(why) => return Ok(Err(why.into())),
         };

@@ -112,6 +112,18 @@ pub fn equivocation_key(report: &Report, duty: &Hash32) -> Hash32 {
     ])
 }
 
+/// The key of a validator's votes in one consensus round (`epoch`, `view`): one slash per
+/// validator and round, whichever conflict the evidence shows (two notarizes, two finalizes,
+/// a nullify and a finalize).
+pub fn validator_round_key(validator: &Address, epoch: u64, view: u64) -> Hash32 {
+    sha256(&[
+        b"terrane/slash/validator-round/v1",
+        validator.as_ref(),
+        &epoch.to_be_bytes(),
+        &view.to_be_bytes(),
+    ])
+}
+
 /// The key of a windowed rule's coverage of `device`.
 pub fn window_key(offence: SlashReason, device: &DeviceId) -> Hash32 {
     sha256(&[
@@ -139,9 +151,25 @@ pub fn fraction_of(p: &SlashingParams, offence: SlashReason) -> BasisPoints {
     let bps = match offence {
         SlashReason::DeviceEquivocation => p.equivocation_bps,
         SlashReason::RepeatedInvalidProofs => p.invalid_proofs_bps,
+        SlashReason::ValidatorEquivocation => p.validator_equivocation_bps,
         _ => p.missed_duty_bps,
     };
     BasisPoints::new(bps).expect("validated parameters")
+}
+
+/// The code a rule every offence shares answers with for `offence`: validator evidence has
+/// its own codes (`validator_evidence_*`), so a validator's operator reads its refusals apart
+/// from a device's.
+fn refusal(offence: SlashReason, why: SlashingRejection) -> SlashingRejection {
+    match (offence, why) {
+        (SlashReason::ValidatorEquivocation, SlashingRejection::AlreadySlashed) => {
+            SlashingRejection::ValidatorAlreadySlashed
+        }
+        (SlashReason::ValidatorEquivocation, SlashingRejection::NothingStaked) => {
+            SlashingRejection::ValidatorNothingStaked
+        }
+        _ => why,
+    }
 }
 
 /// Where evidence comes in: the block's height and epoch.
@@ -169,22 +197,24 @@ pub async fn submit<S: StateRead>(
     if finding.offence_epoch > at.epoch || too_old {
         return Ok(Err(SlashingRejection::OutOfWindow));
     }
-    match finding.cover {
-        Cover::Once(key) => {
-            if state.get::<Offences>(&key).await?.is_some() {
-                return Ok(Err(SlashingRejection::AlreadySlashed));
-            }
-        }
-        Cover::Window { key, first, .. } => {
-            if let Some(covered) = state.get::<Offences>(&key).await?
-                && first.get() <= covered
-            {
-                return Ok(Err(SlashingRejection::AlreadySlashed));
-            }
-        }
+    let covered = match finding.cover {
+        Cover::Once(key) => state.get::<Offences>(&key).await?.is_some(),
+        Cover::Window { key, first, .. } => state
+            .get::<Offences>(&key)
+            .await?
+            .is_some_and(|covered| first.get() <= covered),
+    };
+    if covered {
+        return Ok(Err(refusal(
+            finding.offence,
+            SlashingRejection::AlreadySlashed,
+        )));
     }
     if !staked {
-        return Ok(Err(SlashingRejection::NothingStaked));
+        return Ok(Err(refusal(
+            finding.offence,
+            SlashingRejection::NothingStaked,
+        )));
     }
     let due_epoch = at
         .epoch

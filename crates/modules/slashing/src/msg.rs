@@ -3,11 +3,16 @@
 use bytes::BufMut;
 use commonware_codec::{Buf, EncodeSize, Error, Read, ReadExt, Write};
 use terrane_pow::types::SignedReport;
-use terrane_primitives::{DeviceId, Epoch};
+use terrane_primitives::{Address, DeviceId, Epoch};
+use terrane_staking::types::Target;
 
 /// Most epochs one missed-duties evidence lists (the codec's bound; the rule's window is at
 /// most this).
 pub const MAX_EVIDENCE_EPOCHS: usize = 32;
+
+/// Most bytes of consensus votes one validator-equivocation evidence carries (the codec's
+/// bound). Two threshold votes with their activity tag take about 300 bytes.
+pub const MAX_VOTE_EVIDENCE_BYTES: usize = 1024;
 
 /// What an offence is proven by.
 // One per transaction, decoded once and stored once: boxing the reports would buy nothing.
@@ -37,20 +42,42 @@ pub enum Evidence {
         /// The epochs missed.
         epochs: Vec<Epoch>,
     },
+    /// Tag 4: two consensus votes one validator signed that simplex forbids together: two
+    /// notarizes or two finalizes of different proposals in one round, or a nullify and a
+    /// finalize of one round. The app checks them against the genesis validator set.
+    ValidatorEquivocation {
+        /// The accused: its ed25519 key, which is its account and, in the genesis order of
+        /// keys, its consensus participant index.
+        validator: Address,
+        /// The simplex activity the node reported (`ConflictingNotarize`,
+        /// `ConflictingFinalize` or `NullifyFinalize`), codec-encoded; at most
+        /// [`MAX_VOTE_EVIDENCE_BYTES`].
+        votes: Vec<u8>,
+    },
 }
 
 impl Evidence {
     const EQUIVOCATION: u8 = 1;
     const INVALID: u8 = 2;
     const MISSED: u8 = 3;
+    const VALIDATOR: u8 = 4;
 
-    /// The accused device.
-    pub fn device(&self) -> DeviceId {
+    /// The accused device; `None` for evidence against a validator.
+    pub fn device(&self) -> Option<DeviceId> {
         match self {
-            Self::DeviceEquivocation { first, .. } => first.report.device,
+            Self::DeviceEquivocation { first, .. } => Some(first.report.device),
             Self::RepeatedInvalidProofs { device, .. } | Self::MissedDuties { device, .. } => {
-                *device
+                Some(*device)
             }
+            Self::ValidatorEquivocation { .. } => None,
+        }
+    }
+
+    /// Whose stake the evidence accuses.
+    pub fn target(&self) -> Target {
+        match self {
+            Self::ValidatorEquivocation { validator, .. } => Target::Validator(*validator),
+            _ => Target::Device(self.device().expect("device evidence names its device")),
         }
     }
 }
@@ -78,6 +105,14 @@ impl Write for Evidence {
                     e.write(buf);
                 }
             }
+            Self::ValidatorEquivocation { validator, votes } => {
+                Self::VALIDATOR.write(buf);
+                validator.write(buf);
+                u16::try_from(votes.len())
+                    .expect("at most MAX_VOTE_EVIDENCE_BYTES")
+                    .write(buf);
+                buf.put_slice(votes);
+            }
         }
     }
 }
@@ -90,6 +125,7 @@ impl EncodeSize for Evidence {
             }
             Self::RepeatedInvalidProofs { .. } => 32 + 8,
             Self::MissedDuties { epochs, .. } => 32 + 1 + 8 * epochs.len(),
+            Self::ValidatorEquivocation { votes, .. } => 32 + 2 + votes.len(),
         }
     }
 }
@@ -114,6 +150,19 @@ impl Read for Evidence {
                 }
                 let epochs = (0..n).map(|_| Epoch::read(buf)).collect::<Result<_, _>>()?;
                 Ok(Self::MissedDuties { device, epochs })
+            }
+            Self::VALIDATOR => {
+                let validator = Address::read(buf)?;
+                let n = usize::from(u16::read(buf)?);
+                if n > MAX_VOTE_EVIDENCE_BYTES {
+                    return Err(Error::Invalid("Evidence", "too many vote bytes"));
+                }
+                if buf.remaining() < n {
+                    return Err(Error::EndOfBuffer);
+                }
+                let mut votes = vec![0; n];
+                buf.copy_to_slice(&mut votes);
+                Ok(Self::ValidatorEquivocation { validator, votes })
             }
             _ => Err(Error::Invalid("Evidence", "unknown evidence kind")),
         }

@@ -29,13 +29,27 @@ terrane_primitives::reason_codes! {
         /// The appeal window has closed.
         WindowClosed = 1112 => ("appeal_window_closed", "the slash is no longer pending: its appeal window closed when it executed, or it was voided"),
         /// The rule admits no counter-proof.
-        NoCounterProof = 1113 => ("appeal_not_allowed", "the offence's evidence is conclusive (two signed conflicting reports, or the chain's own verdicts): it admits no counter-proof"),
+        NoCounterProof = 1113 => ("appeal_not_allowed", "the offence's evidence is conclusive (two signed conflicting reports or votes, or the chain's own verdicts): it admits no counter-proof"),
         /// The counter-proof does not prove the duty was done.
         CounterProofInvalid = 1114 => ("counter_proof_invalid", "the counter-proof is not a report signed for the device, for an epoch the evidence lists, whose beacon a witness recorded on chain"),
         /// The evidence lists too much.
         TooMuchEvidence = 1115 => ("evidence_too_large", "the evidence lists more epochs than the rule's window"),
         /// A listed epoch is inside a declared maintenance window.
         InMaintenance = 1116 => ("evidence_in_maintenance", "an epoch the evidence lists is inside a maintenance window the owner declared in advance: a duty missed there is excused"),
+        /// The chain does not slash validators on vote evidence.
+        ValidatorEvidenceDisabled = 1117 => ("validator_evidence_disabled", "validator_equivocation_bps is 0 on this chain: threshold consensus votes are not attributable (a quorum of partial signatures lets anyone compute any validator's), so vote evidence against validators is refused"),
+        /// The votes are not a conflicting-vote activity.
+        ValidatorEvidenceMalformed = 1118 => ("validator_evidence_malformed", "the evidence's votes do not decode, exactly and without trailing bytes, as a simplex ConflictingNotarize, ConflictingFinalize or NullifyFinalize of this chain's signing scheme"),
+        /// The votes' signer is not the accused genesis validator.
+        NotAValidator = 1119 => ("validator_evidence_not_validator", "the votes' signer index is not a participant of the genesis validator set, or is not the validator the evidence accuses"),
+        /// The two votes do not conflict.
+        VotesNotConflicting = 1120 => ("validator_evidence_not_conflicting", "the two votes are not forbidden together: they have different signers or rounds (epoch and view), or the two notarizes or finalizes are of the same proposal"),
+        /// A vote's signature does not verify.
+        BadVoteSignature = 1121 => ("validator_evidence_bad_signature", "a vote's partial signature (vote or seed) does not verify against the validator's share of the genesis threshold polynomial under this chain's consensus namespace"),
+        /// The validator is already slashed for this round.
+        ValidatorAlreadySlashed = 1122 => ("validator_evidence_already_slashed", "a slash already covers this validator's votes in this round (consensus epoch and view), whatever the kind of conflict"),
+        /// Nothing is at stake behind the validator.
+        ValidatorNothingStaked = 1123 => ("validator_evidence_nothing_staked", "nothing is bonded on or unbonding from the accused validator: there is nothing to slash"),
     }
 }
 
@@ -48,6 +62,8 @@ terrane_primitives::reason_codes! {
         RepeatedInvalidProofs = 1151 => ("repeated_invalid_proofs", "the chain judged at least invalid_threshold of the device's reports invalid, with the device accountable, within invalid_window_epochs epochs"),
         /// Missed duties.
         MissedDuties = 1152 => ("missed_duties", "the device owed a beacon in at least missed_threshold epochs of a window and the chain recorded none"),
+        /// Conflicting consensus votes.
+        ValidatorEquivocation = 1153 => ("validator_equivocation", "the validator signed two consensus votes simplex forbids together: two notarizes or two finalizes of different proposals in one round, or a nullify and a finalize of one round"),
         /// An appeal answered the evidence.
         AppealUpheld = 1160 => ("appeal_upheld", "the accused answered with counter-proofs that leave the evidence below its threshold: the slash does not execute"),
         /// Nothing was left to slash.

@@ -35,11 +35,18 @@ pub struct SlashingParams {
     pub missed_window_epochs: u64,
     /// Slashes that may come due at one epoch's close.
     pub max_due_per_epoch: u32,
+    /// Fraction of a validator's stake conflicting consensus votes cost, basis points; 0
+    /// refuses vote evidence (`validator_evidence_disabled`). Off by default: the chain's
+    /// threshold votes are not attributable (`docs/spec/staking.md`, "Validator
+    /// equivocation"), so evidence can be made against an honest validator.
+    #[serde(default)]
+    pub validator_equivocation_bps: u16,
 }
 
 impl Default for SlashingParams {
     /// Two epochs to appeal, evidence up to 4 epochs old; 10 % bounty; equivocation 5 %,
-    /// 20 invalid proofs in 3 epochs 1 %, 3 missed epochs in 4 1 %; 256 slashes per close.
+    /// 20 invalid proofs in 3 epochs 1 %, 3 missed epochs in 4 1 %; 256 slashes per close;
+    /// validators are not slashed on vote evidence (0).
     fn default() -> Self {
         Self {
             appeal_window_epochs: 2,
@@ -53,6 +60,7 @@ impl Default for SlashingParams {
             missed_threshold: 3,
             missed_window_epochs: 4,
             max_due_per_epoch: 256,
+            validator_equivocation_bps: 0,
         }
     }
 }
@@ -73,6 +81,12 @@ impl SlashingParams {
                     "slashing.{name} must be 1..=5000 (at most half the stake per slash)"
                 ));
             }
+        }
+        if self.validator_equivocation_bps > 5_000 {
+            return Err(
+                "slashing.validator_equivocation_bps must be 0..=5000 (0 refuses vote evidence, at most half the stake per slash)"
+                    .into(),
+            );
         }
         if self.invalid_threshold == 0 || self.missed_threshold == 0 {
             return Err(
@@ -129,6 +143,7 @@ impl Write for SlashingParams {
         self.missed_threshold.write(buf);
         self.missed_window_epochs.write(buf);
         self.max_due_per_epoch.write(buf);
+        self.validator_equivocation_bps.write(buf);
     }
 }
 
@@ -147,10 +162,11 @@ impl Read for SlashingParams {
             missed_threshold: u32::read(buf)?,
             missed_window_epochs: u64::read(buf)?,
             max_due_per_epoch: u32::read(buf)?,
+            validator_equivocation_bps: u16::read(buf)?,
         })
     }
 }
 
 impl FixedSize for SlashingParams {
-    const SIZE: usize = 8 + 8 + 2 + 2 + 2 + 4 + 8 + 2 + 4 + 8 + 4;
+    const SIZE: usize = 8 + 8 + 2 + 2 + 2 + 4 + 8 + 2 + 4 + 8 + 4 + 2;
 }

@@ -268,6 +268,95 @@ fn the_parameters_keep_a_slash_inside_the_unbonding_period() {
     assert!(too_hard.validate().is_err());
 }
 
+#[test]
+fn validator_evidence_round_trips_and_more_vote_bytes_than_the_bound_do_not_decode() {
+    use commonware_codec::{DecodeExt as _, Encode as _};
+    let e = Evidence::ValidatorEquivocation {
+        validator: addr(9),
+        votes: vec![7; crate::msg::MAX_VOTE_EVIDENCE_BYTES],
+    };
+    let bytes = e.encode();
+    assert_eq!(
+        bytes.len(),
+        1 + 32 + 2 + crate::msg::MAX_VOTE_EVIDENCE_BYTES
+    );
+    assert_eq!(Evidence::decode(bytes).unwrap(), e);
+    assert_eq!(e.target(), Target::Validator(addr(9)));
+    assert_eq!(e.device(), None);
+    let mut long = vec![4];
+    long.extend_from_slice(&[9; 32]);
+    let n = u16::try_from(crate::msg::MAX_VOTE_EVIDENCE_BYTES + 1).unwrap();
+    long.extend_from_slice(&n.to_be_bytes());
+    long.extend(std::iter::repeat_n(7, usize::from(n)));
+    assert!(Evidence::decode(bytes::Bytes::from(long)).is_err());
+    let mut short = vec![4];
+    short.extend_from_slice(&[9; 32]);
+    short.extend_from_slice(&10u16.to_be_bytes());
+    short.extend_from_slice(&[7; 9]);
+    assert!(
+        Evidence::decode(bytes::Bytes::from(short)).is_err(),
+        "fewer bytes than the length"
+    );
+}
+
+#[test]
+fn a_validator_finding_answers_the_shared_rules_with_the_validator_codes() {
+    let mut o = setup(SlashingParams {
+        validator_equivocation_bps: 500,
+        ..SlashingParams::default()
+    });
+    let validator = Finding {
+        target: target(),
+        offence: SlashReason::ValidatorEquivocation,
+        offence_epoch: Epoch::new(0),
+        cover: Cover::Once(handler::validator_round_key(&addr(OPERATOR), 0, 5)),
+    };
+    assert_eq!(
+        submit(&mut o, 0, validator),
+        Err(SlashingRejection::ValidatorNothingStaked)
+    );
+    bond(&mut o, OPERATOR, 100 * TRN);
+    assert_eq!(submit(&mut o, 0, validator), Ok(()));
+    assert_eq!(
+        block_on(handler::slash(&o, 1))
+            .unwrap()
+            .unwrap()
+            .fraction
+            .get(),
+        500
+    );
+    assert_eq!(
+        submit(&mut o, 0, validator),
+        Err(SlashingRejection::ValidatorAlreadySlashed)
+    );
+    assert_ne!(
+        handler::validator_round_key(&addr(OPERATOR), 0, 5),
+        handler::validator_round_key(&addr(OPERATOR), 0, 6),
+        "one key per round"
+    );
+}
+
+#[test]
+fn the_validator_fraction_may_be_zero_to_refuse_vote_evidence_but_not_above_half() {
+    let p = SlashingParams::default();
+    assert_eq!(
+        p.validator_equivocation_bps, 0,
+        "off unless a chain opts in"
+    );
+    for bps in [0, 1, 5_000] {
+        let ok = SlashingParams {
+            validator_equivocation_bps: bps,
+            ..p.clone()
+        };
+        assert!(ok.validate().is_ok(), "{bps}");
+    }
+    let too_hard = SlashingParams {
+        validator_equivocation_bps: 5_001,
+        ..p
+    };
+    assert!(too_hard.validate().is_err());
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 

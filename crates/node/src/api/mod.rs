@@ -13,6 +13,7 @@ mod chain;
 mod credits;
 mod devices;
 mod epochs;
+mod maintenance;
 mod outcomes;
 mod params;
 mod price;
@@ -196,10 +197,16 @@ where
         &self,
         overlay: &Overlay<DbReader<'_, E>>,
     ) -> Result<(u64, Epoch), ApiError> {
+        // Before the first block executes, genesis is not in state yet: every module read
+        // would find nothing. Say so instead of answering from an empty state.
         let height = query::head(overlay)
             .await
             .map_err(internal)?
-            .map_or(0, |h| h.height.get());
+            .ok_or_else(|| {
+                ApiError::unavailable("the chain has not executed its first block yet; retry")
+            })?
+            .height
+            .get();
         let epoch = terrane_pow::schedule::epoch_of(
             terrane_primitives::Height::new(height.max(1)),
             self.pow_params().epoch_length_blocks,
@@ -340,6 +347,17 @@ where
         target: terrane_api::StakeTarget,
     ) -> Result<terrane_api::SlashListView, ApiError> {
         self.target_slashes_view(target).await
+    }
+
+    async fn maintenance(&self) -> Result<terrane_api::MaintenanceParamsView, ApiError> {
+        self.maintenance_view().await
+    }
+
+    async fn device_maintenance(
+        &self,
+        id: [u8; 32],
+    ) -> Result<Option<terrane_api::MaintenanceView>, ApiError> {
+        self.device_maintenance_view(DeviceId::new(id)).await
     }
 
     fn classes(&self) -> Vec<terrane_api::ClassView> {

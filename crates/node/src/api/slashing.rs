@@ -36,6 +36,12 @@ fn evidence_view(evidence: &Evidence) -> EvidenceView {
             device: device.to_string(),
             epochs: epochs.iter().map(|e| e.get()).collect(),
         },
+        Evidence::ValidatorEquivocation { validator, votes } => {
+            EvidenceView::ValidatorEquivocation {
+                validator: validator.to_string(),
+                votes: hex::encode(votes),
+            }
+        }
     }
 }
 
