@@ -445,7 +445,8 @@ pub enum StakeCommand {
 
 #[derive(Subcommand, Debug)]
 pub enum SlashCommand {
-    /// Submit evidence of an offence by a device; you earn the bounty if the slash executes.
+    /// Submit evidence of an offence by a device or a validator; you earn the bounty if the
+    /// slash executes.
     #[command(subcommand)]
     Submit(SlashSubmitCommand),
     /// Answer a pending slash of your device with a counter-proof: for missed duties, the
@@ -524,6 +525,23 @@ pub enum SlashSubmitCommand {
         /// The epochs missed, ascending, comma-separated (e.g. 3,4,5).
         #[arg(long, value_delimiter = ',', required = true)]
         epochs: Vec<u64>,
+        #[command(flatten)]
+        tx: TxOpts,
+    },
+    /// Two consensus votes a validator signed that simplex forbids together, as a node logged
+    /// them. Refused while the chain's validator_equivocation_bps is 0 (the default: threshold
+    /// votes are not attributable, so such evidence could frame an honest validator).
+    Validator {
+        /// The reporter's key.
+        #[arg(long)]
+        from: String,
+        /// The accused genesis validator: hex account (its consensus key) or @name.
+        #[arg(long)]
+        validator: String,
+        /// The conflicting-vote activity (ConflictingNotarize, ConflictingFinalize or
+        /// NullifyFinalize), hex of its codec encoding.
+        #[arg(long)]
+        votes: String,
         #[command(flatten)]
         tx: TxOpts,
     },

@@ -10,7 +10,7 @@ use commonware_codec::Encode;
 use terrane_client::StakeTarget;
 use terrane_keystore::Keystore;
 use terrane_pow::types::Report;
-use terrane_primitives::{ChainId, DeviceId, Epoch, Namespace, hex};
+use terrane_primitives::{Address, ChainId, DeviceId, Epoch, Namespace, hex};
 
 mod common;
 use common::OneNode;
@@ -217,6 +217,40 @@ async fn an_operator_bonds_a_delegator_joins_and_evidence_slashes_only_stake_tha
         "00",
     ]);
     assert!(garbage.contains("--first is not hex"), "{garbage}");
+    // The default parameters refuse vote evidence against a validator before reading the
+    // votes (threshold votes are not attributable), and the refusal files nothing.
+    let staking = client.staking().await.unwrap();
+    let validator = &staking.validators[0].address;
+    let votes = net.fails(&[
+        "slash",
+        "submit",
+        "validator",
+        "--from",
+        "dave",
+        "--validator",
+        validator,
+        "--votes",
+        "deadbeef",
+    ]);
+    assert!(
+        votes.contains("validator_evidence_disabled (1117)"),
+        "{votes}"
+    );
+    let books = client.slashing().await.unwrap();
+    let accused: Address = validator.parse().unwrap();
+    let accused = client
+        .target_slashes(StakeTarget::Validator(*accused.as_bytes()))
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            books.params.validator_equivocation_bps,
+            books.count,
+            books.slashed,
+            accused.slashes.len()
+        ),
+        (0, 0, 0, 0)
+    );
 
     // Against the bonded hotspot, two beacon claims for one epoch and three silent epochs
     // each file a slash for Dave.

@@ -188,6 +188,10 @@ pub struct SlashingParamsView {
     pub missed_window_epochs: u64,
     /// Slashes that may come due at one epoch's close.
     pub max_due_per_epoch: u32,
+    /// Fraction of a validator's stake conflicting consensus votes cost, basis points; 0
+    /// (the default) refuses vote evidence (`validator_evidence_disabled`, 1117): the chain's
+    /// threshold votes are not attributable, so evidence could frame an honest validator.
+    pub validator_equivocation_bps: u16,
 }
 
 /// The slashes one epoch's close executes.

@@ -30,24 +30,32 @@ pub enum Behavior {
     /// `unknown_report_signer`, and honest witnesses of its beacon are refused without penalty
     /// (`unknown_beaconer`).
     GainInflator,
+    /// A member of a timing clique: honest radio, but every beacon it reveals declares a time
+    /// 20 s after it really transmitted, which only its fellow skewers are told (their
+    /// witnesses of it match the declaration). Honest devices that really heard it report the
+    /// true time, before the declared one (`witness_timing_invalid`): a refusal without fault,
+    /// so the lie costs them the units of that beacon but no reputation.
+    Skewer,
 }
 
 impl Behavior {
     /// Every behaviour, honest first.
-    pub const ALL: [Self; 5] = [
+    pub const ALL: [Self; 6] = [
         Self::Honest,
         Self::Spoofer,
         Self::Ring,
         Self::Replayer,
         Self::GainInflator,
+        Self::Skewer,
     ];
 
     /// The cheating behaviours.
-    pub const CHEATERS: [Self; 4] = [
+    pub const CHEATERS: [Self; 5] = [
         Self::Spoofer,
         Self::Ring,
         Self::Replayer,
         Self::GainInflator,
+        Self::Skewer,
     ];
 
     /// A short stable name.
@@ -58,6 +66,7 @@ impl Behavior {
             Self::Ring => "ring",
             Self::Replayer => "replayer",
             Self::GainInflator => "inflator",
+            Self::Skewer => "skewer",
         }
     }
 

@@ -81,6 +81,8 @@ pub struct FleetConfig {
     pub replayers: usize,
     /// Gain inflators.
     pub inflators: usize,
+    /// Timing-clique members (see [`Behavior::Skewer`]).
+    pub skewers: usize,
     /// Work-phase blocks that must remain after the block a transmission's witnesses target
     /// (slack for witnesses that miss their block).
     pub witness_margin_blocks: u64,
@@ -119,6 +121,7 @@ impl FleetConfig {
             sybil_ring_owners: false,
             replayers: 12,
             inflators: 12,
+            skewers: 0,
             witness_margin_blocks: 3,
             activation_delay_blocks: 1,
             replays_per_epoch: 16,
@@ -139,13 +142,14 @@ impl FleetConfig {
             rings: 0,
             replayers: 0,
             inflators: 0,
+            skewers: 0,
             ..self.clone()
         }
     }
 
     /// Cheating devices.
     pub const fn cheaters(&self) -> usize {
-        self.spoofers + self.rings * self.ring_size + self.replayers + self.inflators
+        self.spoofers + self.rings * self.ring_size + self.replayers + self.inflators + self.skewers
     }
 
     /// All devices.
@@ -230,6 +234,10 @@ struct PendingReveal {
     beacon: Beacon,
 }
 
+/// How far after its real transmission a skewer's declared beacon time is, ms (inside the
+/// chain's beacon skew, beyond every honest witness's delay).
+const SKEW_MS: u64 = 20_000;
+
 /// Links longer than this are never heard (the longest mean range is ~16 km, shadowing
 /// stretches it by at most 1.7×), m.
 const HEARING_CUTOFF_M: f64 = 60_000.0;
@@ -300,6 +308,7 @@ impl Fleet {
             ring_size: cfg.ring_size,
             replayers: cfg.replayers,
             inflators: cfg.inflators,
+            skewers: cfg.skewers,
         };
         let (sampled, placed) = place(cfg.seed, cities, &counts);
         let mut accounts = Vec::new();
@@ -660,15 +669,20 @@ impl Fleet {
             // process simulating this fleet, whenever each one noticed the window opening.
             let window_start = self.plan.as_ref().expect("rolled").windows[b].0;
             let offset_blocks = window_start.get().saturating_sub(view.epoch_start.get());
+            let sent_ms =
+                view.epoch_start_timestamp_ms + offset_blocks * self.cfg.nominal_block_ms + 250;
+            let skewer = self.members[b].info.behavior == Behavior::Skewer;
             let beacon = Beacon {
                 nonce,
                 frequency_khz: channel,
-                timestamp_ms: view.epoch_start_timestamp_ms
-                    + offset_blocks * self.cfg.nominal_block_ms
-                    + 250,
+                timestamp_ms: if skewer { sent_ms + SKEW_MS } else { sent_ms },
             };
             for (w, reading) in self.receivers(b, view.epoch, channel) {
-                reports.push(self.witness(b, w, view.epoch, &beacon, reading));
+                // Fellow skewers are told the declared time; everyone else reports the time
+                // they really heard the beacon.
+                let told = skewer && self.members[w].info.behavior == Behavior::Skewer;
+                let heard_ms = if told { beacon.timestamp_ms } else { sent_ms };
+                reports.push(self.witness(b, w, view.epoch, &beacon, heard_ms, reading));
             }
             // Emitted when the head is the last work-phase block: lands in the reveal phase.
             let end = self.plan.as_ref().expect("rolled").windows[b].1;
@@ -716,6 +730,7 @@ impl Fleet {
         w: usize,
         epoch: Epoch,
         beacon: &Beacon,
+        heard_ms: u64,
         reading: Reading,
     ) -> SignedReport {
         let beaconer = self.members[b].info.id;
@@ -738,7 +753,7 @@ impl Fleet {
             rssi_dbm_x10: reading.rssi_dbm_x10,
             snr_db_x10: reading.snr_db_x10,
             frequency_khz: beacon.frequency_khz + offset - err,
-            timestamp_ms: beacon.timestamp_ms + delay_ms,
+            timestamp_ms: heard_ms + delay_ms,
         };
         self.report(w, epoch, KIND_WITNESS, body.encode().to_vec())
     }

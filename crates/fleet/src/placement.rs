@@ -8,7 +8,8 @@
 //!              redrawn until no two spoofers that could hear each other assert cells within
 //!              110 km of each other (so they never vouch for each other by accident)
 //!   replayer,
-//!   inflator:  like honest (cities in turn)
+//!   inflator,
+//!   skewer:    like honest (cities in turn)
 //!   ring r:    one building at a city ≥ 250 km from every sampled city and every spoofer's
 //!              asserted cell; members assert cells on a 2-4.5 km circle around it
 //! ```
@@ -69,6 +70,8 @@ pub struct Counts {
     pub replayers: usize,
     /// Gain inflators.
     pub inflators: usize,
+    /// Timing-clique members.
+    pub skewers: usize,
 }
 
 /// `total` split over `weights` by largest remainder, each part at least `min` when
@@ -122,7 +125,8 @@ pub fn place(seed: u64, cities: &[City], counts: &Counts) -> (Vec<usize>, Vec<Pl
         counts.cities,
         &mut SimRng::new(stream(seed, "cities", 0)),
     );
-    let in_city = counts.honest + counts.spoofers + counts.replayers + counts.inflators;
+    let in_city =
+        counts.honest + counts.spoofers + counts.replayers + counts.inflators + counts.skewers;
     assert!(
         in_city == 0 || !sampled.is_empty(),
         "devices need at least one city"
@@ -192,6 +196,7 @@ pub fn place(seed: u64, cities: &[City], counts: &Counts) -> (Vec<usize>, Vec<Pl
             "place/inflator",
             3,
         ),
+        (Behavior::Skewer, counts.skewers, "place/skewer", 4),
     ] {
         for i in 0..n {
             let c = (i + shift) % centers.len();

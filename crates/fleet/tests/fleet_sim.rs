@@ -540,3 +540,78 @@ fn a_fleet_split_across_agents_earns_each_device_what_one_agent_would() {
         assert_eq!(split.rewards, one.rewards, "epoch {}", one.epoch.get());
     }
 }
+
+/// Issue #12's timing clique: 36 honest-radio devices (20 % of the fleet) that declare every
+/// beacon 20 s after they sent it and tell only each other. Where most of a beacon's witnesses
+/// contradict its declaration the beacon is at fault (`beacon_disputed`) and they are paid as
+/// if it were honest; elsewhere the minority is refused without fault. No honest device loses
+/// reputation, and the clique earns no more per device than an honest one (measured, printed).
+#[test]
+fn a_timing_clique_costs_honest_witnesses_no_reputation_and_earns_no_more_than_honest_devices() {
+    let cfg = FleetConfig {
+        spoofers: 0,
+        rings: 0,
+        replayers: 0,
+        inflators: 0,
+        skewers: 36,
+        ..config()
+    };
+    let r = run(cfg.clone());
+    let honest_only = run(cfg.without_cheaters());
+    let shares = r.sim.shares(&r.fleet);
+    print_table("timing clique:", &shares);
+    let (t, base) = (totals(&r), totals(&honest_only));
+    let honest = of_kind(&r.fleet, Behavior::Honest);
+    let skewers = of_kind(&r.fleet, Behavior::Skewer);
+    let sum = |t: &BTreeMap<DeviceId, u64>, ds: &[DeviceId]| -> u64 {
+        ds.iter().map(|d| t.get(d).copied().unwrap_or(0)).sum()
+    };
+    let total: u64 = shares.iter().map(EpochShares::total).sum();
+    let clique = sum(&t, &skewers);
+    let per_honest = sum(&t, &honest) as f64 / honest.len() as f64;
+    let per_skewer = clique as f64 / skewers.len() as f64;
+    println!(
+        "clique: {:.2} % of rewards with {:.1} % of the devices ({:.2}× an honest device); \
+         honest devices got {:.2} % of their honest-only rewards",
+        100.0 * clique as f64 / total as f64,
+        100.0 * skewers.len() as f64 / (skewers.len() + honest.len()) as f64,
+        per_skewer / per_honest,
+        100.0 * sum(&t, &honest) as f64 / sum(&base, &honest) as f64,
+    );
+    let state = r.sim.state();
+    let pow = r.sim.pow();
+    for d in &honest {
+        let work = block_on(terrane_pow::query::device_work(
+            &state,
+            &pow,
+            d,
+            Epoch::new(EPOCHS),
+        ))
+        .unwrap();
+        assert_eq!(work.invalid_reports, 0, "honest {d:?} was charged");
+    }
+    // The clique's beacons most witnesses contradicted were charged to their beaconers.
+    let charged = skewers
+        .iter()
+        .filter(|d| {
+            block_on(terrane_pow::query::device_work(
+                &state,
+                &pow,
+                d,
+                Epoch::new(EPOCHS),
+            ))
+            .unwrap()
+            .invalid_reports
+                > 0
+        })
+        .count();
+    println!(
+        "{charged} of {} skewers charged for disputed beacons",
+        skewers.len()
+    );
+    assert!(charged > 0);
+    assert!(
+        per_skewer <= per_honest,
+        "the clique out-earned honest devices"
+    );
+}

@@ -2,7 +2,7 @@
 
 use super::{
     send::{device_id, send_payload, trn},
-    stake::{percent, print_slashes, target},
+    stake::{Resolved, percent, print_slashes, target},
 };
 use crate::{
     cli::{SlashCommand, SlashSubmitCommand, TxOpts},
@@ -14,8 +14,11 @@ use terrane_api::{EvidenceView, SlashView};
 use terrane_app::Payload;
 use terrane_client::{Client, StakeTarget};
 use terrane_pow::types::SignedReport;
-use terrane_primitives::{DeviceId, Epoch, hex};
-use terrane_slashing::msg::{AppealSlash, Evidence, MAX_EVIDENCE_EPOCHS, SubmitEvidence};
+use terrane_primitives::{Epoch, hex};
+use terrane_slashing::msg::{
+    AppealSlash, Evidence, MAX_EVIDENCE_EPOCHS, MAX_VOTE_EVIDENCE_BYTES, SubmitEvidence,
+};
+use terrane_staking::types::Target;
 
 /// A signed report from the hex of its encoding; `flag` names it in the error.
 fn signed_report(text: &str, flag: &str) -> anyhow::Result<SignedReport> {
@@ -76,6 +79,29 @@ pub async fn run(cmd: SlashCommand) -> anyhow::Result<()> {
                     let device = device_id(&device, &tx.store)?;
                     let epochs = epochs.into_iter().map(Epoch::new).collect();
                     (from, Evidence::MissedDuties { device, epochs }, tx)
+                }
+                SlashSubmitCommand::Validator {
+                    from,
+                    validator,
+                    votes,
+                    tx,
+                } => {
+                    let validator = resolve::address(&validator, &tx.store)?;
+                    let votes = hex::decode(votes.trim()).ok_or_else(|| {
+                        anyhow!("--votes is not hex (lower or upper case, no 0x prefix)")
+                    })?;
+                    // The codec refuses more.
+                    if votes.len() > MAX_VOTE_EVIDENCE_BYTES {
+                        bail!(
+                            "--votes is {} bytes, at most {MAX_VOTE_EVIDENCE_BYTES} fit in evidence",
+                            votes.len()
+                        );
+                    }
+                    (
+                        from,
+                        Evidence::ValidatorEquivocation { validator, votes },
+                        tx,
+                    )
                 }
             };
             submit(&from, evidence, &tx).await
@@ -155,10 +181,13 @@ pub async fn run(cmd: SlashCommand) -> anyhow::Result<()> {
 /// Submits `evidence` signed by `from`; on success prints the slash it filed.
 async fn submit(from: &str, evidence: Evidence, tx: &TxOpts) -> anyhow::Result<()> {
     let key = resolve::signing_key(&tx.store, from)?;
-    let device: DeviceId = evidence
-        .device()
-        .expect("the CLI files evidence against devices");
-    println!("submitting evidence against device {device}");
+    let target = evidence.target();
+    let (kind, api) = match target {
+        Target::Device(d) => ("device", StakeTarget::Device(*d.as_bytes())),
+        Target::Validator(v) => ("validator", StakeTarget::Validator(*v.as_bytes())),
+    };
+    let accused = Resolved { target, api };
+    println!("submitting evidence against {}", accused.describe());
     send_payload(
         tx,
         &key,
@@ -170,12 +199,10 @@ async fn submit(from: &str, evidence: Evidence, tx: &TxOpts) -> anyhow::Result<(
     }
     let client = Client::new(&resolve::node_url(&tx.node)?);
     let me = terrane_app::testkit::address_of(&key).to_string();
-    let list = client
-        .target_slashes(StakeTarget::Device(*device.as_bytes()))
-        .await?;
+    let list = client.target_slashes(accused.api).await?;
     if let Some(s) = list.slashes.iter().find(|s| s.reporter == me) {
         println!(
-            "slash {} filed: {} ({}), {} of the device's stake, due at the close of epoch {} (appealable until then); the bounty is yours if it executes",
+            "slash {} filed: {} ({}), {} of the {kind}'s stake, due at the close of epoch {} (appealable until then); the bounty is yours if it executes",
             s.id,
             s.reason.name,
             s.reason.code,

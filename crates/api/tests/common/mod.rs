@@ -1076,6 +1076,7 @@ impl Backend for FakeBackend {
                 missed_threshold: 2,
                 missed_window_epochs: 4,
                 max_due_per_epoch: 256,
+                validator_equivocation_bps: 0,
             },
             count: SLASHES,
             pending: 1,

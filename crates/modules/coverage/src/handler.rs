@@ -259,26 +259,26 @@ pub async fn close_epoch<S: StateRead>(
             .await?
             .expect("every listed beaconer has a slot");
         summary.witnesses += s.witnesses;
-        let mut candidates: Vec<(Hash32, WitnessRecord)> = Vec::new();
+        // Witnesses whose commitment the reveal opens, split by whether their time and
+        // frequency agree with what the beaconer declares.
+        let mut agreeing: Vec<WitnessRecord> = Vec::new();
+        let mut disputing: Vec<(WitnessRecord, CoverageRejection)> = Vec::new();
         for w in 0..s.witnesses {
             let rec = state
                 .get::<Witnesses>(&(epoch, beaconer_id, w))
                 .await?
                 .expect("witness slots are contiguous");
             match verify::check_against_beacon(&beaconer_id, &rec.body, s.beacon.as_ref(), &p) {
-                Ok(()) => candidates.push((
-                    verify::selection_draw(randomness, &beaconer_id, &rec.witness),
-                    rec,
-                )),
+                Ok(()) => agreeing.push(rec),
+                Err(
+                    code @ (CoverageRejection::WitnessFrequencyMismatch
+                    | CoverageRejection::WitnessTimingInvalid),
+                ) => disputing.push((rec, code)),
                 Err(code) => {
-                    if code == CoverageRejection::UnmatchedWitness
-                        || code == CoverageRejection::BeaconNotRevealed
-                    {
-                        summary.unmatched += 1;
-                    }
-                    // A witness the revealed beacon contradicts was false. With no reveal there
-                    // is nothing to judge by: penalising would let a beaconer that transmits
-                    // and never reveals grief its honest witnesses for free.
+                    summary.unmatched += 1;
+                    // A witness whose commitment the reveal contradicts was false. With no
+                    // reveal there is nothing to judge by: penalising would let a beaconer that
+                    // transmits and never reveals grief its honest witnesses for free.
                     let judgement = (code != CoverageRejection::BeaconNotRevealed).then_some(false);
                     late(
                         state,
@@ -296,6 +296,49 @@ pub async fn close_epoch<S: StateRead>(
                 }
             }
         }
+        // Time and frequency are the beaconer's own declaration, so a witness that disagrees
+        // with it is no evidence against the witness: the majority of the matching witnesses
+        // decides who is wrong. A beacon most of them contradict is the one at fault (it earns
+        // nothing and costs its beaconer an invalid step); the minority on either side is
+        // refused without fault. Otherwise a beaconer declaring a skewed time or another
+        // channel could charge every honest witness (and, through slashing's repeated-invalid
+        // rule, put their bonds at risk), or keep its witness rewards for its own clique.
+        let matched = agreeing.len() + disputing.len();
+        let disputed = disputing.len() > agreeing.len();
+        let (winners, losers): (Vec<WitnessRecord>, Vec<(WitnessRecord, CoverageRejection)>) =
+            if disputed {
+                let sided = agreeing
+                    .into_iter()
+                    .map(|r| (r, CoverageRejection::BeaconDisputed))
+                    .collect();
+                (disputing.into_iter().map(|(r, _)| r).collect(), sided)
+            } else {
+                (agreeing, disputing)
+            };
+        for (rec, code) in &losers {
+            late(
+                state,
+                env,
+                pow_params,
+                epoch,
+                &rec.witness,
+                rec.report_id,
+                KIND_WITNESS,
+                code.code(),
+                0,
+                None,
+            )
+            .await?;
+        }
+        let mut candidates: Vec<(Hash32, WitnessRecord)> = winners
+            .into_iter()
+            .map(|rec| {
+                (
+                    verify::selection_draw(randomness, &beaconer_id, &rec.witness),
+                    rec,
+                )
+            })
+            .collect();
         candidates.sort_by_key(|c| c.0);
         let k = (p.max_witnesses_selected as usize).min(candidates.len());
         for (_, rec) in &candidates[k..] {
@@ -315,7 +358,11 @@ pub async fn close_epoch<S: StateRead>(
         }
         let selected = u32::try_from(k).expect("at most max_witnesses_stored");
         summary.selected += selected;
-        let per_witness = verify::witness_units(selected, &p);
+        // Shares as if every matching witness had counted: refusing the other side confers no
+        // bonus on the rest.
+        let heard = u32::try_from(matched.min(p.max_witnesses_selected as usize))
+            .expect("at most max_witnesses_selected");
+        let per_witness = verify::witness_units(heard, &p);
         for (_, rec) in &candidates[..k] {
             late(
                 state,
@@ -331,7 +378,24 @@ pub async fn close_epoch<S: StateRead>(
             )
             .await?;
         }
-        if let Some(beacon) = &s.beacon {
+        if let Some(beacon) = &s.beacon
+            && disputed
+        {
+            summary.beacons += 1;
+            late(
+                state,
+                env,
+                pow_params,
+                epoch,
+                &beaconer_id,
+                beacon.report_id,
+                KIND_BEACON,
+                CoverageRejection::BeaconDisputed.code(),
+                0,
+                Some(false),
+            )
+            .await?;
+        } else if let Some(beacon) = &s.beacon {
             summary.beacons += 1;
             late(
                 state,

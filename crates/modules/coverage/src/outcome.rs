@@ -53,5 +53,7 @@ terrane_primitives::reason_codes! {
         UnknownKind = 423 => ("unknown_coverage_kind", "the report kind is neither a beacon (0) nor a witness (1)"),
         /// The beaconer never revealed a beacon in the epoch: nothing to check the witness against.
         BeaconNotRevealed = 425 => ("beacon_not_revealed", "the beaconer revealed no beacon this epoch, so the witness could not be confirmed (no reputation change: the witness may be honest)"),
+        /// Most of the beacon's matching witnesses heard another time or frequency than it declared.
+        BeaconDisputed = 426 => ("beacon_disputed", "most of the beacon's matching witnesses heard another time or frequency than the beaconer declared: the declaration is at fault (the beaconer is charged, witnesses on its side are refused without fault)"),
     }
 }

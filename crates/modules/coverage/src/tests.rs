@@ -563,6 +563,94 @@ fn a_witness_the_reveal_contradicts_costs_reputation_at_close_only() {
 }
 
 #[test]
+fn a_beacon_most_of_its_witnesses_contradict_is_at_fault_and_they_are_paid_as_if_it_were_honest() {
+    // The witnesses heard the beacon at FREQ at 1_000_500 ms; the beaconer declares a time
+    // after that, or a channel 200 kHz away (both in band, within the block-time skew).
+    let skewed = [
+        Beacon {
+            timestamp_ms: 1_020_000,
+            ..beacon()
+        },
+        Beacon {
+            frequency_khz: FREQ + 200,
+            ..beacon()
+        },
+    ];
+    let pp = pow_params();
+    let p = CoverageParams::default();
+    for declared in skewed {
+        let mut w = world(&[("w1", "bob", 2.0), ("w2", "carol", 3.0)]);
+        assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
+        assert_eq!(w.witness("w2", -950, 6), Verdict::Pending);
+        assert_eq!(
+            w.submit(
+                "beaconer",
+                KIND_BEACON,
+                declared.encode().to_vec(),
+                reveal_phase()
+            ),
+            Verdict::Pending
+        );
+        w.close();
+        for name in ["w1", "w2"] {
+            let id = id_of(&key(name));
+            let after = block_on(pow::device_work(&w.o, &pp, &id, Epoch::ZERO)).unwrap();
+            assert!(after.reputation_ppm >= pp.reputation_start_ppm, "{name}");
+            assert_eq!(
+                (after.valid_reports, after.invalid_reports),
+                (1, 0),
+                "{name}"
+            );
+            assert_eq!(w.units(name), verify::witness_units(2, &p), "{name}");
+        }
+        let b = id_of(&key("beaconer"));
+        let after = block_on(pow::device_work(&w.o, &pp, &b, Epoch::ZERO)).unwrap();
+        assert_eq!(after.invalid_reports, 1, "the declaration was at fault");
+        let last = block_on(pow::recent_outcomes(&w.o, &pp, &b)).unwrap();
+        assert_eq!(last[0].code, CoverageRejection::BeaconDisputed.code());
+        assert_eq!(w.units("beaconer"), 0);
+    }
+}
+
+#[test]
+fn a_witness_contradicting_the_beacon_and_most_witnesses_is_refused_without_fault() {
+    let mut w = world(&[
+        ("w1", "bob", 2.0),
+        ("w2", "carol", 3.0),
+        ("w3", "dave", 4.0),
+    ]);
+    let pp = pow_params();
+    let p = CoverageParams::default();
+    assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
+    assert_eq!(w.witness("w2", -950, 6), Verdict::Pending);
+    let b = id_of(&key("beaconer"));
+    let early = Witness {
+        beaconer: b,
+        commitment: commitment(&b, &[7; 16]),
+        rssi_dbm_x10: -960,
+        snr_db_x10: 50,
+        frequency_khz: FREQ,
+        timestamp_ms: 999_000,
+    };
+    assert_eq!(
+        w.submit("w3", KIND_WITNESS, early.encode().to_vec(), 7),
+        Verdict::Pending
+    );
+    assert_eq!(w.reveal(reveal_phase()), Verdict::Pending);
+    w.close();
+    let w3 = id_of(&key("w3"));
+    let after = block_on(pow::device_work(&w.o, &pp, &w3, Epoch::ZERO)).unwrap();
+    assert_eq!(after.reputation_ppm, pp.reputation_start_ppm);
+    assert_eq!((after.valid_reports, after.invalid_reports), (0, 0));
+    let last = block_on(pow::recent_outcomes(&w.o, &pp, &w3)).unwrap();
+    assert_eq!(last[0].code, CoverageRejection::WitnessTimingInvalid.code());
+    assert_eq!(w.units("w3"), 0);
+    // The others share as if all three had counted: refusing one is no bonus.
+    assert_eq!(w.units("w1"), verify::witness_units(3, &p));
+    assert_eq!(w.units("beaconer"), verify::beacon_units(2, &p));
+}
+
+#[test]
 fn a_beaconer_that_never_reveals_cannot_cost_its_witnesses_reputation() {
     let mut w = world(&[("w1", "bob", 2.0)]);
     let id = id_of(&key("w1"));

@@ -122,6 +122,7 @@ where
                 missed_threshold: p.missed_threshold,
                 missed_window_epochs: p.missed_window_epochs,
                 max_due_per_epoch: p.max_due_per_epoch,
+                validator_equivocation_bps: p.validator_equivocation_bps,
             },
             count: ledger.count,
             pending: ledger.pending,
