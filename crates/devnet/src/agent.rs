@@ -20,6 +20,38 @@ use terrane_fleet::{ChainView, EpochShares, Fleet};
 use terrane_pow::params::PowParams;
 use terrane_primitives::{Address, Amount, ChainId, DeviceId, Epoch, Hash32, Height, Nonce};
 
+/// Signs `payload` as `key` (account `signer`) with nonce `*nonce` and the minimum fee, and
+/// submits it. Accepted: the nonce advances. Refused: the nonce resynchronizes to the chain's
+/// (a restart, a dropped transaction) and the refusal is the inner error; the outer one is a
+/// failure to read the account back.
+pub(crate) async fn sign_and_submit(
+    client: &Client,
+    chain: &ChainId,
+    key: &commonware_cryptography::ed25519::PrivateKey,
+    signer: Address,
+    nonce: &mut u64,
+    payload: terrane_app::Payload,
+) -> Result<Result<(), ClientError>, AgentError> {
+    let mut tx = terrane_app::Transaction {
+        signer,
+        nonce: Nonce::new(*nonce),
+        fee: Amount::ZERO,
+        payload,
+    };
+    tx.fee = tx.min_fee(&Default::default());
+    let signed = terrane_app::tx::encode_signed(&tx.sign(key, chain)).to_vec();
+    match client.submit(signed).await {
+        Ok(_) => {
+            *nonce += 1;
+            Ok(Ok(()))
+        }
+        Err(e) => {
+            *nonce = client.account(&signer).await?.nonce;
+            Ok(Err(e))
+        }
+    }
+}
+
 /// Heads between checks that every account's next transaction is still alive.
 const CHECK_EVERY: u64 = 10;
 

@@ -23,14 +23,14 @@
 use crate::agent::AgentError;
 use commonware_cryptography::{Signer as _, ed25519};
 use rand::{RngExt as _, SeedableRng, rngs::StdRng};
-use terrane_app::{Payload, Transaction, testkit::named_key, tx::encode_signed};
+use terrane_app::{Payload, testkit::named_key};
 use terrane_client::Client;
 use terrane_credits::{
     msg::BurnForCredits,
     types::{Credits, EscrowId},
 };
 use terrane_fleet::{Behavior, Fleet, cities::City};
-use terrane_primitives::{Address, Amount, ChainId, DeviceId, Nonce};
+use terrane_primitives::{Address, Amount, ChainId, DeviceId};
 use terrane_sessions::{
     msg::{CloseSession, OpenSession, SubmitReceipt},
     types::Receipt,
@@ -254,19 +254,18 @@ impl ConsumerAgent {
         };
         let mut n = 0;
         for r in core::mem::take(&mut c.queued) {
-            let mut tx = Transaction {
-                signer: c.address,
-                nonce: Nonce::new(c.nonce),
-                fee: Amount::ZERO,
-                payload: Payload::SubmitReceipt(r),
-            };
-            tx.fee = tx.min_fee(&Default::default());
-            let signed = encode_signed(&tx.sign(&c.key, &self.chain)).to_vec();
-            if self.client.submit(signed).await.is_ok() {
-                c.nonce += 1;
+            let payload = Payload::SubmitReceipt(r);
+            let sent = crate::agent::sign_and_submit(
+                &self.client,
+                &self.chain,
+                &c.key,
+                c.address,
+                &mut c.nonce,
+                payload,
+            )
+            .await?;
+            if sent.is_ok() {
                 n += 1;
-            } else {
-                c.nonce = self.client.account(&c.address).await?.nonce;
             }
         }
         self.over_claims += n as u64;
@@ -305,25 +304,16 @@ impl ConsumerAgent {
     /// Signs `payload` as consumer `i` with its next nonce and submits it.
     async fn submit(&mut self, i: usize, payload: Payload) -> Result<(), AgentError> {
         let c = &mut self.consumers[i];
-        let mut tx = Transaction {
-            signer: c.address,
-            nonce: Nonce::new(c.nonce),
-            fee: Amount::ZERO,
+        crate::agent::sign_and_submit(
+            &self.client,
+            &self.chain,
+            &c.key,
+            c.address,
+            &mut c.nonce,
             payload,
-        };
-        tx.fee = tx.min_fee(&Default::default());
-        let signed = encode_signed(&tx.sign(&c.key, &self.chain)).to_vec();
-        match self.client.submit(signed).await {
-            Ok(_) => {
-                c.nonce += 1;
-                Ok(())
-            }
-            Err(e) => {
-                // Out of step with the chain (a restart, a dropped transaction): resync.
-                c.nonce = self.client.account(&c.address).await?.nonce;
-                Err(e.into())
-            }
-        }
+        )
+        .await??;
+        Ok(())
     }
 
     /// One round of every consumer's behaviour at finalized `height`.

@@ -10,10 +10,10 @@
 use crate::agent::AgentError;
 use commonware_cryptography::{Signer as _, ed25519};
 use rand::{RngExt as _, SeedableRng, rngs::StdRng};
-use terrane_app::{Payload, Transaction, tx::encode_signed};
+use terrane_app::Payload;
 use terrane_client::Client;
 use terrane_oracle::{msg::SubmitPrice, types::MicroUsdPerTrn};
-use terrane_primitives::{Address, Amount, ChainId, Nonce, TimestampMs};
+use terrane_primitives::{Address, ChainId, TimestampMs};
 
 /// Where the devnet's price starts: $1.00 per TRN.
 pub const START_PRICE: MicroUsdPerTrn = MicroUsdPerTrn::new(1_000_000);
@@ -86,28 +86,20 @@ impl OracleAgent {
     /// Signs and submits the walk's next price, observed at `now_ms`. Returns the price.
     pub async fn tick(&mut self, now_ms: u64) -> Result<MicroUsdPerTrn, AgentError> {
         let price = self.walk.next_price();
-        let mut tx = Transaction {
-            signer: self.address,
-            nonce: Nonce::new(self.nonce),
-            fee: Amount::ZERO,
-            payload: Payload::SubmitPrice(SubmitPrice {
-                price,
-                timestamp: TimestampMs::new(now_ms),
-            }),
-        };
-        tx.fee = tx.min_fee(&Default::default());
-        let signed = encode_signed(&tx.sign(&self.key, &self.chain)).to_vec();
-        match self.client.submit(signed).await {
-            Ok(_) => {
-                self.nonce += 1;
-                Ok(price)
-            }
-            Err(e) => {
-                // Out of step with the chain (a restart, a dropped transaction): resync.
-                self.nonce = self.client.account(&self.address).await?.nonce;
-                Err(e.into())
-            }
-        }
+        let payload = Payload::SubmitPrice(SubmitPrice {
+            price,
+            timestamp: TimestampMs::new(now_ms),
+        });
+        crate::agent::sign_and_submit(
+            &self.client,
+            &self.chain,
+            &self.key,
+            self.address,
+            &mut self.nonce,
+            payload,
+        )
+        .await??;
+        Ok(price)
     }
 }
 

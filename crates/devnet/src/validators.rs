@@ -10,9 +10,9 @@
 //! resumed devnet whose validators are bonded submits nothing.
 
 use crate::{agent::AgentError, layout::Layout};
-use terrane_app::{Payload, Transaction, tx::encode_signed};
+use terrane_app::Payload;
 use terrane_client::Client;
-use terrane_primitives::{Address, Amount, Nonce};
+use terrane_primitives::{Address, Amount};
 use terrane_staking::{msg::Stake, types::Target};
 
 /// What genesis gives each validator account beyond its minimum bond, for fees: 100 TRN.
@@ -50,20 +50,13 @@ pub async fn bond(layout: &Layout, client: &Client) -> Result<Vec<Bonding>, Agen
             .map_or(0, |v| v.operator_stake);
         let short = min.saturating_sub(own);
         if short > 0 {
-            let nonce = client.account(&validator).await?.nonce;
-            let mut tx = Transaction {
-                signer: validator,
-                nonce: Nonce::new(nonce),
-                fee: Amount::ZERO,
-                payload: Payload::Stake(Stake {
-                    target: Target::Validator(validator),
-                    amount: Amount::new(short),
-                }),
-            };
-            tx.fee = tx.min_fee(&Default::default());
-            client
-                .submit(encode_signed(&tx.sign(&key, &chain)).to_vec())
-                .await?;
+            let mut nonce = client.account(&validator).await?.nonce;
+            let payload = Payload::Stake(Stake {
+                target: Target::Validator(validator),
+                amount: Amount::new(short),
+            });
+            crate::agent::sign_and_submit(client, &chain, &key, validator, &mut nonce, payload)
+                .await??;
         }
         done.push(Bonding {
             validator,

@@ -573,15 +573,7 @@ impl Fleet {
 
     fn sign_tx(&mut self, account: usize, payload: Payload) -> Vec<u8> {
         let a = &mut self.accounts[account];
-        let mut tx = Transaction {
-            signer: a.address,
-            nonce: a.nonce,
-            fee: Amount::ZERO,
-            payload,
-        };
-        tx.fee = tx.min_fee(&self.fee_params);
-        a.nonce = a.nonce.checked_next().expect("nonce below 2^64");
-        tx.sign(&a.key, &self.chain).encode().to_vec()
+        sign_encoded(&self.chain, &self.fee_params, &a.key, &mut a.nonce, payload)
     }
 
     fn roll_epoch(&mut self, view: &ChainView) {
@@ -835,6 +827,26 @@ impl Fleet {
             }
         }
     }
+}
+
+/// `payload` signed by `key` with nonce `*nonce` (then advanced) and the minimum fee under
+/// `fees`, encoded for submission.
+pub(crate) fn sign_encoded(
+    chain: &ChainId,
+    fees: &AccountsParams,
+    key: &ed25519::PrivateKey,
+    nonce: &mut Nonce,
+    payload: Payload,
+) -> Vec<u8> {
+    let mut tx = Transaction {
+        signer: address_of(key),
+        nonce: *nonce,
+        fee: Amount::ZERO,
+        payload,
+    };
+    tx.fee = tx.min_fee(fees);
+    *nonce = nonce.checked_next().expect("nonce below 2^64");
+    tx.sign(key, chain).encode().to_vec()
 }
 
 fn new_account(key: ed25519::PrivateKey) -> Account {

@@ -29,13 +29,12 @@ use crate::{
     fleet::{ChainView, Fleet},
     rng::{SimRng, stream},
 };
-use commonware_codec::Encode;
 use commonware_cryptography::{Signer as _, ed25519};
 use std::collections::BTreeMap;
 use terrane_accounts::params::AccountsParams;
 use terrane_app::{
     events::{AppEvent, EventKind},
-    tx::{Payload, Transaction},
+    tx::Payload,
 };
 use terrane_credits::{
     events::CreditsEvent,
@@ -353,15 +352,7 @@ impl Market {
     }
 
     fn sign(chain: &ChainId, fees: &AccountsParams, p: &mut Payer, payload: Payload) -> Vec<u8> {
-        let mut tx = Transaction {
-            signer: p.address,
-            nonce: p.nonce,
-            fee: Amount::ZERO,
-            payload,
-        };
-        tx.fee = tx.min_fee(fees);
-        p.nonce = p.nonce.checked_next().expect("nonce below 2^64");
-        tx.sign(&p.key, chain).encode().to_vec()
+        crate::fleet::sign_encoded(chain, fees, &p.key, &mut p.nonce, payload)
     }
 
     fn draw_hotspot(&mut self) -> Option<DeviceId> {

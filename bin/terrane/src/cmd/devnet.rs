@@ -198,13 +198,7 @@ fn spawn_consumers(layout: &Layout, api: &str) {
     let client = Client::new(api);
     tokio::spawn(async move {
         // Genesis allocations exist from block 1 on.
-        while client
-            .status()
-            .await
-            .map_or(true, |s| s.finalized_height < 1)
-        {
-            tokio::time::sleep(Duration::from_secs(1)).await;
-        }
+        wait_for_first_block(&client).await;
         let first = terrane_devnet::consumers::consumer_addresses(seed)[0];
         if client.account(&first).await.map_or(0, |a| a.balance) == 0 {
             println!("  consumers: not funded (this devnet predates them; --fresh funds them)");
