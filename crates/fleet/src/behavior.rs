@@ -31,31 +31,44 @@ pub enum Behavior {
     /// (`unknown_beaconer`).
     GainInflator,
     /// A member of a timing clique: honest radio, but every beacon it reveals declares a time
-    /// 20 s after it really transmitted, which only its fellow skewers are told (their
+    /// 40 s after it really transmitted, which only its fellow skewers are told (their
     /// witnesses of it match the declaration). Honest devices that really heard it report the
-    /// true time, before the declared one (`witness_timing_invalid`): a refusal without fault,
-    /// so the lie costs them the units of that beacon but no reputation.
+    /// true time, before the declared one: where they are most of the beacon's witnesses the
+    /// declaration is at fault (`beacon_disputed`, charged to the skewer) and they are paid,
+    /// elsewhere they are refused without fault (`witness_timing_invalid`).
     Skewer,
+    /// The far end of a wormhole: a real device `wormhole_range_m` (35-80 km) from a city, where the attacker keeps
+    /// an unregistered receiver (a sniffer) that forwards every beacon it hears over the
+    /// internet. The far-end devices report witnessing those beacons, and with
+    /// `wormhole_both_ways` the sniffer also rebroadcasts their beacons in the city, so honest
+    /// devices there really hear them. Played as [`crate::WormholeTactic`] says: with
+    /// free-space readings (the naive relay), or adaptively, with readings just inside the
+    /// chain's link budget and only where a nearer witness can corroborate. The link budget
+    /// (`signal_too_strong`, `witness_beyond_range`) and locality (`witness_uncorroborated`)
+    /// refuse them without fault.
+    Wormhole,
 }
 
 impl Behavior {
     /// Every behaviour, honest first.
-    pub const ALL: [Self; 6] = [
+    pub const ALL: [Self; 7] = [
         Self::Honest,
         Self::Spoofer,
         Self::Ring,
         Self::Replayer,
         Self::GainInflator,
         Self::Skewer,
+        Self::Wormhole,
     ];
 
     /// The cheating behaviours.
-    pub const CHEATERS: [Self; 5] = [
+    pub const CHEATERS: [Self; 6] = [
         Self::Spoofer,
         Self::Ring,
         Self::Replayer,
         Self::GainInflator,
         Self::Skewer,
+        Self::Wormhole,
     ];
 
     /// A short stable name.
@@ -67,6 +80,7 @@ impl Behavior {
             Self::Replayer => "replayer",
             Self::GainInflator => "inflator",
             Self::Skewer => "skewer",
+            Self::Wormhole => "wormhole",
         }
     }
 

@@ -39,13 +39,14 @@ use terrane_coverage::radio::Band;
 use terrane_coverage::{
     KIND_BEACON, KIND_WITNESS,
     msg::{Beacon, Witness, commitment},
+    params::CoverageParams,
 };
 use terrane_devices::{
     msg::{Domains, RegisterDevice, maker_message, registration_message},
     types::Capabilities,
 };
 use terrane_geo::{
-    H3Cell,
+    H3Cell, distance_m, max_credible_rssi_centi_dbm,
     offchain::{cell_at, center, haversine_m},
 };
 use terrane_pow::{
@@ -83,6 +84,20 @@ pub struct FleetConfig {
     pub inflators: usize,
     /// Timing-clique members (see [`Behavior::Skewer`]).
     pub skewers: usize,
+    /// Wormhole far-end devices (see [`Behavior::Wormhole`]), six per sniffer.
+    pub wormholes: usize,
+    /// How the wormholes play.
+    pub wormhole_tactic: WormholeTactic,
+    /// Whether the sniffers also rebroadcast the far ends' beacons in their cities.
+    pub wormhole_both_ways: bool,
+    /// How far from its sniffer each far end is, m (uniform in the range).
+    pub wormhole_range_m: (f64, f64),
+    /// The coverage rules the chain enforces, as an adaptive attacker knows them (they must be
+    /// the simulated chain's).
+    pub rules: CoverageParams,
+    /// Skewers declare the truth and wormholes relay nothing: the same devices playing fair,
+    /// the baseline for attacks whose devices also do real radio work.
+    pub fair_play: bool,
     /// Work-phase blocks that must remain after the block a transmission's witnesses target
     /// (slack for witnesses that miss their block).
     pub witness_margin_blocks: u64,
@@ -122,6 +137,12 @@ impl FleetConfig {
             replayers: 12,
             inflators: 12,
             skewers: 0,
+            wormholes: 0,
+            wormhole_tactic: WormholeTactic::Adaptive,
+            wormhole_both_ways: true,
+            wormhole_range_m: (35_000.0, 80_000.0),
+            rules: CoverageParams::default(),
+            fair_play: false,
             witness_margin_blocks: 3,
             activation_delay_blocks: 1,
             replays_per_epoch: 16,
@@ -143,19 +164,39 @@ impl FleetConfig {
             replayers: 0,
             inflators: 0,
             skewers: 0,
+            wormholes: 0,
             ..self.clone()
         }
     }
 
     /// Cheating devices.
     pub const fn cheaters(&self) -> usize {
-        self.spoofers + self.rings * self.ring_size + self.replayers + self.inflators + self.skewers
+        self.spoofers
+            + self.rings * self.ring_size
+            + self.replayers
+            + self.inflators
+            + self.skewers
+            + self.wormholes
     }
 
     /// All devices.
     pub const fn devices(&self) -> usize {
         self.honest + self.cheaters()
     }
+}
+
+/// How a wormhole's relayed witnesses (and rebroadcast beacons) are shaped.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WormholeTactic {
+    /// The naive relay: every relayed witness reports 1 dB below the free-space maximum for
+    /// the asserted distance, and the sniffer rebroadcasts at full power.
+    FreeSpace,
+    /// Just inside the rules: a relayed witness reports 1 dB below the chain's credible maximum
+    /// (plus tolerance), and only when it is in range and a real witness of the beacon is
+    /// nearer the beaconer and within the corroboration radius of it; the sniffer rebroadcasts
+    /// just weak enough that every city device hearing it reads no more than the credible
+    /// maximum for the far end's asserted distance.
+    Adaptive,
 }
 
 /// What the fleet needs to know about the chain at its head (the last executed block).
@@ -200,6 +241,8 @@ pub struct DeviceInfo {
     pub claimed: Capabilities,
     /// Its ring, for ring members.
     pub ring: Option<usize>,
+    /// Its wormhole, for wormhole far ends.
+    pub tunnel: Option<usize>,
 }
 
 struct Member {
@@ -207,6 +250,12 @@ struct Member {
     key: ed25519::PrivateKey,
     owner: usize,
     /// Other radio devices within hearing distance: (member index, true distance m).
+    neighbours: Vec<(usize, f64)>,
+}
+
+/// A wormhole's receiver in a city: hears like a reference hotspot, is no device.
+struct Sniffer {
+    /// Radio devices within hearing distance: (member index, true distance m).
     neighbours: Vec<(usize, f64)>,
 }
 
@@ -234,9 +283,10 @@ struct PendingReveal {
     beacon: Beacon,
 }
 
-/// How far after its real transmission a skewer's declared beacon time is, ms (inside the
-/// chain's beacon skew, beyond every honest witness's delay).
-const SKEW_MS: u64 = 20_000;
+/// How far after its real transmission a skewer's declared beacon time is, ms: inside the
+/// chain's beacon skew, and far enough that its clique's witnesses and honest ones tell no
+/// one story (more than the 30 s witness delay apart), or the chain would count them all.
+const SKEW_MS: u64 = 40_000;
 
 /// Links longer than this are never heard (the longest mean range is ~16 km, shadowing
 /// stretches it by at most 1.7×), m.
@@ -252,6 +302,8 @@ pub struct Fleet {
     maker_key: ed25519::PrivateKey,
     cities: Vec<usize>,
     members: Vec<Member>,
+    /// The wormholes' unregistered receivers, by tunnel.
+    sniffers: Vec<Sniffer>,
     index: BTreeMap<DeviceId, usize>,
     accounts: Vec<Account>,
     relay: usize,
@@ -285,6 +337,12 @@ const TX_POWER_DBM_X10: i16 = 140;
 /// What an inflator's maker attests, and what it claims, tenths of dBi.
 const INFLATOR_TRUE_GAIN: i16 = 30;
 const INFLATOR_CLAIMED_GAIN: i16 = 90;
+/// A sniffer's receiver: a reference hotspot radio.
+const SNIFFER_RADIO: Radio = Radio {
+    tx_power_dbm_x10: TX_POWER_DBM_X10,
+    antenna_gain_dbi_x10: 30,
+    band: Band::Eu868,
+};
 
 impl Fleet {
     /// Places and keys the fleet for `chain`, attested by `maker` (which genesis must approve,
@@ -309,8 +367,10 @@ impl Fleet {
             replayers: cfg.replayers,
             inflators: cfg.inflators,
             skewers: cfg.skewers,
+            wormholes: cfg.wormholes,
+            wormhole_range_m: cfg.wormhole_range_m,
         };
-        let (sampled, placed) = place(cfg.seed, cities, &counts);
+        let (sampled, placed, sniffers) = place(cfg.seed, cities, &counts);
         let mut accounts = Vec::new();
         let mut ring_owner: Vec<Option<usize>> = vec![None; cfg.rings];
         let mut members = Vec::with_capacity(placed.len());
@@ -347,6 +407,7 @@ impl Fleet {
                     radio,
                     claimed,
                     ring: p.ring,
+                    tunnel: p.tunnel,
                 },
                 key,
                 owner,
@@ -358,6 +419,12 @@ impl Fleet {
         accounts.push(relay);
         let relay = accounts.len() - 1;
         link_neighbours(&mut members);
+        let sniffers = sniffers
+            .into_iter()
+            .map(|position| Sniffer {
+                neighbours: near(&members, position),
+            })
+            .collect();
         let index = members
             .iter()
             .enumerate()
@@ -371,6 +438,7 @@ impl Fleet {
             maker_key: maker,
             cities: sampled,
             members,
+            sniffers,
             index,
             accounts,
             relay,
@@ -663,18 +731,22 @@ impl Fleet {
             let offset_blocks = window_start.get().saturating_sub(view.epoch_start.get());
             let sent_ms =
                 view.epoch_start_timestamp_ms + offset_blocks * self.cfg.nominal_block_ms + 250;
-            let skewer = self.members[b].info.behavior == Behavior::Skewer;
+            let skewer = !self.cfg.fair_play && self.members[b].info.behavior == Behavior::Skewer;
             let beacon = Beacon {
                 nonce,
                 frequency_khz: channel,
                 timestamp_ms: if skewer { sent_ms + SKEW_MS } else { sent_ms },
             };
-            for (w, reading) in self.receivers(b, view.epoch, channel) {
+            let heard = self.receivers(b, view.epoch, channel);
+            for &(w, reading) in &heard {
                 // Fellow skewers are told the declared time; everyone else reports the time
                 // they really heard the beacon.
                 let told = skewer && self.members[w].info.behavior == Behavior::Skewer;
                 let heard_ms = if told { beacon.timestamp_ms } else { sent_ms };
                 reports.push(self.witness(b, w, view.epoch, &beacon, heard_ms, reading));
+            }
+            for (w, reading) in self.relayed(b, view.epoch, channel, &heard) {
+                reports.push(self.witness(b, w, view.epoch, &beacon, sent_ms, reading));
             }
             // Emitted when the head is the last work-phase block: lands in the reveal phase.
             let end = self.plan.as_ref().expect("rolled").windows[b].1;
@@ -714,6 +786,146 @@ impl Fleet {
             }
         }
         out
+    }
+
+    /// The witnesses of `b`'s beacon the wormholes add to `real` (its true receivers): far ends
+    /// reporting beacons their sniffer heard, and, for a far end's own beacon rebroadcast by
+    /// its sniffer, the city devices that really hear the rebroadcast.
+    fn relayed(
+        &self,
+        b: usize,
+        epoch: Epoch,
+        channel: u32,
+        real: &[(usize, Reading)],
+    ) -> Vec<(usize, Reading)> {
+        let model = &self.cfg.radio;
+        let beaconer = &self.members[b].info;
+        let heard: std::collections::BTreeSet<usize> = real.iter().map(|r| r.0).collect();
+        let mut out = Vec::new();
+        if self.cfg.fair_play {
+            return out;
+        }
+        for (t, sniffer) in self.sniffers.iter().enumerate() {
+            if beaconer.tunnel == Some(t) {
+                continue;
+            }
+            let Some(&(_, d)) = sniffer.neighbours.iter().find(|(m, _)| *m == b) else {
+                continue;
+            };
+            if model
+                .measure(&beaconer.radio, &SNIFFER_RADIO, d, channel, 0.0)
+                .is_none()
+            {
+                continue;
+            }
+            for (f, m) in self.members.iter().enumerate() {
+                if m.info.tunnel == Some(t)
+                    && f != b
+                    && !heard.contains(&f)
+                    && let Some(r) = self.forged_reading(b, f, channel, real)
+                {
+                    out.push((f, r));
+                }
+            }
+        }
+        if let Some(t) = beaconer.tunnel
+            && self.cfg.wormhole_both_ways
+        {
+            let hearers: Vec<(usize, f64)> = self.sniffers[t]
+                .neighbours
+                .iter()
+                .filter(|(m, _)| *m != b && !heard.contains(m))
+                .map(|&(m, d)| {
+                    let rx = &self.members[m].info;
+                    let shadow = model.shadowing_db(self.cfg.seed, epoch, &beaconer.id, &rx.id);
+                    (
+                        m,
+                        model.rssi_dbm(&beaconer.radio, &rx.radio, d, channel, shadow),
+                    )
+                })
+                .collect();
+            let attenuation = match self.cfg.wormhole_tactic {
+                WormholeTactic::FreeSpace => 0.0,
+                WormholeTactic::Adaptive => hearers
+                    .iter()
+                    .filter(|(_, rssi)| model.hears(*rssi))
+                    .filter_map(|&(m, rssi)| {
+                        let cap = self.credible_max_x10(b, m, channel)?;
+                        Some(rssi - (f64::from(cap) / 10.0 - 1.0))
+                    })
+                    .fold(0.0, f64::max),
+            };
+            for (m, rssi) in hearers {
+                let weakened = rssi - attenuation;
+                if model.hears(weakened) {
+                    out.push((m, model.reading(weakened)));
+                }
+            }
+        }
+        out
+    }
+
+    /// The strongest reading the chain accepts from `w` of `b`'s beacon (its credible maximum
+    /// plus tolerance), tenths of dBm; `None` outside the chain's witness distances.
+    fn credible_max_x10(&self, b: usize, w: usize, channel: u32) -> Option<i32> {
+        let rules = &self.cfg.rules;
+        let (bi, wi) = (&self.members[b].info, &self.members[w].info);
+        let d = distance_m(bi.asserted_cell, wi.asserted_cell)?;
+        if d < rules.min_witness_distance_m || d > rules.max_witness_distance_m {
+            return None;
+        }
+        let max = max_credible_rssi_centi_dbm(
+            i32::from(bi.radio.tx_power_dbm_x10) * 10,
+            i32::from(bi.radio.antenna_gain_dbi_x10) * 10,
+            i32::from(wi.radio.antenna_gain_dbi_x10) * 10,
+            d,
+            channel,
+            rules.credible_antenna_height_m,
+            rules.far_path_loss_exponent_x10,
+        )
+        .saturating_add(rules.rssi_tolerance_centi_db);
+        Some(max.div_euclid(10))
+    }
+
+    /// What wormhole far end `f` reports for `b`'s relayed beacon, or `None` where the tactic
+    /// holds back.
+    fn forged_reading(
+        &self,
+        b: usize,
+        f: usize,
+        channel: u32,
+        real: &[(usize, Reading)],
+    ) -> Option<Reading> {
+        let rules = &self.cfg.rules;
+        let model = &self.cfg.radio;
+        let (bi, fi) = (&self.members[b].info, &self.members[f].info);
+        let d = distance_m(bi.asserted_cell, fi.asserted_cell)?;
+        match self.cfg.wormhole_tactic {
+            WormholeTactic::FreeSpace => {
+                if d > rules.max_witness_distance_m {
+                    return None;
+                }
+                let fs = model.free_space_rssi_dbm(&bi.radio, &fi.radio, f64::from(d), channel);
+                Some(model.reading(fs - 1.0))
+            }
+            WormholeTactic::Adaptive => {
+                let rssi_x10 = self.credible_max_x10(b, f, channel)? - 10;
+                if rssi_x10 * 10 < rules.noise_floor_centi_dbm {
+                    return None;
+                }
+                let radius = rules.corroboration_radius_m;
+                let corroborated = d <= radius
+                    || real.iter().any(|&(r, _)| {
+                        let ri = &self.members[r].info;
+                        ri.owner != fi.owner
+                            && distance_m(bi.asserted_cell, ri.asserted_cell)
+                                .is_some_and(|x| x <= d)
+                            && distance_m(ri.asserted_cell, fi.asserted_cell)
+                                .is_some_and(|x| x <= radius)
+                    });
+                corroborated.then(|| model.reading(f64::from(rssi_x10) / 10.0))
+            }
+        }
     }
 
     fn witness(
@@ -885,6 +1097,17 @@ fn radio_of(seed: u64, p: &Placed) -> (Radio, Capabilities) {
         radio.capabilities()
     };
     (radio, claimed)
+}
+
+/// Radio devices within hearing distance of `position`: (member index, true distance m).
+fn near(members: &[Member], position: (f64, f64)) -> Vec<(usize, f64)> {
+    members
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.info.behavior.does_radio_work())
+        .map(|(i, m)| (i, haversine_m(position, m.info.true_position)))
+        .filter(|&(_, d)| d <= HEARING_CUTOFF_M)
+        .collect()
 }
 
 fn link_neighbours(members: &mut [Member]) {

@@ -68,7 +68,7 @@ pub mod sim;
 
 pub use behavior::Behavior;
 pub use cities::{CitiesError, City};
-pub use fleet::{ChainView, DeviceInfo, Fleet, FleetConfig};
+pub use fleet::{ChainView, DeviceInfo, Fleet, FleetConfig, WormholeTactic};
 pub use market::{Market, MarketConfig};
 pub use radio::{Radio, RadioModel, Reading};
 pub use report::EpochShares;

@@ -35,6 +35,8 @@ pub const SPOOF_MAX_M: f64 = 300_000.0;
 pub const RING_REMOTE_M: f64 = 250_000.0;
 /// Least honest devices per sampled city (when there are enough).
 pub const MIN_PER_CITY: usize = 5;
+/// Far-end devices per wormhole (one sniffer each).
+pub const WORMHOLES_PER_TUNNEL: usize = 6;
 
 /// One device's placement.
 #[derive(Clone, Debug, PartialEq)]
@@ -51,6 +53,7 @@ pub struct Placed {
     pub asserted_position: (f64, f64),
     /// Its ring, for ring members.
     pub ring: Option<usize>,
+    pub tunnel: Option<usize>,
 }
 
 /// Counts of each behaviour to place.
@@ -72,6 +75,9 @@ pub struct Counts {
     pub inflators: usize,
     /// Timing-clique members.
     pub skewers: usize,
+    pub wormholes: usize,
+    /// How far from its sniffer a wormhole's far end is placed, m (min, max).
+    pub wormhole_range_m: (f64, f64),
 }
 
 /// `total` split over `weights` by largest remainder, each part at least `min` when
@@ -119,14 +125,22 @@ fn jitter(center: (f64, f64), rng: &mut SimRng) -> (f64, f64) {
 /// # Panics
 /// If there are fewer populated cities than `counts.cities` (or none when devices need one),
 /// or no remote site for a ring exists in the list.
-pub fn place(seed: u64, cities: &[City], counts: &Counts) -> (Vec<usize>, Vec<Placed>) {
+pub fn place(
+    seed: u64,
+    cities: &[City],
+    counts: &Counts,
+) -> (Vec<usize>, Vec<Placed>, Vec<(f64, f64)>) {
     let sampled = sample_weighted(
         cities,
         counts.cities,
         &mut SimRng::new(stream(seed, "cities", 0)),
     );
-    let in_city =
-        counts.honest + counts.spoofers + counts.replayers + counts.inflators + counts.skewers;
+    let in_city = counts.honest
+        + counts.spoofers
+        + counts.replayers
+        + counts.inflators
+        + counts.skewers
+        + counts.wormholes;
     assert!(
         in_city == 0 || !sampled.is_empty(),
         "devices need at least one city"
@@ -156,6 +170,7 @@ pub fn place(seed: u64, cities: &[City], counts: &Counts) -> (Vec<usize>, Vec<Pl
             true_position: p,
             asserted_position: p,
             ring: None,
+            tunnel: None,
         });
     }
 
@@ -185,6 +200,7 @@ pub fn place(seed: u64, cities: &[City], counts: &Counts) -> (Vec<usize>, Vec<Pl
             true_position: p,
             asserted_position: claim,
             ring: None,
+            tunnel: None,
         });
     }
 
@@ -209,6 +225,7 @@ pub fn place(seed: u64, cities: &[City], counts: &Counts) -> (Vec<usize>, Vec<Pl
                 true_position: p,
                 asserted_position: p,
                 ring: None,
+                tunnel: None,
             });
         }
     }
@@ -245,10 +262,35 @@ pub fn place(seed: u64, cities: &[City], counts: &Counts) -> (Vec<usize>, Vec<Pl
                 true_position: site,
                 asserted_position: claim,
                 ring: Some(r),
+                tunnel: None,
             });
         }
     }
-    (sampled, out)
+    let tunnels = counts.wormholes.div_ceil(WORMHOLES_PER_TUNNEL);
+    let mut sniffers = Vec::with_capacity(tunnels);
+    for t in 0..tunnels {
+        let c = (t + 5) % centers.len();
+        let mut rng = SimRng::new(stream(seed, "place/sniffer", t as u64));
+        sniffers.push(jitter(centers[c], &mut rng));
+    }
+    for i in 0..counts.wormholes {
+        let t = i % tunnels;
+        let mut rng = SimRng::new(stream(seed, "place/wormhole", i as u64));
+        let bearing = rng.range(0.0, core::f64::consts::TAU);
+        let d = rng.range(counts.wormhole_range_m.0, counts.wormhole_range_m.1);
+        let s = sniffers[t];
+        let p = offset(s.0, s.1, d * bearing.cos(), d * bearing.sin());
+        out.push(Placed {
+            behavior: Behavior::Wormhole,
+            index: i,
+            city: None,
+            true_position: p,
+            asserted_position: p,
+            ring: None,
+            tunnel: Some(t),
+        });
+    }
+    (sampled, out, sniffers)
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 //! devices.
 //!
 //! ```text
-//! epoch 3: honest 100.00 % (787.402 TRN), cheaters 0.00 % (spoofer 0, ring 0, replayer 0, inflator 0, skewer 0)
+//! epoch 3: honest 100.00 % (787.402 TRN), cheaters 0.00 % (spoofer 0, ring 0, replayer 0, inflator 0, skewer 0, wormhole 0)
 //! ```
 //! Amounts are summed exactly in base units; only the percentages are floats.
 
@@ -151,7 +151,7 @@ mod tests {
         assert_eq!(
             shares.to_string(),
             "epoch 3: honest 100.00 % (1234.5 TRN), cheaters 0.00 % \
-             (spoofer 0, ring 0, replayer 0, inflator 0, skewer 0)"
+             (spoofer 0, ring 0, replayer 0, inflator 0, skewer 0, wormhole 0)"
         );
         let mixed = EpochShares::new(
             Epoch::new(4),

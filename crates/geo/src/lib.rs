@@ -7,6 +7,8 @@
 //!                             ──▶ chord ──▶ 2·asin(chord/2) · R ──▶ whole meters
 //!   meters, kHz ──fspl_centi_db──▶ 20·log10 d + 20·log10 f − 147.55 dB, via log10_micro
 //!   powers, gains ──max_rssi_centi_dbm──▶ strongest RSSI free space allows
+//!   + antenna height, exponent ──max_credible_rssi_centi_dbm──▶ strongest RSSI a ground link
+//!     allows (free space to the two-ray crossover, then d^-n)
 //! ```
 //!
 //! - [`H3Cell`]: a location as a raw H3 index. Decoding never validates (a bad cell is a
@@ -78,4 +80,7 @@ mod tables;
 
 pub use cell::{DEVICE_RESOLUTION, GeoError, H3Cell, ParseH3CellError};
 pub use distance::{EARTH_RADIUS_MM, distance_m};
-pub use radio::{fspl_centi_db, log10_micro, max_rssi_centi_dbm};
+pub use radio::{
+    credible_loss_centi_db, crossover_m, fspl_centi_db, log10_micro, max_credible_rssi_centi_dbm,
+    max_rssi_centi_dbm,
+};

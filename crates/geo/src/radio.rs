@@ -94,3 +94,73 @@ pub fn max_rssi_centi_dbm(
         .saturating_add(rx_gain_centi_dbi)
         .saturating_sub(fspl_centi_db(distance_m, freq_khz))
 }
+
+/// `round(4π · 10^12)`: the crossover distance's constant, scaled so it stays in integers.
+const FOUR_PI_E12: u128 = 12_566_370_614_359;
+
+/// Speed of light, m/s.
+const LIGHT_M_PER_S: u128 = 299_792_458;
+
+/// The two-ray crossover distance in meters for antennas `height_m` above flat ground at
+/// `freq_khz`: `d_c = 4π · h_t · h_r / λ` with both heights `height_m`. Below it, ground
+/// reflection does not weaken a line-of-sight signal beyond free space; past it the direct and
+/// reflected rays cancel and power falls as `d^-4` (the two-ray ground-reflection model: T. S.
+/// Rappaport, *Wireless Communications: Principles and Practice*, 2nd ed., §4.6; A. Goldsmith,
+/// *Wireless Communications*, §2.4). Rounded up, so the steeper slope never starts early.
+/// At least 1 m; saturates at `u32::MAX`.
+pub fn crossover_m(height_m: u32, freq_khz: u32) -> u32 {
+    // h² ≤ 2^64, f·1000 < 2^42, the constant < 2^44: the product would not fit for absurd
+    // heights, so it saturates (and so does the answer).
+    let num = u128::from(height_m)
+        .pow(2)
+        .saturating_mul(u128::from(freq_khz) * 1000)
+        .saturating_mul(FOUR_PI_E12);
+    let den = LIGHT_M_PER_S * 1_000_000_000_000;
+    u32::try_from(num.div_ceil(den)).unwrap_or(u32::MAX).max(1)
+}
+
+/// The least path loss, in hundredths of a dB, that a link of `distance_m` at `freq_khz` can
+/// credibly have between antennas at most `height_m` above the ground: free space up to the
+/// two-ray crossover distance ([`crossover_m`]), then `10 · n · log10(d / d_c)` more, with
+/// `n = exponent_x10 / 10` (4.0 in the two-ray model). `exponent_x10 = 20` is free space at
+/// every distance. Rounded down, so the loss is never overstated. Monotone non-decreasing in
+/// the distance.
+pub fn credible_loss_centi_db(
+    distance_m: u32,
+    freq_khz: u32,
+    height_m: u32,
+    exponent_x10: u32,
+) -> i32 {
+    let crossover = crossover_m(height_m, freq_khz);
+    if distance_m <= crossover {
+        return fspl_centi_db(distance_m, freq_khz);
+    }
+    // log10(d/d_c) in micro-units is in (0, 9_632_960]; the exponent is capped at 100 (n = 10),
+    // so the product stays below 2^40 and the division gives hundredths of a dB.
+    let decades_micro = log10_micro(u64::from(distance_m)) - log10_micro(u64::from(crossover));
+    let extra = i64::from(exponent_x10.min(100)) * decades_micro.max(0) / 10_000;
+    let extra = i32::try_from(extra).unwrap_or(i32::MAX);
+    fspl_centi_db(crossover, freq_khz).saturating_add(extra)
+}
+
+/// The strongest signal, in hundredths of a dBm, a receiver `distance_m` away can credibly
+/// report: like [`max_rssi_centi_dbm`], with the path loss of [`credible_loss_centi_db`].
+pub fn max_credible_rssi_centi_dbm(
+    tx_power_centi_dbm: i32,
+    tx_gain_centi_dbi: i32,
+    rx_gain_centi_dbi: i32,
+    distance_m: u32,
+    freq_khz: u32,
+    height_m: u32,
+    exponent_x10: u32,
+) -> i32 {
+    tx_power_centi_dbm
+        .saturating_add(tx_gain_centi_dbi)
+        .saturating_add(rx_gain_centi_dbi)
+        .saturating_sub(credible_loss_centi_db(
+            distance_m,
+            freq_khz,
+            height_m,
+            exponent_x10,
+        ))
+}

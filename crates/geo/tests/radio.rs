@@ -71,3 +71,68 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn crossover_for_10_m_antennas_at_868_mhz_is_3_6_km() {
+    // 4π · 10 · 10 / (299_792_458 / 868e6) = 3_638.4 m, rounded up.
+    assert_eq!(terrane_geo::crossover_m(10, EU868_KHZ), 3_639);
+    // Four times the height product, four times the distance (within rounding).
+    assert_eq!(terrane_geo::crossover_m(20, EU868_KHZ), 14_554);
+    assert_eq!(terrane_geo::crossover_m(0, EU868_KHZ), 1);
+    assert_eq!(terrane_geo::crossover_m(u32::MAX, u32::MAX), u32::MAX);
+}
+
+#[test]
+fn credible_loss_is_free_space_to_the_crossover_then_40_db_per_decade() {
+    use terrane_geo::{credible_loss_centi_db, crossover_m};
+    let dc = crossover_m(10, EU868_KHZ);
+    for d in [300, 1_000, dc] {
+        assert_eq!(
+            credible_loss_centi_db(d, EU868_KHZ, 10, 40),
+            fspl_centi_db(d, EU868_KHZ)
+        );
+    }
+    let at_dc = fspl_centi_db(dc, EU868_KHZ);
+    let decade = credible_loss_centi_db(dc * 10, EU868_KHZ, 10, 40) - at_dc;
+    assert!((decade - 4_000).abs() <= 1, "{decade}");
+    // At 60 km a free-space reading is ~30 dB stronger than any ground link allows.
+    let gap = credible_loss_centi_db(60_000, EU868_KHZ, 10, 40) - fspl_centi_db(60_000, EU868_KHZ);
+    assert!((2_400..=2_500).contains(&gap), "{gap}");
+    // Exponent 2 is free space everywhere.
+    assert!(
+        (credible_loss_centi_db(60_000, EU868_KHZ, 10, 20) - fspl_centi_db(60_000, EU868_KHZ))
+            .abs()
+            <= 1
+    );
+}
+
+#[test]
+fn max_credible_rssi_is_eirp_plus_rx_gain_minus_credible_loss_and_saturates() {
+    use terrane_geo::{credible_loss_centi_db, max_credible_rssi_centi_dbm};
+    assert_eq!(
+        max_credible_rssi_centi_dbm(1_400, 300, 300, 50_000, EU868_KHZ, 10, 40),
+        2_000 - credible_loss_centi_db(50_000, EU868_KHZ, 10, 40)
+    );
+    assert_eq!(
+        max_credible_rssi_centi_dbm(i32::MIN, 0, 0, u32::MAX, u32::MAX, u32::MAX, u32::MAX),
+        i32::MIN
+    );
+}
+
+proptest! {
+    #[test]
+    fn credible_loss_is_monotone_in_distance_and_never_below_free_space(
+        d in any::<u32>(),
+        step in 0..=u32::MAX,
+        f in 1..=u32::MAX,
+        h in 0..=10_000_u32,
+        n in 20..=100_u32,
+    ) {
+        let farther = d.saturating_add(step);
+        let loss = terrane_geo::credible_loss_centi_db(d, f, h, n);
+        prop_assert!(loss <= terrane_geo::credible_loss_centi_db(farther, f, h, n));
+        // The far slope is at least free space's, so the bound never exceeds physics' maximum
+        // (up to the one-hundredth rounding of each logarithm).
+        prop_assert!(loss >= fspl_centi_db(d, f) - 2);
+    }
+}

@@ -303,10 +303,19 @@ pub async fn close_epoch<S: StateRead>(
         // refused without fault. Otherwise a beaconer declaring a skewed time or another
         // channel could charge every honest witness (and, through slashing's repeated-invalid
         // rule, put their bonds at risk), or keep its witness rewards for its own clique.
-        let matched = agreeing.len() + disputing.len();
+        // Witnesses that all tell one story count whatever the declaration says: a beaconer
+        // declaring a time among its honest witnesses' own cannot split them into a refused
+        // minority.
         let disputed = disputing.len() > agreeing.len();
+        let one_story = !disputing.is_empty()
+            && verify::one_story(agreeing.iter().chain(disputing.iter().map(|d| &d.0)), &p);
         let (winners, losers): (Vec<WitnessRecord>, Vec<(WitnessRecord, CoverageRejection)>) =
-            if disputed {
+            if one_story {
+                let all = agreeing
+                    .into_iter()
+                    .chain(disputing.into_iter().map(|d| d.0));
+                (all.collect(), Vec::new())
+            } else if disputed {
                 let sided = agreeing
                     .into_iter()
                     .map(|r| (r, CoverageRejection::BeaconDisputed))
@@ -315,7 +324,15 @@ pub async fn close_epoch<S: StateRead>(
             } else {
                 (agreeing, disputing)
             };
-        for (rec, code) in &losers {
+        // A far report no nearer witness corroborates is what a beacon relayed over the
+        // internet looks like: refused without fault (a lone honest far witness loses only
+        // this beacon's units).
+        let (winners, lone) = corroborate(state, &p, &beaconer_id, winners).await?;
+        let losers = losers.into_iter().chain(
+            lone.into_iter()
+                .map(|r| (r, CoverageRejection::WitnessUncorroborated)),
+        );
+        for (rec, code) in losers {
             late(
                 state,
                 env,
@@ -358,9 +375,10 @@ pub async fn close_epoch<S: StateRead>(
         }
         let selected = u32::try_from(k).expect("at most max_witnesses_stored");
         summary.selected += selected;
-        // Shares as if every matching witness had counted: refusing the other side confers no
-        // bonus on the rest.
-        let heard = u32::try_from(matched.min(p.max_witnesses_selected as usize))
+        // Shares by the witnesses that count: a refused report (the wrong side of a dispute,
+        // an uncorroborated far one) must not dilute the honest witnesses' units, or copying a
+        // published commitment into junk witnesses would grief them for the price of a fee.
+        let heard = u32::try_from(candidates.len().min(p.max_witnesses_selected as usize))
             .expect("at most max_witnesses_selected");
         let per_witness = verify::witness_units(heard, &p);
         for (_, rec) in &candidates[..k] {
@@ -415,6 +433,59 @@ pub async fn close_epoch<S: StateRead>(
         }
     }
     Ok(summary)
+}
+
+/// Most counted witnesses a far witness is compared with (the farthest ones, which are the
+/// likeliest to be near it): bounds the close's work per beacon to this many distances per
+/// far witness, however many witnesses are stored.
+const MAX_CORROBORATORS: usize = 64;
+
+/// Splits a beacon's witnesses into those the locality rule counts and those it refuses
+/// (`witness_uncorroborated`). In order of distance from the beaconer, a witness within
+/// `corroboration_radius_m` counts; a farther one counts only if a counted witness of another
+/// owner is within that radius of it. A real signal weakens smoothly with distance, so a
+/// device that truly hears a far beacon usually has a neighbour that does too, while a beacon
+/// relayed to a distant accomplice arrives with no such neighbour (unless the attacker puts a
+/// device every radius along the way, each of which must itself be corroborated).
+async fn corroborate<S: StateRead>(
+    state: &Overlay<S>,
+    p: &CoverageParams,
+    beaconer: &DeviceId,
+    witnesses: Vec<WitnessRecord>,
+) -> Result<(Vec<WitnessRecord>, Vec<WitnessRecord>), StateError> {
+    let radius = p.corroboration_radius_m;
+    if witnesses.iter().all(|w| w.distance_m <= radius)
+        || devices::device(state, beaconer).await?.is_none()
+    {
+        return Ok((witnesses, Vec::new()));
+    }
+    let mut order = witnesses;
+    order.sort_by_key(|w| (w.distance_m, w.witness));
+    let mut counted: Vec<(terrane_geo::H3Cell, terrane_primitives::Address)> = Vec::new();
+    let (mut kept, mut lone) = (Vec::new(), Vec::new());
+    for rec in order {
+        let Some(d) = devices::device(state, &rec.witness).await? else {
+            // Deregistered since it reported: nothing is paid to it anyway.
+            kept.push(rec);
+            continue;
+        };
+        let near = rec.distance_m <= radius
+            || counted
+                .iter()
+                .rev()
+                .take(MAX_CORROBORATORS)
+                .any(|(cell, owner)| {
+                    *owner != d.owner
+                        && terrane_geo::distance_m(*cell, d.location).is_some_and(|m| m <= radius)
+                });
+        if near {
+            counted.push((d.location, d.owner));
+            kept.push(rec);
+        } else {
+            lone.push(rec);
+        }
+    }
+    Ok((kept, lone))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -21,8 +21,8 @@ terrane_primitives::reason_codes! {
         WitnessTooClose = 408 => ("witness_too_close", "the witness's asserted location is closer to the beaconer's than the minimum distance"),
         /// The two asserted cells are farther apart than the maximum distance.
         WitnessTooFar = 409 => ("witness_too_far", "the witness's asserted location is farther from the beaconer's than the maximum distance"),
-        /// The reported signal is stronger than free-space loss allows at that distance.
-        SignalTooStrong = 410 => ("signal_too_strong", "the reported signal is stronger than free-space path loss allows for the distance, frequency, transmit power and both antenna gains"),
+        /// The reported signal is stronger than a ground link allows at that distance.
+        SignalTooStrong = 410 => ("signal_too_strong", "the reported signal is stronger than the link budget allows for the distance, frequency, transmit power and both antenna gains (free space to the two-ray crossover of the credible antenna height, then the far path-loss exponent)"),
         /// The reported signal is below the noise floor.
         SignalBelowNoise = 411 => ("signal_below_noise", "the reported signal is below the receiver noise floor"),
         /// The reported SNR is outside the plausible range.
@@ -55,5 +55,9 @@ terrane_primitives::reason_codes! {
         BeaconNotRevealed = 425 => ("beacon_not_revealed", "the beaconer revealed no beacon this epoch, so the witness could not be confirmed (no reputation change: the witness may be honest)"),
         /// Most of the beacon's matching witnesses heard another time or frequency than it declared.
         BeaconDisputed = 426 => ("beacon_disputed", "most of the beacon's matching witnesses heard another time or frequency than the beaconer declared: the declaration is at fault (the beaconer is charged, witnesses on its side are refused without fault)"),
+        /// Even the strongest credible signal over this distance is below the noise floor.
+        WitnessBeyondRange = 427 => ("witness_beyond_range", "even the strongest signal the link budget allows over this distance (beaconer's power and gain, witness's gain, band) is below the noise floor: out of radio range, refused without fault (the beaconer's location may be wrong)"),
+        /// A far witness no nearer witness of the same beacon corroborates.
+        WitnessUncorroborated = 428 => ("witness_uncorroborated", "the witness is farther from the beaconer than the corroboration radius and no nearer counted witness of the same beacon (another owner's) is within that radius of it: a lone far report is what a relayed beacon looks like, refused without fault"),
     }
 }

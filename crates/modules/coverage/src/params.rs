@@ -10,12 +10,23 @@ use serde::{Deserialize, Serialize};
 pub struct CoverageParams {
     /// Closest a witness may be to the beaconer (asserted cells), m.
     pub min_witness_distance_m: u32,
-    /// Farthest a witness may be from the beaconer, m.
+    /// Farthest a witness may be from the beaconer, m (a cap over the link budget's range).
     pub max_witness_distance_m: u32,
-    /// How much stronger than the free-space maximum a reported signal may be, hundredths of dB.
+    /// How much stronger than the credible maximum a reported signal may be, hundredths of dB.
     pub rssi_tolerance_centi_db: i32,
-    /// Weakest plausible signal, hundredths of dBm.
+    /// Weakest plausible signal, hundredths of dBm: a link whose credible maximum (plus the
+    /// tolerance) is below it is out of range.
     pub noise_floor_centi_dbm: i32,
+    /// Highest antenna above flat ground the link budget credits at both ends, m: it sets the
+    /// two-ray crossover distance (`terrane_geo::crossover_m`) past which ground reflection
+    /// weakens a signal faster than free space.
+    pub credible_antenna_height_m: u32,
+    /// Path-loss exponent past the crossover, tenths (40: the two-ray model's `d^-4`; 20 would
+    /// be free space at every distance).
+    pub far_path_loss_exponent_x10: u32,
+    /// A witness farther than this from the beaconer counts only if a nearer witness of the
+    /// same beacon (another owner's) is within this distance of it, m.
+    pub corroboration_radius_m: u32,
     /// Plausible SNR range, tenths of dB.
     pub snr_min_db_x10: i16,
     /// Plausible SNR range, tenths of dB.
@@ -56,6 +67,9 @@ impl Default for CoverageParams {
             max_witness_distance_m: 100_000,
             rssi_tolerance_centi_db: 300,
             noise_floor_centi_dbm: -14_000,
+            credible_antenna_height_m: 10,
+            far_path_loss_exponent_x10: 40,
+            corroboration_radius_m: 15_000,
             snr_min_db_x10: -300,
             snr_max_db_x10: 300,
             frequency_tolerance_khz: 50,
@@ -79,6 +93,20 @@ impl CoverageParams {
     pub fn validate(&self) -> Result<(), String> {
         if self.min_witness_distance_m >= self.max_witness_distance_m {
             return Err("coverage: min_witness_distance_m must be below max".into());
+        }
+        if self.credible_antenna_height_m == 0
+            || !(20..=100).contains(&self.far_path_loss_exponent_x10)
+        {
+            return Err(
+                "coverage: credible_antenna_height_m must be positive and far_path_loss_exponent_x10 \
+                 within 20..=100 (free space to d^-10)"
+                    .into(),
+            );
+        }
+        if self.corroboration_radius_m < self.min_witness_distance_m {
+            return Err(
+                "coverage: corroboration_radius_m must be at least min_witness_distance_m".into(),
+            );
         }
         if self.snr_min_db_x10 >= self.snr_max_db_x10 {
             return Err("coverage: snr_min_db_x10 must be below snr_max_db_x10".into());
@@ -110,6 +138,9 @@ impl Write for CoverageParams {
         self.max_witness_distance_m.write(buf);
         self.rssi_tolerance_centi_db.write(buf);
         self.noise_floor_centi_dbm.write(buf);
+        self.credible_antenna_height_m.write(buf);
+        self.far_path_loss_exponent_x10.write(buf);
+        self.corroboration_radius_m.write(buf);
         self.snr_min_db_x10.write(buf);
         self.snr_max_db_x10.write(buf);
         self.frequency_tolerance_khz.write(buf);
@@ -135,6 +166,9 @@ impl Read for CoverageParams {
             max_witness_distance_m: u32::read(buf)?,
             rssi_tolerance_centi_db: i32::read(buf)?,
             noise_floor_centi_dbm: i32::read(buf)?,
+            credible_antenna_height_m: u32::read(buf)?,
+            far_path_loss_exponent_x10: u32::read(buf)?,
+            corroboration_radius_m: u32::read(buf)?,
             snr_min_db_x10: i16::read(buf)?,
             snr_max_db_x10: i16::read(buf)?,
             frequency_tolerance_khz: u32::read(buf)?,
@@ -154,5 +188,6 @@ impl Read for CoverageParams {
 }
 
 impl FixedSize for CoverageParams {
-    const SIZE: usize = 4 + 4 + 4 + 4 + 2 + 2 + 4 + 8 + 8 + 4 + 4 + 8 + 4 + 8 + 4 + 8 + 2 + 2;
+    const SIZE: usize =
+        4 + 4 + 4 + 4 + 4 + 4 + 4 + 2 + 2 + 4 + 8 + 8 + 4 + 4 + 8 + 4 + 8 + 4 + 8 + 2 + 2;
 }

@@ -495,6 +495,16 @@ impl World {
         self.submit(name, KIND_WITNESS, body.encode().to_vec(), height)
     }
 
+    /// Reveals `declared` in the first block of the reveal phase.
+    fn reveal_declared(&mut self, declared: &Beacon) -> Verdict {
+        self.submit(
+            "beaconer",
+            KIND_BEACON,
+            declared.encode().to_vec(),
+            reveal_phase(),
+        )
+    }
+
     fn reveal(&mut self, height: u64) -> Verdict {
         self.submit("beaconer", KIND_BEACON, beacon().encode().to_vec(), height)
     }
@@ -582,15 +592,7 @@ fn a_beacon_most_of_its_witnesses_contradict_is_at_fault_and_they_are_paid_as_if
         let mut w = world(&[("w1", "bob", 2.0), ("w2", "carol", 3.0)]);
         assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
         assert_eq!(w.witness("w2", -950, 6), Verdict::Pending);
-        assert_eq!(
-            w.submit(
-                "beaconer",
-                KIND_BEACON,
-                declared.encode().to_vec(),
-                reveal_phase()
-            ),
-            Verdict::Pending
-        );
+        assert_eq!(w.reveal_declared(&declared), Verdict::Pending);
         w.close();
         for name in ["w1", "w2"] {
             let id = id_of(&key(name));
@@ -630,7 +632,8 @@ fn a_witness_contradicting_the_beacon_and_most_witnesses_is_refused_without_faul
         rssi_dbm_x10: -960,
         snr_db_x10: 50,
         frequency_khz: FREQ,
-        timestamp_ms: 999_000,
+        // 40 s after the beacon and 39.5 s after the others: no one transmission explains all.
+        timestamp_ms: 1_040_000,
     };
     assert_eq!(
         w.submit("w3", KIND_WITNESS, early.encode().to_vec(), 7),
@@ -645,8 +648,41 @@ fn a_witness_contradicting_the_beacon_and_most_witnesses_is_refused_without_faul
     let last = block_on(pow::recent_outcomes(&w.o, &pp, &w3)).unwrap();
     assert_eq!(last[0].code, CoverageRejection::WitnessTimingInvalid.code());
     assert_eq!(w.units("w3"), 0);
-    // The others share as if all three had counted: refusing one is no bonus.
-    assert_eq!(w.units("w1"), verify::witness_units(3, &p));
+    // The others share by the two that count: the refused report dilutes nothing.
+    assert_eq!(w.units("w1"), verify::witness_units(2, &p));
+    assert_eq!(w.units("beaconer"), verify::beacon_units(2, &p));
+}
+
+#[test]
+fn witnesses_telling_one_story_all_count_whatever_the_declaration_splits() {
+    // Heard at 1 000 100 and 1 000 400; the beaconer declares 1 000 200, after the first.
+    let mut w = world(&[("w1", "bob", 2.0), ("w2", "carol", 3.0)]);
+    let b = id_of(&key("beaconer"));
+    for (name, t, h) in [("w1", 1_000_100, 5), ("w2", 1_000_400, 6)] {
+        let body = Witness {
+            beaconer: b,
+            commitment: commitment(&b, &[7; 16]),
+            rssi_dbm_x10: -900,
+            snr_db_x10: 50,
+            frequency_khz: FREQ,
+            timestamp_ms: t,
+        };
+        assert_eq!(
+            w.submit(name, KIND_WITNESS, body.encode().to_vec(), h),
+            Verdict::Pending
+        );
+    }
+    let declared = Beacon {
+        timestamp_ms: 1_000_200,
+        ..beacon()
+    };
+    assert_eq!(w.reveal_declared(&declared), Verdict::Pending);
+    w.close();
+    let p = CoverageParams::default();
+    for name in ["w1", "w2"] {
+        assert_eq!(w.units(name), verify::witness_units(2, &p), "{name}");
+    }
+    // Half of them contradict the declaration: not most, so the beacon is not at fault.
     assert_eq!(w.units("beaconer"), verify::beacon_units(2, &p));
 }
 
@@ -842,4 +878,193 @@ fn a_relocation_pauses_rewards_for_whole_epochs_after_the_move() {
         block_on(handler::eligible_from(&o, &id)).unwrap(),
         Some(Epoch::new(3 + cooldown + 1))
     );
+}
+
+// ---- link budget and locality ----------------------------------------------------------------
+
+#[test]
+fn a_near_free_space_reading_sixty_km_away_is_refused_without_fault_as_too_strong() {
+    let b = device("beaconer", "alice", at_km_north(0.0));
+    let w = device("witness", "bob", at_km_north(60.0));
+    // 27 dBm and 3 dBi at both ends: free space allows ~-94 dBm at 60 km, a ground link with
+    // 10 m antennas ~-118 dBm (two-ray past the 3.6 km crossover).
+    assert_eq!(
+        code(verify::check_witness(&w, &b, &witness_body(&b, -960), &p())),
+        Some((CoverageRejection::SignalTooStrong, false))
+    );
+    assert!(verify::check_witness(&w, &b, &witness_body(&b, -1200), &p()).is_ok());
+    // Under free-space rules (exponent 2) the relayed reading would have passed.
+    let free_space = CoverageParams {
+        far_path_loss_exponent_x10: 20,
+        ..p()
+    };
+    assert!(verify::check_witness(&w, &b, &witness_body(&b, -960), &free_space).is_ok());
+}
+
+#[test]
+fn a_link_whose_credible_maximum_is_below_the_noise_floor_is_out_of_range_without_fault() {
+    let weak = Device {
+        capabilities: coverage(0, -200, Band::Eu868),
+        ..device("beaconer", "alice", at_km_north(0.0))
+    };
+    // -20 dBm into 0 dBi and 3 dBi: ~-168 dBm at best 60 km away, far below -140 dBm.
+    let w = device("witness", "bob", at_km_north(60.0));
+    assert_eq!(
+        code(verify::check_witness(
+            &w,
+            &weak,
+            &witness_body(&weak, -1390),
+            &p()
+        )),
+        Some((CoverageRejection::WitnessBeyondRange, false))
+    );
+    // The same radio 2 km away is in range.
+    let near = device("witness", "bob", at_km_north(2.0));
+    assert!(verify::check_witness(&near, &weak, &witness_body(&weak, -1300), &p()).is_ok());
+}
+
+fn outcome_code(w: &World, name: &str) -> u16 {
+    let id = id_of(&key(name));
+    block_on(pow::recent_outcomes(&w.o, &pow_params(), &id)).unwrap()[0].code
+}
+
+#[test]
+fn a_far_witness_no_nearer_witness_corroborates_is_refused_without_fault_and_dilutes_nothing() {
+    let mut w = world(&[("w1", "bob", 2.0), ("far", "carol", 40.0)]);
+    let pp = pow_params();
+    let p = CoverageParams::default();
+    assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
+    assert_eq!(w.witness("far", -1200, 6), Verdict::Pending);
+    assert_eq!(w.reveal(reveal_phase()), Verdict::Pending);
+    w.close();
+    assert_eq!(
+        outcome_code(&w, "far"),
+        CoverageRejection::WitnessUncorroborated.code()
+    );
+    let far = block_on(pow::device_work(
+        &w.o,
+        &pp,
+        &id_of(&key("far")),
+        Epoch::ZERO,
+    ))
+    .unwrap();
+    assert_eq!(far.reputation_ppm, pp.reputation_start_ppm);
+    assert_eq!((far.valid_reports, far.invalid_reports), (0, 0));
+    assert_eq!(w.units("far"), 0);
+    assert_eq!(w.units("w1"), verify::witness_units(1, &p));
+    assert_eq!(w.units("beaconer"), verify::beacon_units(1, &p));
+}
+
+#[test]
+fn a_far_witness_counts_through_a_chain_of_nearer_witnesses_of_other_owners() {
+    // 2 km and 14 km are inside the radius; 25 km is 11 km from the 14 km one; 38 km is 13 km
+    // from the 25 km one (and 24 km from any other).
+    let mut w = world(&[
+        ("w1", "bob", 2.0),
+        ("w2", "carol", 14.0),
+        ("w3", "dave", 25.0),
+        ("w4", "erin", 38.0),
+    ]);
+    for (name, h) in [("w1", 5), ("w2", 6), ("w3", 7), ("w4", 8)] {
+        assert_eq!(w.witness(name, -1250, h), Verdict::Pending);
+    }
+    assert_eq!(w.reveal(reveal_phase()), Verdict::Pending);
+    w.close();
+    let p = CoverageParams::default();
+    for name in ["w1", "w2", "w3", "w4"] {
+        assert_eq!(outcome_code(&w, name), 0, "{name}");
+        assert_eq!(w.units(name), verify::witness_units(4, &p), "{name}");
+    }
+}
+
+#[test]
+fn a_far_witness_is_not_corroborated_by_a_device_of_its_own_owner() {
+    let mut w = world(&[
+        ("w1", "bob", 2.0),
+        ("w2", "carol", 14.0),
+        ("w3", "carol", 25.0),
+    ]);
+    for (name, h) in [("w1", 5), ("w2", 6), ("w3", 7)] {
+        assert_eq!(w.witness(name, -1250, h), Verdict::Pending);
+    }
+    assert_eq!(w.reveal(reveal_phase()), Verdict::Pending);
+    w.close();
+    assert_eq!(outcome_code(&w, "w2"), 0);
+    assert_eq!(
+        outcome_code(&w, "w3"),
+        CoverageRejection::WitnessUncorroborated.code()
+    );
+}
+
+// ---- no fault without evidence: a property over every accepted declaration -------------------
+
+/// Honest witnesses (owner, km north, delay ms, frequency error kHz) of a beacon really sent at
+/// 1 000 000 ms on `FREQ`, and the beacon revealed with `declared` time and frequency: each
+/// witness's (units, reputation, invalid reports) after the close.
+fn judged_under(honest: &[(&str, &str, f64, u64, i32)], declared: Beacon) -> Vec<(u64, u32, u64)> {
+    let regs: Vec<(&str, &str, f64)> = honest.iter().map(|h| (h.0, h.1, h.2)).collect();
+    let mut w = world(&regs);
+    let b = id_of(&key("beaconer"));
+    for (i, &(name, _, _, delay, err)) in honest.iter().enumerate() {
+        let body = Witness {
+            beaconer: b,
+            commitment: commitment(&b, &[7; 16]),
+            rssi_dbm_x10: -1100,
+            snr_db_x10: 50,
+            frequency_khz: FREQ.checked_add_signed(err).unwrap(),
+            timestamp_ms: 1_000_000 + delay,
+        };
+        let v = w.submit(name, KIND_WITNESS, body.encode().to_vec(), 5 + i as u64);
+        assert_eq!(v, Verdict::Pending, "{name}");
+    }
+    let revealed = w.reveal_declared(&declared);
+    assert_eq!(
+        revealed,
+        Verdict::Pending,
+        "the chain accepts the declaration"
+    );
+    w.close();
+    honest
+        .iter()
+        .map(|&(name, ..)| {
+            let id = id_of(&key(name));
+            let work = block_on(pow::device_work(&w.o, &pow_params(), &id, Epoch::ZERO)).unwrap();
+            (w.units(name), work.reputation_ppm, work.invalid_reports)
+        })
+        .collect()
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+    /// Whatever time and frequency the beaconer declares (any the chain accepts at the reveal:
+    /// in band, within the skew of the block), none of its honest witnesses ends with fewer
+    /// units, less reputation or an invalid report than if it had declared the truth.
+    #[test]
+    fn no_beacon_declaration_costs_an_honest_witness_units_or_reputation(
+        n in 1_usize..=4,
+        delays in proptest::collection::vec(20_u64..500, 4),
+        errors in proptest::collection::vec(-3_i32..=3, 4),
+        skew in -300_000_i64..=300_000,
+        frequency in 863_000_u32..=870_000,
+    ) {
+        let names = [("w1", "bob", 2.0), ("w2", "carol", 3.5), ("w3", "dave", 5.0), ("w4", "erin", 7.5)];
+        let honest: Vec<(&str, &str, f64, u64, i32)> = (0..n)
+            .map(|i| (names[i].0, names[i].1, names[i].2, delays[i], errors[i]))
+            .collect();
+        let truth = judged_under(&honest, beacon());
+        let lie = judged_under(
+            &honest,
+            Beacon {
+                timestamp_ms: 1_000_000_u64.checked_add_signed(skew).unwrap(),
+                frequency_khz: frequency,
+                ..beacon()
+            },
+        );
+        for (i, (t, l)) in truth.iter().zip(&lie).enumerate() {
+            proptest::prop_assert!(l.0 >= t.0, "witness {i}: units {} < {}", l.0, t.0);
+            proptest::prop_assert!(l.1 >= t.1, "witness {i}: reputation {} < {}", l.1, t.1);
+            proptest::prop_assert_eq!(l.2, 0, "witness {} was charged", i);
+        }
+    }
 }

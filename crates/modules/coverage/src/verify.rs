@@ -12,7 +12,7 @@ use crate::{
     types::BeaconRecord,
 };
 use terrane_devices::types::Device;
-use terrane_geo::{DEVICE_RESOLUTION, distance_m, max_rssi_centi_dbm};
+use terrane_geo::{DEVICE_RESOLUTION, distance_m, max_credible_rssi_centi_dbm};
 use terrane_primitives::{DeviceId, Hash32, sha256};
 
 /// A broken rule and who answers for it.
@@ -115,6 +115,21 @@ pub fn check_witness(
     if !band.contains(body.frequency_khz) {
         return Err(invalid(CoverageRejection::WitnessFrequencyOutOfBand));
     }
+    // The strongest signal a ground link over the asserted distance credibly delivers: beyond
+    // the two-ray crossover a near-free-space reading is a relayed beacon, not radio.
+    let max = max_credible_rssi_centi_dbm(
+        i32::from(beacon_power) * 10,
+        i32::from(beacon_gain) * 10,
+        i32::from(witness_gain) * 10,
+        distance,
+        body.frequency_khz,
+        p.credible_antenna_height_m,
+        p.far_path_loss_exponent_x10,
+    )
+    .saturating_add(p.rssi_tolerance_centi_db);
+    if max < p.noise_floor_centi_dbm {
+        return Err(refused(CoverageRejection::WitnessBeyondRange));
+    }
     let rssi_centi = i32::from(body.rssi_dbm_x10) * 10;
     if rssi_centi < p.noise_floor_centi_dbm {
         return Err(invalid(CoverageRejection::SignalBelowNoise));
@@ -122,14 +137,7 @@ pub fn check_witness(
     if body.snr_db_x10 < p.snr_min_db_x10 || body.snr_db_x10 > p.snr_max_db_x10 {
         return Err(invalid(CoverageRejection::SnrImplausible));
     }
-    let max = max_rssi_centi_dbm(
-        i32::from(beacon_power) * 10,
-        i32::from(beacon_gain) * 10,
-        i32::from(witness_gain) * 10,
-        distance,
-        body.frequency_khz,
-    );
-    if rssi_centi > max.saturating_add(p.rssi_tolerance_centi_db) {
+    if rssi_centi > max {
         return Err(refused(CoverageRejection::SignalTooStrong));
     }
     Ok(distance)
@@ -156,6 +164,26 @@ pub fn check_against_beacon(
         return Err(CoverageRejection::WitnessTimingInvalid);
     }
     Ok(())
+}
+
+/// Whether `witnesses` of one beacon are consistent with one transmission: their times within
+/// `max_witness_delay_ms` of each other and their frequencies within twice
+/// `frequency_tolerance_khz` (so one declared time and channel would satisfy all of them).
+pub fn one_story<'a>(
+    witnesses: impl Iterator<Item = &'a crate::types::WitnessRecord>,
+    p: &CoverageParams,
+) -> bool {
+    let mut span: Option<(u64, u64, u32, u32)> = None;
+    for w in witnesses {
+        let (t, f) = (w.body.timestamp_ms, w.body.frequency_khz);
+        span = Some(match span {
+            None => (t, t, f, f),
+            Some((t0, t1, f0, f1)) => (t0.min(t), t1.max(t), f0.min(f), f1.max(f)),
+        });
+    }
+    span.is_none_or(|(t0, t1, f0, f1)| {
+        t1 - t0 <= p.max_witness_delay_ms && f1 - f0 <= p.frequency_tolerance_khz.saturating_mul(2)
+    })
 }
 
 /// The beacon commitment a reveal opens.
