@@ -33,7 +33,7 @@ use crate::{
 use commonware_codec::{Encode, EncodeSize};
 use commonware_cryptography::{Signer as _, ed25519};
 use std::collections::BTreeMap;
-use terrane_accounts::params::AccountsParams;
+use terrane_accounts::{msg::Transfer, params::AccountsParams};
 use terrane_app::tx::{Payload, Transaction};
 use terrane_coverage::radio::Band;
 use terrane_coverage::{
@@ -78,6 +78,10 @@ pub struct FleetConfig {
     /// Give every ring member its own owner account instead of one per ring (sybil owners).
     /// Not a default behaviour: it measures what the chain cannot see (see the crate docs).
     pub sybil_ring_owners: bool,
+    /// With sybil owners: create them all with transfers from one funder account in the
+    /// registration block (the cheap way, which the chain's funding graph links), instead of
+    /// funding each at genesis (what the funding graph cannot see).
+    pub sybil_funder: bool,
     /// Replayers.
     pub replayers: usize,
     /// Gain inflators.
@@ -134,6 +138,7 @@ impl FleetConfig {
             rings: 4,
             ring_size: 4,
             sybil_ring_owners: false,
+            sybil_funder: false,
             replayers: 12,
             inflators: 12,
             skewers: 0,
@@ -304,6 +309,8 @@ pub struct Fleet {
     members: Vec<Member>,
     /// The wormholes' unregistered receivers, by tunnel.
     sniffers: Vec<Sniffer>,
+    /// The sybil funder and the owner accounts it creates in the registration block.
+    sybil_funding: Option<(usize, Vec<(usize, Amount)>)>,
     index: BTreeMap<DeviceId, usize>,
     accounts: Vec<Account>,
     relay: usize,
@@ -373,6 +380,8 @@ impl Fleet {
         let (sampled, placed, sniffers) = place(cfg.seed, cities, &counts);
         let mut accounts = Vec::new();
         let mut ring_owner: Vec<Option<usize>> = vec![None; cfg.rings];
+        let mut funder: Option<usize> = None;
+        let mut fund_later: Vec<(usize, Amount)> = Vec::new();
         let mut members = Vec::with_capacity(placed.len());
         for p in &placed {
             let members_name = format!("device/{}", p.behavior.name());
@@ -388,10 +397,21 @@ impl Fleet {
                     accounts.len() - 1
                 }
             };
-            accounts[owner].funding = accounts[owner]
-                .funding
-                .saturating_add(cfg.owner_funding_per_device)
-                .saturating_add(cfg.device_bond);
+            let needs = cfg.owner_funding_per_device.saturating_add(cfg.device_bond);
+            if p.ring.is_some() && cfg.sybil_ring_owners && cfg.sybil_funder {
+                let f = *funder.get_or_insert_with(|| {
+                    accounts.push(new_account(key_of(cfg.seed, "owner/sybil-funder", 0)));
+                    accounts.len() - 1
+                });
+                // The funder pays the transfers' fees too.
+                accounts[f].funding = accounts[f]
+                    .funding
+                    .saturating_add(needs)
+                    .saturating_add(cfg.owner_funding_per_device);
+                fund_later.push((owner, needs));
+            } else {
+                accounts[owner].funding = accounts[owner].funding.saturating_add(needs);
+            }
             if p.behavior == Behavior::Replayer {
                 accounts[owner].funding = accounts[owner].funding.saturating_add(cfg.relay_funding);
             }
@@ -439,6 +459,7 @@ impl Fleet {
             cities: sampled,
             members,
             sniffers,
+            sybil_funding: funder.map(|f| (f, fund_later)),
             index,
             accounts,
             relay,
@@ -489,6 +510,7 @@ impl Fleet {
     pub fn funding(&self) -> Vec<(Address, Amount)> {
         self.accounts
             .iter()
+            .filter(|a| !a.funding.is_zero())
             .map(|a| (a.address, a.funding))
             .collect()
     }
@@ -604,6 +626,21 @@ impl Fleet {
     }
 
     fn register(&mut self, txs: &mut Vec<Vec<u8>>) {
+        if let Some((funder, owners)) = self.sybil_funding.clone()
+            && self.only.is_none()
+        {
+            for (owner, amount) in owners {
+                let to = self.accounts[owner].address;
+                txs.push(self.sign_tx(
+                    funder,
+                    Payload::Transfer(Transfer {
+                        to,
+                        amount,
+                        memo: Vec::new(),
+                    }),
+                ));
+            }
+        }
         for m in 0..self.members.len() {
             if !self.submits(m) {
                 continue;

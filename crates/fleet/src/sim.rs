@@ -201,6 +201,12 @@ impl Sim {
             .map(|a| a.address.parse().expect("genesis addresses are valid"))
             .collect();
         holders.push(genesis.treasury().expect("valid treasury"));
+        // Accounts the fleet creates by transfer after genesis hold tokens too.
+        for a in fleet.accounts() {
+            if !holders.contains(&a) {
+                holders.push(a);
+            }
+        }
         Self {
             exec: Executor::new(genesis),
             store: MemStore::new(),

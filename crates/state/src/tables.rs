@@ -16,6 +16,8 @@ pub const CHAIN_PARAMS: TableId = 0x03;
 pub const RECEIPTS: TableId = 0x04;
 /// `app`: the chain head as seen by execution (height, timestamp, genesis hash).
 pub const CHAIN_HEAD: TableId = 0x05;
+/// `accounts`: who first funded an address, and at what height.
+pub const FUNDING_ORIGINS: TableId = 0x06;
 /// `devices`: device records by device id.
 pub const DEVICES: TableId = 0x10;
 /// `devices`: approved maker keys.
@@ -153,6 +155,7 @@ pub const ALL: &[(TableId, &str)] = &[
     (CHAIN_PARAMS, "chain_params"),
     (RECEIPTS, "receipts"),
     (CHAIN_HEAD, "chain_head"),
+    (FUNDING_ORIGINS, "funding_origins"),
     (DEVICES, "devices"),
     (MAKERS, "makers"),
     (SESSION_KEYS, "session_keys"),

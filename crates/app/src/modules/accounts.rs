@@ -45,6 +45,7 @@ impl Module for Accounts {
             entry::<tables::Accounts>(),
             entry::<tables::SupplyLedger>(),
             entry::<tables::Params>(),
+            entry::<tables::FundingOrigins>(),
         ]
     }
 
@@ -70,7 +71,7 @@ impl Message for Transfer {
         &self,
         ctx: &mut TxCtx<'_, S>,
     ) -> Result<Result<Vec<EventKind>, Outcome>, StateError> {
-        let r = handler::transfer(ctx.state, ctx.signer, self).await?;
+        let r = handler::transfer(ctx.state, ctx.signer, self, ctx.env.height).await?;
         Ok(events(r, EventKind::Accounts))
     }
 }

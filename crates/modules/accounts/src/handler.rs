@@ -9,10 +9,10 @@ use crate::{
     msg::Transfer,
     outcome::AccountsRejection,
     params::AccountsParams,
-    state_key::{Accounts, PARAMS_KEY, Params, SINGLETON, SupplyLedger},
-    types::{Account, Supply},
+    state_key::{Accounts, FundingOrigins, PARAMS_KEY, Params, SINGLETON, SupplyLedger},
+    types::{Account, FundingOrigin, Supply},
 };
-use terrane_primitives::{Address, Amount, Nonce};
+use terrane_primitives::{Address, Amount, Height, Nonce};
 use terrane_state::{Overlay, StateError, StateRead};
 
 /// A module call's result: a storage fault, or an accepted value / a rejection.
@@ -79,11 +79,13 @@ pub async fn charge<S: StateRead>(
     }))
 }
 
-/// Moves `msg.amount` from `from` to `msg.to`.
+/// Moves `msg.amount` from `from` to `msg.to` at `height`. A transfer that creates `msg.to`
+/// (no account record yet) records `from` as its funding origin.
 pub async fn transfer<S: StateRead>(
     state: &mut Overlay<S>,
     from: &Address,
     msg: &Transfer,
+    height: Height,
 ) -> Executed<Vec<AccountsEvent>> {
     if msg.amount.is_zero() {
         return Ok(Err(AccountsRejection::ZeroAmount));
@@ -97,6 +99,15 @@ pub async fn transfer<S: StateRead>(
         let Some(recipient_after) = recipient.balance.checked_add(msg.amount) else {
             return Ok(Err(AccountsRejection::BalanceOverflow));
         };
+        if state.get::<Accounts>(&msg.to).await?.is_none() {
+            state.put::<FundingOrigins>(
+                &msg.to,
+                &FundingOrigin {
+                    funder: *from,
+                    height,
+                },
+            );
+        }
         sender.balance = sender_after;
         recipient.balance = recipient_after;
         state.put::<Accounts>(from, &sender);
@@ -107,6 +118,42 @@ pub async fn transfer<S: StateRead>(
         to: msg.to,
         amount: msg.amount,
     }]))
+}
+
+/// Who first funded `address` (`None`: a genesis allocation, or never funded by a transfer).
+pub async fn funding_origin<S: StateRead>(
+    state: &Overlay<S>,
+    address: &Address,
+) -> Result<Option<FundingOrigin>, StateError> {
+    state.get::<FundingOrigins>(address).await
+}
+
+/// Whether `a` and `b` look like one owner through the funding graph: the same address, one
+/// created by a transfer from the other, or both created by transfers from one funder at most
+/// `window_blocks` apart. It sees one hop of direct transfers only: accounts funded through
+/// intermediaries, by different funders, further apart in time, or from genesis are not linked
+/// (and unrelated accounts an exchange funds within the window are).
+pub async fn funding_linked<S: StateRead>(
+    state: &Overlay<S>,
+    a: &Address,
+    b: &Address,
+    window_blocks: u64,
+) -> Result<bool, StateError> {
+    if a == b {
+        return Ok(true);
+    }
+    let (oa, ob) = (
+        funding_origin(state, a).await?,
+        funding_origin(state, b).await?,
+    );
+    Ok(match (oa, ob) {
+        (Some(x), _) if x.funder == *b => true,
+        (_, Some(y)) if y.funder == *a => true,
+        (Some(x), Some(y)) => {
+            x.funder == y.funder && x.height.get().abs_diff(y.height.get()) <= window_blocks
+        }
+        _ => false,
+    })
 }
 
 /// Burns `amount` from `from` (onboarding fees, data credits).

@@ -2,7 +2,7 @@
 
 use crate::{
     params::AccountsParams,
-    types::{Account, Supply},
+    types::{Account, FundingOrigin, Supply},
 };
 use terrane_primitives::Address;
 use terrane_state::{Table, tables};
@@ -14,6 +14,16 @@ impl Table for Accounts {
     const NAME: &'static str = "accounts";
     type Key = Address;
     type Value = Account;
+    fn value_cfg() {}
+}
+
+/// `Address -> FundingOrigin`: who created the address with a transfer, and when.
+pub struct FundingOrigins;
+impl Table for FundingOrigins {
+    const ID: terrane_state::TableId = tables::FUNDING_ORIGINS;
+    const NAME: &'static str = "funding_origins";
+    type Key = Address;
+    type Value = FundingOrigin;
     fn value_cfg() {}
 }
 

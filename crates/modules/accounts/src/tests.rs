@@ -4,7 +4,7 @@ use crate::{
 };
 use futures::executor::block_on;
 use proptest::prelude::*;
-use terrane_primitives::{Address, Amount, Nonce};
+use terrane_primitives::{Address, Amount, Height, Nonce};
 use terrane_state::{MemStore, Overlay};
 
 fn addr(i: u8) -> Address {
@@ -36,7 +36,7 @@ fn transfer(to: u8, amount: u64) -> Transfer {
 fn transfer_moves_exact_amount() {
     block_on(async {
         let mut s = funded(&[(1, 100)]);
-        handler::transfer(&mut s, &addr(1), &transfer(2, 40))
+        handler::transfer(&mut s, &addr(1), &transfer(2, 40), Height::new(1))
             .await
             .unwrap()
             .unwrap();
@@ -56,7 +56,7 @@ fn rejects_transfer_above_balance_and_writes_nothing() {
     block_on(async {
         let mut s = funded(&[(1, 100)]);
         let before = s.pending_writes();
-        let r = handler::transfer(&mut s, &addr(1), &transfer(2, 101))
+        let r = handler::transfer(&mut s, &addr(1), &transfer(2, 101), Height::new(1))
             .await
             .unwrap();
         assert_eq!(r, Err(AccountsRejection::InsufficientFunds));
@@ -68,7 +68,7 @@ fn rejects_transfer_above_balance_and_writes_nothing() {
 fn rejects_zero_amount_transfer() {
     block_on(async {
         let mut s = funded(&[(1, 100)]);
-        let r = handler::transfer(&mut s, &addr(1), &transfer(2, 0))
+        let r = handler::transfer(&mut s, &addr(1), &transfer(2, 0), Height::new(1))
             .await
             .unwrap();
         assert_eq!(r, Err(AccountsRejection::ZeroAmount));
@@ -79,7 +79,7 @@ fn rejects_zero_amount_transfer() {
 fn self_transfer_keeps_balance() {
     block_on(async {
         let mut s = funded(&[(1, 100)]);
-        handler::transfer(&mut s, &addr(1), &transfer(1, 60))
+        handler::transfer(&mut s, &addr(1), &transfer(1, 60), Height::new(1))
             .await
             .unwrap()
             .unwrap();
@@ -200,7 +200,7 @@ proptest! {
             let mut s = funded(&[(0, 5_000), (1, 1_000), (2, 0)]);
             for (from, to, amount) in ops {
                 let before = handler::account(&s, &addr(from)).await.unwrap().balance;
-                let r = handler::transfer(&mut s, &addr(from), &transfer(to, amount)).await.unwrap();
+                let r = handler::transfer(&mut s, &addr(from), &transfer(to, amount), Height::new(1)).await.unwrap();
                 match r {
                     Ok(_) => prop_assert!(amount > 0 && before.get() >= amount),
                     Err(AccountsRejection::ZeroAmount) => prop_assert_eq!(amount, 0),
@@ -212,4 +212,60 @@ proptest! {
             Ok(())
         })?;
     }
+}
+
+#[test]
+fn a_transfer_that_creates_an_account_records_its_funder_and_height_once() {
+    block_on(async {
+        let mut s = funded(&[(1, 100), (9, 100)]);
+        handler::transfer(&mut s, &addr(1), &transfer(2, 10), Height::new(5))
+            .await
+            .unwrap()
+            .unwrap();
+        // A later transfer from someone else does not rewrite it; a genesis account has none.
+        handler::transfer(&mut s, &addr(9), &transfer(2, 10), Height::new(6))
+            .await
+            .unwrap()
+            .unwrap();
+        let o = handler::funding_origin(&s, &addr(2))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((o.funder, o.height), (addr(1), Height::new(5)));
+        assert_eq!(handler::funding_origin(&s, &addr(9)).await.unwrap(), None);
+    });
+}
+
+#[test]
+fn accounts_one_funder_created_within_the_window_are_linked_and_others_are_not() {
+    block_on(async {
+        let mut s = funded(&[(1, 100), (7, 100)]);
+        for (to, h) in [(2, 10), (3, 12), (4, 500)] {
+            handler::transfer(&mut s, &addr(1), &transfer(to, 10), Height::new(h))
+                .await
+                .unwrap()
+                .unwrap();
+        }
+        handler::transfer(&mut s, &addr(7), &transfer(5, 10), Height::new(11))
+            .await
+            .unwrap()
+            .unwrap();
+        let linked = |a: u8, b: u8| {
+            let s = &s;
+            async move {
+                handler::funding_linked(s, &addr(a), &addr(b), 100)
+                    .await
+                    .unwrap()
+            }
+        };
+        assert!(linked(2, 3).await, "one funder, 2 blocks apart");
+        assert!(
+            linked(2, 1).await && linked(1, 4).await,
+            "funder and funded"
+        );
+        assert!(!linked(2, 4).await, "one funder, 490 blocks apart");
+        assert!(!linked(2, 5).await, "another funder");
+        assert!(!linked(1, 7).await, "two genesis accounts");
+        assert!(linked(6, 6).await, "an address is its own owner");
+    });
 }

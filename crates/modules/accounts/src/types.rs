@@ -3,7 +3,7 @@
 use bytes::BufMut;
 use commonware_codec::Buf;
 use commonware_codec::{EncodeSize, Error, FixedSize, Read, ReadExt, Write};
-use terrane_primitives::{Amount, Nonce};
+use terrane_primitives::{Address, Amount, Height, Nonce};
 
 /// One account. An address with no record has balance 0 and nonce 0.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -82,4 +82,35 @@ impl EncodeSize for Supply {
     fn encode_size(&self) -> usize {
         3 * Amount::SIZE
     }
+}
+
+/// Who first funded an address, and when: written by the transfer that created it (an address
+/// with no account record). Genesis allocations have none.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FundingOrigin {
+    /// The sender of that transfer.
+    pub funder: Address,
+    /// The height it executed at.
+    pub height: Height,
+}
+
+impl Write for FundingOrigin {
+    fn write(&self, buf: &mut impl BufMut) {
+        self.funder.write(buf);
+        self.height.write(buf);
+    }
+}
+
+impl Read for FundingOrigin {
+    type Cfg = ();
+    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
+        Ok(Self {
+            funder: Address::read(buf)?,
+            height: Height::read(buf)?,
+        })
+    }
+}
+
+impl FixedSize for FundingOrigin {
+    const SIZE: usize = Address::SIZE + Height::SIZE;
 }

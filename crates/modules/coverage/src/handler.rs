@@ -220,6 +220,18 @@ async fn verify_witness<S: StateRead>(
         Ok(d) => d,
         Err(j) => return Ok(verdict(j)),
     };
+    // Owner accounts cost nothing to create, so one funder creating many at once is one owner
+    // for this rule. No fault: an honest owner cannot see who funded the other.
+    if terrane_accounts::handler::funding_linked(
+        state,
+        &witness.owner,
+        &beaconer.owner,
+        p.funding_link_window_blocks,
+    )
+    .await?
+    {
+        return refuse(CoverageRejection::LinkedOwnerWitness);
+    }
     let mut s = slot(state, env.epoch, &beaconer.id).await?;
     state.put::<Witnesses>(
         &(env.epoch, beaconer.id, s.witnesses),

@@ -59,5 +59,7 @@ terrane_primitives::reason_codes! {
         WitnessBeyondRange = 427 => ("witness_beyond_range", "even the strongest signal the link budget allows over this distance (beaconer's power and gain, witness's gain, band) is below the noise floor: out of radio range, refused without fault (the beaconer's location may be wrong)"),
         /// A far witness no nearer witness of the same beacon corroborates.
         WitnessUncorroborated = 428 => ("witness_uncorroborated", "the witness is farther from the beaconer than the corroboration radius and no nearer counted witness of the same beacon (another owner's) is within that radius of it: a lone far report is what a relayed beacon looks like, refused without fault"),
+        /// The witness's owner and the beaconer's are linked through the funding graph.
+        LinkedOwnerWitness = 429 => ("linked_owner_witness", "the witness's owner and the beaconer's owner look like one owner through the funding graph (one created by a transfer from the other, or both by one funder within the funding link window): refused without fault"),
     }
 }

@@ -27,6 +27,9 @@ pub struct CoverageParams {
     /// A witness farther than this from the beaconer counts only if a nearer witness of the
     /// same beacon (another owner's) is within this distance of it, m.
     pub corroboration_radius_m: u32,
+    /// Owners created by transfers from one funder at most this many blocks apart (or one
+    /// funded by the other) count as one owner for the same-owner witness rule.
+    pub funding_link_window_blocks: u64,
     /// Plausible SNR range, tenths of dB.
     pub snr_min_db_x10: i16,
     /// Plausible SNR range, tenths of dB.
@@ -70,6 +73,7 @@ impl Default for CoverageParams {
             credible_antenna_height_m: 10,
             far_path_loss_exponent_x10: 40,
             corroboration_radius_m: 15_000,
+            funding_link_window_blocks: 14_400,
             snr_min_db_x10: -300,
             snr_max_db_x10: 300,
             frequency_tolerance_khz: 50,
@@ -141,6 +145,7 @@ impl Write for CoverageParams {
         self.credible_antenna_height_m.write(buf);
         self.far_path_loss_exponent_x10.write(buf);
         self.corroboration_radius_m.write(buf);
+        self.funding_link_window_blocks.write(buf);
         self.snr_min_db_x10.write(buf);
         self.snr_max_db_x10.write(buf);
         self.frequency_tolerance_khz.write(buf);
@@ -169,6 +174,7 @@ impl Read for CoverageParams {
             credible_antenna_height_m: u32::read(buf)?,
             far_path_loss_exponent_x10: u32::read(buf)?,
             corroboration_radius_m: u32::read(buf)?,
+            funding_link_window_blocks: u64::read(buf)?,
             snr_min_db_x10: i16::read(buf)?,
             snr_max_db_x10: i16::read(buf)?,
             frequency_tolerance_khz: u32::read(buf)?,
@@ -189,5 +195,5 @@ impl Read for CoverageParams {
 
 impl FixedSize for CoverageParams {
     const SIZE: usize =
-        4 + 4 + 4 + 4 + 4 + 4 + 4 + 2 + 2 + 4 + 8 + 8 + 4 + 4 + 8 + 4 + 8 + 4 + 8 + 2 + 2;
+        4 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 2 + 2 + 4 + 8 + 8 + 4 + 4 + 8 + 4 + 8 + 4 + 8 + 2 + 2;
 }

@@ -401,6 +401,12 @@ fn pow_params() -> PowParams {
 
 /// A beaconer owned by alice at the origin and witnesses owned by others `km` north.
 fn world(witnesses: &[(&str, &str, f64)]) -> World {
+    world_funded(&[], witnesses)
+}
+
+/// Like [`world`], after `(funder, new owner)` transfers at height 1 that create the new
+/// owners' accounts.
+fn world_funded(funding: &[(&str, &str)], witnesses: &[(&str, &str, f64)]) -> World {
     let mut o = Overlay::new(MemStore::new());
     let owners: Vec<(Address, Amount)> = ["alice", "bob", "carol", "dave", "erin"]
         .iter()
@@ -415,6 +421,21 @@ fn world(witnesses: &[(&str, &str, f64)]) -> World {
     pow_genesis::apply(&mut o, &pow_params());
     genesis::apply(&mut o, &CoverageParams::default());
     pow::open_epoch(&mut o, Epoch::ZERO, Hash32::new([1; 32]), Height::new(1));
+    for (funder, owner) in funding {
+        let t = terrane_accounts::msg::Transfer {
+            to: address_of(&key(owner)),
+            amount: Amount::from_tokens(10).unwrap(),
+            memo: vec![],
+        };
+        block_on(terrane_accounts::handler::transfer(
+            &mut o,
+            &address_of(&key(funder)),
+            &t,
+            Height::new(1),
+        ))
+        .unwrap()
+        .unwrap();
+    }
     let domains = Domains::of(&chain());
     let mut regs = vec![("beaconer", "alice", 0.0)];
     regs.extend_from_slice(witnesses);
@@ -1067,4 +1088,53 @@ proptest::proptest! {
             proptest::prop_assert_eq!(l.2, 0, "witness {} was charged", i);
         }
     }
+}
+
+// ---- owners are not free: the funding graph ---------------------------------------------------
+
+#[test]
+fn a_witness_whose_owner_was_funded_by_the_beaconers_owner_is_refused_without_fault() {
+    let mut w = world_funded(&[("alice", "xavier")], &[("wx", "xavier", 2.0)]);
+    assert_eq!(
+        w.witness("wx", -900, 5),
+        Verdict::Refused(CoverageRejection::LinkedOwnerWitness.code())
+    );
+}
+
+#[test]
+fn owners_one_funder_created_together_cannot_witness_each_other_but_others_can() {
+    // Bob created yara and zack in one block; the beaconer's owner alice funded nobody here.
+    let mut w = world_funded(
+        &[("bob", "yara"), ("bob", "zack")],
+        &[("wy", "yara", 2.0), ("wb", "bob", 3.0)],
+    );
+    assert_eq!(
+        w.witness("wy", -900, 5),
+        Verdict::Pending,
+        "not linked to alice"
+    );
+    assert_eq!(w.witness("wb", -900, 6), Verdict::Pending);
+    // Seen from a beaconer owned by zack, yara (same funder, same block) and bob (the funder)
+    // are one owner.
+    let zack = address_of(&key("zack"));
+    let yara = address_of(&key("yara"));
+    let bob = address_of(&key("bob"));
+    let window = CoverageParams::default().funding_link_window_blocks;
+    for other in [yara, bob] {
+        assert!(
+            block_on(terrane_accounts::handler::funding_linked(
+                &w.o, &zack, &other, window
+            ))
+            .unwrap()
+        );
+    }
+    assert!(
+        !block_on(terrane_accounts::handler::funding_linked(
+            &w.o,
+            &zack,
+            &address_of(&key("carol")),
+            window
+        ))
+        .unwrap()
+    );
 }
