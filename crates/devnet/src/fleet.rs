@@ -30,10 +30,18 @@ pub struct FleetSpec {
     pub replayers: usize,
     /// Gain inflators.
     pub inflators: usize,
+    /// Timing-clique members (`terrane_fleet::Behavior::Skewer`).
+    #[serde(default)]
+    pub skewers: usize,
+    /// Wormhole far ends (`terrane_fleet::Behavior::Wormhole`), six per sniffer, relaying
+    /// adaptively both ways.
+    #[serde(default)]
+    pub wormholes: usize,
 }
 
 impl FleetSpec {
-    /// The devnet default: 300 hotspots in 24 cities, 20 % of them cheaters of every kind.
+    /// The devnet default: 324 hotspots in 24 cities, 26 % of them cheaters of every kind,
+    /// the adaptive ones (a timing clique, wormholes) included.
     pub fn devnet(seed: u64, cities: PathBuf) -> Self {
         let c = FleetConfig::devnet(seed);
         Self {
@@ -45,6 +53,8 @@ impl FleetSpec {
             ring_size: c.ring_size,
             replayers: c.replayers,
             inflators: c.inflators,
+            skewers: 12,
+            wormholes: 12,
         }
     }
 
@@ -57,6 +67,8 @@ impl FleetSpec {
             ring_size: self.ring_size,
             replayers: self.replayers,
             inflators: self.inflators,
+            skewers: self.skewers,
+            wormholes: self.wormholes,
             // Over HTTP registrations take a few blocks to land: start the radio work after.
             activation_delay_blocks: 20,
             ..FleetConfig::devnet(self.seed)
