@@ -46,7 +46,7 @@ use terrane_devices::{
     types::Capabilities,
 };
 use terrane_geo::{
-    H3Cell, distance_m, max_credible_rssi_centi_dbm,
+    H3Cell, distance_m,
     offchain::{cell_at, center, haversine_m},
 };
 use terrane_pow::{
@@ -911,16 +911,14 @@ impl Fleet {
         if d < rules.min_witness_distance_m || d > rules.max_witness_distance_m {
             return None;
         }
-        let max = max_credible_rssi_centi_dbm(
-            i32::from(bi.radio.tx_power_dbm_x10) * 10,
-            i32::from(bi.radio.antenna_gain_dbi_x10) * 10,
-            i32::from(wi.radio.antenna_gain_dbi_x10) * 10,
+        let max = terrane_coverage::verify::accepted_rssi_centi_dbm(
+            bi.radio.tx_power_dbm_x10,
+            bi.radio.antenna_gain_dbi_x10,
+            wi.radio.antenna_gain_dbi_x10,
             d,
             channel,
-            rules.credible_antenna_height_m,
-            rules.far_path_loss_exponent_x10,
-        )
-        .saturating_add(rules.rssi_tolerance_centi_db);
+            rules,
+        );
         Some(max.div_euclid(10))
     }
 

@@ -72,12 +72,19 @@ fn run(cfg: FleetConfig) -> Run {
 }
 
 fn run_for(cfg: FleetConfig, epochs: u64) -> Run {
+    let rules = cfg.rules;
+    run_with(cfg, rules, epochs)
+}
+
+/// A run of `epochs` under `rules` (the chain's coverage parameters, which the fleet's
+/// attackers know).
+fn run_with(cfg: FleetConfig, rules: CoverageParams, epochs: u64) -> Run {
     let started = Instant::now();
-    let sim_cfg = SimConfig::new(SEED);
-    let fleet_cities = load_cities();
+    let mut sim_cfg = SimConfig::new(SEED);
+    sim_cfg.params.coverage = rules;
     let mut fleet = Fleet::new(
-        cfg,
-        &fleet_cities,
+        FleetConfig { rules, ..cfg },
+        &load_cities(),
         sim_cfg.chain(),
         named_key("fleet-maker"),
         AccountsParams::default(),
@@ -623,23 +630,7 @@ fn a_timing_clique_costs_honest_witnesses_no_reputation_and_earns_no_more_than_h
 
 /// A run under `rules` (the chain's coverage parameters, which the fleet's attackers know).
 fn run_under(cfg: FleetConfig, rules: CoverageParams) -> Run {
-    let started = Instant::now();
-    let mut sim_cfg = SimConfig::new(SEED);
-    sim_cfg.params.coverage = rules;
-    let mut fleet = Fleet::new(
-        FleetConfig { rules, ..cfg },
-        &load_cities(),
-        sim_cfg.chain(),
-        named_key("fleet-maker"),
-        AccountsParams::default(),
-    );
-    let mut sim = Sim::new(sim_cfg, &fleet);
-    sim.run_epochs(&mut fleet, EPOCHS);
-    Run {
-        fleet,
-        sim,
-        elapsed: started.elapsed(),
-    }
+    run_with(cfg, rules, EPOCHS)
 }
 
 fn share_of(run: &Run, b: Behavior) -> f64 {

@@ -117,16 +117,14 @@ pub fn check_witness(
     }
     // The strongest signal a ground link over the asserted distance credibly delivers: beyond
     // the two-ray crossover a near-free-space reading is a relayed beacon, not radio.
-    let max = max_credible_rssi_centi_dbm(
-        i32::from(beacon_power) * 10,
-        i32::from(beacon_gain) * 10,
-        i32::from(witness_gain) * 10,
+    let max = accepted_rssi_centi_dbm(
+        beacon_power,
+        beacon_gain,
+        witness_gain,
         distance,
         body.frequency_khz,
-        p.credible_antenna_height_m,
-        p.far_path_loss_exponent_x10,
-    )
-    .saturating_add(p.rssi_tolerance_centi_db);
+        p,
+    );
     if max < p.noise_floor_centi_dbm {
         return Err(refused(CoverageRejection::WitnessBeyondRange));
     }
@@ -141,6 +139,30 @@ pub fn check_witness(
         return Err(refused(CoverageRejection::SignalTooStrong));
     }
     Ok(distance)
+}
+
+/// The strongest RSSI, hundredths of dBm, the witness rules accept over `distance_m` at
+/// `freq_khz` from a beaconer with `tx_power_dbm_x10` and `tx_gain_dbi_x10` into a witness
+/// with `rx_gain_dbi_x10`: the credible maximum of the link budget plus the tolerance. Below
+/// the noise floor, the link is out of range.
+pub fn accepted_rssi_centi_dbm(
+    tx_power_dbm_x10: i16,
+    tx_gain_dbi_x10: i16,
+    rx_gain_dbi_x10: i16,
+    distance_m: u32,
+    freq_khz: u32,
+    p: &CoverageParams,
+) -> i32 {
+    max_credible_rssi_centi_dbm(
+        i32::from(tx_power_dbm_x10) * 10,
+        i32::from(tx_gain_dbi_x10) * 10,
+        i32::from(rx_gain_dbi_x10) * 10,
+        distance_m,
+        freq_khz,
+        p.credible_antenna_height_m,
+        p.far_path_loss_exponent_x10,
+    )
+    .saturating_add(p.rssi_tolerance_centi_db)
 }
 
 /// Checks a stored witness against the beaconer's revealed beacon at epoch close.
