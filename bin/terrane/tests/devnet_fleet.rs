@@ -123,6 +123,23 @@ fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater
     let mut usage_paid = std::collections::BTreeMap::<&str, u64>::new();
     let mut honest_earning = 0;
     let devices = fleet.devices();
+    // The chain's clock binds beacon and witness times to blocks: real hotspots, timed from
+    // the blocks they see, never fall foul of it; the skewers' false times do.
+    let clock_rules = [
+        "beacon_after_witness",
+        "witness_from_future",
+        "beacon_before_work",
+    ];
+    let mut clocked = std::collections::BTreeMap::<&str, usize>::new();
+    for (id, behavior) in &devices {
+        let outcomes = runtime.block_on(client.device_outcomes(id)).unwrap();
+        let hit = outcomes.is_some_and(|o| {
+            o.outcomes
+                .iter()
+                .any(|r| clock_rules.contains(&r.name.as_str()))
+        });
+        *clocked.entry(behavior.name()).or_default() += usize::from(hit);
+    }
     for (id, behavior) in &devices {
         let view = runtime.block_on(client.device_rewards(id)).unwrap();
         let lines = view.map(|v| v.lines).unwrap_or_default();
@@ -187,6 +204,15 @@ fn two_device_agents_running_the_devnet_fleet_pay_honest_hotspots_and_no_cheater
         "lines add up to the summary"
     );
     assert!(honest > 0, "honest hotspots were paid");
+    assert_eq!(
+        clocked.get(Behavior::Honest.name()).copied().unwrap_or(0),
+        0,
+        "an honest hotspot broke a clock rule: {clocked:?}"
+    );
+    assert!(
+        clocked.get(Behavior::Skewer.name()).copied().unwrap_or(0) > 0,
+        "the skewers' false times are caught: {clocked:?}"
+    );
     assert_eq!(radio_cheaters, 0, "no radio cheater was paid");
     let per_honest = honest as f64 / honest_total as f64;
     for (b, n) in [

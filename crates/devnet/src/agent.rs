@@ -126,6 +126,9 @@ pub struct Agent {
     resumed: bool,
     /// The current epoch's first block timestamp, once fetched: (epoch, ms).
     epoch_start_ts: Option<(u64, u64)>,
+    /// The current epoch's blocks just before its work phases, once fetched: (epoch, height →
+    /// ms).
+    window_opened: (u64, BTreeMap<Height, u64>),
 }
 
 impl Agent {
@@ -178,6 +181,7 @@ impl Agent {
                 stats: AgentStats::default(),
                 resumed,
                 epoch_start_ts: None,
+                window_opened: (0, BTreeMap::new()),
             },
             events,
         ))
@@ -225,6 +229,17 @@ impl Agent {
                 first.timestamp_ms
             }
         };
+        if self.window_opened.0 != epoch.epoch {
+            self.window_opened = (epoch.epoch, BTreeMap::new());
+        }
+        for opened in ChainView::window_open_heights(Height::new(epoch.start_height), &self.pow) {
+            if opened.get() <= block.height
+                && !self.window_opened.1.contains_key(&opened)
+                && let Some(b) = self.client.block(opened.get()).await?
+            {
+                self.window_opened.1.insert(opened, b.timestamp_ms);
+            }
+        }
         let view = ChainView {
             height: Height::new(block.height),
             timestamp_ms: block.timestamp_ms,
@@ -232,6 +247,7 @@ impl Agent {
             epoch_start: Height::new(epoch.start_height),
             epoch_randomness: randomness,
             epoch_start_timestamp_ms: epoch_start_ts,
+            window_opened_ms: self.window_opened.1.clone(),
             pow: self.pow,
             chain: self.chain.clone(),
         };

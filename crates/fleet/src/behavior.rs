@@ -32,10 +32,11 @@ pub enum Behavior {
     GainInflator,
     /// A member of a timing clique: honest radio, but every beacon it reveals declares a time
     /// 40 s after it really transmitted, which only its fellow skewers are told (their
-    /// witnesses of it match the declaration). Honest devices that really heard it report the
-    /// true time, before the declared one: where they are most of the beacon's witnesses the
-    /// declaration is at fault (`beacon_disputed`, charged to the skewer) and they are paid,
-    /// elsewhere they are refused without fault (`witness_timing_invalid`).
+    /// witnesses of it match the declaration). The chain's clock refutes it: a block held a
+    /// witness of the beacon before the moment it claims (`beacon_after_witness`, charged to
+    /// the skewer), and the told witnesses claim to have heard it after their own block
+    /// (`witness_from_future`, charged). Honest devices that really heard it report the true
+    /// time and are judged by their own story, so they are paid as if it were honest.
     Skewer,
     /// The far end of a wormhole: a real device `wormhole_range_m` (35-80 km) from a city, where the attacker keeps
     /// an unregistered receiver (a sniffer) that forwards every beacon it hears over the

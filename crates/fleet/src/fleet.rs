@@ -219,10 +219,33 @@ pub struct ChainView {
     pub epoch_randomness: Hash32,
     /// The timestamp of that epoch's first block, ms.
     pub epoch_start_timestamp_ms: u64,
+    /// The timestamps of the blocks just before this epoch's work phases, for those that
+    /// exist ([`ChainView::window_open_heights`]): beacons are timed from them, on the chain's
+    /// clock, because the chain binds a beacon's declared time to its work phase.
+    pub window_opened_ms: BTreeMap<Height, u64>,
     /// The framework parameters.
     pub pow: PowParams,
     /// The chain.
     pub chain: ChainId,
+}
+
+impl ChainView {
+    /// The height of the block just before each work phase of the epoch starting at
+    /// `epoch_start` (none for a phase starting at height 1), in window order.
+    pub fn window_open_heights(epoch_start: Height, pow: &PowParams) -> Vec<Height> {
+        (0..pow.windows_per_epoch)
+            .filter_map(|w| {
+                let (start, _) = schedule::window_bounds(
+                    epoch_start,
+                    pow.epoch_length_blocks,
+                    pow.window_grace_blocks,
+                    pow.windows_per_epoch,
+                    w,
+                );
+                (start.get() > 1).then(|| Height::new(start.get() - 1))
+            })
+            .collect()
+    }
 }
 
 /// One simulated device, as the outside world may inspect it.
@@ -762,12 +785,19 @@ impl Fleet {
             let nonce: [u8; 16] = nonce_draw[..16].try_into().expect("16 bytes");
             let channels = &self.cfg.radio.channels_khz;
             let channel = channels[usize::from(nonce_draw[16]) % channels.len()];
-            // On the nominal block clock from the epoch's first block: the same in every
-            // process simulating this fleet, whenever each one noticed the window opening.
+            // Two nominal blocks after the block before the work phase, on the chain's clock:
+            // the same in every process simulating this fleet, whenever each one noticed the
+            // window opening, and inside the work phase however slowly blocks really come.
+            // (Before that block exists, the nominal clock from the epoch's first block.)
             let window_start = self.plan.as_ref().expect("rolled").windows[b].0;
-            let offset_blocks = window_start.get().saturating_sub(view.epoch_start.get());
-            let sent_ms =
-                view.epoch_start_timestamp_ms + offset_blocks * self.cfg.nominal_block_ms + 250;
+            let opened = Height::new(window_start.get().saturating_sub(1));
+            let sent_ms = match view.window_opened_ms.get(&opened) {
+                Some(&t) => t + 2 * self.cfg.nominal_block_ms,
+                None => {
+                    let offset_blocks = window_start.get().saturating_sub(view.epoch_start.get());
+                    view.epoch_start_timestamp_ms + (offset_blocks + 1) * self.cfg.nominal_block_ms
+                }
+            };
             let skewer = !self.cfg.fair_play && self.members[b].info.behavior == Behavior::Skewer;
             let beacon = Beacon {
                 nonce,

@@ -271,6 +271,11 @@ impl Sim {
             epoch_start,
             epoch_randomness,
             epoch_start_timestamp_ms: self.timestamp(epoch_start.get()),
+            window_opened_ms: ChainView::window_open_heights(epoch_start, &pow)
+                .into_iter()
+                .filter(|o| *o <= h)
+                .map(|o| (o, self.timestamp(o.get())))
+                .collect(),
             pow,
             chain: self.cfg.chain(),
         }

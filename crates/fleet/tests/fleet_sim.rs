@@ -552,10 +552,11 @@ fn a_fleet_split_across_agents_earns_each_device_what_one_agent_would() {
 }
 
 /// Issue #12's timing clique: 36 honest-radio devices (20 % of the fleet) that declare every
-/// beacon 40 s after they sent it and tell only each other. Where most of a beacon's witnesses
-/// contradict its declaration the beacon is at fault (`beacon_disputed`) and they are paid as
-/// if it were honest; elsewhere the minority is refused without fault. No honest device loses
-/// reputation, and the clique earns no more per device than an honest one (measured, printed).
+/// beacon 40 s after they sent it and tell only each other. The chain's clock shows each such
+/// beacon heard before the moment it claims (`beacon_after_witness`, charged), the told
+/// witnesses claim to have heard it after their own block (`witness_from_future`), and the
+/// honest witnesses are paid as if the beacon were honest. No honest device loses reputation,
+/// and the clique earns no more per device than an honest one (measured, printed).
 #[test]
 fn a_timing_clique_costs_honest_witnesses_no_reputation_and_earns_no_more_than_honest_devices() {
     let cfg = FleetConfig {
@@ -602,7 +603,36 @@ fn a_timing_clique_costs_honest_witnesses_no_reputation_and_earns_no_more_than_h
     assert!(kept >= 0.95, "honest devices got {:.2} %", 100.0 * kept);
     assert_no_honest_device_charged(&r, "timing clique");
     let (state, pow) = (r.sim.state(), r.sim.pow());
-    // The clique's beacons most witnesses contradicted were charged to their beaconers.
+    // Every skewer's last beacon was caught by the chain's clock, and every skewer that was
+    // told of another's beacon claimed to hear it in the future.
+    let codes = |d: &DeviceId| -> Vec<u16> {
+        block_on(terrane_pow::query::recent_outcomes(&state, &pow, d))
+            .unwrap()
+            .iter()
+            .map(|o| o.code)
+            .collect()
+    };
+    let late = CoverageRejection::BeaconAfterWitness.code();
+    let future = CoverageRejection::WitnessFromFuture.code();
+    let caught = skewers.iter().filter(|d| codes(d).contains(&late)).count();
+    let told = skewers
+        .iter()
+        .filter(|d| codes(d).contains(&future))
+        .count();
+    println!(
+        "{caught} of {} skewers' beacons beacon_after_witness, {told} told skewers witness_from_future",
+        skewers.len()
+    );
+    assert_eq!(caught, skewers.len());
+    assert!(told > 0);
+    assert!(
+        honest.iter().all(|d| {
+            let c = codes(d);
+            !c.contains(&late) && !c.contains(&future)
+        }),
+        "an honest device was caught by the clock rules"
+    );
+    // Charged: their beacons and the told witnesses are invalid reports.
     let charged = skewers
         .iter()
         .filter(|d| {
@@ -618,10 +648,10 @@ fn a_timing_clique_costs_honest_witnesses_no_reputation_and_earns_no_more_than_h
         })
         .count();
     println!(
-        "{charged} of {} skewers charged for disputed beacons",
+        "{charged} of {} skewers charged for their false times",
         skewers.len()
     );
-    assert!(charged > 0);
+    assert_eq!(charged, skewers.len());
     assert!(
         per_skewer <= per_honest,
         "the clique out-earned honest devices"

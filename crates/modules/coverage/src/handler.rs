@@ -216,6 +216,9 @@ async fn verify_witness<S: StateRead>(
     if existing.witnesses >= p.max_witnesses_stored {
         return refuse(CoverageRejection::TooManyWitnesses);
     }
+    if let Err(j) = verify::check_witness_time(body, env.timestamp.get(), p) {
+        return Ok(verdict(j));
+    }
     let distance = match verify::check_witness(witness, &beaconer, body, p) {
         Ok(d) => d,
         Err(j) => return Ok(verdict(j)),
@@ -241,6 +244,7 @@ async fn verify_witness<S: StateRead>(
             body: *body,
             distance_m: distance,
             height: env.height,
+            included_ms: env.timestamp.get(),
         },
     );
     s.witnesses += 1;
@@ -318,7 +322,19 @@ pub async fn close_epoch<S: StateRead>(
         // Witnesses that all tell one story count whatever the declaration says: a beaconer
         // declaring a time among its honest witnesses' own cannot split them into a refused
         // minority.
-        let disputed = disputing.len() > agreeing.len();
+        // The chain's own clock bounds the declaration: the block that first held a matching
+        // witness shows the beacon had been heard by then (an attacker's early junk witness
+        // cannot pin it, because only witnesses the reveal opens count here).
+        let first_heard = agreeing
+            .iter()
+            .chain(disputing.iter().map(|d| &d.0))
+            .map(|r| r.included_ms)
+            .min();
+        let time_fault = match (&s.beacon, first_heard) {
+            (Some(b), Some(t)) => verify::check_beacon_time(b, t, &p).err(),
+            _ => None,
+        };
+        let disputed = time_fault.is_some() || disputing.len() > agreeing.len();
         let one_story = !disputing.is_empty()
             && verify::one_story(agreeing.iter().chain(disputing.iter().map(|d| &d.0)), &p);
         let (winners, losers): (Vec<WitnessRecord>, Vec<(WitnessRecord, CoverageRejection)>) =
@@ -412,6 +428,10 @@ pub async fn close_epoch<S: StateRead>(
             && disputed
         {
             summary.beacons += 1;
+            let (code, judgement) = time_fault
+                .map_or((CoverageRejection::BeaconDisputed, Some(false)), |j| {
+                    (j.code, j.accountable.then_some(false))
+                });
             late(
                 state,
                 env,
@@ -420,9 +440,9 @@ pub async fn close_epoch<S: StateRead>(
                 &beaconer_id,
                 beacon.report_id,
                 KIND_BEACON,
-                CoverageRejection::BeaconDisputed.code(),
+                code.code(),
                 0,
-                Some(false),
+                judgement,
             )
             .await?;
         } else if let Some(beacon) = &s.beacon {

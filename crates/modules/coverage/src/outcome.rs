@@ -61,5 +61,11 @@ terrane_primitives::reason_codes! {
         WitnessUncorroborated = 428 => ("witness_uncorroborated", "the witness is farther from the beaconer than the corroboration radius and no nearer counted witness of the same beacon (another owner's) is within that radius of it: a lone far report is what a relayed beacon looks like, refused without fault"),
         /// The witness's owner and the beaconer's are linked through the funding graph.
         LinkedOwnerWitness = 429 => ("linked_owner_witness", "the witness's owner and the beaconer's owner look like one owner through the funding graph (one created by a transfer from the other, or both by one funder within the funding link window): refused without fault"),
+        /// The beacon declares a transmit time after a block already held a witness of it.
+        BeaconAfterWitness = 430 => ("beacon_after_witness", "the beacon declares a transmit time later (by more than the clock skew) than the block that first held a matching witness of it: it had been heard before the moment it claims, so the declaration is false (the beaconer is charged; its witnesses are judged by their own story)"),
+        /// The witness claims to have heard the beacon after its own block.
+        WitnessFromFuture = 431 => ("witness_from_future", "the witness claims a time later (by more than the clock skew) than the block that includes it: nobody reports hearing a beacon before hearing it"),
+        /// The beacon's declared time is long before any witness of it reached the chain.
+        BeaconBeforeWork = 432 => ("beacon_before_work", "the beacon declares a transmit time earlier, by more than the report lag, than the block that first held a matching witness of it: not a moment of its own work phase; refused without fault (slow witnesses are not the beaconer's doing), and its witnesses are judged by their own story"),
     }
 }

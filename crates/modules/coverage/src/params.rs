@@ -40,6 +40,14 @@ pub struct CoverageParams {
     pub max_witness_delay_ms: u64,
     /// Most a beacon timestamp may differ from its block's, ms.
     pub max_beacon_skew_ms: u64,
+    /// How far ahead of the chain's clock a device's clock may run, ms: a report may not
+    /// claim a moment later than its own block's time (or, for a beacon, than the block that
+    /// first held a witness of it) by more than this.
+    pub max_clock_skew_ms: u64,
+    /// How long a beacon's first matching witness may take to reach a block after the
+    /// declared transmit time, ms: a declaration earlier than that is not the beacon's own
+    /// work phase (refused without fault, since slow witnesses are not the beaconer's doing).
+    pub max_report_lag_ms: u64,
     /// Witnesses rewarded per beacon (the rest are not selected).
     pub max_witnesses_selected: u32,
     /// Witnesses stored per beaconer per epoch (bounds state). Generous on purpose: junk
@@ -81,6 +89,8 @@ impl Default for CoverageParams {
             max_witnesses_stored: 1024,
             max_witness_delay_ms: 30_000,
             max_beacon_skew_ms: 300_000,
+            max_clock_skew_ms: 5_000,
+            max_report_lag_ms: 60_000,
             beacon_units: 100,
             beacon_saturation: 4,
             witness_units: 50,
@@ -110,6 +120,16 @@ impl CoverageParams {
         if self.corroboration_radius_m < self.min_witness_distance_m {
             return Err(
                 "coverage: corroboration_radius_m must be at least min_witness_distance_m".into(),
+            );
+        }
+        if self.max_clock_skew_ms > self.max_beacon_skew_ms
+            || self.max_report_lag_ms == 0
+            || self.max_report_lag_ms > self.max_beacon_skew_ms
+        {
+            return Err(
+                "coverage: need max_clock_skew_ms <= max_beacon_skew_ms and \
+                 0 < max_report_lag_ms <= max_beacon_skew_ms"
+                    .into(),
             );
         }
         if self.snr_min_db_x10 >= self.snr_max_db_x10 {
@@ -151,6 +171,8 @@ impl Write for CoverageParams {
         self.frequency_tolerance_khz.write(buf);
         self.max_witness_delay_ms.write(buf);
         self.max_beacon_skew_ms.write(buf);
+        self.max_clock_skew_ms.write(buf);
+        self.max_report_lag_ms.write(buf);
         self.max_witnesses_selected.write(buf);
         self.max_witnesses_stored.write(buf);
         self.beacon_units.write(buf);
@@ -180,6 +202,8 @@ impl Read for CoverageParams {
             frequency_tolerance_khz: u32::read(buf)?,
             max_witness_delay_ms: u64::read(buf)?,
             max_beacon_skew_ms: u64::read(buf)?,
+            max_clock_skew_ms: u64::read(buf)?,
+            max_report_lag_ms: u64::read(buf)?,
             max_witnesses_selected: u32::read(buf)?,
             max_witnesses_stored: u32::read(buf)?,
             beacon_units: u64::read(buf)?,
@@ -194,6 +218,28 @@ impl Read for CoverageParams {
 }
 
 impl FixedSize for CoverageParams {
-    const SIZE: usize =
-        4 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 2 + 2 + 4 + 8 + 8 + 4 + 4 + 8 + 4 + 8 + 4 + 8 + 2 + 2;
+    const SIZE: usize = 4
+        + 4
+        + 4
+        + 4
+        + 4
+        + 4
+        + 4
+        + 8
+        + 2
+        + 2
+        + 4
+        + 8
+        + 8
+        + 8
+        + 8
+        + 4
+        + 4
+        + 8
+        + 4
+        + 8
+        + 4
+        + 8
+        + 2
+        + 2;
 }

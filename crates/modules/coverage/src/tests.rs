@@ -387,7 +387,8 @@ fn env(height: u64) -> BlockEnv {
         chain_id: chain(),
         height: Height::new(height),
         epoch: Epoch::ZERO,
-        timestamp: TimestampMs::new(1_000_000),
+        // A block every 250 ms from 1 000 000 ms at height 1.
+        timestamp: TimestampMs::new(1_000_000 + height.saturating_sub(1) * 250),
         randomness: Hash32::new([9; 32]),
     }
 }
@@ -595,11 +596,17 @@ fn a_witness_the_reveal_contradicts_costs_reputation_at_close_only() {
 
 #[test]
 fn a_beacon_most_of_its_witnesses_contradict_is_at_fault_and_they_are_paid_as_if_it_were_honest() {
-    // The witnesses heard the beacon at FREQ at 1_000_500 ms; the beaconer declares a time
-    // after that, or a channel 200 kHz away (both in band, within the block-time skew).
+    // The witnesses heard the beacon at FREQ at 1_000_500 ms (their reports reached blocks at
+    // 1 001 000 and 1 001 250); the beaconer declares a time after the hearing yet within the
+    // clock skew of those blocks, one 49.5 s before it (within the report lag), or a channel
+    // 200 kHz away (in band): the clock refutes none, the witnesses' majority does.
     let skewed = [
         Beacon {
-            timestamp_ms: 1_020_000,
+            timestamp_ms: 1_004_000,
+            ..beacon()
+        },
+        Beacon {
+            timestamp_ms: 951_000,
             ..beacon()
         },
         Beacon {
@@ -607,31 +614,15 @@ fn a_beacon_most_of_its_witnesses_contradict_is_at_fault_and_they_are_paid_as_if
             ..beacon()
         },
     ];
-    let pp = pow_params();
-    let p = CoverageParams::default();
     for declared in skewed {
-        let mut w = world(&[("w1", "bob", 2.0), ("w2", "carol", 3.0)]);
-        assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
-        assert_eq!(w.witness("w2", -950, 6), Verdict::Pending);
-        assert_eq!(w.reveal_declared(&declared), Verdict::Pending);
-        w.close();
-        for name in ["w1", "w2"] {
-            let id = id_of(&key(name));
-            let after = block_on(pow::device_work(&w.o, &pp, &id, Epoch::ZERO)).unwrap();
-            assert!(after.reputation_ppm >= pp.reputation_start_ppm, "{name}");
-            assert_eq!(
-                (after.valid_reports, after.invalid_reports),
-                (1, 0),
-                "{name}"
-            );
-            assert_eq!(w.units(name), verify::witness_units(2, &p), "{name}");
-        }
-        let b = id_of(&key("beaconer"));
-        let after = block_on(pow::device_work(&w.o, &pp, &b, Epoch::ZERO)).unwrap();
-        assert_eq!(after.invalid_reports, 1, "the declaration was at fault");
-        let last = block_on(pow::recent_outcomes(&w.o, &pp, &b)).unwrap();
-        assert_eq!(last[0].code, CoverageRejection::BeaconDisputed.code());
-        assert_eq!(w.units("beaconer"), 0);
+        let (code, work, units) = judged_declaration(declared);
+        assert_eq!(
+            code,
+            CoverageRejection::BeaconDisputed.code(),
+            "{declared:?}"
+        );
+        assert_eq!(work.invalid_reports, 1, "the declaration was at fault");
+        assert_eq!(units, 0);
     }
 }
 
@@ -656,8 +647,9 @@ fn a_witness_contradicting_the_beacon_and_most_witnesses_is_refused_without_faul
         // 40 s after the beacon and 39.5 s after the others: no one transmission explains all.
         timestamp_ms: 1_040_000,
     };
+    // Reported at height 161 (1 040 000 ms): late but still in the work phase.
     assert_eq!(
-        w.submit("w3", KIND_WITNESS, early.encode().to_vec(), 7),
+        w.submit("w3", KIND_WITNESS, early.encode().to_vec(), 161),
         Verdict::Pending
     );
     assert_eq!(w.reveal(reveal_phase()), Verdict::Pending);
@@ -1059,14 +1051,15 @@ proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
     /// Whatever time and frequency the beaconer declares (any the chain accepts at the reveal:
-    /// in band, within the skew of the block), none of its honest witnesses ends with fewer
+    /// in band, within the skew of the block, even a provable lie), none of its honest witnesses ends with fewer
     /// units, less reputation or an invalid report than if it had declared the truth.
     #[test]
     fn no_beacon_declaration_costs_an_honest_witness_units_or_reputation(
         n in 1_usize..=4,
         delays in proptest::collection::vec(20_u64..500, 4),
         errors in proptest::collection::vec(-3_i32..=3, 4),
-        skew in -300_000_i64..=300_000,
+        // The reveal block is at 1 090 000 ms: every time within max_beacon_skew_ms of it.
+        skew in -210_000_i64..=390_000,
         frequency in 863_000_u32..=870_000,
     ) {
         let names = [("w1", "bob", 2.0), ("w2", "carol", 3.5), ("w3", "dave", 5.0), ("w4", "erin", 7.5)];
@@ -1088,6 +1081,132 @@ proptest::proptest! {
             proptest::prop_assert_eq!(l.2, 0, "witness {} was charged", i);
         }
     }
+}
+
+// ---- the chain's clock binds the declared times ----------------------------------------------
+
+/// Two honest witnesses heard the beacon on FREQ at 1 000 500 ms and reached blocks at
+/// 1 001 000 and 1 001 250; the beaconer reveals `declared`. Checks both witnesses were paid
+/// and charged nothing; returns the beacon's outcome code, the beaconer's work record and units.
+fn judged_declaration(declared: Beacon) -> (u16, terrane_pow::types::DeviceWork, u64) {
+    let mut w = world(&[("w1", "bob", 2.0), ("w2", "carol", 3.0)]);
+    let pp = pow_params();
+    let p = CoverageParams::default();
+    assert_eq!(w.witness("w1", -900, 5), Verdict::Pending);
+    assert_eq!(w.witness("w2", -950, 6), Verdict::Pending);
+    assert_eq!(w.reveal_declared(&declared), Verdict::Pending);
+    w.close();
+    for name in ["w1", "w2"] {
+        let id = id_of(&key(name));
+        let after = block_on(pow::device_work(&w.o, &pp, &id, Epoch::ZERO)).unwrap();
+        assert_eq!(
+            (after.valid_reports, after.invalid_reports),
+            (1, 0),
+            "{name}"
+        );
+        assert_eq!(w.units(name), verify::witness_units(2, &p), "{name}");
+    }
+    let b = id_of(&key("beaconer"));
+    let last = block_on(pow::recent_outcomes(&w.o, &pp, &b)).unwrap();
+    let work = block_on(pow::device_work(&w.o, &pp, &b, Epoch::ZERO)).unwrap();
+    (last[0].code, work, w.units("beaconer"))
+}
+
+#[test]
+fn a_beacon_declaring_a_time_after_its_first_witness_reached_the_chain_is_at_fault() {
+    // 19 s after a block already held a witness of it.
+    let (code, work, units) = judged_declaration(Beacon {
+        timestamp_ms: 1_020_000,
+        ..beacon()
+    });
+    assert_eq!(code, CoverageRejection::BeaconAfterWitness.code());
+    assert_eq!(work.invalid_reports, 1, "a provable lie is charged");
+    assert_eq!(units, 0);
+}
+
+#[test]
+fn a_beacon_declared_long_before_its_witnesses_reached_the_chain_is_refused_without_fault() {
+    // 100 s before the block that first held a witness: beyond the 60 s report lag, so not a
+    // moment of its work phase; but slow witnesses could cause that, so no fault.
+    let (code, work, units) = judged_declaration(Beacon {
+        timestamp_ms: 901_000,
+        ..beacon()
+    });
+    assert_eq!(code, CoverageRejection::BeaconBeforeWork.code());
+    assert_eq!(
+        (work.invalid_reports, work.reputation_ppm),
+        (0, pow_params().reputation_start_ppm),
+        "refused without fault"
+    );
+    assert_eq!(units, 0);
+}
+
+#[test]
+fn a_witness_claiming_to_have_heard_after_its_own_block_is_invalid() {
+    let mut w = world(&[("w1", "bob", 2.0)]);
+    let b = id_of(&key("beaconer"));
+    let body = Witness {
+        beaconer: b,
+        commitment: commitment(&b, &[7; 16]),
+        rssi_dbm_x10: -900,
+        snr_db_x10: 50,
+        frequency_khz: FREQ,
+        // The block at height 5 is at 1 001 000 ms: 39 s ahead of it, beyond the 5 s skew.
+        timestamp_ms: 1_040_000,
+    };
+    assert_eq!(
+        w.submit("w1", KIND_WITNESS, body.encode().to_vec(), 5),
+        Verdict::Invalid(CoverageRejection::WitnessFromFuture.code())
+    );
+    let within = Witness {
+        timestamp_ms: 1_005_900,
+        ..body
+    };
+    let mut w = world(&[("w1", "bob", 2.0)]);
+    assert_eq!(
+        w.submit("w1", KIND_WITNESS, within.encode().to_vec(), 5),
+        Verdict::Pending,
+        "within the clock skew"
+    );
+}
+
+#[test]
+fn an_early_junk_witness_cannot_pin_an_honest_beacons_time() {
+    // An attacker reports a commitment of its own for the beaconer at the start of the work
+    // phase; the honest witness hears the real beacon later. Only witnesses the reveal opens
+    // bind the declared time, so the honest beacon stands.
+    let mut w = world(&[("junk", "dave", 2.5), ("w1", "bob", 2.0)]);
+    let b = id_of(&key("beaconer"));
+    let junk = Witness {
+        beaconer: b,
+        commitment: commitment(&b, &[1; 16]),
+        rssi_dbm_x10: -900,
+        snr_db_x10: 50,
+        frequency_khz: FREQ,
+        timestamp_ms: 1_000_000,
+    };
+    assert_eq!(
+        w.submit("junk", KIND_WITNESS, junk.encode().to_vec(), 1),
+        Verdict::Pending
+    );
+    let heard = Witness {
+        timestamp_ms: 1_050_100,
+        commitment: commitment(&b, &[7; 16]),
+        ..junk
+    };
+    assert_eq!(
+        w.submit("w1", KIND_WITNESS, heard.encode().to_vec(), 201),
+        Verdict::Pending
+    );
+    let honest = Beacon {
+        timestamp_ms: 1_050_000,
+        ..beacon()
+    };
+    assert_eq!(w.reveal_declared(&honest), Verdict::Pending);
+    w.close();
+    let last = block_on(pow::recent_outcomes(&w.o, &pow_params(), &b)).unwrap();
+    assert_eq!(last[0].code, 0, "the beacon counts");
+    assert!(w.units("beaconer") > 0);
 }
 
 // ---- owners are not free: the funding graph ---------------------------------------------------

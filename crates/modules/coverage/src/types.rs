@@ -92,6 +92,9 @@ pub struct WitnessRecord {
     pub distance_m: u32,
     /// Height it was submitted at.
     pub height: Height,
+    /// That block's time, ms: the chain's own evidence that the beacon had been heard by
+    /// then, whatever the beaconer later declares.
+    pub included_ms: u64,
 }
 
 impl Write for WitnessRecord {
@@ -101,6 +104,7 @@ impl Write for WitnessRecord {
         self.body.write(buf);
         self.distance_m.write(buf);
         self.height.write(buf);
+        self.included_ms.write(buf);
     }
 }
 
@@ -113,10 +117,11 @@ impl Read for WitnessRecord {
             body: Witness::read(buf)?,
             distance_m: u32::read(buf)?,
             height: Height::read(buf)?,
+            included_ms: u64::read(buf)?,
         })
     }
 }
 
 impl FixedSize for WitnessRecord {
-    const SIZE: usize = 32 + 32 + Witness::SIZE + 4 + 8;
+    const SIZE: usize = 32 + 32 + Witness::SIZE + 4 + 8 + 8;
 }

@@ -165,6 +165,38 @@ pub fn accepted_rssi_centi_dbm(
     .saturating_add(p.rssi_tolerance_centi_db)
 }
 
+/// Checks a witness's claimed moment of hearing against the block that includes it: a device
+/// cannot have heard a beacon later than it reported it (beyond the clock skew).
+pub fn check_witness_time(
+    body: &Witness,
+    block_timestamp_ms: u64,
+    p: &CoverageParams,
+) -> Result<(), Judgement> {
+    if body.timestamp_ms > block_timestamp_ms.saturating_add(p.max_clock_skew_ms) {
+        return Err(invalid(CoverageRejection::WitnessFromFuture));
+    }
+    Ok(())
+}
+
+/// Binds a beacon's declared transmit time to its own work phase, by the chain's clock:
+/// `first_heard_ms` is the time of the block that first held a witness the reveal opens.
+/// Declaring a moment after it is a provable lie (accountable); declaring one more than
+/// `max_report_lag_ms` before it is not a moment of the work phase, but slow witnesses could
+/// cause that too, so it is refused without fault.
+pub fn check_beacon_time(
+    beacon: &BeaconRecord,
+    first_heard_ms: u64,
+    p: &CoverageParams,
+) -> Result<(), Judgement> {
+    if beacon.timestamp_ms > first_heard_ms.saturating_add(p.max_clock_skew_ms) {
+        return Err(invalid(CoverageRejection::BeaconAfterWitness));
+    }
+    if beacon.timestamp_ms.saturating_add(p.max_report_lag_ms) < first_heard_ms {
+        return Err(refused(CoverageRejection::BeaconBeforeWork));
+    }
+    Ok(())
+}
+
 /// Checks a stored witness against the beaconer's revealed beacon at epoch close.
 pub fn check_against_beacon(
     beaconer: &DeviceId,
