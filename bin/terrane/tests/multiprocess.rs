@@ -7,7 +7,7 @@
 use commonware_cryptography::{Signer as _, ed25519};
 use std::{
     path::Path,
-    process::{Child, Command, Stdio},
+    process::{Child, Command},
     time::{Duration, Instant},
 };
 use terrane_accounts::msg::Transfer;
@@ -26,47 +26,15 @@ const BIN: &str = env!("CARGO_BIN_EXE_terrane");
 const VICTIM: u32 = 2;
 
 fn start_node(layout: &Layout, i: u32) -> Child {
-    let log = std::fs::File::create(
-        layout
-            .validator_dir(i)
-            .join(format!("test-{}.log", now_ms())),
-    )
-    .unwrap();
-    Command::new(BIN)
-        .args(["node", "--config"])
-        .arg(layout.node_config(i))
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .stdin(Stdio::null())
-        .spawn()
-        .unwrap()
-}
-
-fn now_ms() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_millis()
+    common::start_node(layout, i, &layout.validator_dir(i).join("test.log"))
 }
 
 async fn height(client: &Client) -> u64 {
-    client.status().await.map_or(0, |s| s.finalized_height)
+    common::finalized(client).await
 }
 
 async fn wait_height(client: &Client, target: u64, within: Duration) {
-    let deadline = Instant::now() + within;
-    loop {
-        let h = height(client).await;
-        if h >= target {
-            return;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "{} stuck at height {h} (< {target})",
-            client.base()
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
+    common::wait_finalized(client, target, within).await;
 }
 
 struct Sender {

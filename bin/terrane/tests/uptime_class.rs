@@ -7,14 +7,9 @@
 //! `uptime-test-class` feature; a production build does not have the class.)
 #![allow(clippy::disallowed_methods)] // A process-level test: its deadlines are wall-clock time.
 
-use std::{
-    process::{Child, Command, Stdio},
-    time::{Duration, Instant},
-};
+use std::time::Duration;
 use terrane_app::{Payload, Transaction, modules::uptime, tx::encode_signed};
-use terrane_client::Client;
 use terrane_devices::{msg::Domains, testkit};
-use terrane_devnet::layout::Layout;
 use terrane_keystore::Keystore;
 use terrane_pow::{
     msg::{SubmitReports, sign},
@@ -23,9 +18,8 @@ use terrane_pow::{
 use terrane_primitives::{Address, Amount, ChainId, Epoch, Namespace, Nonce};
 
 mod common;
-use common::free_ports;
+use common::OneNode;
 
-const BIN: &str = env!("CARGO_BIN_EXE_terrane");
 const EPOCH: u64 = 24;
 
 struct Owner {
@@ -48,79 +42,26 @@ impl Owner {
     }
 }
 
-async fn finalized(client: &Client) -> u64 {
-    client.status().await.map_or(0, |s| s.finalized_height)
-}
-
-async fn wait_height(client: &Client, target: u64) {
-    let deadline = Instant::now() + Duration::from_secs(120);
-    while finalized(client).await < target {
-        assert!(
-            Instant::now() < deadline,
-            "node stuck below height {target}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_uptime_device_registers_pings_and_is_paid_and_the_api_shows_it() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("net");
-    let api = free_ports(1);
-    let p2p = free_ports(1);
-    let out = Command::new(BIN)
-        .args(["genesis", "--validators", "1", "--out"])
-        .arg(&dir)
-        .args([
-            "--api-port",
-            &api.to_string(),
-            "--p2p-port",
-            &p2p.to_string(),
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     // The class's pool is data: add it to the genesis parameters (and shorten the epoch).
-    let layout = Layout::new(&dir);
-    let mut genesis: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(layout.genesis()).unwrap()).unwrap();
-    let params = &mut genesis["params"];
-    params["pow"]["epoch_length_blocks"] = EPOCH.into();
-    params["pow"]["window_grace_blocks"] = 2.into();
-    params["rewards"]["vetting_valid_reports"] = 1.into();
-    let classes = params["rewards"]["classes"].as_array_mut().unwrap();
-    // Its weight comes from the reserved storage pool (the weights sum to at most 100 %).
-    let storage = classes[1]["weight_bps"].as_u64().unwrap();
-    classes[1]["weight_bps"] = (storage - 500).into();
-    classes.push(serde_json::json!({
-        "class": uptime::CLASS.get(), "weight_bps": 500, "cap_per_epoch": 0, "cap_per_cell": 0
-    }));
-    std::fs::write(
-        layout.genesis(),
-        serde_json::to_string_pretty(&genesis).unwrap(),
-    )
-    .unwrap();
-    let genesis = terrane_node::config::load_genesis(&layout.genesis()).unwrap();
-    let chain = genesis.chain_id();
+    let net = OneNode::start(|genesis| {
+        let params = &mut genesis["params"];
+        params["pow"]["epoch_length_blocks"] = EPOCH.into();
+        params["pow"]["window_grace_blocks"] = 2.into();
+        params["rewards"]["vetting_valid_reports"] = 1.into();
+        let classes = params["rewards"]["classes"].as_array_mut().unwrap();
+        // Its weight comes from the reserved storage pool (the weights sum to at most 100 %).
+        let storage = classes[1]["weight_bps"].as_u64().unwrap();
+        classes[1]["weight_bps"] = (storage - 500).into();
+        classes.push(serde_json::json!({
+            "class": uptime::CLASS.get(), "weight_bps": 500, "cap_per_epoch": 0, "cap_per_cell": 0
+        }));
+    })
+    .await;
+    let (client, chain) = (&net.client, net.chain.clone());
 
-    let log = std::fs::File::create(dir.join("node.log")).unwrap();
-    let mut node: Child = Command::new(BIN)
-        .args(["node", "--config"])
-        .arg(layout.node_config(0))
-        .stdout(log.try_clone().unwrap())
-        .stderr(log)
-        .stdin(Stdio::null())
-        .spawn()
-        .unwrap();
-    let client = Client::new(&format!("http://127.0.0.1:{api}"));
-    wait_height(&client, 2).await;
-
-    let keys = Keystore::open(layout.keys()).unwrap();
+    let keys = Keystore::open(net.keys()).unwrap();
     let alice = keys.load("alice", None).unwrap();
     let mut owner = Owner {
         address: testkit::address_of(&alice),
@@ -203,7 +144,7 @@ async fn an_uptime_device_registers_pings_and_is_paid_and_the_api_shows_it() {
     let ns = chain.namespace(Namespace::DeviceReport);
     let mut pings = 0;
     loop {
-        let seen = finalized(&client).await;
+        let seen = net.finalized().await;
         if seen + uptime::verify::MIN_PING_GAP + 3 >= EPOCH {
             break;
         }
@@ -232,8 +173,8 @@ async fn an_uptime_device_registers_pings_and_is_paid_and_the_api_shows_it() {
         pings += 1;
         // The ping was included at or below the height finalized now: the next one lands at
         // least MIN_PING_GAP blocks later.
-        let now = finalized(&client).await;
-        wait_height(&client, now + uptime::verify::MIN_PING_GAP).await;
+        let now = net.finalized().await;
+        net.wait_height(now + uptime::verify::MIN_PING_GAP).await;
     }
     assert!(pings >= 2, "{pings} pings");
 
@@ -261,7 +202,7 @@ async fn an_uptime_device_registers_pings_and_is_paid_and_the_api_shows_it() {
         assert_eq!((o.code, o.name.as_str(), o.units), (0, "ok", 1), "{o:?}");
     }
 
-    wait_height(&client, EPOCH + 2).await;
+    net.wait_height(EPOCH + 2).await;
     let summary = client
         .epoch(0)
         .await
@@ -280,7 +221,4 @@ async fn an_uptime_device_registers_pings_and_is_paid_and_the_api_shows_it() {
         line.units,
         outcomes.outcomes.iter().map(|o| o.units).sum::<u64>()
     );
-
-    node.kill().unwrap();
-    node.wait().unwrap();
 }

@@ -36,6 +36,46 @@ pub fn free_ports(n: u16) -> u16 {
     panic!("no free port range");
 }
 
+/// Starts validator `i` of the network at `layout` as a `terrane node` process, its output
+/// appended to `log`.
+pub fn start_node(layout: &Layout, i: u32, log: &Path) -> Child {
+    let log = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(log)
+        .unwrap();
+    Command::new(BIN)
+        .args(["node", "--config"])
+        .arg(layout.node_config(i))
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .stdin(Stdio::null())
+        .spawn()
+        .unwrap()
+}
+
+/// The finalized height of the node behind `client` (0 while it does not answer).
+pub async fn finalized(client: &Client) -> u64 {
+    client.status().await.map_or(0, |s| s.finalized_height)
+}
+
+/// Waits until the node behind `client` has finalized `target`, at most `within`.
+pub async fn wait_finalized(client: &Client, target: u64, within: Duration) {
+    let deadline = Instant::now() + within;
+    loop {
+        let h = finalized(client).await;
+        if h >= target {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "{} stuck at height {h} (< {target})",
+            client.base()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
 /// A one-validator chain: the network `terrane genesis --validators 1` writes (its funded
 /// named accounts, `alice` to `dave`, and the device `maker` in its keystore), the genesis
 /// edited by the test, and one `terrane node` process, killed when this is dropped, passing
@@ -97,15 +137,7 @@ impl OneNode {
         let chain = terrane_node::config::load_genesis(&layout.genesis())
             .unwrap()
             .chain_id();
-        let log = std::fs::File::create(dir.join("node.log")).unwrap();
-        let node = Command::new(BIN)
-            .args(["node", "--config"])
-            .arg(layout.node_config(0))
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .stdin(Stdio::null())
-            .spawn()
-            .unwrap();
+        let node = start_node(&layout, 0, &dir.join("node.log"));
         let url = format!("http://127.0.0.1:{api}");
         let net = Self {
             client: Client::new(&url),
@@ -121,19 +153,12 @@ impl OneNode {
 
     /// Waits until the node has finalized `target`.
     pub async fn wait_height(&self, target: u64) {
-        let deadline = Instant::now() + Duration::from_secs(120);
-        while self.finalized().await < target {
-            assert!(
-                Instant::now() < deadline,
-                "node stuck below height {target}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        wait_finalized(&self.client, target, Duration::from_secs(120)).await;
     }
 
     /// The node's finalized height (0 while it does not answer).
     pub async fn finalized(&self) -> u64 {
-        self.client.status().await.map_or(0, |s| s.finalized_height)
+        finalized(&self.client).await
     }
 
     /// The keystore of the network's accounts.

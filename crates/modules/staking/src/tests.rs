@@ -541,11 +541,13 @@ fn a_device_sold_is_taken_over_by_its_new_owner_and_the_sellers_stake_becomes_a_
 
 // ---- the validators' emission share ----
 
-/// Accounts 1..=5 are funded; 1, 2 and 3 are the validator set.
+/// Accounts 1..=5 are funded, each with more than the property below can stake from one
+/// account (a 100 TRN operator bond plus 11 stakes under 2,000 TRN); 1, 2 and 3 are the
+/// validator set.
 fn validator_setup() -> Overlay<MemStore> {
     let mut o = Overlay::new(MemStore::new());
     let allocations: Vec<_> = (1..=5)
-        .map(|n| (addr(n), Amount::new(10_000 * TRN)))
+        .map(|n| (addr(n), Amount::new(30_000 * TRN)))
         .collect();
     accounts_genesis::apply(&mut o, &allocations, &AccountsParams::default());
     // Out of order and repeated: genesis keeps the set sorted and unique.
