@@ -17,6 +17,7 @@ mod ids;
 pub mod keys;
 pub mod merkle;
 mod numbers;
+mod quantity;
 mod reason;
 
 pub use amount::{Amount, TOKEN_DECIMALS, TOKEN_SYMBOL};
@@ -24,3 +25,10 @@ pub use chain::{ChainId, ChainIdError, Namespace};
 pub use ids::{Address, DeviceId, Hash32, IdParseError, sha256};
 pub use numbers::{BasisPoints, ClassId, Epoch, Height, Nonce, TimestampMs};
 pub use reason::ReasonInfo;
+
+/// What the exported macros name, so a crate using them needs no dependency of its own.
+#[doc(hidden)]
+pub mod __private {
+    pub use bytes::BufMut;
+    pub use commonware_codec::{Buf, Error, FixedSize, Read, ReadExt, Write};
+}

@@ -2,15 +2,14 @@
 //! parameters, totals and due queue (`docs/spec/staking.md`, "Slashing").
 
 use axum::{Json, extract::State};
-use utoipa::{
-    IntoParams,
-    openapi::path::{Parameter, ParameterIn},
-};
 
-use super::{AppState, Route, Segment, parse_decimal, parse_hex32};
+use super::{
+    AppState, Route, Segment, parse_decimal, parse_hex32,
+    staking::{DeviceParam, ValidatorParam},
+};
 use crate::{
     ApiError, Backend, ErrorBody, SlashListView, SlashView, SlashingView, StakeTarget,
-    openapi::{BackendErrors, EXAMPLE_DEVICE, EXAMPLE_HASH, hex32_path_param},
+    openapi::BackendErrors,
 };
 
 pub(super) fn routes<B: Backend>() -> Vec<Route<B>> {
@@ -122,30 +121,4 @@ async fn validator_slashes<B: Backend>(
 ) -> Result<Json<SlashListView>, ApiError> {
     let address = parse_hex32(&address, "validator address")?;
     list(&state, StakeTarget::Validator(address)).await
-}
-
-/// The `{id}` of the device route.
-struct DeviceParam;
-
-impl IntoParams for DeviceParam {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![hex32_path_param(
-            "id",
-            "Device id, 64 hex characters.",
-            EXAMPLE_DEVICE,
-        )]
-    }
-}
-
-/// The `{address}` of the validator route.
-struct ValidatorParam;
-
-impl IntoParams for ValidatorParam {
-    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        vec![hex32_path_param(
-            "address",
-            "Validator account (its ed25519 consensus key), 64 hex characters.",
-            EXAMPLE_HASH,
-        )]
-    }
 }

@@ -183,8 +183,8 @@ async fn unbonding<B: Backend>(
     state.backend.unbonding(address).await.map(Json)
 }
 
-/// The `{id}` of the device routes.
-struct DeviceParam;
+/// The `{id}` of the device routes (here and in slashing's).
+pub(super) struct DeviceParam;
 
 impl IntoParams for DeviceParam {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
@@ -196,8 +196,8 @@ impl IntoParams for DeviceParam {
     }
 }
 
-/// The `{address}` of the validator routes.
-struct ValidatorParam;
+/// The `{address}` of the validator routes (here and in slashing's).
+pub(super) struct ValidatorParam;
 
 impl IntoParams for ValidatorParam {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {

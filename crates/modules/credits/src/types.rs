@@ -5,68 +5,16 @@ use commonware_codec::{Buf, Error, FixedSize, Read, ReadExt, Write};
 use core::fmt;
 use terrane_primitives::{Address, Amount, Height};
 
-/// A number of data credits. Whole credits only: a credit is the smallest thing a service
-/// charges.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Credits(u64);
-
-impl Credits {
-    /// No credits.
-    pub const ZERO: Self = Self(0);
-
-    /// `n` credits.
-    pub const fn new(n: u64) -> Self {
-        Self(n)
-    }
-
-    /// The raw count.
-    pub const fn get(self) -> u64 {
-        self.0
-    }
-
-    /// Whether this is zero.
-    pub const fn is_zero(self) -> bool {
-        self.0 == 0
-    }
-
-    /// `self + rhs`, or `None` on overflow.
-    pub const fn checked_add(self, rhs: Self) -> Option<Self> {
-        match self.0.checked_add(rhs.0) {
-            Some(v) => Some(Self(v)),
-            None => None,
-        }
-    }
-
-    /// `self - rhs`, or `None` if `rhs > self`.
-    pub const fn checked_sub(self, rhs: Self) -> Option<Self> {
-        match self.0.checked_sub(rhs.0) {
-            Some(v) => Some(Self(v)),
-            None => None,
-        }
-    }
-}
+terrane_primitives::quantity!(
+    /// A number of data credits. Whole credits only: a credit is the smallest thing a service
+    /// charges.
+    Credits
+);
 
 impl fmt::Display for Credits {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} DC", self.0)
     }
-}
-
-impl Write for Credits {
-    fn write(&self, buf: &mut impl BufMut) {
-        self.0.write(buf);
-    }
-}
-
-impl Read for Credits {
-    type Cfg = ();
-    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
-        Ok(Self(u64::read(buf)?))
-    }
-}
-
-impl FixedSize for Credits {
-    const SIZE: usize = 8;
 }
 
 /// An escrow's id: the ledger's counter at its opening (from 1), so ids are never reused.

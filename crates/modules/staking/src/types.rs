@@ -63,60 +63,14 @@ impl FixedSize for Target {
 /// every base unit of a reward of one TRN.
 pub const ACC_SCALE: u128 = 1_000_000_000_000_000_000;
 
-/// Shares of a pool's bonded stake or of its unbonding stake. A position holds shares, not
-/// TRN, so a slash cuts every position of the pool at once by cutting the pool's stake (no
-/// per-position work): a position's stake is `shares × stake / total shares`, floored.
-/// Shares are issued 1:1 while nothing was slashed and at most `2^64 − 1` exist per pool,
-/// so every product below fits `u128`.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Shares(u64);
-
-impl Shares {
-    /// None.
-    pub const ZERO: Self = Self(0);
-
-    /// `n` shares.
-    pub const fn new(n: u64) -> Self {
-        Self(n)
-    }
-
-    /// The count.
-    pub const fn get(self) -> u64 {
-        self.0
-    }
-
-    /// Whether there are none.
-    pub const fn is_zero(self) -> bool {
-        self.0 == 0
-    }
-
-    /// `self + o`, `None` on overflow.
-    pub fn checked_add(self, o: Self) -> Option<Self> {
-        self.0.checked_add(o.0).map(Self)
-    }
-
-    /// `self − o`, `None` below zero.
-    pub fn checked_sub(self, o: Self) -> Option<Self> {
-        self.0.checked_sub(o.0).map(Self)
-    }
-}
-
-impl Write for Shares {
-    fn write(&self, buf: &mut impl BufMut) {
-        self.0.write(buf);
-    }
-}
-
-impl Read for Shares {
-    type Cfg = ();
-    fn read_cfg(buf: &mut impl Buf, _: &()) -> Result<Self, Error> {
-        Ok(Self(u64::read(buf)?))
-    }
-}
-
-impl FixedSize for Shares {
-    const SIZE: usize = 8;
-}
+terrane_primitives::quantity!(
+    /// Shares of a pool's bonded stake or of its unbonding stake. A position holds shares, not
+    /// TRN, so a slash cuts every position of the pool at once by cutting the pool's stake (no
+    /// per-position work): a position's stake is `shares × stake / total shares`, floored.
+    /// Shares are issued 1:1 while nothing was slashed and at most `2^64 − 1` exist per pool,
+    /// so every product below fits `u128`.
+    Shares
+);
 
 /// One side of a pool (bonded or unbonding): its stake and the shares that divide it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
