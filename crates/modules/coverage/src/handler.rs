@@ -322,21 +322,17 @@ pub async fn close_epoch<S: StateRead>(
         // Witnesses that all tell one story count whatever the declaration says: a beaconer
         // declaring a time among its honest witnesses' own cannot split them into a refused
         // minority.
-        // The chain's own clock bounds the declaration: the block that first held a matching
-        // witness shows the beacon had been heard by then (an attacker's early junk witness
-        // cannot pin it, because only witnesses the reveal opens count here).
-        let first_heard = agreeing
-            .iter()
-            .chain(disputing.iter().map(|d| &d.0))
-            .map(|r| r.included_ms)
-            .min();
-        let time_fault = match (&s.beacon, first_heard) {
-            (Some(b), Some(t)) => verify::check_beacon_time(b, t, &p).err(),
+        //
+        // The chain's own clock bounds the declaration first: the block that first held a
+        // matching witness shows the beacon had been heard by then (an attacker's early junk
+        // witness cannot pin it, because only witnesses the reveal opens are matching).
+        let matching = || agreeing.iter().chain(disputing.iter().map(|d| &d.0));
+        let time_fault = match (&s.beacon, matching().map(|r| r.included_ms).min()) {
+            (Some(b), Some(first_heard)) => verify::check_beacon_time(b, first_heard, &p).err(),
             _ => None,
         };
         let disputed = time_fault.is_some() || disputing.len() > agreeing.len();
-        let one_story = !disputing.is_empty()
-            && verify::one_story(agreeing.iter().chain(disputing.iter().map(|d| &d.0)), &p);
+        let one_story = !disputing.is_empty() && verify::one_story(matching(), &p);
         let (winners, losers): (Vec<WitnessRecord>, Vec<(WitnessRecord, CoverageRejection)>) =
             if one_story {
                 let all = agreeing
