@@ -25,8 +25,8 @@ fn device_status_schema() -> Object {
 
 fn capped_by_schema() -> Object {
     one_of_strings(
-        &["none", "device", "cell"],
-        "Which cap lowered the amount, if any.",
+        &["none", "device", "cell", "demand"],
+        "Which cap lowered the amount, if any (`demand`: its demand cap, rule 2b).",
     )
 }
 
@@ -222,13 +222,20 @@ pub struct RewardLineView {
     pub vetting_ppm: u32,
     /// Whether it could earn (active, not cooling down).
     pub eligible: bool,
-    /// units × cell_scale_ppm × reputation_ppm × vetting_ppm: a u128 as a decimal string
-    /// (units in 10^-18).
+    /// The most demand backing let it take, base units: its free share of the pool plus what
+    /// paid usage in its reach backs (0: its pool is not demand-backed).
+    pub demand_cap: u64,
+    /// Demand backing's factor, parts per million: below 10^6 when its demand cap held it
+    /// below its unit share.
+    #[schema(maximum = 1_000_000)]
+    pub backing_ppm: u32,
+    /// units × cell_scale_ppm × reputation_ppm × vetting_ppm × backing_ppm / 10^6: a u128 as a
+    /// decimal string (units in 10^-18).
     #[schema(format = "decimal")]
     pub scaled_units: String,
     /// Pro-rata amount before caps, base units.
     pub uncapped: u64,
-    /// `none`, `device` or `cell`.
+    /// `none`, `device`, `cell` or `demand`.
     #[schema(schema_with = capped_by_schema)]
     pub capped_by: String,
     /// Subsidy credited from its class's pool, base units.
@@ -281,7 +288,7 @@ pub struct RewardProofView {
     pub device: String,
     /// The line.
     pub line: RewardLineView,
-    /// The 122-byte leaf data of the line (docs/spec/api.md); its leaf hash is
+    /// The 134-byte leaf data of the line (docs/spec/api.md); its leaf hash is
     /// SHA-256(0x00 ‖ leaf).
     #[schema(format = "hex")]
     pub leaf: String,

@@ -482,9 +482,9 @@ async fn reward_proof_carries_the_line_its_merkle_path_and_the_summary_proof() {
     assert_eq!((proof.epoch, proof.device.as_str()), (1, DEVICE_B));
     assert_eq!(proof.line.epoch, 1);
     assert!(proof.line.leaf_index.is_some());
-    // The 122-byte leaf starts with the epoch and the device key.
+    // The 134-byte leaf starts with the epoch and the device key.
     let leaf = hex::decode(&proof.leaf).unwrap();
-    assert_eq!(leaf.len(), 122);
+    assert_eq!(leaf.len(), 134);
     assert_eq!(leaf[..8], 1u64.to_be_bytes());
     assert_eq!(hex::encode(&leaf[8..40]), DEVICE_B);
     assert!(!proof.path.is_empty());

@@ -231,6 +231,20 @@ pub trait ClassVerifier {
         Ok(device.registered_epoch)
     }
 
+    /// The devices whose work a customer's payment to `device` in `epoch` also backs, and
+    /// whose customers back its work (rewards' demand backing shares paid usage over the
+    /// payee and its reach; `docs/spec/rewards.md`, rule 2b). Coverage: the hotspots it heard
+    /// or was heard by in counted witness reports. Must only read; at most a few dozen. The
+    /// default: nobody (a payment backs its payee alone).
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn reach<S: StateRead>(
+        _state: &Overlay<S>,
+        _device: &Device,
+        _epoch: Epoch,
+    ) -> Result<Vec<terrane_primitives::DeviceId>, StateError> {
+        Ok(Vec::new())
+    }
+
     /// The duty a report of this class answers, if the class has one per report: two
     /// different reports of one device for one duty in one epoch are an equivocation
     /// (slashing). Pure. The default: no duty, so no report can equivocate.

@@ -572,8 +572,17 @@ fn self_dealing_loses_money_when_the_subsidy_bound_binds() {
 #[test]
 fn self_dealing_loses_the_fee_when_the_floor_pays_the_subsidy() {
     // The default floor (20,000 TRN an epoch) exceeds the emission: the bound does not bind,
-    // the subsidy is what usage leaves, and Ann's usage only takes from it.
-    let (honest, dealt, fees) = self_dealing(|_| {}, 100);
+    // the subsidy is what usage leaves, and Ann's usage only takes from it. Without demand
+    // backing (rule 2b, off here) her usage backs nothing: she loses the fee exactly. With it,
+    // her own payment backs at most what the fee costs (market_sim measures that case).
+    let (honest, dealt, fees) = self_dealing(
+        |g| {
+            for pool in &mut g.params.rewards.classes {
+                pool.backed_bps = 0;
+            }
+        },
+        100,
+    );
     assert_eq!(
         honest - dealt,
         20 * TRN + fees.get(),

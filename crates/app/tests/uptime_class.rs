@@ -49,6 +49,7 @@ impl Chain {
             weight_bps: POOL_BPS,
             cap_per_epoch: 0,
             cap_per_cell: 0,
+            backed_bps: 0,
         });
         Self(TestChain::new(g, vec![ann]))
     }

@@ -207,6 +207,7 @@ impl crate::Client {
             "none" => terrane_rewards::Cap::None,
             "device" => terrane_rewards::Cap::Device,
             "cell" => terrane_rewards::Cap::Cell,
+            "demand" => terrane_rewards::Cap::Demand,
             _ => return Err(bad("unknown cap in the reward line")),
         };
         let shown = terrane_rewards::Breakdown {
@@ -216,6 +217,8 @@ impl crate::Client {
             reputation_ppm: l.reputation_ppm,
             vetting_ppm: l.vetting_ppm,
             eligible: l.eligible,
+            demand_cap: l.demand_cap,
+            backing_ppm: l.backing_ppm,
             scaled_units: l
                 .scaled_units
                 .parse()

@@ -55,8 +55,15 @@ use terrane_sessions::{
 pub struct MarketConfig {
     /// Seed of every draw (keys, hotspot choice, traffic).
     pub seed: u64,
-    /// Paying consumers.
+    /// Paying consumers, each buying from honest hotspots drawn by their city's population.
     pub consumers: usize,
+    /// Consumers living in each town with honest hotspots, each buying only from its own
+    /// town's (demand everywhere, as in a busy network); 0 for none.
+    pub consumers_per_town: usize,
+    /// Whether each ring's owners pay their own ring's devices in turn (fabricated traffic,
+    /// the whole deposit at once): a ring buying the demand backing it cannot get from
+    /// customers.
+    pub ring_dealers: bool,
     /// Honest hotspots whose owners also pay themselves for fabricated traffic.
     pub self_dealers: usize,
     /// Honest hotspots whose owners try to be paid more than their customers signed.
@@ -94,6 +101,8 @@ impl MarketConfig {
         Self {
             seed,
             consumers: 8,
+            consumers_per_town: 0,
+            ring_dealers: false,
             self_dealers: 2,
             over_claimers: 2,
             cheat: true,
@@ -110,10 +119,27 @@ impl MarketConfig {
         }
     }
 
+    /// A busy network: two consumers in every town with honest hotspots and none drawn by
+    /// population, each spending about $100 an epoch (sessions of 8,000,000 credits = $80,
+    /// steps of up to 800,000 credits), funded with 10,000 TRN and burning 100 TRN at a time:
+    /// enough paid usage to back the coverage pool (`docs/spec/rewards.md`, rule 2b).
+    pub fn busy(seed: u64) -> Self {
+        Self {
+            consumers: 0,
+            consumers_per_town: 2,
+            burn: Amount::new(100_000_000),
+            deposit: 8_000_000,
+            max_step_bytes: 19_200_000,
+            funding: Amount::new(10_000_000_000),
+            ..Self::new(seed)
+        }
+    }
+
     /// The same market with nobody cheating.
     pub fn honest(&self) -> Self {
         Self {
             cheat: false,
+            ring_dealers: false,
             ..self.clone()
         }
     }
@@ -126,6 +152,8 @@ pub enum Role {
     Consumer,
     /// A hotspot owner's second wallet, paying his own hotspot.
     SelfDealer(DeviceId),
+    /// A ring's owners' wallet, paying the ring's devices in turn (index into the rings).
+    RingDealer(usize),
 }
 
 struct Open {
@@ -142,6 +170,10 @@ struct Payer {
     address: Address,
     nonce: Nonce,
     role: Role,
+    /// The town a consumer buys in (index into the towns), if it lives in one.
+    home: Option<usize>,
+    /// Sessions opened (a ring dealer pays its ring's devices in this turn).
+    turn: usize,
     credits: u64,
     /// A burn or an opening in flight since this height (cleared by its event, or retried).
     waiting: Option<Height>,
@@ -189,6 +221,10 @@ pub struct Market {
     claimer_accounts: Vec<Payer>,
     /// Honest hotspots consumers buy from, with their demand weight (city population).
     hotspots: Vec<(DeviceId, u64)>,
+    /// The honest hotspots of each town, in ascending city index.
+    towns: Vec<Vec<DeviceId>>,
+    /// Each ring's devices, in ring order.
+    rings: Vec<Vec<DeviceId>>,
     total_weight: u64,
     rng: SimRng,
     /// Sessions by id: their payer.
@@ -208,6 +244,8 @@ fn payer(key: ed25519::PrivateKey, role: Role) -> Payer {
         key,
         nonce: Nonce::new(0),
         role,
+        home: None,
+        turn: 0,
         credits: 0,
         waiting: None,
         session: None,
@@ -250,6 +288,38 @@ impl Market {
         let mut payers: Vec<Payer> = (0..cfg.consumers)
             .map(|i| payer(key(cfg.seed, "market/consumer", i), Role::Consumer))
             .collect();
+        let mut by_town: BTreeMap<usize, Vec<DeviceId>> = BTreeMap::new();
+        for d in fleet.device_info() {
+            if d.behavior == Behavior::Honest
+                && let Some(c) = d.city
+            {
+                by_town.entry(c).or_default().push(d.id);
+            }
+        }
+        let towns: Vec<Vec<DeviceId>> = by_town.into_values().collect();
+        for t in 0..towns.len() {
+            for j in 0..cfg.consumers_per_town {
+                let i = t * cfg.consumers_per_town + j;
+                let mut p = payer(key(cfg.seed, "market/resident", i), Role::Consumer);
+                p.home = Some(t);
+                payers.push(p);
+            }
+        }
+        let mut by_ring: BTreeMap<usize, Vec<DeviceId>> = BTreeMap::new();
+        for d in fleet.device_info() {
+            if let Some(r) = d.ring {
+                by_ring.entry(r).or_default().push(d.id);
+            }
+        }
+        let rings: Vec<Vec<DeviceId>> = by_ring.into_values().collect();
+        if cfg.ring_dealers {
+            for r in 0..rings.len() {
+                payers.push(payer(
+                    key(cfg.seed, "market/ring-dealer", r),
+                    Role::RingDealer(r),
+                ));
+            }
+        }
         for (i, (device, _)) in by_demand.iter().take(cfg.self_dealers).enumerate() {
             payers.push(payer(
                 key(cfg.seed, "market/self-dealer", i),
@@ -292,6 +362,8 @@ impl Market {
             claimers,
             claimer_accounts,
             hotspots,
+            towns,
+            rings,
             total_weight,
             sessions: BTreeMap::new(),
             by_address,
@@ -333,7 +405,18 @@ impl Market {
             .iter()
             .filter_map(|p| match p.role {
                 Role::SelfDealer(d) => Some((p.address, d)),
-                Role::Consumer => None,
+                Role::Consumer | Role::RingDealer(_) => None,
+            })
+            .collect()
+    }
+
+    /// Each ring dealer's payer account and the ring devices it pays.
+    pub fn ring_dealers(&self) -> Vec<(Address, Vec<DeviceId>)> {
+        self.payers
+            .iter()
+            .filter_map(|p| match p.role {
+                Role::RingDealer(r) => Some((p.address, self.rings.get(r).cloned()?)),
+                _ => None,
             })
             .collect()
     }
@@ -355,7 +438,13 @@ impl Market {
         crate::fleet::sign_encoded(chain, fees, &p.key, &mut p.nonce, payload)
     }
 
-    fn draw_hotspot(&mut self) -> Option<DeviceId> {
+    fn draw_hotspot(&mut self, home: Option<usize>) -> Option<DeviceId> {
+        if let Some(t) = home {
+            let town = self.towns.get(t)?;
+            let n = u64::try_from(town.len()).expect("a town's hotspots fit u64");
+            let i = usize::try_from(self.rng.below_u64(n)).expect("below the town's size");
+            return town.get(i).copied();
+        }
         if self.total_weight == 0 {
             return None;
         }
@@ -459,8 +548,16 @@ impl Market {
             }
             let device = match p.role {
                 Role::SelfDealer(d) => d,
-                Role::Consumer => self.draw_hotspot()?,
+                Role::RingDealer(r) => {
+                    let ring = self.rings.get(r)?;
+                    *ring.get(p.turn % ring.len().max(1))?
+                }
+                Role::Consumer => {
+                    let home = p.home;
+                    self.draw_hotspot(home)?
+                }
             };
+            self.payers[i].turn += 1;
             self.payers[i].waiting = Some(height);
             return Some(Payload::OpenSession(OpenSession {
                 device,
@@ -476,7 +573,7 @@ impl Market {
         }
         let bytes = match self.payers[i].role {
             // Fabricated traffic: the whole deposit at once.
-            Role::SelfDealer(_) => open.capacity,
+            Role::SelfDealer(_) | Role::RingDealer(_) => open.capacity,
             Role::Consumer => {
                 let more = 2_400 + self.rng.below_u64(cfg.max_step_bytes - 2_400 + 1);
                 (open.bytes + more).min(open.capacity)

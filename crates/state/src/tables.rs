@@ -83,6 +83,11 @@ pub const EPOCH_BEACON_COUNT: TableId = 0x44;
 pub const WITNESS_SEEN: TableId = 0x45;
 /// `coverage`: device -> first epoch it may earn coverage rewards after a relocation.
 pub const COVERAGE_COOLDOWNS: TableId = 0x46;
+/// `coverage`: (epoch, device) -> number of hotspots it heard or was heard by, counted at the
+/// close (its reach).
+pub const COVERAGE_REACH_COUNT: TableId = 0x47;
+/// `coverage`: (epoch, device, index) -> one hotspot of its reach, ascending.
+pub const COVERAGE_REACH: TableId = 0x48;
 /// `oracle`: oracle key -> its latest accepted price report.
 pub const ORACLE_REPORTS: TableId = 0x50;
 /// `oracle`: parameters (one record).
@@ -188,6 +193,8 @@ pub const ALL: &[(TableId, &str)] = &[
     (EPOCH_BEACON_COUNT, "epoch_beacon_count"),
     (WITNESS_SEEN, "witness_seen"),
     (COVERAGE_COOLDOWNS, "coverage_cooldowns"),
+    (COVERAGE_REACH_COUNT, "coverage_reach_count"),
+    (COVERAGE_REACH, "coverage_reach"),
     (ORACLE_REPORTS, "oracle_reports"),
     (ORACLE_PARAMS, "oracle_params"),
     (CREDIT_BALANCES, "credit_balances"),

@@ -386,6 +386,13 @@ pub async fn run(cmd: DeviceCommand) -> anyhow::Result<()> {
                     l.eligible,
                     l.capped_by
                 );
+                if l.demand_cap > 0 {
+                    println!(
+                        "  demand backing {:.1} % (cap {}: free share plus what customers in reach back)",
+                        f64::from(l.backing_ppm) / 1e4,
+                        trn(l.demand_cap)
+                    );
+                }
                 println!("  reward root {}", v.reward_root);
                 println!(
                     "{}",

@@ -320,6 +320,8 @@ impl FakeDevice {
             reputation_ppm,
             vetting_ppm,
             eligible: true,
+            demand_cap: 0,
+            backing_ppm: 1_000_000,
             scaled_units: scaled_units.to_string(),
             uncapped: amount,
             capped_by: "none".into(),
@@ -332,12 +334,13 @@ impl FakeDevice {
         }
     }
 
-    /// The 122-byte reward leaf of `line` (layout in `docs/spec/api.md`).
+    /// The 134-byte reward leaf of `line` (layout in `docs/spec/api.md`).
     fn leaf(&self, line: &RewardLineView) -> Vec<u8> {
         let capped_by: u8 = match line.capped_by.as_str() {
             "none" => 0,
             "device" => 1,
-            _ => 2,
+            "cell" => 2,
+            _ => 3,
         };
         let scaled_units: u128 = line.scaled_units.parse().unwrap();
         [
@@ -349,6 +352,8 @@ impl FakeDevice {
             &line.reputation_ppm.to_be_bytes(),
             &line.vetting_ppm.to_be_bytes(),
             &[u8::from(line.eligible)],
+            &line.demand_cap.to_be_bytes(),
+            &line.backing_ppm.to_be_bytes(),
             &scaled_units.to_be_bytes(),
             &line.uncapped.to_be_bytes(),
             &[capped_by],

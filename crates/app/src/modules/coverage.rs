@@ -48,6 +48,8 @@ impl Module for Coverage {
             entry::<tables::EpochBeaconCount>(),
             entry::<tables::WitnessSeen>(),
             entry::<tables::Cooldowns>(),
+            entry::<tables::ReachCount>(),
+            entry::<tables::Reach>(),
             entry::<tables::Params>(),
         ]
     }
@@ -121,6 +123,15 @@ impl ClassVerifier for Coverage {
             }),
             _ => None,
         }
+    }
+
+    /// The hotspots it heard or was heard by in the epoch's counted witness reports.
+    async fn reach<S: StateRead>(
+        state: &Overlay<S>,
+        device: &Device,
+        epoch: Epoch,
+    ) -> Result<Vec<terrane_primitives::DeviceId>, StateError> {
+        terrane_coverage::query::reach(state, epoch, &device.id).await
     }
 
     /// A device owes a beacon every epoch it is active in: none revealed is a missed duty.

@@ -310,4 +310,17 @@ impl ClassRules for ClassList {
         }
         Ok(eligible_from(state, device).await? <= epoch)
     }
+
+    async fn reach<S: StateRead>(
+        &self,
+        state: &Overlay<S>,
+        device: &Device,
+        epoch: Epoch,
+    ) -> Result<Vec<terrane_primitives::DeviceId>, StateError> {
+        let mut reach = Vec::new();
+        for_each_class!(C => if C::CLASS == device.class() {
+            reach = C::reach(state, device, epoch).await?;
+        });
+        Ok(reach)
+    }
 }

@@ -7,13 +7,14 @@ use crate::{
     outcome::CoverageRejection,
     params::CoverageParams,
     state_key::{
-        Cooldowns, EpochBeaconCount, EpochBeacons, PARAMS_KEY, Params, Slots, WitnessSeen,
-        Witnesses,
+        Cooldowns, EpochBeaconCount, EpochBeacons, MAX_REACH, PARAMS_KEY, Params, Reach,
+        ReachCount, Slots, WitnessSeen, Witnesses,
     },
     types::{BeaconRecord, BeaconSlot, WitnessRecord},
     verify::{self, Judgement},
 };
 use commonware_codec::DecodeExt;
+use std::collections::{BTreeMap, BTreeSet};
 use terrane_devices::{
     handler::{self as devices, ClassCheck},
     types::{Capabilities, DeviceStatus},
@@ -264,6 +265,9 @@ pub async fn close_epoch<S: StateRead>(
 ) -> Result<CloseSummary, StateError> {
     let p = params(state).await?;
     let mut summary = CloseSummary::default();
+    // Who heard whom in the reports that count: the reach rewards' demand backing shares a
+    // customer's payment over (docs/spec/coverage.md#reach-who-a-customer-backs).
+    let mut reach: BTreeMap<DeviceId, BTreeSet<DeviceId>> = BTreeMap::new();
     let count = state.get::<EpochBeaconCount>(&epoch).await?.unwrap_or(0);
     for i in 0..count {
         let beaconer_id = state
@@ -406,6 +410,10 @@ pub async fn close_epoch<S: StateRead>(
             .expect("at most max_witnesses_selected");
         let per_witness = verify::witness_units(heard, &p);
         for (_, rec) in &candidates[..k] {
+            if per_witness > 0 && rec.witness != beaconer_id {
+                reach.entry(beaconer_id).or_default().insert(rec.witness);
+                reach.entry(rec.witness).or_default().insert(beaconer_id);
+            }
             late(
                 state,
                 env,
@@ -459,6 +467,14 @@ pub async fn close_epoch<S: StateRead>(
             )
             .await?;
         }
+    }
+    for (device, partners) in reach {
+        let mut n = 0u32;
+        for partner in partners.into_iter().take(MAX_REACH) {
+            state.put::<Reach>(&(epoch, device, n), &partner);
+            n += 1;
+        }
+        state.put::<ReachCount>(&(epoch, device), &n);
     }
     Ok(summary)
 }

@@ -2,7 +2,7 @@
 
 pub use crate::handler::params;
 use crate::{
-    state_key::{Slots, Witnesses},
+    state_key::{Reach, ReachCount, Slots, Witnesses},
     types::{BeaconSlot, WitnessRecord},
 };
 use terrane_primitives::{DeviceId, Epoch};
@@ -31,6 +31,29 @@ pub async fn witnesses<S: StateRead>(
         if let Some(w) = state.get::<Witnesses>(&(epoch, *beaconer, i)).await? {
             out.push(w);
         }
+    }
+    Ok(out)
+}
+
+/// The hotspots `device` heard or was heard by in `epoch`'s counted witness reports (its
+/// reach, at most [`crate::state_key::MAX_REACH`], ascending): empty before the close.
+pub async fn reach<S: StateRead>(
+    state: &Overlay<S>,
+    epoch: Epoch,
+    device: &DeviceId,
+) -> Result<Vec<DeviceId>, StateError> {
+    let n = state
+        .get::<ReachCount>(&(epoch, *device))
+        .await?
+        .unwrap_or(0);
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        out.push(
+            state
+                .get::<Reach>(&(epoch, *device, i))
+                .await?
+                .expect("reach entries are contiguous"),
+        );
     }
     Ok(out)
 }

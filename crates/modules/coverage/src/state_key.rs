@@ -68,6 +68,31 @@ impl Table for Cooldowns {
     fn value_cfg() {}
 }
 
+/// `(epoch, device) -> n`: the hotspots it heard or was heard by in the epoch's counted
+/// witness reports (its reach), at most [`MAX_REACH`], written at the close.
+pub struct ReachCount;
+impl Table for ReachCount {
+    const ID: terrane_state::TableId = tables::COVERAGE_REACH_COUNT;
+    const NAME: &'static str = "coverage_reach_count";
+    type Key = (Epoch, DeviceId);
+    type Value = u32;
+    fn value_cfg() {}
+}
+
+/// `(epoch, device, index) -> hotspot`: its reach in ascending device id, `0..n`.
+pub struct Reach;
+impl Table for Reach {
+    const ID: terrane_state::TableId = tables::COVERAGE_REACH;
+    const NAME: &'static str = "coverage_reach";
+    type Key = (Epoch, DeviceId, u32);
+    type Value = DeviceId;
+    fn value_cfg() {}
+}
+
+/// Most hotspots one device's reach lists (the lowest ids; a dense city's hotspot hears
+/// fewer): bounds what a close writes and what rewards' close reads per paid device.
+pub const MAX_REACH: usize = 64;
+
 /// The key of the params record.
 pub const PARAMS_KEY: u8 = 0;
 

@@ -89,6 +89,16 @@ pub trait ClassRules {
         device: &Device,
         epoch: Epoch,
     ) -> Result<bool, StateError>;
+
+    /// The devices a customer's payment to `device` in `epoch` also backs (its class's reach;
+    /// rule 2b of the split). Must only read, be deterministic, and list each device once.
+    #[allow(async_fn_in_trait)] // static dispatch only
+    async fn reach<S: StateRead>(
+        &self,
+        state: &Overlay<S>,
+        device: &Device,
+        epoch: Epoch,
+    ) -> Result<Vec<DeviceId>, StateError>;
 }
 
 /// No class rule: every active device is payable (for tests of the split alone).
@@ -102,6 +112,15 @@ impl ClassRules for EveryActiveDevice {
         _: Epoch,
     ) -> Result<bool, StateError> {
         Ok(true)
+    }
+
+    async fn reach<S: StateRead>(
+        &self,
+        _: &Overlay<S>,
+        _: &Device,
+        _: Epoch,
+    ) -> Result<Vec<DeviceId>, StateError> {
+        Ok(Vec::new())
     }
 }
 
@@ -178,6 +197,7 @@ pub async fn close_epoch<S: StateRead>(
 
     let pools = class_pools(econ.subsidy, &params);
     let workers = pow::workers(state, epoch).await?;
+    let backing = backing(state, epoch, &usage_of, &params.economy, rules).await?;
 
     // One item list per class, in work-ledger order; every class with a pool is listed even
     // without work (its pool is then not issued).
@@ -197,6 +217,7 @@ pub async fn close_epoch<S: StateRead>(
             reputation_ppm: work.reputation_ppm,
             vetting_ppm: reputation::vetting_ppm(&work, params.vetting_valid_reports),
             eligible,
+            backing: backing.get(device_id).copied().unwrap_or(0),
         });
     }
 
@@ -308,6 +329,39 @@ pub async fn close_epoch<S: StateRead>(
     state.put::<ModuleLedger>(&LEDGER_KEY, &l);
     state.put::<Summaries>(&epoch, &summary);
     Ok((summary, events, paid))
+}
+
+/// What paid usage backs, per device (rule 2b of the split): each paid device's usage, times
+/// `k = subsidy_per_usage_bps`, shared equally between it and its reach. The shares sum to at
+/// most `k ×` the usage paid, so buying usage for one's own devices backs no more subsidy than
+/// the network's bound allows — which `k × (1 − fee) ≤ fee` makes a loss (economy.rs).
+async fn backing<S: StateRead>(
+    state: &Overlay<S>,
+    epoch: Epoch,
+    usage: &BTreeMap<DeviceId, UsageLine>,
+    economy: &economy::EconomyParams,
+    rules: &impl ClassRules,
+) -> Result<BTreeMap<DeviceId, u64>, StateError> {
+    let mut out: BTreeMap<DeviceId, u64> = BTreeMap::new();
+    for (payee, line) in usage {
+        if line.paid == 0 {
+            continue;
+        }
+        let Some(device) = devices::device(state, payee).await? else {
+            continue;
+        };
+        let reach = rules.reach(state, &device, epoch).await?;
+        let backed = u128::from(line.paid) * u128::from(economy.subsidy_per_usage_bps)
+            / u128::from(crate::emission::BPS_ONE);
+        let parties = u128::try_from(reach.len()).expect("a short list") + 1;
+        // Saturates only for a k above 10^4 (a fee of 100 % allows any k).
+        let share = u64::try_from(backed / parties).unwrap_or(u64::MAX);
+        for d in std::iter::once(payee).chain(reach.iter()) {
+            let b = out.entry(*d).or_default();
+            *b = b.saturating_add(share);
+        }
+    }
+    Ok(out)
 }
 
 /// Stores one reward line of a close: in the reward list (and the device's ledger) if it pays

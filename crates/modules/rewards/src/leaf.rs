@@ -2,7 +2,7 @@
 //!
 //! # Leaf layout
 //! One leaf per line of a [`Split`] whose `amount > 0`, in the split's input order. A leaf's
-//! data is [`LEAF_LEN`] = 122 bytes, every integer fixed-width big-endian, in this order:
+//! data is [`LEAF_LEN`] = 134 bytes, every integer fixed-width big-endian, in this order:
 //!
 //! ```text
 //! offset  size  field
@@ -14,13 +14,15 @@
 //!     56     4  reputation_ppm        u32
 //!     60     4  vetting_ppm           u32
 //!     64     1  eligible              u8, 0 or 1
-//!     65    16  scaled_units          u128
-//!     81     8  uncapped              u64, base units
-//!     89     1  capped_by             u8: 0 none, 1 device cap, 2 cell cap
-//!     90     8  amount                u64, base units: the subsidy
-//!     98     8  usage_credits         u64: credits consumers paid it, settled in this close
-//!    106     8  usage_face            u64, base units: their face value at the close's price
-//!    114     8  usage_paid            u64, base units: what its usage is paid
+//!     65     8  demand_cap            u64, base units (0: the pool is not demand-backed)
+//!     73     4  backing_ppm           u32
+//!     77    16  scaled_units          u128
+//!     93     8  uncapped              u64, base units
+//!    101     1  capped_by             u8: 0 none, 1 device cap, 2 cell cap, 3 demand cap
+//!    102     8  amount                u64, base units: the subsidy
+//!    110     8  usage_credits         u64: credits consumers paid it, settled in this close
+//!    118     8  usage_face            u64, base units: their face value at the close's price
+//!    126     8  usage_paid            u64, base units: what its usage is paid
 //! ```
 //!
 //! A line is rewarded, and has a leaf, when `amount + usage_paid > 0`. Leaves built from a
@@ -31,7 +33,7 @@
 //! carried up unchanged, and an empty list has the all-zero root.
 //!
 //! To check a reward line, a device owner takes its epoch, device and breakdown, lays out the
-//! 122 bytes above, hashes them as a leaf, folds the proof steps in (a step whose sibling is on
+//! 134 bytes above, hashes them as a leaf, folds the proof steps in (a step whose sibling is on
 //! the left hashes `sibling || running`, otherwise `running || sibling`), and compares the
 //! result with the epoch's published reward root: that is [`verify_line`].
 
@@ -43,7 +45,7 @@ use terrane_primitives::merkle::{self, ProofStep};
 use terrane_primitives::{DeviceId, Epoch, Hash32};
 
 /// Bytes in a leaf's data.
-pub const LEAF_LEN: usize = 122;
+pub const LEAF_LEN: usize = 134;
 
 /// The leaf data of one reward line, as a fixed array (see the module doc for the layout).
 pub fn leaf_array(
@@ -66,6 +68,8 @@ pub fn leaf_array(
     put(&line.reputation_ppm.to_be_bytes());
     put(&line.vetting_ppm.to_be_bytes());
     put(&[u8::from(line.eligible)]);
+    put(&line.demand_cap.to_be_bytes());
+    put(&line.backing_ppm.to_be_bytes());
     put(&line.scaled_units.to_be_bytes());
     put(&line.uncapped.to_be_bytes());
     put(&[line.capped_by.code()]);

@@ -25,6 +25,12 @@ pub struct ClassPool {
     /// Most the devices of one density cell may earn from the pool per epoch, base units
     /// (0 = no cap).
     pub cap_per_cell: u64,
+    /// Demand backing, basis points of the pool (0 = off): a device may take at most
+    /// `(10_000 − backed_bps)` bps of its plain unit share without customers, plus what the
+    /// paid usage within its reach backs (`docs/spec/rewards.md`, rule 2b). The share others
+    /// cannot back goes to the devices whose demand can, or is not issued.
+    #[serde(default)]
+    pub backed_bps: u16,
 }
 
 impl Write for ClassPool {
@@ -33,6 +39,7 @@ impl Write for ClassPool {
         self.weight_bps.write(buf);
         self.cap_per_epoch.write(buf);
         self.cap_per_cell.write(buf);
+        self.backed_bps.write(buf);
     }
 }
 
@@ -44,12 +51,13 @@ impl Read for ClassPool {
             weight_bps: u16::read(buf)?,
             cap_per_epoch: u64::read(buf)?,
             cap_per_cell: u64::read(buf)?,
+            backed_bps: u16::read(buf)?,
         })
     }
 }
 
 impl FixedSize for ClassPool {
-    const SIZE: usize = 1 + 2 + 8 + 8;
+    const SIZE: usize = 1 + 2 + 8 + 8 + 2;
 }
 
 /// Token emission and reward-split parameters, set at genesis and changed by governance.
@@ -94,13 +102,15 @@ impl Default for EmissionParams {
     /// session at 400-block epochs); coverage (class 0) a small capped subsidy, and pools kept
     /// for the storage, compute, energy and sensing classes (ids 1-4) that are not issued until
     /// those classes run; WeatherXM-like density of 10 devices per resolution-8 cell (about
-    /// 0.7 km²).
+    /// 0.7 km²). Coverage is demand-backed at 98 %: a hotspot no customer pays, directly or
+    /// through the hotspots it hears and is heard by, earns at most 2 % of its unit share.
     fn default() -> Self {
         let pool = |class, weight_bps| ClassPool {
             class: ClassId::new(class),
             weight_bps,
             cap_per_epoch: 0,
             cap_per_cell: 0,
+            backed_bps: 0,
         };
         Self {
             initial_per_epoch: 10_000_000_000,
@@ -109,6 +119,7 @@ impl Default for EmissionParams {
                 ClassPool {
                     cap_per_epoch: 800_000_000,
                     cap_per_cell: 20_000_000,
+                    backed_bps: 9_800,
                     ..pool(0, 1_000)
                 },
                 pool(1, 3_000),
@@ -146,6 +157,12 @@ impl EmissionParams {
                 "rewards.classes weight_bps must sum to at most 10000, got {weights}"
             ));
         }
+        if let Some(c) = self.classes.iter().find(|c| c.backed_bps > BPS_ONE) {
+            return Err(format!(
+                "rewards.classes[{}].backed_bps must be at most 10000, got {}",
+                c.class, c.backed_bps
+            ));
+        }
         if self.target_devices_per_cell == 0 {
             return Err("rewards.target_devices_per_cell must be at least 1".into());
         }
@@ -171,6 +188,7 @@ impl EmissionParams {
             target_devices_per_cell: self.target_devices_per_cell,
             cell_cap: self.pool(class).map_or(0, |p| p.cap_per_cell),
             device_cap: self.device_cap_per_epoch,
+            backed_bps: self.pool(class).map_or(0, |p| p.backed_bps),
         }
     }
 }

@@ -10,6 +10,16 @@
 //! 2. **Scaled units.** `scaled = units × cell_scale_ppm × reputation_ppm × vetting_ppm`,
 //!    exact, in units of 10^-18 work units (below 2^124, so it fits u128); 0 if not
 //!    eligible. Reputation and vetting are clamped to at most 10^6 ppm.
+//!
+//!    2b. **Demand backing** (only when `backed_bps > 0`). A line's demand cap is its share of
+//!    the pool's free part, `floor(pool × (10^4 − backed_bps) / 10^4 × scaled / Σ scaled)`,
+//!    plus its `backing` (what paid usage within its reach backs; the caller computes it). A
+//!    line whose cap is below its share of the pool is held to it, by water-filling (lowest
+//!    cap per scaled unit first; each held line's surplus goes to the lines not held), and its
+//!    scaled units are multiplied by `backing_ppm` (floor) so that rule 4 gives it its cap.
+//!    If every line is held, the pool shared is the sum of the caps and the rest is not
+//!    issued. After rule 5 no line exceeds its cap, exactly (`Cap::Demand`, for the factor's
+//!    rounding). With every cap at least the line's share, nothing changes.
 //! 3. **Nothing to pay.** If `Σ scaled == 0`, nothing is distributed and `not_issued = pool`.
 //! 4. **Pro rata.** `uncapped = floor(pool × scaled / Σ scaled)`, computed exactly (256-bit
 //!    intermediates); never above `pool`, and `Σ uncapped <= pool`.
@@ -80,6 +90,9 @@ pub struct WorkItem {
     pub vetting_ppm: u32,
     /// Whether it may earn this epoch at all (active, not slashed, not cooling down).
     pub eligible: bool,
+    /// What the paid usage within its reach backs this epoch, base units (rule 2b; ignored
+    /// when the pool is not demand-backed).
+    pub backing: u64,
 }
 
 /// Which cap lowered a line last (see the module doc). The code is stable: it is part of the
@@ -94,6 +107,8 @@ pub enum Cap {
     Device = 1,
     /// The per-cell cap.
     Cell = 2,
+    /// Its demand cap (rule 2b): what its free share and the usage in its reach back.
+    Demand = 3,
 }
 
 impl Cap {
@@ -108,6 +123,7 @@ impl Cap {
             0 => Some(Self::None),
             1 => Some(Self::Device),
             2 => Some(Self::Cell),
+            3 => Some(Self::Demand),
             _ => None,
         }
     }
@@ -128,8 +144,14 @@ pub struct Breakdown {
     pub vetting_ppm: u32,
     /// Whether it was eligible.
     pub eligible: bool,
-    /// `units × cell_scale_ppm × reputation_ppm × vetting_ppm` if eligible, else 0: its work
-    /// after density, reputation and vetting, in 10^-18 work units (rule 2).
+    /// The most rule 2b lets it take, base units: its free share plus its backing (0 when
+    /// the pool is not demand-backed).
+    pub demand_cap: u64,
+    /// Rule 2b's factor, ppm: below 10^6 when its demand cap held it below its unit share.
+    pub backing_ppm: u32,
+    /// `units × cell_scale_ppm × reputation_ppm × vetting_ppm` if eligible, else 0, then
+    /// times `backing_ppm / 10^6` (floor): its work after density, reputation, vetting and
+    /// demand backing, in 10^-18 work units (rules 2 and 2b).
     pub scaled_units: u128,
     /// Its pro-rata share of the pool before caps, base units (rule 4).
     pub uncapped: u64,
@@ -169,6 +191,8 @@ pub struct SplitParams {
     pub cell_cap: u64,
     /// Most one device may earn, base units (0 = no cap).
     pub device_cap: u64,
+    /// Demand backing, basis points of the pool (0 = off; rule 2b).
+    pub backed_bps: u16,
 }
 
 /// Rule 1: the density scale of a cell holding `n` counted devices.
@@ -283,12 +307,29 @@ pub fn split(pool: u64, items: &[WorkItem], params: &SplitParams) -> Split {
                 reputation_ppm,
                 vetting_ppm,
                 eligible: item.eligible,
+                demand_cap: 0,
+                backing_ppm: PPM,
                 scaled_units: scaled,
                 uncapped: 0,
                 capped_by: Cap::None,
                 amount: 0,
             },
         ));
+    }
+
+    // Rule 2b: demand backing lowers the scaled units of the lines it holds, so that rules
+    // 4 and 5 below share the pool as if those lines had exactly their demand caps.
+    let mut pool_eff = pool;
+    if params.backed_bps > 0 && total_scaled != U256::ZERO {
+        pool_eff = demand_backing(pool, items, &mut lines, total_scaled, params.backed_bps);
+        total_scaled = U256::ZERO;
+        for cell in &mut cells {
+            cell.scaled = U256::ZERO;
+        }
+        for ((_, line), &slot) in lines.iter().zip(&slots) {
+            total_scaled = total_scaled.add(line.scaled_units);
+            cells[slot].scaled = cells[slot].scaled.add(line.scaled_units);
+        }
     }
 
     // Rule 3.
@@ -307,7 +348,7 @@ pub fn split(pool: u64, items: &[WorkItem], params: &SplitParams) -> Split {
     if cell_cap > 0 {
         let cap = total_scaled.mul_u64(cell_cap);
         for cell in &mut cells {
-            cell.over_cap = match (cell.scaled.mul_u64(pool), cap) {
+            cell.over_cap = match (cell.scaled.mul_u64(pool_eff), cap) {
                 (Some(earned), Some(cap)) => earned > cap,
                 (None, _) => true,
                 (Some(_), None) => false,
@@ -323,7 +364,7 @@ pub fn split(pool: u64, items: &[WorkItem], params: &SplitParams) -> Split {
             continue;
         }
         // scaled <= total (it is one of its terms); rounded down.
-        line.uncapped = mul_div(pool, line.scaled_units, total_scaled);
+        line.uncapped = mul_div(pool_eff, line.scaled_units, total_scaled);
         sum_uncapped += line.uncapped;
         line.amount = line.uncapped;
         let cell = &cells[slot];
@@ -339,14 +380,21 @@ pub fn split(pool: u64, items: &[WorkItem], params: &SplitParams) -> Split {
             line.amount = params.device_cap;
             line.capped_by = Cap::Device;
         }
+        // Rule 2b's bound is exact: the rounding of the backing factors never lets a line
+        // take more than its demand cap.
+        if params.backed_bps > 0 && line.amount > line.demand_cap {
+            line.amount = line.demand_cap;
+            line.capped_by = Cap::Demand;
+        }
     }
 
     // Rule 6. Every amount is at most its uncapped share, so distributed <= Σ uncapped.
     let distributed: u64 = lines.iter().map(|(_, line)| line.amount).sum();
     let not_issued = sum_uncapped
         .checked_sub(distributed)
-        .expect("caps only lower amounts");
-    let dust = pool
+        .expect("caps only lower amounts")
+        + (pool - pool_eff);
+    let dust = pool_eff
         .checked_sub(sum_uncapped)
         .expect("the pro-rata shares sum to at most the pool");
     let out = Split {
@@ -361,6 +409,121 @@ pub fn split(pool: u64, items: &[WorkItem], params: &SplitParams) -> Split {
         "reward split must conserve the pool"
     );
     out
+}
+
+/// Rule 2b. Gives every line with scaled units its demand cap — its share of the pool's
+/// free part (`10^4 − backed_bps` bps) by scaled units, plus its `backing` — and holds the
+/// lines whose cap is below their share of the pool to their cap, water-filling: the line
+/// with the lowest cap per scaled unit first, each held line's surplus shared among the
+/// others, until every remaining line's cap covers its share. A held line's scaled units are
+/// scaled by `backing_ppm` = its cap per scaled unit over the remaining lines' pool per scaled
+/// unit (floor), so the pro-rata of rule 4 gives it (about) its cap and the rest of the pool
+/// to the lines that can back it.
+///
+/// Returns the pool rule 4 shares: the whole pool while some line is not held; if every line
+/// is held, the sum of their caps (the rest is not issued).
+fn demand_backing(
+    pool: u64,
+    items: &[WorkItem],
+    lines: &mut [(DeviceId, Breakdown)],
+    total: U256,
+    backed_bps: u16,
+) -> u64 {
+    let one = u128::from(crate::emission::BPS_ONE);
+    let free_pool =
+        u64::try_from(u128::from(pool) * (one - u128::from(backed_bps.min(10_000))) / one)
+            .expect("at most the pool");
+    let mut order: Vec<usize> = Vec::new();
+    for (i, ((_, line), item)) in lines.iter_mut().zip(items).enumerate() {
+        if line.scaled_units == 0 {
+            continue;
+        }
+        // scaled <= total (one of its terms).
+        let free = mul_div(free_pool, line.scaled_units, total);
+        line.demand_cap = free.saturating_add(item.backing);
+        order.push(i);
+    }
+    // Lowest cap per scaled unit first (cap_a / s_a < cap_b / s_b, cross-multiplied: each
+    // product is below 2^64 × 2^124); ties in input order, so the order is fully determined.
+    order.sort_unstable_by(|&a, &b| {
+        let (la, lb) = (&lines[a].1, &lines[b].1);
+        U256::product(la.demand_cap, lb.scaled_units)
+            .cmp(&U256::product(lb.demand_cap, la.scaled_units))
+            .then(a.cmp(&b))
+    });
+    let mut rest = pool;
+    let mut active = total;
+    let mut held = 0usize;
+    for &i in &order {
+        let line = &lines[i].1;
+        // Held when cap < rest × scaled / active, exactly; a product beyond 256 bits is the
+        // larger. Each hold raises rest / active (the held line took less than its share), so
+        // once a line is not held, no later (higher-rate) line is.
+        let below = active
+            .mul_u64(line.demand_cap)
+            .is_some_and(|c| c < U256::product(rest, line.scaled_units));
+        if !below {
+            break;
+        }
+        // cap < rest × scaled / active <= rest, and scaled is one of active's terms.
+        rest -= line.demand_cap;
+        active = active.sub(line.scaled_units);
+        held += 1;
+    }
+    if held == 0 {
+        return pool;
+    }
+    // The rate a held line is measured against: the pool per scaled unit of the lines left,
+    // or, if every line is held, the highest held rate (the last one held).
+    let (rate_num, rate_den, pool_eff) = if held < order.len() {
+        (rest, active, pool)
+    } else {
+        let last = &lines[order[held - 1]].1;
+        (
+            last.demand_cap,
+            U256::ZERO.add(last.scaled_units),
+            pool - rest,
+        )
+    };
+    for &i in &order[..held] {
+        let line = &mut lines[i].1;
+        // Every held line's rate is at most the reference rate (the rates only rose while
+        // holding), so cap × rate_den <= rate_num × scaled, which fits 256 bits.
+        let y = U256::product(rate_num, line.scaled_units);
+        let x = rate_den
+            .mul_u64(line.demand_cap)
+            .expect("at most rate_num × scaled, which fits 256 bits");
+        line.backing_ppm = ratio_ppm(x, y);
+        line.scaled_units = scale_by_ppm(line.scaled_units, line.backing_ppm);
+    }
+    pool_eff
+}
+
+/// `floor(10^6 × x / y)` for `x <= y` (0 when `y == 0`), by bisection: both products stay
+/// below 2^20 × y.
+fn ratio_ppm(x: U256, y: U256) -> u32 {
+    if y == U256::ZERO {
+        return 0;
+    }
+    let target = x.mul_u64(u64::from(PPM)).expect("x <= y < 2^236");
+    let (mut lo, mut hi) = (0u32, PPM);
+    while lo < hi {
+        let mid = lo + (hi - lo).div_ceil(2);
+        if y.mul_u64(u64::from(mid)).is_some_and(|v| v <= target) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    lo
+}
+
+/// `floor(s × ppm / 10^6)` for `ppm <= 10^6`, exact without 256 bits: with
+/// `s = q × 10^6 + r`, it is `q × ppm + floor(r × ppm / 10^6)`.
+fn scale_by_ppm(s: u128, ppm: u32) -> u128 {
+    let million = u128::from(PPM);
+    let (q, r) = (s / million, s % million);
+    q * u128::from(ppm) + r * u128::from(ppm) / million
 }
 
 /// Just enough 256-bit arithmetic for exact pro-rata shares.
@@ -384,6 +547,15 @@ pub(crate) mod wide {
             let (lo, carry) = self.lo.overflowing_add(v);
             Self {
                 hi: self.hi + u128::from(carry),
+                lo,
+            }
+        }
+
+        /// `self − v` for `v <= self`.
+        pub(crate) fn sub(self, v: u128) -> Self {
+            let (lo, borrow) = self.lo.overflowing_sub(v);
+            Self {
+                hi: self.hi.checked_sub(u128::from(borrow)).expect("v <= self"),
                 lo,
             }
         }

@@ -21,6 +21,7 @@ fn item(n: u64, units: u64, cell: u64) -> WorkItem {
         reputation_ppm: PPM,
         vetting_ppm: PPM,
         eligible: true,
+        backing: 0,
     }
 }
 
@@ -29,6 +30,7 @@ fn no_caps(target: u32) -> SplitParams {
         target_devices_per_cell: target,
         cell_cap: 0,
         device_cap: 0,
+        backed_bps: 0,
     }
 }
 
@@ -50,6 +52,7 @@ fn with_pools(weights: &[u16], coverage_cap: u64) -> EmissionParams {
                 weight_bps: *w,
                 cap_per_epoch: if i == 0 { coverage_cap } else { 0 },
                 cap_per_cell: 0,
+                backed_bps: 0,
             })
             .collect(),
         ..EmissionParams::default()
@@ -138,6 +141,7 @@ fn default_params_are_valid_and_bad_ones_are_named() {
                 weight_bps: 0,
                 cap_per_epoch: 0,
                 cap_per_cell: 0,
+                backed_bps: 0,
             })
             .collect(),
         ..EmissionParams::default()
@@ -281,6 +285,7 @@ fn the_cell_cap_applies_before_the_device_cap() {
         target_devices_per_cell: 10,
         cell_cap: 200,
         device_cap: 300,
+        backed_bps: 0,
     };
     // 900 and 100 → cell cap 200 shared 9:1 → 180 and 20; the device cap no longer binds.
     let out = split(1_000, &items, &loose);
@@ -298,6 +303,77 @@ fn the_cell_cap_applies_before_the_device_cap() {
     assert_eq!(out.not_issued, 880);
 }
 
+fn backed(n: u64, units: u64, cell: u64, backing: u64) -> WorkItem {
+    WorkItem {
+        backing,
+        ..item(n, units, cell)
+    }
+}
+
+fn demand_backed(backed_bps: u16) -> SplitParams {
+    SplitParams {
+        backed_bps,
+        ..no_caps(10)
+    }
+}
+
+#[test]
+fn demand_backing_holds_an_unbacked_device_to_its_free_share_and_gives_the_rest_to_a_backed_one() {
+    // Equal work; only device 0's customers back it. 95 % backed: device 1 keeps 5 % of its
+    // half (a cap of 25, paid 24 after the factor's floor) and device 0 takes the rest.
+    let items = vec![backed(0, 100, 1, 10_000), backed(1, 100, 2, 0)];
+    let out = split(1_000, &items, &demand_backed(9_500));
+    assert_eq!(amounts(&out), vec![975, 24]);
+    assert_eq!(out.lines[0].1.backing_ppm, PPM);
+    assert_eq!(out.lines[1].1.demand_cap, 25);
+    assert_eq!(out.lines[1].1.backing_ppm, 25_641); // (25 / 100) / (975 / 100) = 1/39
+    assert_eq!((out.distributed, out.dust, out.not_issued), (999, 1, 0));
+}
+
+#[test]
+fn a_partly_backed_device_gets_its_backing_on_top_of_its_free_share() {
+    let items = vec![
+        backed(0, 100, 1, 10_000),
+        backed(1, 100, 2, 100),
+        backed(2, 200, 3, 10_000),
+    ];
+    let out = split(1_000, &items, &demand_backed(9_000));
+    // Device 1: free 10 % of its quarter (25) plus 100 of backing = 125 of its 250 share;
+    // devices 0 and 2 share the other 875 one to two.
+    assert_eq!(out.lines[1].1.demand_cap, 125);
+    let a = amounts(&out);
+    assert!((124..=125).contains(&a[1]), "{a:?}");
+    assert!(
+        (291..=292).contains(&a[0]) && (583..=584).contains(&a[2]),
+        "{a:?}"
+    );
+    assert_eq!(out.total(), 1_000);
+}
+
+#[test]
+fn when_nobody_is_backed_only_the_free_shares_are_issued() {
+    let items = vec![backed(0, 300, 1, 0), backed(1, 100, 2, 0)];
+    let out = split(1_000, &items, &demand_backed(9_500));
+    // Free part 50, shared 3:1 as caps of 37 and 12; the 951 no one backs is not issued.
+    assert_eq!(amounts(&out), vec![37, 11]);
+    assert_eq!((out.distributed, out.dust, out.not_issued), (48, 1, 951));
+    assert_eq!(out.lines[0].1.backing_ppm, PPM);
+    assert!(out.lines[1].1.backing_ppm < PPM);
+}
+
+#[test]
+fn fully_backed_devices_split_exactly_as_without_demand_backing() {
+    let items = vec![
+        backed(0, 300, 1, u64::MAX),
+        backed(1, 200, 1, 600),
+        backed(2, 500, 2, 501),
+    ];
+    let plain = split(1_000, &items, &no_caps(10));
+    let out = split(1_000, &items, &demand_backed(9_500));
+    assert_eq!(amounts(&out), amounts(&plain));
+    assert!(out.lines.iter().all(|(_, b)| b.backing_ppm == PPM));
+}
+
 #[test]
 fn a_twin_never_gains_from_the_caps() {
     // One cell: a big device and six small ones; both caps bind. Capping devices first and then
@@ -309,6 +385,7 @@ fn a_twin_never_gains_from_the_caps() {
         target_devices_per_cell: 100,
         cell_cap: 360,
         device_cap: 120,
+        backed_bps: 0,
     };
     let alone = split(1_000, &items, &params);
     assert_eq!(amounts(&alone), vec![120, 36, 36, 36, 36, 36, 36]);
@@ -409,6 +486,8 @@ fn leaf_layout_is_pinned() {
         reputation_ppm: 0x0A0B_0C0D,
         vetting_ppm: PPM,
         eligible: true,
+        demand_cap: 0x88,
+        backing_ppm: 0x0099_0000,
         scaled_units: 0x11 << 64 | 0x22,
         uncapped: 0x33,
         capped_by: Cap::Cell,
@@ -429,13 +508,15 @@ fn leaf_layout_is_pinned() {
     assert_eq!(&bytes[56..60], &[0x0A, 0x0B, 0x0C, 0x0D]);
     assert_eq!(&bytes[60..64], &PPM.to_be_bytes());
     assert_eq!(bytes[64], 1);
-    assert_eq!(&bytes[65..81], &(0x11u128 << 64 | 0x22).to_be_bytes());
-    assert_eq!(&bytes[81..89], &0x33u64.to_be_bytes());
-    assert_eq!(bytes[89], 2);
-    assert_eq!(&bytes[90..98], &0x44u64.to_be_bytes());
-    assert_eq!(&bytes[98..106], &0x55u64.to_be_bytes());
-    assert_eq!(&bytes[106..114], &0x66u64.to_be_bytes());
-    assert_eq!(&bytes[114..122], &0x77u64.to_be_bytes());
+    assert_eq!(&bytes[65..73], &0x88u64.to_be_bytes());
+    assert_eq!(&bytes[73..77], &0x0099_0000u32.to_be_bytes());
+    assert_eq!(&bytes[77..93], &(0x11u128 << 64 | 0x22).to_be_bytes());
+    assert_eq!(&bytes[93..101], &0x33u64.to_be_bytes());
+    assert_eq!(bytes[101], 2);
+    assert_eq!(&bytes[102..110], &0x44u64.to_be_bytes());
+    assert_eq!(&bytes[110..118], &0x55u64.to_be_bytes());
+    assert_eq!(&bytes[118..126], &0x66u64.to_be_bytes());
+    assert_eq!(&bytes[126..134], &0x77u64.to_be_bytes());
     assert_eq!(
         leaf_hash(Epoch::new(0x0506), DeviceId::new([0xAB; 32]), &line, &usage).to_string(),
         terrane_primitives::sha256(&[&[0u8], &bytes]).to_string()
@@ -447,7 +528,7 @@ fn reward_root_is_pinned() {
     // A change here changes every epoch's published root: make it on purpose.
     assert_eq!(
         reward_root(Epoch::new(7), &sample_split()).to_string(),
-        "3236ab57d05dc8d8d8ea902dc8f6111324b7a88b467e497b50383cc4ffbd48bd"
+        "ec24a7725b30073589d23c68d3bcf44e2bfa2fcdbbb8e523216cc818046f516f"
     );
 }
 
@@ -552,6 +633,14 @@ fn build(raw: &[(u64, u64, u32, u32, bool)]) -> Vec<WorkItem> {
             reputation_ppm: rep,
             vetting_ppm: vet,
             eligible,
+            // Derived from the item, so a twin (same raw item) has the same backing: some
+            // lines unbacked, some a little, some far beyond any share.
+            backing: match (units ^ cell ^ u64::from(rep)) % 4 {
+                0 => 0,
+                1 => units % 1_000,
+                2 => units.wrapping_mul(7_919) % 10_000_000,
+                _ => u64::MAX / 4,
+            },
         })
         .collect()
 }
@@ -565,11 +654,18 @@ fn cap() -> impl Strategy<Value = u64> {
 }
 
 fn params() -> impl Strategy<Value = SplitParams> {
-    (0u32..12, cap(), cap()).prop_map(|(target, cell_cap, device_cap)| SplitParams {
-        target_devices_per_cell: target,
-        cell_cap,
-        device_cap,
-    })
+    (
+        0u32..12,
+        cap(),
+        cap(),
+        prop_oneof![2 => Just(0u16), 1 => 1u16..=10_000, 1 => Just(9_500u16)],
+    )
+        .prop_map(|(target, cell_cap, device_cap, backed_bps)| SplitParams {
+            target_devices_per_cell: target,
+            cell_cap,
+            device_cap,
+            backed_bps,
+        })
 }
 
 proptest! {
@@ -593,6 +689,9 @@ proptest! {
         if params.device_cap > 0 {
             prop_assert!(out.lines.iter().all(|(_, b)| b.amount <= params.device_cap));
         }
+        if params.backed_bps > 0 {
+            prop_assert!(out.lines.iter().all(|(_, b)| b.amount <= b.demand_cap));
+        }
     }
 
     #[test]
@@ -603,6 +702,9 @@ proptest! {
         at in any::<prop::sample::Index>(),
         params in params(),
     ) {
+        // Demand backing is left out: a twin claims its original's backing, which a caller
+        // shares between them (rule 2b's own property is below).
+        let params = SplitParams { backed_bps: 0, ..params };
         let items = build(&raw);
         let original = pick.index(items.len());
         let before = split(pool, &items, &params).lines[original].1.amount;
@@ -621,6 +723,7 @@ proptest! {
         raw in prop::collection::vec(raw_item(), 0..2000),
         params in params(),
     ) {
+        let params = SplitParams { backed_bps: 0, ..params };
         let out = split(pool, &build(&raw), &params);
         // Sums of scaled units can pass 2^128; `mul_div` is checked on its own below.
         let total = out.lines.iter().fold(U256::ZERO, |t, (_, b)| t.add(b.scaled_units));
@@ -636,6 +739,39 @@ proptest! {
             }
         }
         prop_assert!(out.dust < rewarded + 1);
+    }
+
+    #[test]
+    fn demand_backing_pays_no_line_beyond_its_free_share_and_backing_and_never_costs_a_backed_line(
+        pool in pool(),
+        raw in prop::collection::vec(raw_item(), 1..600),
+        params in params(),
+        backed_bps in 1u16..=10_000,
+    ) {
+        let items = build(&raw);
+        let plain = split(pool, &items, &SplitParams { backed_bps: 0, ..params });
+        let out = split(pool, &items, &SplitParams { backed_bps, ..params });
+        prop_assert_eq!(out.total(), u128::from(pool));
+        let total = plain.lines.iter().fold(U256::ZERO, |t, (_, b)| t.add(b.scaled_units));
+        let free = u64::try_from(
+            u128::from(pool) * u128::from(10_000 - backed_bps) / 10_000,
+        ).unwrap();
+        for ((item, (_, p)), (_, b)) in items.iter().zip(&plain.lines).zip(&out.lines) {
+            if p.scaled_units == 0 {
+                prop_assert_eq!(b.amount, 0);
+                continue;
+            }
+            // The cap is the free share by plain scaled units plus the backing, exactly.
+            let cap = mul_div(free, p.scaled_units, total).saturating_add(item.backing);
+            prop_assert_eq!(b.demand_cap, cap);
+            prop_assert!(b.amount <= cap, "{} above its demand cap {}", b.amount, cap);
+            // A line whose customers back the whole pool is never held, and what held lines
+            // could not back goes to lines like it: never less than without demand backing.
+            if item.backing >= pool {
+                prop_assert_eq!(b.backing_ppm, PPM);
+                prop_assert!(b.amount >= p.amount, "{} fell to {}", p.amount, b.amount);
+            }
+        }
     }
 
     #[test]

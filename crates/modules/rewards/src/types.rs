@@ -211,6 +211,7 @@ fn cap_tag(c: Cap) -> u8 {
         Cap::None => 0,
         Cap::Device => 1,
         Cap::Cell => 2,
+        Cap::Demand => 3,
     }
 }
 
@@ -225,6 +226,8 @@ impl Write for RewardLine {
         b.reputation_ppm.write(buf);
         b.vetting_ppm.write(buf);
         b.eligible.write(buf);
+        b.demand_cap.write(buf);
+        b.backing_ppm.write(buf);
         b.scaled_units.write(buf);
         b.uncapped.write(buf);
         cap_tag(b.capped_by).write(buf);
@@ -235,7 +238,20 @@ impl Write for RewardLine {
 
 impl EncodeSize for RewardLine {
     fn encode_size(&self) -> usize {
-        1 + self.leaf_index.encode_size() + 8 + 4 + 4 + 4 + 4 + 1 + 16 + 8 + 1 + 8 + UsageLine::SIZE
+        1 + self.leaf_index.encode_size()
+            + 8
+            + 4
+            + 4
+            + 4
+            + 4
+            + 1
+            + 8
+            + 4
+            + 16
+            + 8
+            + 1
+            + 8
+            + UsageLine::SIZE
     }
 }
 
@@ -251,12 +267,15 @@ impl Read for RewardLine {
             reputation_ppm: u32::read(buf)?,
             vetting_ppm: u32::read(buf)?,
             eligible: bool::read(buf)?,
+            demand_cap: u64::read(buf)?,
+            backing_ppm: u32::read(buf)?,
             scaled_units: u128::read(buf)?,
             uncapped: u64::read(buf)?,
             capped_by: match u8::read(buf)? {
                 0 => Cap::None,
                 1 => Cap::Device,
                 2 => Cap::Cell,
+                3 => Cap::Demand,
                 t => return Err(Error::InvalidEnum(t)),
             },
             amount: u64::read(buf)?,

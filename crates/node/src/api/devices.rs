@@ -159,12 +159,15 @@ fn line_view(epoch: Epoch, line: &RewardLine) -> RewardLineView {
         reputation_ppm: b.reputation_ppm,
         vetting_ppm: b.vetting_ppm,
         eligible: b.eligible,
+        demand_cap: b.demand_cap,
+        backing_ppm: b.backing_ppm,
         scaled_units: b.scaled_units.to_string(),
         uncapped: b.uncapped,
         capped_by: match b.capped_by {
             terrane_rewards::Cap::None => "none",
             terrane_rewards::Cap::Device => "device",
             terrane_rewards::Cap::Cell => "cell",
+            terrane_rewards::Cap::Demand => "demand",
         }
         .to_owned(),
         amount: b.amount,

@@ -161,6 +161,12 @@ fn generate(n: usize, cells: u64) -> Vec<WorkItem> {
             reputation_ppm: if roll < 80 { PPM } else { rng.ppm() },
             vetting_ppm: if roll < 90 { PPM } else { rng.ppm() },
             eligible: roll < 97,
+            // Demand backing: most devices' customers back their share, a third do not.
+            backing: if roll < 65 {
+                u64::MAX / 4
+            } else {
+                rng.below(1_000_000)
+            },
         });
     }
     items
@@ -213,6 +219,8 @@ fn measure(n: usize) -> Result<Row, String> {
         cell_cap: pool / cells,
         // Three times a device's average share: only the biggest earners are capped.
         device_cap: pool / n as u64 * 3,
+        // Coverage's default: a device without customers in reach keeps 5 % of its share.
+        backed_bps: 9_500,
     };
 
     let base = start_peak();
