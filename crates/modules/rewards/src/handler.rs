@@ -92,13 +92,16 @@ pub trait ClassRules {
 
     /// The devices a customer's payment to `device` in `epoch` also backs (its class's reach;
     /// rule 2b of the split). Must only read, be deterministic, and list each device once.
+    /// The default: nobody (a payment backs its payee alone).
     #[allow(async_fn_in_trait)] // static dispatch only
     async fn reach<S: StateRead>(
         &self,
-        state: &Overlay<S>,
-        device: &Device,
-        epoch: Epoch,
-    ) -> Result<Vec<DeviceId>, StateError>;
+        _state: &Overlay<S>,
+        _device: &Device,
+        _epoch: Epoch,
+    ) -> Result<Vec<DeviceId>, StateError> {
+        Ok(Vec::new())
+    }
 }
 
 /// No class rule: every active device is payable (for tests of the split alone).
@@ -112,15 +115,6 @@ impl ClassRules for EveryActiveDevice {
         _: Epoch,
     ) -> Result<bool, StateError> {
         Ok(true)
-    }
-
-    async fn reach<S: StateRead>(
-        &self,
-        _: &Overlay<S>,
-        _: &Device,
-        _: Epoch,
-    ) -> Result<Vec<DeviceId>, StateError> {
-        Ok(Vec::new())
     }
 }
 
@@ -197,7 +191,12 @@ pub async fn close_epoch<S: StateRead>(
 
     let pools = class_pools(econ.subsidy, &params);
     let workers = pow::workers(state, epoch).await?;
-    let backing = backing(state, epoch, &usage_of, &params.economy, rules).await?;
+    // Only a demand-backed pool reads the backing: without one, no reach is looked up.
+    let backing = if params.classes.iter().any(|c| c.backed_bps > 0) {
+        backing(state, epoch, &usage_of, &params.economy, rules).await?
+    } else {
+        BTreeMap::new()
+    };
 
     // One item list per class, in work-ledger order; every class with a pool is listed even
     // without work (its pool is then not issued).
